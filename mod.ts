@@ -1,0 +1,45 @@
+/**
+ * bpcodec: a strictly lossless codec for grayscale images that codes pixels bit plane by bit
+ * plane with models trained on the user's own images.
+ *
+ * The coding functions run in any JavaScript runtime; only the command line (`./cli`) uses Deno's
+ * file APIs.
+ *
+ * @example
+ * ```ts
+ * import { decodeImage, encodeImage, trainModel } from "@bpcodec/bpcodec";
+ * const image = { width: 2, height: 2, maxValue: 255, data: new Uint16Array([0, 50, 100, 150]) };
+ * const model = await trainModel([image], { format: "classic" });
+ * const bpc = await encodeImage(image, model);
+ * const back = await decodeImage(bpc, model);
+ * console.log(back.data); // Uint16Array(4) [ 0, 50, 100, 150 ]
+ * ```
+ *
+ * @module
+ */
+export {
+  type ArchiveEntry,
+  decodeImage,
+  encodeImage,
+  type EncodeOptions,
+  ModelTrainer,
+  packArchive,
+  trainModel,
+  type TrainOptions,
+  unpackArchive,
+} from "./src/codec.ts";
+export { type CodedImageInfo, describeFile, type FileInfo } from "./src/file_info.ts";
+export {
+  type ClassicModelFile,
+  FORMAT_NAMES,
+  type FormatName,
+  type Model,
+  modelFromClassic,
+  parseModel,
+} from "./src/model_file.ts";
+export { FormatError } from "./src/errors.ts";
+export { createGrayImage, type GrayImage } from "./src/image/gray_image.ts";
+export { decodeImageFile, encodeImageFile } from "./src/image/image_file.ts";
+export { POLARITY_MODES, type PolarityMode } from "./src/image/polarity.ts";
+export type { ClassicModel } from "./src/classic/model.ts";
+export { VERSION } from "./src/version.ts";

@@ -1,0 +1,191 @@
+/**
+ * Little-endian byte readers and writers for the container formats.
+ *
+ * @module
+ */
+import { FormatError } from "./errors.ts";
+
+/**
+ * Appends little-endian integers and byte runs to a growing buffer.
+ *
+ * @example
+ * ```ts
+ * import { ByteWriter } from "./bytes.ts";
+ * const w = new ByteWriter();
+ * w.ascii("BPC1");
+ * w.u16(1);
+ * console.log(w.finish().length); // 6
+ * ```
+ */
+export class ByteWriter {
+  #buf = new Uint8Array(256);
+  #view = new DataView(this.#buf.buffer);
+  #len = 0;
+
+  #reserve(n: number): number {
+    const at = this.#len;
+    if (at + n > this.#buf.length) {
+      const grown = new Uint8Array(Math.max(this.#buf.length * 2, at + n));
+      grown.set(this.#buf.subarray(0, at));
+      this.#buf = grown;
+      this.#view = new DataView(grown.buffer);
+    }
+    this.#len = at + n;
+    return at;
+  }
+
+  /** Appends one byte. */
+  u8(value: number): void {
+    const at = this.#reserve(1);
+    this.#view.setUint8(at, value);
+  }
+
+  /** Appends an unsigned 16-bit integer. */
+  u16(value: number): void {
+    const at = this.#reserve(2);
+    this.#view.setUint16(at, value, true);
+  }
+
+  /** Appends an unsigned 32-bit integer. */
+  u32(value: number): void {
+    const at = this.#reserve(4);
+    this.#view.setUint32(at, value, true);
+  }
+
+  /** Appends an unsigned 64-bit integer given as a safe integer. */
+  u64(value: number): void {
+    const at = this.#reserve(8);
+    this.#view.setBigUint64(at, BigInt(value), true);
+  }
+
+  /** Appends raw bytes. */
+  bytes(data: Uint8Array): void {
+    const at = this.#reserve(data.length);
+    this.#buf.set(data, at);
+  }
+
+  /** Appends `count` zero bytes. */
+  zeros(count: number): void {
+    this.#reserve(count);
+  }
+
+  /** Appends the characters of an ASCII string, one byte each. */
+  ascii(text: string): void {
+    for (let i = 0; i < text.length; i++) this.u8(text.charCodeAt(i));
+  }
+
+  /** Returns the bytes written so far. */
+  finish(): Uint8Array {
+    return this.#buf.slice(0, this.#len);
+  }
+}
+
+/**
+ * Reads little-endian fields from a byte array, throwing a {@link FormatError} that names the
+ * field when the data runs out or a value is out of range.
+ *
+ * @example
+ * ```ts
+ * import { ByteReader } from "./bytes.ts";
+ * const r = new ByteReader(new Uint8Array([2, 0]));
+ * console.log(r.u16("version")); // 2
+ * r.end();
+ * ```
+ */
+export class ByteReader {
+  #data: Uint8Array;
+  #view: DataView;
+  #pos = 0;
+
+  /** Starts reading at the first byte of `data`. */
+  constructor(data: Uint8Array) {
+    this.#data = data;
+    this.#view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Byte offset of the next field. */
+  get position(): number {
+    return this.#pos;
+  }
+
+  /** Bytes left to read. */
+  get remaining(): number {
+    return this.#data.length - this.#pos;
+  }
+
+  #take(n: number, field: string): number {
+    if (n > this.remaining) {
+      throw new FormatError(`truncated: ${field} runs past the end of the data`);
+    }
+    const at = this.#pos;
+    this.#pos += n;
+    return at;
+  }
+
+  /** Reads one byte. */
+  u8(field: string): number {
+    return this.#view.getUint8(this.#take(1, field));
+  }
+
+  /** Reads an unsigned 16-bit integer. */
+  u16(field: string): number {
+    return this.#view.getUint16(this.#take(2, field), true);
+  }
+
+  /** Reads an unsigned 32-bit integer. */
+  u32(field: string): number {
+    return this.#view.getUint32(this.#take(4, field), true);
+  }
+
+  /** Reads an unsigned 64-bit integer; values beyond 2^53 − 1 are rejected. */
+  u64(field: string): number {
+    const value = this.#view.getBigUint64(this.#take(8, field), true);
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new FormatError(`${field} ${value} is out of range`);
+    }
+    return Number(value);
+  }
+
+  /** Returns a view of the next `length` bytes. */
+  bytes(length: number, field: string): Uint8Array {
+    const at = this.#take(length, field);
+    return this.#data.subarray(at, at + length);
+  }
+
+  /** Reads `length` bytes and checks that they are all zero. */
+  reserved(length: number, field: string): void {
+    const block = this.bytes(length, field);
+    if (block.some((b) => b !== 0)) throw new FormatError(`${field} must be zero`);
+  }
+
+  /** Reads a fixed ASCII magic and checks it. */
+  magic(expected: string): void {
+    const got = this.bytes(expected.length, "magic");
+    for (let i = 0; i < expected.length; i++) {
+      if (got[i] !== expected.charCodeAt(i)) {
+        throw new FormatError(`not a ${expected} file (bad magic)`);
+      }
+    }
+  }
+
+  /** Checks that every byte has been read. */
+  end(): void {
+    if (this.remaining !== 0) {
+      throw new FormatError(`${this.remaining} trailing bytes after the end of the data`);
+    }
+  }
+}
+
+/**
+ * Returns the ASCII text of the first four bytes, or "" for shorter data: the magic that tells
+ * the file formats apart.
+ *
+ * @example
+ * ```ts
+ * import { magicOf } from "./bytes.ts";
+ * console.log(magicOf(new TextEncoder().encode("BPC1...."))); // "BPC1"
+ * ```
+ */
+export function magicOf(data: Uint8Array): string {
+  return data.length < 4 ? "" : String.fromCharCode(data[0], data[1], data[2], data[3]);
+}

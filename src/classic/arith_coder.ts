@@ -1,0 +1,167 @@
+/**
+ * The classic binary arithmetic coder: 32-bit, bit-serial, with pending (underflow) bits and
+ * 12-bit probabilities, exactly as `classic-v1.md` specifies.
+ *
+ * @module
+ */
+
+const TOP = 0xffffffff;
+const HALF = 0x80000000;
+const QUARTER = 0x40000000;
+const THREE_QUARTERS = 0xc0000000;
+/** The total of a classic probability: `p0` is in units of 1/4096. */
+export const PROB_TOTAL = 4096;
+
+/**
+ * Encodes binary decisions into a byte stream.
+ *
+ * @example
+ * ```ts
+ * import { ClassicDecoder, ClassicEncoder } from "./arith_coder.ts";
+ * const enc = new ClassicEncoder();
+ * enc.encode(1, 2048);
+ * enc.encode(0, 4000);
+ * const dec = new ClassicDecoder(enc.finish());
+ * console.log(dec.decode(2048), dec.decode(4000)); // 1 0
+ * ```
+ */
+export class ClassicEncoder {
+  #low = 0;
+  #high = TOP;
+  #pending = 0;
+  #out = new Uint8Array(4096);
+  #outLen = 0;
+  #byte = 0;
+  #bitCount = 0;
+
+  #pushBit(bit: number): void {
+    this.#byte = (this.#byte << 1) | bit;
+    if (++this.#bitCount === 8) {
+      if (this.#outLen === this.#out.length) {
+        const grown = new Uint8Array(this.#out.length * 2);
+        grown.set(this.#out);
+        this.#out = grown;
+      }
+      this.#out[this.#outLen++] = this.#byte;
+      this.#byte = 0;
+      this.#bitCount = 0;
+    }
+  }
+
+  #emit(bit: number): void {
+    this.#pushBit(bit);
+    for (; this.#pending > 0; this.#pending--) this.#pushBit(1 - bit);
+  }
+
+  /** Codes `bit` (0 or 1) given `p0`, the probability of a 0 in 1/4096 units (1…4095). */
+  encode(bit: number, p0: number): void {
+    let low = this.#low;
+    let high = this.#high;
+    const zw = Math.floor((high - low + 1) * p0 / PROB_TOTAL);
+    if (bit === 0) high = low + zw - 1;
+    else low = low + zw;
+    for (;;) {
+      if (high < HALF) {
+        this.#emit(0);
+      } else if (low >= HALF) {
+        this.#emit(1);
+        low -= HALF;
+        high -= HALF;
+      } else if (low >= QUARTER && high < THREE_QUARTERS) {
+        this.#pending++;
+        low -= QUARTER;
+        high -= QUARTER;
+      } else {
+        break;
+      }
+      low *= 2;
+      high = high * 2 + 1;
+    }
+    this.#low = low;
+    this.#high = high;
+  }
+
+  /** Flushes the final bits and returns the stream. The encoder must not be used afterwards. */
+  finish(): Uint8Array {
+    this.#pending++;
+    this.#emit(this.#low < QUARTER ? 0 : 1);
+    while (this.#bitCount !== 0) this.#pushBit(0);
+    return this.#out.slice(0, this.#outLen);
+  }
+}
+
+/**
+ * Decodes the binary decisions of a stream written by {@link ClassicEncoder}, given the same
+ * sequence of probabilities. Bits past the end of the stream read as 0.
+ *
+ * @example
+ * ```ts
+ * import { ClassicDecoder } from "./arith_coder.ts";
+ * const dec = new ClassicDecoder(new Uint8Array([0x80]));
+ * console.log(dec.decode(2048)); // 1
+ * ```
+ */
+export class ClassicDecoder {
+  #data: Uint8Array;
+  #bitPos = 0;
+  #low = 0;
+  #high = TOP;
+  #code = 0;
+
+  /** Starts decoding `stream`. */
+  constructor(stream: Uint8Array) {
+    this.#data = stream;
+    for (let i = 0; i < 32; i++) this.#code = this.#code * 2 + this.#nextBit();
+  }
+
+  #nextBit(): number {
+    const pos = this.#bitPos++;
+    const byte = pos >>> 3;
+    return byte < this.#data.length ? (this.#data[byte] >>> (7 - (pos & 7))) & 1 : 0;
+  }
+
+  /** Bits of the stream read so far, including the 32 read ahead at the start. */
+  get bitsRead(): number {
+    return this.#bitPos;
+  }
+
+  /** Returns the next bit, given `p0`, the probability of a 0 in 1/4096 units (1…4095). */
+  decode(p0: number): number {
+    let low = this.#low;
+    let high = this.#high;
+    let code = this.#code;
+    const range = high - low + 1;
+    const scaled = Math.floor(((code - low + 1) * PROB_TOTAL - 1) / range);
+    const zw = Math.floor(range * p0 / PROB_TOTAL);
+    let bit: number;
+    if (scaled < p0) {
+      bit = 0;
+      high = low + zw - 1;
+    } else {
+      bit = 1;
+      low = low + zw;
+    }
+    for (;;) {
+      if (high < HALF) {
+        // nothing to subtract
+      } else if (low >= HALF) {
+        low -= HALF;
+        high -= HALF;
+        code -= HALF;
+      } else if (low >= QUARTER && high < THREE_QUARTERS) {
+        low -= QUARTER;
+        high -= QUARTER;
+        code -= QUARTER;
+      } else {
+        break;
+      }
+      low *= 2;
+      high = high * 2 + 1;
+      code = code * 2 + this.#nextBit();
+    }
+    this.#low = low;
+    this.#high = high;
+    this.#code = code;
+    return bit;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Classic coding of whole images: polarity, plane coding and the `.bpc`/`.bpa` containers.
+ *
+ * @module
+ */
+import { FormatError } from "../errors.ts";
+import type { GrayImage } from "../image/gray_image.ts";
+import { choosePolarity, type PolarityMode } from "../image/polarity.ts";
+import { toHex } from "../sha256.ts";
+import { decodePlanes, encodePlanes } from "./codec.ts";
+import type { ClassicCodedImage } from "./container.ts";
+import type { ClassicModel } from "./model.ts";
+
+/**
+ * Returns the 8-bit samples of an image the classic format can hold (`maxValue ≤ 255`).
+ *
+ * @throws {FormatError} for deeper images, naming their bit depth.
+ * @example
+ * ```ts
+ * import { classicSamples } from "./image_codec.ts";
+ * const s = classicSamples({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([7]) });
+ * console.log(s[0]); // 7
+ * ```
+ */
+export function classicSamples(image: GrayImage): Uint8Array {
+  if (image.maxValue > 255) {
+    const bits = 32 - Math.clz32(image.maxValue);
+    throw new FormatError(
+      `${bits}-bit image (maxval ${image.maxValue}): the classic format codes 8-bit images only`,
+    );
+  }
+  return Uint8Array.from(image.data);
+}
+
+/**
+ * Returns the normalized 8-bit samples the classic model sees: inverted (`v → 255 − v`) when
+ * the polarity mode says so (the `auto` rule uses the classic threshold of 128).
+ *
+ * @example
+ * ```ts
+ * import { normalizeClassic } from "./image_codec.ts";
+ * const n = normalizeClassic({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) }, "auto");
+ * console.log(n.inverted, n.samples[0]); // true 55
+ * ```
+ */
+export function normalizeClassic(
+  image: GrayImage,
+  polarity: PolarityMode,
+): { samples: Uint8Array; inverted: boolean } {
+  const samples = classicSamples(image);
+  const inverted = choosePolarity({ ...image, maxValue: 255 }, polarity);
+  if (inverted) { for (let i = 0; i < samples.length; i++) samples[i] = 255 - samples[i]; }
+  return { samples, inverted };
+}
+
+/**
+ * Codes one image with a classic model.
+ *
+ * @example
+ * ```ts
+ * import { encodeClassicImage } from "./image_codec.ts";
+ * import { uniformClassicModel } from "./model.ts";
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) };
+ * console.log(encodeClassicImage(image, uniformClassicModel(), "auto").inverted); // true
+ * ```
+ */
+export function encodeClassicImage(
+  image: GrayImage,
+  model: ClassicModel,
+  polarity: PolarityMode,
+): ClassicCodedImage {
+  const { samples, inverted } = normalizeClassic(image, polarity);
+  const stream = encodePlanes(samples, image.width, image.height, model);
+  return { width: image.width, height: image.height, inverted, stream };
+}
+
+/**
+ * Decodes one classic coded image.
+ *
+ * @throws {FormatError} when the stream is damaged.
+ * @example
+ * ```ts
+ * import { decodeClassicImage, encodeClassicImage } from "./image_codec.ts";
+ * import { uniformClassicModel } from "./model.ts";
+ * const model = uniformClassicModel();
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) };
+ * console.log(decodeClassicImage(encodeClassicImage(image, model, "auto"), model).data[0]); // 200
+ * ```
+ */
+export function decodeClassicImage(coded: ClassicCodedImage, model: ClassicModel): GrayImage {
+  const samples = decodePlanes(coded.stream, coded.width, coded.height, model);
+  const data = new Uint16Array(samples.length);
+  const flip = coded.inverted ? 255 : 0;
+  for (let i = 0; i < samples.length; i++) data[i] = samples[i] ^ flip;
+  return { width: coded.width, height: coded.height, maxValue: 255, data };
+}
+
+/**
+ * Checks that a file was coded with the model at hand.
+ *
+ * @throws {FormatError} naming both hashes when they differ.
+ * @example
+ * ```ts
+ * import { checkModelHash } from "./image_codec.ts";
+ * checkModelHash(new Uint8Array(32), new Uint8Array(32)); // same: no error
+ * ```
+ */
+export function checkModelHash(stored: Uint8Array, model: Uint8Array): void {
+  if (stored.length !== model.length || stored.some((b, i) => b !== model[i])) {
+    throw new FormatError(
+      `model mismatch: the file was coded with model ${toHex(stored).slice(0, 16)}…, ` +
+        `not with the given model ${toHex(model).slice(0, 16)}…`,
+    );
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The list of subcommands.
+ *
+ * @module
+ */
+import type { Command } from "../command.ts";
+import { packCommand, unpackCommand } from "./archive.ts";
+import { benchCommand } from "./bench.ts";
+import { decodeCommand, encodeCommand, verifyCommand } from "./code.ts";
+import { infoCommand } from "./info.ts";
+import { trainCommand } from "./train.ts";
+
+/** Every subcommand, in the order help lists them. */
+export const ALL_COMMANDS: readonly Command[] = [
+  trainCommand,
+  encodeCommand,
+  decodeCommand,
+  verifyCommand,
+  packCommand,
+  unpackCommand,
+  infoCommand,
+  benchCommand,
+];

@@ -1,0 +1,28 @@
+/**
+ * Errors that bpcodec reports to its users.
+ *
+ * @module
+ */
+
+/**
+ * A file or image that bpcodec cannot accept: malformed, truncated, of an unsupported kind, or
+ * made with another model. The message says what is wrong, in one line, without the file name
+ * (the caller that knows the name adds it).
+ *
+ * @example
+ * ```ts
+ * import { FormatError } from "./errors.ts";
+ * try {
+ *   throw new FormatError("bad magic: expected BPC1");
+ * } catch (e) {
+ *   console.log(e instanceof FormatError); // true
+ * }
+ * ```
+ */
+export class FormatError extends Error {
+  /** Creates the error with a one-line message. */
+  constructor(message: string) {
+    super(message);
+    this.name = "FormatError";
+  }
+}

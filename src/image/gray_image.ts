@@ -1,0 +1,43 @@
+/**
+ * The in-memory image every codec in bpcodec works on.
+ *
+ * @module
+ */
+
+/**
+ * A grayscale image: `width × height` samples, row-major, each in `0…maxValue`.
+ *
+ * Samples are held in a `Uint16Array` whatever the bit depth, so coding loops stay monomorphic.
+ * `maxValue` is the container's largest sample value (255 for 8-bit data, up to 65535): it is what
+ * a PGM header calls maxval, or `2^depth − 1` for PNG.
+ *
+ * @example
+ * ```ts
+ * import type { GrayImage } from "./gray_image.ts";
+ * const image: GrayImage = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([0, 255]) };
+ * ```
+ */
+export interface GrayImage {
+  /** Samples per row, at least 1. */
+  width: number;
+  /** Rows, at least 1. */
+  height: number;
+  /** Largest value a sample may take (255 for 8-bit images, at most 65535). */
+  maxValue: number;
+  /** `width × height` samples, row-major, top row first. */
+  data: Uint16Array;
+}
+
+/**
+ * Creates an all-zero image of the given size.
+ *
+ * @example
+ * ```ts
+ * import { createGrayImage } from "./gray_image.ts";
+ * const image = createGrayImage(4, 3, 255);
+ * console.log(image.data.length); // 12
+ * ```
+ */
+export function createGrayImage(width: number, height: number, maxValue: number): GrayImage {
+  return { width, height, maxValue, data: new Uint16Array(width * height) };
+}

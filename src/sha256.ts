@@ -1,0 +1,34 @@
+/**
+ * SHA-256, through the Web Crypto API that every modern JS runtime has.
+ *
+ * @module
+ */
+
+/**
+ * Computes the SHA-256 digest of `data`.
+ *
+ * @example
+ * ```ts
+ * import { sha256 } from "./sha256.ts";
+ * const digest = await sha256(new Uint8Array());
+ * console.log(digest.length); // 32
+ * ```
+ */
+export async function sha256(data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>));
+}
+
+/**
+ * Formats bytes as lowercase hexadecimal.
+ *
+ * @example
+ * ```ts
+ * import { toHex } from "./sha256.ts";
+ * console.log(toHex(new Uint8Array([1, 171]))); // "01ab"
+ * ```
+ */
+export function toHex(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}

@@ -1,0 +1,17 @@
+/**
+ * The version of bpcodec, taken from `deno.json` so that it is written in one place.
+ *
+ * @module
+ */
+import config from "../deno.json" with { type: "json" };
+
+/**
+ * The package version, e.g. `"0.1.0"`.
+ *
+ * @example
+ * ```ts
+ * import { VERSION } from "./version.ts";
+ * console.log(`bpcodec ${VERSION}`);
+ * ```
+ */
+export const VERSION: string = config.version;
