@@ -1,0 +1,39 @@
+/**
+ * Shared pieces of the tests: paths to the shared test material and small image makers.
+ *
+ * @module
+ */
+import { fileURLToPath as fromFileUrl } from "node:url";
+import type { GrayImage } from "../src/image/gray_image.ts";
+
+/** The repository root. */
+export const ROOT: string = fromFileUrl(new URL("../", import.meta.url));
+/** The shared, read-only material beside the repository. */
+export const SHARED: string = fromFileUrl(new URL("../../shared/", import.meta.url));
+/** The classic test vectors. */
+export const COMPAT: string = `${SHARED}compat/`;
+
+/** Makes an image whose samples are `f(x, y)`. */
+export function makeImage(
+  width: number,
+  height: number,
+  f: (x: number, y: number) => number,
+  maxValue = 255,
+): GrayImage {
+  const data = new Uint16Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = f(x, y);
+  return { width, height, maxValue, data };
+}
+
+/** A deterministic pseudo-random generator (xorshift32) for test data. */
+export function randomGenerator(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
+}

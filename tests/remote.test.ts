@@ -1,0 +1,35 @@
+import { serveDir } from "./serve_dir.ts";
+import { assertEquals, assertMatch } from "./assert.ts";
+import { runCli } from "./cli_run.ts";
+import { COMPAT, ROOT } from "./helpers.ts";
+
+Deno.test("cli: runs from a URL (cli.ts served over loopback HTTP, no deno.json)", async () => {
+  await using server = serveDir(ROOT);
+  const cli = `${server.url}cli.ts`;
+  const dir = Deno.makeTempDirSync();
+  const version = await runCli(["--version"], dir, cli);
+  assertEquals(version.code, 0, version.stderr);
+  assertMatch(version.stdout, /^bpcodec \d/);
+  const train = await runCli(
+    ["train", "--input-dir", `${COMPAT}train`, "--model", "m.bpm"],
+    dir,
+    cli,
+  );
+  assertEquals(train.code, 0, train.stderr);
+  const png = `${COMPAT}03_r_faq_p012_crop200x100.png`;
+  assertEquals(
+    (await runCli(["encode", "--model", "m.bpm", "--input", png, "--output", "p.bpc"], dir, cli))
+      .code,
+    0,
+  );
+  assertEquals(
+    Deno.readFileSync(`${dir}/p.bpc`),
+    Deno.readFileSync(`${COMPAT}03_r_faq_p012_crop200x100.bpc`),
+  );
+  const decode = await runCli(
+    ["decode", "--model", "m.bpm", "--input", "p.bpc", "--output", "p.png"],
+    dir,
+    cli,
+  );
+  assertEquals(decode.code, 0, decode.stderr);
+});
