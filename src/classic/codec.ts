@@ -6,7 +6,7 @@
  */
 import { FormatError } from "../errors.ts";
 import { ClassicDecoder, ClassicEncoder } from "./arith_coder.ts";
-import { classicContext } from "./context.ts";
+import { type ClassicDecisionSink, scanPlanes } from "./context.ts";
 import type { ClassicModel } from "./model.ts";
 
 /**
@@ -26,17 +26,25 @@ export function encodePlanes(
   height: number,
   model: ClassicModel,
 ): Uint8Array {
-  const p0 = model.p0;
-  const enc = new ClassicEncoder();
-  for (let b = 7; b >= 0; b--) {
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const bit = (samples[y * width + x] >> b) & 1;
-        enc.encode(bit, p0[classicContext(samples, width, x, y, b)]);
-      }
-    }
+  const sink = new PlaneEncoder(model.p0);
+  scanPlanes(samples.slice(), width, height, sink);
+  return sink.encoder.finish();
+}
+
+class PlaneEncoder implements ClassicDecisionSink {
+  readonly encoder = new ClassicEncoder();
+  constructor(readonly p0: Uint16Array) {}
+  decide(context: number, bit: number): number {
+    this.encoder.encode(bit, this.p0[context]);
+    return bit;
   }
-  return enc.finish();
+}
+
+class PlaneDecoder implements ClassicDecisionSink {
+  constructor(readonly decoder: ClassicDecoder, readonly p0: Uint16Array) {}
+  decide(context: number): number {
+    return this.decoder.decode(this.p0[context]);
+  }
 }
 
 /**
@@ -61,17 +69,8 @@ export function decodePlanes(
   height: number,
   model: ClassicModel,
 ): Uint8Array {
-  const p0 = model.p0;
   const samples = new Uint8Array(width * height);
-  const dec = new ClassicDecoder(stream);
-  for (let b = 7; b >= 0; b--) {
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const bit = dec.decode(p0[classicContext(samples, width, x, y, b)]);
-        samples[y * width + x] |= bit << b;
-      }
-    }
-  }
+  scanPlanes(samples, width, height, new PlaneDecoder(new ClassicDecoder(stream), model.p0));
   const again = encodePlanes(samples, width, height, model);
   if (again.length !== stream.length || again.some((v, i) => v !== stream[i])) {
     throw new FormatError("coded stream is damaged (it does not decode consistently)");

@@ -7,7 +7,7 @@ import { ByteReader, ByteWriter } from "../bytes.ts";
 import { FormatError } from "../errors.ts";
 import { sha256 } from "../sha256.ts";
 import { PROB_TOTAL } from "./arith_coder.ts";
-import { CLASSIC_CONTEXTS, classicContext } from "./context.ts";
+import { CLASSIC_CONTEXTS, type ClassicDecisionSink, scanPlanes } from "./context.ts";
 
 /** Size in bytes of every classic model file. */
 export const CLASSIC_MODEL_BYTES = 48 + CLASSIC_CONTEXTS * 2;
@@ -57,7 +57,7 @@ export function uniformClassicModel(): ClassicModel {
  * console.log(counts.ones[3]); // 1 (plane 0, corner context)
  * ```
  */
-export class ClassicCounts {
+export class ClassicCounts implements ClassicDecisionSink {
   /** Zeros seen per context. */
   readonly zeros: Float64Array = new Float64Array(CLASSIC_CONTEXTS);
   /** Ones seen per context. */
@@ -65,16 +65,14 @@ export class ClassicCounts {
 
   /** Counts every decision of one normalized (polarity already applied) 8-bit image. */
   addImage(samples: Uint8Array, width: number, height: number): void {
-    const { zeros, ones } = this;
-    for (let b = 7; b >= 0; b--) {
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const c = classicContext(samples, width, x, y, b);
-          if ((samples[y * width + x] >> b) & 1) ones[c]++;
-          else zeros[c]++;
-        }
-      }
-    }
+    scanPlanes(samples.slice(), width, height, this);
+  }
+
+  /** Counts one decision (the {@link ClassicDecisionSink} side of `addImage`). */
+  decide(context: number, bit: number): number {
+    if (bit) this.ones[context]++;
+    else this.zeros[context]++;
+    return bit;
   }
 
   /** Adds counts gathered elsewhere (e.g. on a GPU), context by context. */
