@@ -21,7 +21,25 @@ import { ClassicCounts, DEFAULT_ALPHA } from "./classic/model.ts";
 import { FormatError } from "./errors.ts";
 import type { GrayImage } from "./image/gray_image.ts";
 import type { PolarityMode } from "./image/polarity.ts";
-import { type FormatName, type Model, modelFromClassic, parseModel } from "./model_file.ts";
+import {
+  defaultModel,
+  type FormatName,
+  isDefaultModelHash,
+  type Model,
+  modelFromClassic,
+  modelFromV2,
+  parseModel,
+  type V2ModelFile,
+} from "./model_file.ts";
+import { toHex } from "./sha256.ts";
+import {
+  parseV2Archive,
+  parseV2Image,
+  serializeV2Archive,
+  serializeV2Image,
+} from "./v2/container.ts";
+import { decodeV2Image, encodeV2Image, normalizeV2 } from "./v2/image_codec.ts";
+import { trainV2Model } from "./v2/train.ts";
 
 /**
  * Options for coding images.
@@ -47,7 +65,7 @@ export interface EncodeOptions {
  * ```
  */
 export interface TrainOptions extends EncodeOptions {
-  /** The model format to train. */
+  /** The model format to train: `v2` (default) or `classic`. */
   format?: FormatName;
   /** Classic smoothing constant (≥ 1, default 16). */
   alpha?: number;
@@ -67,31 +85,41 @@ export interface TrainOptions extends EncodeOptions {
  * ```
  */
 export class ModelTrainer {
+  #format: FormatName;
+  #alpha: number;
+  #polarity: PolarityMode;
   #counts = new ClassicCounts();
-  #options: TrainOptions;
+  #v2Images: GrayImage[] = [];
   /** Images added so far. */
   images = 0;
 
-  /** Starts training with the given options. */
+  /** Starts training with the given options (format `v2` unless told otherwise). */
   constructor(options: TrainOptions = {}) {
-    this.#options = options;
-    if ((options.format ?? "classic") !== "classic") {
-      throw new FormatError(`unknown format ${options.format}`);
+    this.#format = options.format ?? "v2";
+    this.#alpha = options.alpha ?? DEFAULT_ALPHA;
+    this.#polarity = options.polarity ?? "auto";
+    if (this.#format !== "classic" && this.#format !== "v2") {
+      throw new FormatError(`unknown format ${this.#format}`);
     }
     // Check alpha early, before any image is read.
-    this.#counts.toModel(options.alpha ?? DEFAULT_ALPHA);
+    this.#counts.toModel(this.#alpha);
   }
 
   /** Adds one image to the training statistics. */
   addImage(image: GrayImage): void {
-    const { samples } = normalizeClassic(image, this.#options.polarity ?? "auto");
-    this.#counts.addImage(samples, image.width, image.height);
+    if (this.#format === "classic") {
+      const { samples } = normalizeClassic(image, this.#polarity);
+      this.#counts.addImage(samples, image.width, image.height);
+    } else {
+      this.#v2Images.push({ ...image, data: normalizeV2(image, this.#polarity).samples });
+    }
     this.images++;
   }
 
   /** Makes the model from everything added so far. */
   finish(): Promise<Model> {
-    return modelFromClassic(this.#counts.toModel(this.#options.alpha ?? DEFAULT_ALPHA));
+    if (this.#format === "classic") return modelFromClassic(this.#counts.toModel(this.#alpha));
+    return modelFromV2(trainV2Model(this.#v2Images));
   }
 }
 
@@ -116,7 +144,8 @@ export function trainModel(
 }
 
 /**
- * Codes one image into a single-image file (`.bpc`) in the model's format.
+ * Codes one image into a single-image file (`.bpc`) in the model's format; without a model,
+ * v2 with the built-in default model.
  *
  * @example
  * ```ts
@@ -127,18 +156,38 @@ export function trainModel(
  * console.log(new TextDecoder().decode(bpc.subarray(0, 4))); // BPC1
  * ```
  */
-export function encodeImage(
+export async function encodeImage(
   image: GrayImage,
-  model: Model,
+  model?: Model,
   options: EncodeOptions = {},
 ): Promise<Uint8Array> {
-  const coded = encodeClassicImage(image, model.params, options.polarity ?? "auto");
-  return Promise.resolve(serializeClassicImage({ ...coded, modelHash: model.hash }));
+  const polarity = options.polarity ?? "auto";
+  model ??= await defaultModel();
+  if (model.format === "classic") {
+    const coded = encodeClassicImage(image, model.params, polarity);
+    return serializeClassicImage({ ...coded, modelHash: model.hash });
+  }
+  return serializeV2Image(encodeV2Image(image, model.params, polarity), model.hash);
+}
+
+/** The v2 model a file refers to: the one given (checked), or the built-in one. */
+async function v2ModelFor(hash: Uint8Array, model: Model | undefined): Promise<V2ModelFile> {
+  if (model) {
+    if (model.format !== "v2") {
+      throw new FormatError("a v2 file needs a v2 model, not a classic one");
+    }
+    checkModelHash(hash, model.hash);
+    return model;
+  }
+  if (await isDefaultModelHash(hash)) return defaultModel();
+  throw new FormatError(
+    `coded with model ${toHex(hash).slice(0, 16)}…, not the built-in one: pass its --model`,
+  );
 }
 
 /**
  * Decodes a single-image file of any format, recognised by its magic. Classic files need the
- * model they were coded with.
+ * model they were coded with; v2 files too, unless they were coded with the built-in model.
  *
  * @throws {FormatError} for damaged files, a missing or mismatched model.
  * @example
@@ -150,14 +199,18 @@ export function encodeImage(
  * console.log(decoded.data); // Uint16Array(2) [ 10, 20 ]
  * ```
  */
-export function decodeImage(bytes: Uint8Array, model?: Model): Promise<GrayImage> {
+export async function decodeImage(bytes: Uint8Array, model?: Model): Promise<GrayImage> {
   const magic = magicOf(bytes);
+  if (magic === "BPC2") {
+    const file = parseV2Image(bytes);
+    return decodeV2Image(file.image, (await v2ModelFor(file.modelHash, model)).params);
+  }
   if (magic !== "BPC1") throw new FormatError("not a bpcodec image (.bpc) file: bad magic");
   const file = parseClassicImage(bytes);
   if (!model) throw new FormatError("classic files need their model: pass --model");
   if (model.format !== "classic") throw new FormatError("a classic file needs a classic model");
   checkModelHash(file.modelHash, model.hash);
-  return Promise.resolve(decodeClassicImage(file, model.params));
+  return decodeClassicImage(file, model.params);
 }
 
 /**
@@ -179,7 +232,9 @@ export interface ArchiveEntry {
 }
 
 /**
- * Codes images into an archive (`.bpa`) that embeds the model.
+ * Codes images into an archive (`.bpa`) in the model's format; without a model, v2 with the
+ * built-in default model. The archive embeds its model, except the built-in one, which it
+ * refers to by hash.
  *
  * @example
  * ```ts
@@ -189,16 +244,40 @@ export interface ArchiveEntry {
  * console.log(new TextDecoder().decode(bpa.subarray(0, 4))); // BPA1
  * ```
  */
-export function packArchive(
+export async function packArchive(
   entries: Iterable<ArchiveEntry>,
-  model: Model,
+  model?: Model,
   options: EncodeOptions = {},
 ): Promise<Uint8Array> {
+  const polarity = options.polarity ?? "auto";
+  model ??= await defaultModel();
+  if (model.format === "classic") {
+    const coded = [];
+    for (const { name, image } of entries) {
+      coded.push({ name, ...encodeClassicImage(image, model.params, polarity) });
+    }
+    return serializeClassicArchive({ modelBytes: model.bytes, entries: coded });
+  }
   const coded = [];
   for (const { name, image } of entries) {
-    coded.push({ name, ...encodeClassicImage(image, model.params, options.polarity ?? "auto") });
+    coded.push({ name, ...encodeV2Image(image, model.params, polarity) });
   }
-  return Promise.resolve(serializeClassicArchive({ modelBytes: model.bytes, entries: coded }));
+  const modelBytes = model.builtIn ? undefined : model.bytes;
+  return serializeV2Archive({ modelHash: model.hash, modelBytes, entries: coded });
+}
+
+/** Decodes every entry with `decode`, naming the entry in any error. */
+function decodeEntries<T extends { name: string }>(
+  entries: T[],
+  decode: (entry: T) => GrayImage,
+): ArchiveEntry[] {
+  return entries.map((entry) => {
+    try {
+      return { name: entry.name, image: decode(entry) };
+    } catch (e) {
+      throw new FormatError(`entry ${JSON.stringify(entry.name)}: ${(e as Error).message}`);
+    }
+  });
 }
 
 /**
@@ -217,17 +296,22 @@ export function packArchive(
 export async function unpackArchive(
   bytes: Uint8Array,
 ): Promise<{ model: Model; entries: ArchiveEntry[] }> {
-  if (magicOf(bytes) !== "BPA1") {
-    throw new FormatError("not a bpcodec archive (.bpa) file: bad magic");
+  const magic = magicOf(bytes);
+  if (magic === "BPA2") {
+    const archive = parseV2Archive(bytes);
+    const embedded = archive.modelBytes && await parseModel(archive.modelBytes);
+    const model = await v2ModelFor(archive.modelHash, embedded);
+    return {
+      model,
+      entries: decodeEntries(archive.entries, (e) => decodeV2Image(e, model.params)),
+    };
   }
+  if (magic !== "BPA1") throw new FormatError("not a bpcodec archive (.bpa) file: bad magic");
   const archive = parseClassicArchive(bytes);
   const model = await parseModel(archive.modelBytes);
-  const entries = archive.entries.map((entry) => {
-    try {
-      return { name: entry.name, image: decodeClassicImage(entry, model.params) };
-    } catch (e) {
-      throw new FormatError(`entry ${JSON.stringify(entry.name)}: ${(e as Error).message}`);
-    }
-  });
-  return { model, entries };
+  if (model.format !== "classic") throw new FormatError("a classic archive needs a classic model");
+  return {
+    model,
+    entries: decodeEntries(archive.entries, (e) => decodeClassicImage(e, model.params)),
+  };
 }

@@ -6,8 +6,9 @@
 import { magicOf } from "./bytes.ts";
 import { parseClassicArchive, parseClassicImage } from "./classic/container.ts";
 import { FormatError } from "./errors.ts";
-import { parseModel } from "./model_file.ts";
+import { type FormatName, isDefaultModelHash, parseModel } from "./model_file.ts";
 import { sha256, toHex } from "./sha256.ts";
+import { parseV2Archive, parseV2Image, type V2CodedImage } from "./v2/container.ts";
 
 /**
  * One coded image as `info` reports it.
@@ -25,8 +26,10 @@ export interface CodedImageInfo {
   width: number;
   /** Rows. */
   height: number;
-  /** Bits per sample of the decoded image. */
+  /** Bits per sample of the decoded image (of its maxval). */
   bitDepth: number;
+  /** Bit planes coded (v2: the significant bits of the samples). */
+  codedBits?: number;
   /** Whether the image is coded inverted. */
   inverted: boolean;
   /** Bytes of the coded stream. */
@@ -46,13 +49,17 @@ export interface FileInfo {
   /** Model, single image or archive. */
   kind: "model" | "image" | "archive";
   /** The coding format. */
-  format: "classic";
+  format: FormatName;
   /** The file's magic. */
   magic: string;
   /** File size in bytes. */
   bytes: number;
   /** Hex SHA-256 of the model the file is (model) or refers to (image, archive). */
   modelHash: string;
+  /** Whether that model is the built-in default model (v2). */
+  builtInModel?: boolean;
+  /** Whether an archive embeds its model (v2 archives may refer to the built-in one). */
+  modelEmbedded?: boolean;
   /** Classic smoothing constant (models). */
   alpha?: number;
   /** The coded images (image: one, archive: every entry). */
@@ -74,28 +81,53 @@ export interface FileInfo {
  */
 export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
   const magic = magicOf(bytes);
-  const base = { format: "classic" as const, magic, bytes: bytes.length };
+  const classic = { format: "classic" as const, magic, bytes: bytes.length };
+  const v2 = { format: "v2" as const, magic, bytes: bytes.length };
+  const v2Image = ({ width, height, maxValue, bits, inverted, stream }: V2CodedImage) => ({
+    width,
+    height,
+    bitDepth: 32 - Math.clz32(maxValue),
+    codedBits: bits,
+    inverted,
+    streamBytes: stream.length,
+  });
   switch (magic) {
-    case "BPM1": {
+    case "BPM1":
+    case "BPM2": {
       const model = await parseModel(bytes);
-      return { ...base, kind: "model", modelHash: toHex(model.hash), alpha: model.params.alpha };
+      const hash = toHex(model.hash);
+      if (model.format === "classic") {
+        return { ...classic, kind: "model", modelHash: hash, alpha: model.params.alpha };
+      }
+      return { ...v2, kind: "model", modelHash: hash, builtInModel: model.builtIn };
     }
     case "BPC1": {
       const file = parseClassicImage(bytes);
       const { width, height, inverted, stream } = file;
       return {
-        ...base,
+        ...classic,
         kind: "image",
         modelHash: toHex(file.modelHash),
         images: [{ width, height, bitDepth: 8, inverted, streamBytes: stream.length }],
       };
     }
+    case "BPC2": {
+      const { modelHash, image } = parseV2Image(bytes);
+      return {
+        ...v2,
+        kind: "image",
+        modelHash: toHex(modelHash),
+        builtInModel: await isDefaultModelHash(modelHash),
+        images: [v2Image(image)],
+      };
+    }
     case "BPA1": {
       const archive = parseClassicArchive(bytes);
       return {
-        ...base,
+        ...classic,
         kind: "archive",
         modelHash: toHex(await sha256(archive.modelBytes)),
+        modelEmbedded: true,
         images: archive.entries.map(({ name, width, height, inverted, stream }) => ({
           name,
           width,
@@ -104,6 +136,18 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
           inverted,
           streamBytes: stream.length,
         })),
+      };
+    }
+    case "BPA2": {
+      const archive = parseV2Archive(bytes);
+      if (archive.modelBytes) await parseModel(archive.modelBytes);
+      return {
+        ...v2,
+        kind: "archive",
+        modelHash: toHex(archive.modelHash),
+        builtInModel: await isDefaultModelHash(archive.modelHash),
+        modelEmbedded: archive.modelBytes !== undefined,
+        images: archive.entries.map((entry) => ({ name: entry.name, ...v2Image(entry) })),
       };
     }
     default:

@@ -7,12 +7,14 @@ import { magicOf } from "./bytes.ts";
 import { type ClassicModel, parseClassicModel, serializeClassicModel } from "./classic/model.ts";
 import { FormatError } from "./errors.ts";
 import { sha256 } from "./sha256.ts";
+import { unwrapV2Model, wrapV2Model } from "./v2/container.ts";
+import { defaultV2Model, parseV2Model, serializeV2Model, type V2Model } from "./v2/model.ts";
 
-/** The coded formats bpcodec writes. */
-export type FormatName = "classic";
+/** The coded formats bpcodec writes: `v2` (the default) and `classic` (v1). */
+export type FormatName = "v2" | "classic";
 
-/** The formats, for parsing and help texts. */
-export const FORMAT_NAMES: readonly FormatName[] = ["classic"];
+/** The formats, for parsing and help texts; the first is the default. */
+export const FORMAT_NAMES: readonly FormatName[] = ["v2", "classic"];
 
 /**
  * A loaded classic model with its file bytes and hash.
@@ -37,6 +39,29 @@ export interface ClassicModelFile {
 }
 
 /**
+ * A loaded v2 model with its file bytes and hash.
+ *
+ * @example
+ * ```ts
+ * import { defaultModel } from "./model_file.ts";
+ * const model = await defaultModel();
+ * console.log(model.format, model.builtIn); // v2 true
+ * ```
+ */
+export interface V2ModelFile {
+  /** Always `"v2"`. */
+  format: "v2";
+  /** The trained starting state. */
+  params: V2Model;
+  /** The model file, byte for byte. */
+  bytes: Uint8Array;
+  /** SHA-256 of `bytes`: the model hash coded files refer to. */
+  hash: Uint8Array;
+  /** Whether this is the built-in default model (files can refer to it without embedding it). */
+  builtIn: boolean;
+}
+
+/**
  * A model of any format, ready to code with.
  *
  * @example
@@ -47,7 +72,7 @@ export interface ClassicModelFile {
  * console.log(model.format); // classic
  * ```
  */
-export type Model = ClassicModelFile;
+export type Model = ClassicModelFile | V2ModelFile;
 
 /**
  * Wraps classic probabilities as a model file.
@@ -62,6 +87,60 @@ export type Model = ClassicModelFile;
 export async function modelFromClassic(params: ClassicModel): Promise<ClassicModelFile> {
   const bytes = serializeClassicModel(params);
   return { format: "classic", params, bytes, hash: await sha256(bytes) };
+}
+
+/**
+ * Wraps a v2 model as a model file.
+ *
+ * @example
+ * ```ts
+ * import { modelFromV2 } from "./model_file.ts";
+ * import { defaultV2Model } from "./v2/model.ts";
+ * console.log((await modelFromV2(defaultV2Model())).format); // v2
+ * ```
+ */
+export async function modelFromV2(params: V2Model): Promise<V2ModelFile> {
+  const bytes = wrapV2Model(serializeV2Model(params));
+  const hash = await sha256(bytes);
+  const builtIn = sameBytes(hash, (await defaultModel()).hash);
+  return { format: "v2", params, bytes, hash, builtIn };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+let builtInModel: Promise<V2ModelFile> | undefined;
+
+/**
+ * The built-in default model (v2), used when no model is given.
+ *
+ * @example
+ * ```ts
+ * import { defaultModel } from "./model_file.ts";
+ * console.log((await defaultModel()).hash.length); // 32
+ * ```
+ */
+export function defaultModel(): Promise<V2ModelFile> {
+  builtInModel ??= (async () => {
+    const params = defaultV2Model();
+    const bytes = wrapV2Model(serializeV2Model(params));
+    return { format: "v2" as const, params, bytes, hash: await sha256(bytes), builtIn: true };
+  })();
+  return builtInModel;
+}
+
+/**
+ * Tells whether `hash` is the built-in default model's hash.
+ *
+ * @example
+ * ```ts
+ * import { defaultModel, isDefaultModelHash } from "./model_file.ts";
+ * console.log(await isDefaultModelHash((await defaultModel()).hash)); // true
+ * ```
+ */
+export async function isDefaultModelHash(hash: Uint8Array): Promise<boolean> {
+  return sameBytes(hash, (await defaultModel()).hash);
 }
 
 /**
@@ -85,6 +164,11 @@ export async function parseModel(bytes: Uint8Array): Promise<Model> {
       bytes,
       hash: await sha256(bytes),
     };
+  }
+  if (magic === "BPM2") {
+    const params = parseV2Model(unwrapV2Model(bytes));
+    const hash = await sha256(bytes);
+    return { format: "v2", params, bytes, hash, builtIn: await isDefaultModelHash(hash) };
   }
   throw new FormatError("not a bpcodec model (.bpm) file: bad magic");
 }

@@ -3,7 +3,6 @@ import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { runCli } from "./cli_run.ts";
 import { COMPAT, makeImage } from "./helpers.ts";
 
-
 /** Every file under `dir`, relative, sorted. */
 function listFiles(dir: string, prefix = ""): string[] {
   const out: string[] = [];
@@ -49,7 +48,8 @@ Deno.test("cli: --help, --version, help COMMAND and every COMMAND --help", async
   const badFlag = await runCli(["encode", "--nope"], dir);
   assertEquals(badFlag.code, 2);
   assertMatch(badFlag.stderr, /nope/);
-  assertEquals((await runCli(["encode", "--input", "x.png"], dir)).code, 2);
+  assertEquals((await runCli(["encode"], dir)).code, 2);
+  assertEquals((await runCli(["encode", "--format", "classic", "--input", "x.png"], dir)).code, 2);
 });
 
 Deno.test("cli: classic train, encode, decode, verify, pack, unpack, info and bench end to end", async () => {
@@ -248,7 +248,10 @@ Deno.test("cli: bad input gives one line naming the file, exit 1 and no output f
 
   // A model trained on other images: the hash check refuses it.
   assertEquals(
-    (await runCli(["train", "--input-dir", "train", "--model", "other.bpm"], dir)).code,
+    (await runCli(
+      ["train", "--format", "classic", "--input-dir", "train", "--model", "other.bpm"],
+      dir,
+    )).code,
     0,
   );
   const files = [...base, "other.bpm"];

@@ -11,7 +11,7 @@ Deno.test("cli: runs from a URL (cli.ts served over loopback HTTP, no deno.json)
   assertEquals(version.code, 0, version.stderr);
   assertMatch(version.stdout, /^bpcodec \d/);
   const train = await runCli(
-    ["train", "--input-dir", `${COMPAT}train`, "--model", "m.bpm"],
+    ["train", "--format", "classic", "--input-dir", `${COMPAT}train`, "--model", "m.bpm"],
     dir,
     cli,
   );
@@ -32,4 +32,9 @@ Deno.test("cli: runs from a URL (cli.ts served over loopback HTTP, no deno.json)
     cli,
   );
   assertEquals(decode.code, 0, decode.stderr);
+  // v2 with the built-in model: nothing but the URL is needed.
+  const v2 = await runCli(["encode", "--input", png, "--output", "v2.bpc"], dir, cli);
+  assertEquals(v2.code, 0, v2.stderr);
+  const back = await runCli(["decode", "--input", "v2.bpc", "--output", "v2.png"], dir, cli);
+  assertEquals(back.code, 0, back.stderr);
 });

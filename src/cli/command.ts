@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "../deps/cli_args.ts";
 import { POLARITY_MODES, type PolarityMode } from "../image/polarity.ts";
-import { type Model, parseModel } from "../model_file.ts";
+import { defaultModel, FORMAT_NAMES, type Model, parseModel } from "../model_file.ts";
 import { errorFor, UsageError } from "./errors.ts";
 import { readBytes } from "./files.ts";
 
@@ -94,6 +94,29 @@ export function polarityFlag(args: ParsedArgs): PolarityMode {
     throw new UsageError(`--polarity must be auto, invert or none, not ${JSON.stringify(value)}`);
   }
   return value as PolarityMode;
+}
+
+/**
+ * The model to code with: `--model` when given (checked against `--format` if that is given
+ * too), else the built-in default model, which is v2.
+ */
+export async function modelFlag(args: ParsedArgs): Promise<Model> {
+  const path = optionalFlag(args, "model");
+  const format = optionalFlag(args, "format");
+  if (format !== undefined && !(FORMAT_NAMES as string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${FORMAT_NAMES.join(", ")}, not ${format}`);
+  }
+  if (path === undefined) {
+    if (format === "classic") {
+      throw new UsageError("--format classic needs --model (classic has no built-in model)");
+    }
+    return defaultModel();
+  }
+  const model = await loadModel(path);
+  if (format !== undefined && format !== model.format) {
+    throw new UsageError(`--format ${format} does not match the ${model.format} model ${path}`);
+  }
+  return model;
 }
 
 /** Loads and checks a model file. */

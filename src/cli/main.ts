@@ -6,6 +6,7 @@
 import { VERSION } from "../version.ts";
 import { type Command, COMMON_FLAGS, parseCommandArgs, Reporter } from "./command.ts";
 import { ALL_COMMANDS } from "./commands/index.ts";
+import { FormatError } from "../errors.ts";
 import { CliError, UsageError } from "./errors.ts";
 
 /** Every subcommand, in the order help lists them. */
@@ -89,10 +90,13 @@ export async function main(args: string[]): Promise<number> {
       console.error(`bpcodec ${command.name}: ${e.message} (see bpcodec ${command.name} --help)`);
       return 2;
     }
-    if (e instanceof CliError) {
+    if (e instanceof CliError || e instanceof FormatError) {
       console.error(`bpcodec ${command.name}: ${e.message}`);
       return 1;
     }
-    throw e;
+    // A bug, not bad input: still one line, with the stack only when asked for.
+    if (Deno.env.get("BPCODEC_DEBUG")) console.error(e);
+    console.error(`bpcodec ${command.name}: internal error: ${(e as Error).message}`);
+    return 1;
   }
 }

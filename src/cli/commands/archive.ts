@@ -11,27 +11,32 @@ import { toHex } from "../../sha256.ts";
 import {
   bitsPerPixel,
   type Command,
-  loadModel,
+  modelFlag,
   type ParsedArgs,
   polarityFlag,
   type Reporter,
   requireFlag,
 } from "../command.ts";
-import { CliError, errorFor, UsageError } from "../errors.ts";
+import { CliError, errorFor } from "../errors.ts";
 import { checkWritable, listImages, readBytes, readImage, writeAtomic } from "../files.ts";
-import { formatFlag } from "./train.ts";
 
 /** The `pack` command. */
 export const packCommand: Command = {
   name: "pack",
   summary: "code every image under a folder into one archive (.bpa) with its model",
-  usage: "pack --model M.bpm --input-dir DIR --output OUT.bpa [--polarity auto|invert|none]",
-  examples: ["bpcodec pack --model scans.bpm --input-dir scans/2024 --output scans-2024.bpa"],
+  usage: "pack [--model M.bpm] --input-dir DIR --output OUT.bpa [--polarity auto|invert|none]",
+  examples: [
+    "bpcodec pack --input-dir scans/2024 --output scans-2024.bpa",
+    "bpcodec pack --model scans.bpm --input-dir scans/2024 --output scans-2024.bpa",
+  ],
   flags: {
-    model: { type: "string", help: "the model to code with (embedded in the archive)" },
+    model: {
+      type: "string",
+      help: "the model to code with, embedded in the archive (default: the built-in v2 model)",
+    },
     "input-dir": { type: "string", help: "folder of images, searched recursively" },
     output: { type: "string", help: "the archive to write" },
-    format: { type: "string", help: "check that the model is of this format: classic" },
+    format: { type: "string", help: "check that the model is of this format: v2 or classic" },
     polarity: { type: "string", help: "auto (default), invert or none" },
     force: { type: "boolean", help: "replace an existing archive" },
   },
@@ -40,12 +45,7 @@ export const packCommand: Command = {
     const output = requireFlag(args, "output");
     const force = args.values.force === true;
     const polarity = polarityFlag(args);
-    const model = await loadModel(requireFlag(args, "model"));
-    if (args.values.format !== undefined && formatFlag(args) !== model.format) {
-      throw new UsageError(
-        `--format ${args.values.format} does not match the ${model.format} model`,
-      );
-    }
+    const model = await modelFlag(args);
     await checkWritable(output, force);
     const names = await listImages(dir);
     if (names.length === 0) {

@@ -9,7 +9,7 @@ import { encodePng } from "../../image/png.ts";
 import {
   bitsPerPixel,
   type Command,
-  loadModel,
+  modelFlag,
   optionalFlag,
   type ParsedArgs,
   type Reporter,
@@ -55,10 +55,14 @@ function csvLine(r: BenchRow): string {
 export const benchCommand: Command = {
   name: "bench",
   summary: "measure bpp and speed of a model on a folder of images, next to PNG",
-  usage: "bench --model M.bpm --input-dir DIR [--csv OUT.csv]",
-  examples: ["bpcodec bench --model scans.bpm --input-dir scans/test --csv scans.csv"],
+  usage: "bench [--model M.bpm] --input-dir DIR [--csv OUT.csv]",
+  examples: [
+    "bpcodec bench --input-dir scans/test",
+    "bpcodec bench --model scans.bpm --input-dir scans/test --csv scans.csv",
+  ],
   flags: {
-    model: { type: "string", help: "the model to code with" },
+    model: { type: "string", help: "the model to code with (default: the built-in v2 model)" },
+    format: { type: "string", help: "check that the model is of this format: v2 or classic" },
     "input-dir": { type: "string", help: "folder of images, searched recursively" },
     csv: { type: "string", help: "also write one row per image to this CSV file" },
     force: { type: "boolean", help: "replace an existing CSV file" },
@@ -67,7 +71,7 @@ export const benchCommand: Command = {
     const dir = requireFlag(args, "input-dir");
     const csv = optionalFlag(args, "csv");
     const force = args.values.force === true;
-    const model = await loadModel(requireFlag(args, "model"));
+    const model = await modelFlag(args);
     if (csv !== undefined) await checkWritable(csv, force);
     const names = await listImages(dir);
     if (names.length === 0) {

@@ -6,36 +6,25 @@
 import { decodeImage, encodeImage } from "../../codec.ts";
 import type { GrayImage } from "../../image/gray_image.ts";
 import { encodeImageFile } from "../../image/image_file.ts";
-import type { Model } from "../../model_file.ts";
 import {
   bitsPerPixel,
   type Command,
   loadModel,
+  modelFlag,
   optionalFlag,
   type ParsedArgs,
   polarityFlag,
   type Reporter,
   requireFlag,
 } from "../command.ts";
-import { errorFor, UsageError } from "../errors.ts";
+import { errorFor } from "../errors.ts";
 import { checkWritable, readBytes, readImage, writeAtomic } from "../files.ts";
-import { formatFlag } from "./train.ts";
 
 /** `name.ext` → `name.newExt` (or `name.newExt` appended when there is no extension). */
 function replaceExtension(path: string, extension: string): string {
   const slash = path.lastIndexOf("/");
   const dot = path.lastIndexOf(".");
   return (dot > slash + 1 ? path.slice(0, dot) : path) + extension;
-}
-
-/** Loads `--model`, checking that it is of the `--format` asked for (if any). */
-async function modelForEncoding(args: ParsedArgs): Promise<Model> {
-  const path = requireFlag(args, "model");
-  const model = await loadModel(path);
-  if (args.values.format !== undefined && formatFlag(args) !== model.format) {
-    throw new UsageError(`--format ${args.values.format} does not match the ${model.format} model`);
-  }
-  return model;
 }
 
 function samePixels(a: GrayImage, b: GrayImage): boolean {
@@ -47,13 +36,16 @@ function samePixels(a: GrayImage, b: GrayImage): boolean {
 export const encodeCommand: Command = {
   name: "encode",
   summary: "code one image into a .bpc file",
-  usage: "encode --model M.bpm --input IMG [--output OUT.bpc] [--polarity auto|invert|none]",
-  examples: ["bpcodec encode --model scans.bpm --input page1.png --output page1.bpc"],
+  usage: "encode [--model M.bpm] --input IMG [--output OUT.bpc] [--polarity auto|invert|none]",
+  examples: [
+    "bpcodec encode --input page1.png                  # built-in model, writes page1.bpc",
+    "bpcodec encode --model scans.bpm --input page1.png --output page1.bpc",
+  ],
   flags: {
-    model: { type: "string", help: "the model to code with" },
+    model: { type: "string", help: "the model to code with (default: the built-in v2 model)" },
     input: { type: "string", help: "image to code (PNG or PGM/PNM)" },
     output: { type: "string", help: "the .bpc file to write (default: input name + .bpc)" },
-    format: { type: "string", help: "check that the model is of this format: classic" },
+    format: { type: "string", help: "check that the model is of this format: v2 or classic" },
     polarity: { type: "string", help: "auto (default), invert or none" },
     force: { type: "boolean", help: "replace an existing output file" },
   },
@@ -62,7 +54,7 @@ export const encodeCommand: Command = {
     const output = optionalFlag(args, "output") ?? replaceExtension(input, ".bpc");
     const force = args.values.force === true;
     const polarity = polarityFlag(args);
-    const model = await modelForEncoding(args);
+    const model = await modelFlag(args);
     await checkWritable(output, force);
     const image = await readImage(input);
     let bytes: Uint8Array;
@@ -95,10 +87,16 @@ export const encodeCommand: Command = {
 export const decodeCommand: Command = {
   name: "decode",
   summary: "restore the image of a .bpc file (PNG or PGM by the output's extension)",
-  usage: "decode --model M.bpm --input IN.bpc [--output OUT.png|OUT.pgm]",
-  examples: ["bpcodec decode --model scans.bpm --input page1.bpc --output page1.png"],
+  usage: "decode [--model M.bpm] --input IN.bpc [--output OUT.png|OUT.pgm]",
+  examples: [
+    "bpcodec decode --input page1.bpc --output page1.png",
+    "bpcodec decode --model scans.bpm --input page1.bpc --output page1.pgm",
+  ],
   flags: {
-    model: { type: "string", help: "the model the file was coded with" },
+    model: {
+      type: "string",
+      help: "the model the file was coded with (not needed for the built-in model)",
+    },
     input: { type: "string", help: "the .bpc file" },
     output: { type: "string", help: "image to write: .png or .pgm (default: input name + .png)" },
     force: { type: "boolean", help: "replace an existing output file" },
@@ -134,17 +132,21 @@ export const decodeCommand: Command = {
 export const verifyCommand: Command = {
   name: "verify",
   summary: "code and decode an image in memory; print bpp and PASS or FAIL",
-  usage: "verify --model M.bpm --input IMG [--polarity auto|invert|none]",
-  examples: ["bpcodec verify --model scans.bpm --input page1.png"],
+  usage: "verify [--model M.bpm] --input IMG [--polarity auto|invert|none]",
+  examples: [
+    "bpcodec verify --input page1.png",
+    "bpcodec verify --model scans.bpm --input page1.png",
+  ],
   flags: {
-    model: { type: "string", help: "the model to code with" },
+    model: { type: "string", help: "the model to code with (default: the built-in v2 model)" },
+    format: { type: "string", help: "check that the model is of this format: v2 or classic" },
     input: { type: "string", help: "image to check (PNG or PGM/PNM)" },
     polarity: { type: "string", help: "auto (default), invert or none" },
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const input = requireFlag(args, "input");
     const polarity = polarityFlag(args);
-    const model = await loadModel(requireFlag(args, "model"));
+    const model = await modelFlag(args);
     const image = await readImage(input);
     let ok = false;
     let bytes = 0;

@@ -10,13 +10,16 @@ import { readBytes } from "../files.ts";
 
 function printInfo(path: string, info: FileInfo, report: Reporter): void {
   report.line(`${path}: ${info.format} ${info.kind} (${info.magic}), ${info.bytes} bytes`);
-  report.line(`  model hash: ${info.modelHash}`);
+  const where = info.builtInModel ? " (the built-in model)" : "";
+  const embedded = info.modelEmbedded === false ? ", not embedded" : "";
+  report.line(`  model hash: ${info.modelHash}${where}${embedded}`);
   if (info.alpha !== undefined) report.line(`  alpha: ${info.alpha}`);
   for (const image of info.images ?? []) {
     const name = image.name === undefined ? "" : `${image.name}: `;
     const polarity = image.inverted ? ", inverted" : "";
+    const coded = image.codedBits === undefined ? "" : `, ${image.codedBits} planes coded`;
     report.line(
-      `  ${name}${image.width}x${image.height}, ${image.bitDepth}-bit${polarity}, stream ${image.streamBytes} bytes`,
+      `  ${name}${image.width}x${image.height}, ${image.bitDepth}-bit${coded}${polarity}, stream ${image.streamBytes} bytes`,
     );
   }
 }

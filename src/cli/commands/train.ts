@@ -14,13 +14,13 @@ import {
   type Reporter,
   requireFlag,
 } from "../command.ts";
-import { CliError, UsageError } from "../errors.ts";
+import { CliError, errorFor, UsageError } from "../errors.ts";
 import { checkWritable, listImages, readImage, writeAtomic } from "../files.ts";
 import { join } from "node:path";
 
-/** Reads `--format` (default: the only format so far, `classic`). */
+/** Reads `--format` (default `v2`). */
 export function formatFlag(args: ParsedArgs): FormatName {
-  const value = optionalFlag(args, "format") ?? "classic";
+  const value = optionalFlag(args, "format") ?? FORMAT_NAMES[0];
   if (!(FORMAT_NAMES as string[]).includes(value)) {
     throw new UsageError(`--format must be one of ${FORMAT_NAMES.join(", ")}, not ${value}`);
   }
@@ -41,12 +41,16 @@ function alphaFlag(args: ParsedArgs): number {
 export const trainCommand: Command = {
   name: "train",
   summary: "learn a model (.bpm) from a folder of images",
-  usage: "train --input-dir DIR --model OUT.bpm [--alpha 16] [--polarity auto|invert|none]",
-  examples: ["bpcodec train --input-dir scans/train --model scans.bpm"],
+  usage:
+    "train --input-dir DIR --model OUT.bpm [--format v2|classic] [--alpha 16] [--polarity auto|invert|none]",
+  examples: [
+    "bpcodec train --input-dir scans/train --model scans.bpm",
+    "bpcodec train --format classic --input-dir scans/train --model scans-classic.bpm",
+  ],
   flags: {
     "input-dir": { type: "string", help: "folder of training images, searched recursively" },
     model: { type: "string", help: "the model file to write" },
-    format: { type: "string", help: "model format: classic" },
+    format: { type: "string", help: "model format: v2 (default) or classic" },
     alpha: { type: "string", help: "classic smoothing constant, at least 1 (default 16)" },
     polarity: { type: "string", help: "auto (default), invert or none" },
     force: { type: "boolean", help: "replace an existing model file" },
@@ -68,17 +72,24 @@ export const trainCommand: Command = {
     let pixels = 0;
     for (const [i, name] of names.entries()) {
       report.progress(i, names.length, name);
-      const image = await readImage(join(dir, name));
-      trainer.addImage(image);
+      const path = join(dir, name);
+      const image = await readImage(path);
+      try {
+        trainer.addImage(image);
+      } catch (e) {
+        throw errorFor(path, e);
+      }
       pixels += image.width * image.height;
     }
     report.done();
     const model = await trainer.finish();
     await writeAtomic(out, model.bytes, force);
     const hash = toHex(model.hash);
-    const alpha = model.params.alpha;
+    const alpha = model.format === "classic" ? model.params.alpha : undefined;
     report.line(
-      `trained model: images=${names.length}, contexts=5120, alpha=${alpha}, hash=${hash}`,
+      model.format === "classic"
+        ? `trained model: images=${names.length}, contexts=5120, alpha=${alpha}, hash=${hash}`
+        : `trained model: format=v2, images=${names.length}, bytes=${model.bytes.length}, hash=${hash}`,
     );
     report.result({
       command: "train",

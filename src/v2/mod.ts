@@ -1,0 +1,23 @@
+/**
+ * The v2 coding core: a bit-plane context-mixing model for lossless grayscale samples.
+ *
+ * @example
+ * ```ts
+ * import { decodeV2, defaultV2Model, encodeV2 } from "./mod.ts";
+ * const model = defaultV2Model();
+ * const samples = new Uint16Array([10, 20, 30, 40]);
+ * const stream = encodeV2(samples, 2, 2, 8, model);
+ * console.log(decodeV2(stream, 2, 2, 8, model)); // Uint16Array(4) [ 10, 20, 30, 40 ]
+ * ```
+ *
+ * @module
+ */
+export { decodeV2, encodeV2 } from "./codec.ts";
+export {
+  defaultV2Model,
+  parseV2Model,
+  serializeV2Model,
+  untrainedV2Model,
+  type V2Model,
+} from "./model.ts";
+export { trainV2Model, type TrainV2Options } from "./train.ts";

@@ -1,0 +1,91 @@
+/**
+ * Per-sample predictions from the causal neighbourhood and the quantizers that turn values into
+ * small context numbers. All integer.
+ *
+ * @module
+ */
+
+/**
+ * Logarithmic bucket of a non-negative integer: 0, 1, 2, 3 for 0…3, then two buckets per
+ * octave (4–5, 6–7, 8–11, 12–15, …), saturating at 31.
+ *
+ * @example
+ * ```ts
+ * import { logBucket } from "./predictors.ts";
+ * console.log(logBucket(3), logBucket(6), logBucket(12)); // 3 5 7
+ * ```
+ */
+export function logBucket(value: number): number {
+  if (value < 4) return value;
+  const log = 31 - Math.clz32(value);
+  const bucket = 2 * log + ((value >>> (log - 1)) & 1);
+  return bucket > 31 ? 31 : bucket;
+}
+
+/** Number of values {@link signedBucket} returns. */
+export const SIGNED_BUCKETS = 64;
+
+/**
+ * Bucket of a signed integer: `32 + logBucket(d)` for d ≥ 0, `31 − logBucket(−d − 1)` below,
+ * so the result is in 0…63 and ordered like `d`.
+ *
+ * @example
+ * ```ts
+ * import { signedBucket } from "./predictors.ts";
+ * console.log(signedBucket(0), signedBucket(-1), signedBucket(5)); // 32 31 36
+ * ```
+ */
+export function signedBucket(d: number): number {
+  return d >= 0 ? 32 + logBucket(d) : 31 - logBucket(-d - 1);
+}
+
+/**
+ * The median edge detector of LOCO-I / JPEG-LS: `min(W, N)` or `max(W, N)` across an edge,
+ * else the planar `W + N − NW`.
+ *
+ * @example
+ * ```ts
+ * import { medianEdgePredict } from "./predictors.ts";
+ * console.log(medianEdgePredict(10, 20, 5)); // 20
+ * ```
+ */
+export function medianEdgePredict(w: number, n: number, nw: number): number {
+  const lo = w < n ? w : n;
+  const hi = w < n ? n : w;
+  if (nw >= hi) return lo;
+  if (nw <= lo) return hi;
+  return w + n - nw;
+}
+
+/**
+ * The gradient-adjusted predictor of CALIC, with its thresholds (8, 32, 80 for 8-bit data)
+ * scaled by `scale` (a power of two relative to 8 bits, given as a shift that may be negative).
+ *
+ * @example
+ * ```ts
+ * import { gradientAdjustedPredict } from "./predictors.ts";
+ * console.log(gradientAdjustedPredict(100, 100, 100, 100, 100, 100, 100, 0)); // 100
+ * ```
+ */
+export function gradientAdjustedPredict(
+  w: number,
+  n: number,
+  nw: number,
+  ne: number,
+  ww: number,
+  nn: number,
+  nne: number,
+  scale: number,
+): number {
+  const dh = Math.abs(w - ww) + Math.abs(n - nw) + Math.abs(n - ne);
+  const dv = Math.abs(w - nw) + Math.abs(n - nn) + Math.abs(ne - nne);
+  const diff = scale >= 0 ? (dv - dh) >> scale : (dv - dh) << -scale;
+  if (diff > 80) return w;
+  if (diff < -80) return n;
+  const t = (2 * (w + n) + ne - nw) >> 2;
+  if (diff > 32) return (t + w) >> 1;
+  if (diff > 8) return (3 * t + w) >> 2;
+  if (diff < -32) return (t + n) >> 1;
+  if (diff < -8) return (3 * t + n) >> 2;
+  return t;
+}

@@ -1,0 +1,117 @@
+/**
+ * A carry-less binary range coder with a 32-bit state and byte output.
+ *
+ * The state is an interval `[low, high]` of 32-bit integers. Coding a bit with 12-bit
+ * probability `p` (of a 1, 1…4095) splits it at `mid = low + ((high − low) >>> 12) · p`:
+ * a 1 keeps `[low, mid]`, a 0 keeps `[mid + 1, high]`. While the top bytes of `low` and `high`
+ * agree, that byte is output and both are shifted left by 8 (`high` shifting in ones). The
+ * encoder ends with the four bytes of `low` (big-endian), so the decoder reads exactly the
+ * stream: reading past its end, or stopping before it, means the stream is damaged.
+ *
+ * @module
+ */
+import { FormatError } from "../errors.ts";
+
+/**
+ * Encodes binary decisions into bytes.
+ *
+ * @example
+ * ```ts
+ * import { RangeEncoder } from "./range_coder.ts";
+ * const encoder = new RangeEncoder();
+ * encoder.encode(1, 3000);
+ * encoder.encode(0, 3000);
+ * console.log(encoder.finish().length); // 4
+ * ```
+ */
+export class RangeEncoder {
+  #low = 0;
+  #high = 0xffffffff;
+  #bytes = new Uint8Array(1 << 16);
+  #length = 0;
+
+  /** Codes `bit` (0 or 1) whose probability of being 1 is `p` / 4096 (`p` in 1…4095). */
+  encode(bit: number, p: number): void {
+    const mid = this.#low + ((this.#high - this.#low) >>> 12) * p;
+    if (bit) this.#high = mid;
+    else this.#low = mid + 1;
+    while (((this.#low ^ this.#high) & 0xff000000) === 0) {
+      this.#put(this.#high >>> 24);
+      this.#low = (this.#low << 8) >>> 0;
+      this.#high = ((this.#high << 8) | 255) >>> 0;
+    }
+  }
+
+  #put(byte: number): void {
+    if (this.#length === this.#bytes.length) {
+      const grown = new Uint8Array(this.#bytes.length * 2);
+      grown.set(this.#bytes);
+      this.#bytes = grown;
+    }
+    this.#bytes[this.#length++] = byte;
+  }
+
+  /** Flushes the final bytes and returns the coded bytes. The encoder must not be used after. */
+  finish(): Uint8Array {
+    for (let shift = 24; shift >= 0; shift -= 8) this.#put((this.#low >>> shift) & 255);
+    return this.#bytes.slice(0, this.#length);
+  }
+}
+
+/**
+ * Decodes the binary decisions written by {@link RangeEncoder}, given the same probabilities.
+ *
+ * @example
+ * ```ts
+ * import { RangeDecoder, RangeEncoder } from "./range_coder.ts";
+ * const encoder = new RangeEncoder();
+ * encoder.encode(1, 3000);
+ * const decoder = new RangeDecoder(encoder.finish());
+ * console.log(decoder.decode(3000)); // 1
+ * decoder.finish();
+ * ```
+ */
+export class RangeDecoder {
+  #low = 0;
+  #high = 0xffffffff;
+  #code = 0;
+  #bytes: Uint8Array;
+  #position = 0;
+
+  /** Starts decoding `bytes`. */
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+    for (let i = 0; i < 4; i++) this.#code = ((this.#code << 8) | this.#next()) >>> 0;
+  }
+
+  #next(): number {
+    if (this.#position >= this.#bytes.length) throw new FormatError("v2 stream is truncated");
+    return this.#bytes[this.#position++];
+  }
+
+  /** Decodes one bit whose probability of being 1 is `p` / 4096 (`p` in 1…4095). */
+  decode(p: number): number {
+    const mid = this.#low + ((this.#high - this.#low) >>> 12) * p;
+    let bit: number;
+    if (this.#code <= mid) {
+      bit = 1;
+      this.#high = mid;
+    } else {
+      bit = 0;
+      this.#low = mid + 1;
+    }
+    while (((this.#low ^ this.#high) & 0xff000000) === 0) {
+      this.#low = (this.#low << 8) >>> 0;
+      this.#high = ((this.#high << 8) | 255) >>> 0;
+      this.#code = ((this.#code << 8) | this.#next()) >>> 0;
+    }
+    return bit;
+  }
+
+  /** Checks that the stream was consumed exactly; throws if bytes are left over. */
+  finish(): void {
+    if (this.#position !== this.#bytes.length) {
+      throw new FormatError("v2 stream has trailing bytes");
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { decodeV2, defaultV2Model, encodeV2, untrainedV2Model } from "../src/v2/mod.ts";
+import type { V2Model } from "../src/v2/mod.ts";
+
+const SHARED = new URL("../../shared/", import.meta.url);
+
+/** Reads an 8- or 16-bit binary PGM with the corpus's exact header layout. */
+function readPgm(relative: string): { width: number; height: number; data: Uint16Array } {
+  const bytes = Deno.readFileSync(new URL(relative, SHARED));
+  const header = new TextDecoder().decode(bytes.subarray(0, 40)).split(/\s+/);
+  const [width, height, maxValue] = [Number(header[1]), Number(header[2]), Number(header[3])];
+  const start = bytes.length - width * height * (maxValue > 255 ? 2 : 1);
+  const data = new Uint16Array(width * height);
+  for (let i = 0; i < data.length; i++) {
+    data[i] = maxValue > 255
+      ? (bytes[start + 2 * i] << 8) | bytes[start + 2 * i + 1]
+      : bytes[start + i];
+  }
+  return { width, height, data };
+}
+
+function crop(
+  image: { width: number; data: Uint16Array },
+  x0: number,
+  y0: number,
+  width: number,
+  height: number,
+): Uint16Array {
+  const out = new Uint16Array(width * height);
+  for (let y = 0; y < height; y++) {
+    out.set(
+      image.data.subarray((y0 + y) * image.width + x0, (y0 + y) * image.width + x0 + width),
+      y * width,
+    );
+  }
+  return out;
+}
+
+/** A deterministic pseudo-random generator (xorshift32). */
+function random(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
+}
+
+function roundTrip(
+  samples: Uint16Array,
+  width: number,
+  height: number,
+  bits: number,
+  model: V2Model,
+): Uint8Array {
+  const stream = encodeV2(samples, width, height, bits, model);
+  const decoded = decodeV2(stream, width, height, bits, model);
+  assert.deepEqual(decoded, samples);
+  return stream;
+}
+
+const model = defaultV2Model();
+
+Deno.test("v2 round-trips crops of real corpus images", () => {
+  for (
+    const path of [
+      "corpus/photo/test/skimage_chelsea.pgm",
+      "corpus/document/test/r_faq_p012.pgm",
+      "corpus/medical/test/skimage_microaneurysms.pgm",
+    ]
+  ) {
+    const image = readPgm(path);
+    const samples = crop(image, 10, 20, 64, 48);
+    const stream = roundTrip(samples, 64, 48, 8, model);
+    assert.ok(stream.length < samples.length, `${path} should compress`);
+  }
+});
+
+Deno.test("v2 round-trips a 16-bit crop at 12 and 16 bits", () => {
+  const image = readPgm("corpus16/medical/test/pydicom_ct_small.pgm");
+  const samples = crop(image, 30, 30, 40, 32);
+  let max = 0;
+  for (const v of samples) max = Math.max(max, v);
+  const significant = 32 - Math.clz32(max);
+  roundTrip(samples, 40, 32, significant, model);
+  roundTrip(samples, 40, 32, 16, model);
+  const twelve = samples.map((v) => v & 4095);
+  roundTrip(twelve, 40, 32, 12, model);
+});
+
+Deno.test("v2 round-trips synthetic images at 1, 8, 12 and 16 bits", () => {
+  const next = random(7);
+  for (const bits of [1, 8, 12, 16]) {
+    const max = 2 ** bits - 1;
+    const shapes: [number, number][] = [[1, 1], [1, 37], [37, 1], [23, 17]];
+    for (const [width, height] of shapes) {
+      const n = width * height;
+      roundTrip(new Uint16Array(n), width, height, bits, model);
+      roundTrip(new Uint16Array(n).fill(max), width, height, bits, model);
+      roundTrip(new Uint16Array(n).map(() => next() & max), width, height, bits, model);
+      roundTrip(
+        new Uint16Array(n).map((_, i) =>
+          Math.floor(((i % width) + Math.floor(i / width)) * max / (width + height))
+        ),
+        width,
+        height,
+        bits,
+        model,
+      );
+    }
+  }
+});
+
+Deno.test("v2 round-trips with the untrained model and compresses constant images to a few bytes", () => {
+  const samples = new Uint16Array(200 * 100).fill(77);
+  const stream = roundTrip(samples, 200, 100, 8, untrainedV2Model());
+  assert.ok(stream.length < 100, `constant image took ${stream.length} bytes`);
+});
+
+Deno.test("v2 encoding is deterministic", () => {
+  const image = readPgm("corpus/astronomy/test/eso_dss_test2.pgm");
+  const samples = crop(image, 0, 0, 50, 50);
+  assert.deepEqual(encodeV2(samples, 50, 50, 8, model), encodeV2(samples, 50, 50, 8, model));
+});
+
+Deno.test("v2 decoding of truncated or damaged streams throws or differs, and terminates", () => {
+  const image = readPgm("corpus/photo/test/skimage_chelsea.pgm");
+  const samples = crop(image, 100, 100, 40, 30);
+  const stream = encodeV2(samples, 40, 30, 8, model);
+  for (const cut of [0, 1, stream.length >> 1, stream.length - 1]) {
+    assert.throws(() => decodeV2(stream.subarray(0, cut), 40, 30, 8, model), Error);
+  }
+  assert.throws(() => decodeV2(Uint8Array.from([...stream, 0, 0]), 40, 30, 8, model), Error);
+  const damaged = stream.slice();
+  damaged[damaged.length >> 2] ^= 0x10;
+  let differs = true;
+  try {
+    differs = decodeV2(damaged, 40, 30, 8, model).some((v, i) => v !== samples[i]);
+  } catch (e) {
+    assert.ok(e instanceof Error);
+  }
+  assert.ok(differs);
+});
+
+Deno.test("v2 rejects bad arguments", () => {
+  assert.throws(() => encodeV2(new Uint16Array([256]), 1, 1, 8, model), RangeError);
+  assert.throws(() => encodeV2(new Uint16Array(3), 2, 2, 8, model), RangeError);
+  assert.throws(() => encodeV2(new Uint16Array(1), 1, 1, 17, model), RangeError);
+  assert.throws(() => decodeV2(new Uint8Array(4), 0, 1, 8, model), RangeError);
+});

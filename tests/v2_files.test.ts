@@ -1,0 +1,124 @@
+import { decodeImage, encodeImage, packArchive, trainModel, unpackArchive } from "../mod.ts";
+import { FormatError } from "../src/errors.ts";
+import { decodeImageFile, encodeImageFile } from "../src/image/image_file.ts";
+import { defaultModel, parseModel } from "../src/model_file.ts";
+import { assertEquals, assertMatch, assertRejects } from "./assert.ts";
+import { runCli } from "./cli_run.ts";
+import { makeImage, randomGenerator, SHARED } from "./helpers.ts";
+
+const rand = randomGenerator(5);
+const image8 = makeImage(40, 30, (x, y) => (x * 5 + y * 3 + (rand() & 7)) & 255);
+const image12 = makeImage(33, 17, (x, y) => (x * 100 + y * 37 + (rand() & 63)) & 4095, 65535);
+
+Deno.test("v2 files: the default format codes 8- and 12-in-16-bit images losslessly", async () => {
+  for (const image of [image8, image12, makeImage(1, 1, () => 0), makeImage(5, 1, () => 255)]) {
+    const bpc = await encodeImage(image);
+    assertEquals(new TextDecoder().decode(bpc.subarray(0, 4)), "BPC2");
+    assertEquals(await decodeImage(bpc), image);
+  }
+  // Only the significant planes are coded: 12 of the 16 bits of the container.
+  assertEquals((await encodeImage(image12))[39], 12);
+});
+
+Deno.test("v2 files: damage anywhere is an error, never a wrong image", async () => {
+  const bpc = await encodeImage(image8);
+  const damage = (at: number, value?: number) => {
+    const b = bpc.slice();
+    b[at] = value ?? b[at] ^ 1;
+    return b;
+  };
+  const cases: [Uint8Array, RegExp][] = [
+    [damage(0), /magic/],
+    [damage(4), /version/],
+    [damage(10), /model mismatch|built-in/],
+    [damage(38, 2), /flag/],
+    [damage(40), /image size|checksum|truncated/],
+    [damage(50), /reserved/],
+    [damage(56), /image checksum/],
+    [damage(60), /stream checksum/],
+    [damage(bpc.length - 1), /stream checksum/],
+    [bpc.subarray(0, bpc.length - 1), /truncated/],
+    [Uint8Array.of(...bpc, 0), /trailing/],
+  ];
+  for (const [bytes, reason] of cases) {
+    await assertRejects(() => decodeImage(bytes), (e: Error) => {
+      assertMatch(e.message, reason);
+      return e instanceof FormatError;
+    });
+  }
+});
+
+Deno.test("v2 files: a trained model is required by its files and checked by hash", async () => {
+  const model = await trainModel([image8, image12]);
+  assertEquals(model.format, "v2");
+  const parsed = await parseModel(model.bytes);
+  assertEquals(parsed.hash, model.hash);
+  const bpc = await encodeImage(image8, model);
+  assertEquals(await decodeImage(bpc, parsed), image8);
+  await assertRejects(() => decodeImage(bpc), /pass its --model/);
+  const builtIn = await defaultModel();
+  await assertRejects(() => decodeImage(bpc, builtIn), /model mismatch/);
+  const damaged = model.bytes.slice();
+  damaged[damaged.length - 1] ^= 1;
+  await assertRejects(() => parseModel(damaged), /checksum/);
+});
+
+Deno.test("v2 files: archives embed a trained model and refer to the built-in one", async () => {
+  const entries = [{ name: "a.pgm", image: image8 }, { name: "deep/b.png", image: image12 }];
+  const builtIn = await packArchive(entries);
+  const trained = await trainModel([image8]);
+  const embedded = await packArchive(entries, trained);
+  assertEquals([builtIn[6], embedded[6]], [0, 1]); // the "model embedded" flag
+  for (const bytes of [builtIn, embedded]) {
+    const out = await unpackArchive(bytes);
+    assertEquals(out.entries, entries);
+    const damaged = bytes.slice();
+    damaged[bytes.length - 10] ^= 1;
+    await assertRejects(() => unpackArchive(damaged), /checksum/);
+  }
+  await assertRejects(() => packArchive([{ name: "../x.pgm", image: image8 }]), /unsafe/);
+});
+
+Deno.test("cli v2: 16-bit PGM with the built-in model, pack/unpack, info", async () => {
+  const dir = Deno.makeTempDirSync();
+  const source = `${SHARED}corpus16/medical/test/`;
+  const name = [...Deno.readDirSync(source)].map((e) => e.name).sort()[0];
+  Deno.mkdirSync(`${dir}/in/sub`, { recursive: true });
+  Deno.copyFileSync(source + name, `${dir}/in/deep.pgm`);
+  Deno.writeFileSync(`${dir}/in/sub/small.png`, encodeImageFile(image8, "x.png"));
+  const enc = await runCli(
+    ["encode", "--input", "in/deep.pgm", "--output", "d.bpc", "--json"],
+    dir,
+  );
+  assertEquals(enc.code, 0, enc.stderr);
+  assertEquals(JSON.parse(enc.stdout).format, "v2");
+  assertEquals((await runCli(["decode", "--input", "d.bpc", "--output", "d.pgm"], dir)).code, 0);
+  assertEquals(Deno.readFileSync(`${dir}/d.pgm`), Deno.readFileSync(`${dir}/in/deep.pgm`));
+  const png = await runCli(["decode", "--input", "d.bpc", "--output", "d.png"], dir);
+  assertEquals(png.code, 0, png.stderr);
+  assertEquals(
+    decodeImageFile(Deno.readFileSync(`${dir}/d.png`)).data,
+    decodeImageFile(Deno.readFileSync(`${dir}/d.pgm`)).data,
+  );
+  const info = await runCli(["info", "d.bpc"], dir);
+  assertMatch(info.stdout, /v2 image \(BPC2\)[^]*built-in model[^]*16-bit, \d+ planes coded/);
+  assertEquals((await runCli(["pack", "--input-dir", "in", "--output", "a.bpa"], dir)).code, 0);
+  const unpack = await runCli(["unpack", "--input", "a.bpa", "--output-dir", "out"], dir);
+  assertEquals(unpack.code, 0, unpack.stderr);
+  assertEquals(Deno.readFileSync(`${dir}/out/deep.pgm`), Deno.readFileSync(`${dir}/in/deep.pgm`));
+  assertEquals(decodeImageFile(Deno.readFileSync(`${dir}/out/sub/small.png`)), image8);
+  assertMatch((await runCli(["info", "a.bpa"], dir)).stdout, /not embedded/);
+  const verify = await runCli(["verify", "--input", "in/deep.pgm"], dir);
+  assertMatch(verify.stdout, /^PASS/);
+  const classic16 = await runCli([
+    "train",
+    "--format",
+    "classic",
+    "--input-dir",
+    "in",
+    "--model",
+    "c.bpm",
+  ], dir);
+  assertEquals(classic16.code, 1);
+  assertMatch(classic16.stderr, /deep\.pgm: 16-bit image/);
+});

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import {
+  defaultV2Model,
+  encodeV2,
+  parseV2Model,
+  serializeV2Model,
+  trainV2Model,
+  untrainedV2Model,
+} from "../src/v2/mod.ts";
+
+function texture(seed: number, width: number, height: number): Uint16Array {
+  const data = new Uint16Array(width * height);
+  let s = seed;
+  for (let i = 0; i < data.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const x = i % width, y = Math.floor(i / width);
+    data[i] = (((x * 3 + y * 2) & 127) + ((s >>> 28) & 7)) & 255;
+  }
+  return data;
+}
+
+const images = [1, 2].map((seed) => ({
+  width: 48,
+  height: 40,
+  maxValue: 255,
+  data: texture(seed, 48, 40),
+}));
+
+Deno.test("v2 model payload round-trips", () => {
+  for (const model of [defaultV2Model(), untrainedV2Model(), trainV2Model(images)]) {
+    const bytes = serializeV2Model(model);
+    assert.deepEqual(serializeV2Model(parseV2Model(bytes)), bytes);
+    assert.deepEqual(parseV2Model(bytes), model);
+  }
+});
+
+Deno.test("v2 model parsing rejects malformed payloads with a message", () => {
+  const bytes = serializeV2Model(defaultV2Model());
+  assert.throws(() => parseV2Model(bytes.subarray(0, bytes.length - 1)), /v2 model payload has/);
+  const longer = new Uint8Array(bytes.length + 1);
+  longer.set(bytes);
+  assert.throws(() => parseV2Model(longer), /v2 model payload has/);
+  const badVersion = bytes.slice();
+  badVersion[0] = 99;
+  assert.throws(() => parseV2Model(badVersion), /version/);
+  const badProbability = bytes.slice();
+  badProbability[1] = 0;
+  badProbability[2] = 0;
+  assert.throws(() => parseV2Model(badProbability), /probability/);
+  const badWeight = bytes.slice();
+  badWeight.fill(0x7f, bytes.length - 4);
+  assert.throws(() => parseV2Model(badWeight), /weight/);
+});
+
+Deno.test("v2 training is deterministic and helps on its own kind of data", () => {
+  const first = serializeV2Model(trainV2Model(images));
+  const second = serializeV2Model(trainV2Model(images));
+  assert.deepEqual(first, second);
+  const trained = parseV2Model(first);
+  const test = texture(3, 48, 40);
+  const withTrained = encodeV2(test, 48, 40, 8, trained).length;
+  const withUntrained = encodeV2(test, 48, 40, 8, untrainedV2Model()).length;
+  assert.ok(withTrained < withUntrained, `${withTrained} >= ${withUntrained}`);
+});
+
+Deno.test("v2 training of no images gives the untrained model", () => {
+  assert.deepEqual(serializeV2Model(trainV2Model([])), serializeV2Model(untrainedV2Model()));
+});
