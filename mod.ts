@@ -31,12 +31,16 @@ export {
 export { type CodedImageInfo, describeFile, type FileInfo } from "./src/file_info.ts";
 export {
   type ClassicModelFile,
+  defaultModel,
   FORMAT_NAMES,
   type FormatName,
   type Model,
   modelFromClassic,
+  modelFromV2,
   parseModel,
+  type V2ModelFile,
 } from "./src/model_file.ts";
+export type { V2Model } from "./src/v2/model.ts";
 export { FormatError } from "./src/errors.ts";
 export { createGrayImage, type GrayImage } from "./src/image/gray_image.ts";
 export { decodeImageFile, encodeImageFile } from "./src/image/image_file.ts";
