@@ -11,6 +11,8 @@ const QUARTER = 0x40000000;
 const THREE_QUARTERS = 0xc0000000;
 /** The total of a classic probability: `p0` is in units of 1/4096. */
 export const PROB_TOTAL = 4096;
+/** `1 / 4096`: multiplying by it is exact, and cheaper than dividing. */
+const INV_TOTAL = 1 / PROB_TOTAL;
 
 /**
  * Encodes binary decisions into a byte stream.
@@ -57,7 +59,7 @@ export class ClassicEncoder {
   encode(bit: number, p0: number): void {
     let low = this.#low;
     let high = this.#high;
-    const zw = Math.floor((high - low + 1) * p0 / PROB_TOTAL);
+    const zw = Math.floor((high - low + 1) * p0 * INV_TOTAL);
     if (bit === 0) high = low + zw - 1;
     else low = low + zw;
     for (;;) {
@@ -131,10 +133,11 @@ export class ClassicDecoder {
     let high = this.#high;
     let code = this.#code;
     const range = high - low + 1;
-    const scaled = Math.floor(((code - low + 1) * PROB_TOTAL - 1) / range);
-    const zw = Math.floor(range * p0 / PROB_TOTAL);
+    const zw = Math.floor(range * p0 * INV_TOTAL);
     let bit: number;
-    if (scaled < p0) {
+    // The spec's `floor(((code − low + 1) × 4096 − 1) / range) < p0`, without the division:
+    // for an integer p0, floor(a / range) < p0 exactly when a < p0 × range (all below 2^53).
+    if ((code - low + 1) * PROB_TOTAL - 1 < p0 * range) {
       bit = 0;
       high = low + zw - 1;
     } else {
