@@ -1,6 +1,7 @@
 /**
- * The demo: train a model on the bundled sample images, then code, decode and check each test
- * sample, and print its size in bits per pixel next to PNG.
+ * The demo: code, decode and check each bundled test sample with the built-in v2 model, with a
+ * v2 model and a classic model trained on the bundled training samples, and print the sizes in
+ * bits per pixel next to PNG.
  *
  * Run it with `deno task demo`, or straight from a URL with `deno run -A <url>/examples/demo.ts`.
  *
@@ -32,7 +33,7 @@ async function loadSample(path: string): Promise<GrayImage> {
 }
 
 /** Codes and decodes one image; returns its size in bytes after checking every pixel. */
-async function roundTrip(name: string, image: GrayImage, model: Model): Promise<number> {
+async function roundTrip(name: string, image: GrayImage, model?: Model): Promise<number> {
   const coded = await encodeImage(image, model);
   const decoded = await decodeImage(coded, model);
   if (!decoded.data.every((v, i) => v === image.data[i])) {
@@ -41,34 +42,33 @@ async function roundTrip(name: string, image: GrayImage, model: Model): Promise<
   return coded.length;
 }
 
-const bpp = (bytes: number, pixels: number) => (8 * bytes / pixels).toFixed(3).padStart(9);
+const bpp = (bytes: number, pixels: number) => (8 * bytes / pixels).toFixed(3).padStart(10);
 
-console.log(`training a classic model on ${TRAIN.length} sample images (samples/train) …`);
-const model = await trainModel(await Promise.all(TRAIN.map((n) => loadSample(`train/${n}`))), {
-  format: "classic",
-});
+const training = await Promise.all(TRAIN.map((n) => loadSample(`train/${n}`)));
+console.log(`training a v2 and a classic model on ${TRAIN.length} sample images (samples/train) …`);
+const models: [string, Model | undefined][] = [
+  ["v2 built-in", undefined],
+  ["v2 trained", await trainModel(training)],
+  ["classic", await trainModel(training, { format: "classic" })],
+];
 console.log("coding samples/test: encode, decode, compare every pixel\n");
+const columns = ["PNG", ...models.map(([label]) => label)];
 console.log(
-  `${"image".padEnd(28)} ${"size".padStart(9)} ${"PNG bpp".padStart(9)} ${"classic".padStart(9)}`,
+  `${"image".padEnd(28)} ${"size".padStart(9)} ${columns.map((c) => c.padStart(10)).join(" ")}`,
 );
 let pixels = 0;
-let pngTotal = 0;
-let classicTotal = 0;
+const totals = new Array(columns.length).fill(0);
 for (const name of TEST) {
   const image = await loadSample(`test/${name}`);
-  const png = encodePng(image).length;
-  const classic = await roundTrip(name, image, model);
+  const sizes = [encodePng(image).length];
+  for (const [, model] of models) sizes.push(await roundTrip(name, image, model));
   const n = image.width * image.height;
   pixels += n;
-  pngTotal += png;
-  classicTotal += classic;
-  console.log(
-    `${name.padEnd(28)} ${`${image.width}x${image.height}`.padStart(9)} ${bpp(png, n)} ${
-      bpp(classic, n)
-    }`,
-  );
+  sizes.forEach((size, i) => totals[i] += size);
+  const size = `${image.width}x${image.height}`.padStart(9);
+  console.log(`${name.padEnd(28)} ${size} ${sizes.map((b) => bpp(b, n)).join(" ")}`);
 }
 console.log(
-  `${"total".padEnd(28)} ${"".padStart(9)} ${bpp(pngTotal, pixels)} ${bpp(classicTotal, pixels)}`,
+  `${"total (bits per pixel)".padEnd(38)} ${totals.map((b) => bpp(b, pixels)).join(" ")}`,
 );
 console.log("\nall images decoded identically (lossless)");
