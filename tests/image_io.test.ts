@@ -40,6 +40,7 @@ Deno.test("netpbm: malformed, truncated and colour files are refused", () => {
       text("P2\n1 1\n255\n300\n"),
       Uint8Array.of(...text("P6\n1 1\n255\n"), 1, 2, 3),
       text("P7\n"),
+      text("P2\n16000000 16000000\n255\n0\n"),
     ]
   ) {
     assertThrows(() => decodeImageFile(bad), FormatError);

@@ -57,6 +57,26 @@ class HeaderReader {
 
 /** Largest width or height accepted from an image file (2^24 − 1). */
 export const MAX_DIMENSION = 0xffffff;
+/** Largest number of pixels accepted from an image file (2^31 − 1). */
+export const MAX_PIXELS = 0x7fffffff;
+
+/**
+ * Checks that an image of this size can be held in memory.
+ *
+ * @throws {FormatError} when `width × height` exceeds {@link MAX_PIXELS}.
+ * @example
+ * ```ts
+ * import { checkImageSize } from "./netpbm.ts";
+ * checkImageSize(4096, 4096); // fine
+ * ```
+ */
+export function checkImageSize(width: number, height: number): void {
+  if (width * height > MAX_PIXELS) {
+    throw new FormatError(
+      `image of ${width}x${height} pixels is too large (at most 2^31 − 1 pixels)`,
+    );
+  }
+}
 
 /**
  * Tells whether the bytes start like a Netpbm file (`P1`…`P6`).
@@ -92,6 +112,7 @@ export function decodeNetpbm(bytes: Uint8Array): GrayImage {
   const bilevel = kind === 1 || kind === 4;
   const maxValue = bilevel ? 255 : h.number("maxval", 1, 65535);
   const channels = kind === 3 || kind === 6 ? 3 : 1;
+  checkImageSize(width, height);
   const count = width * height;
   const data = new Uint16Array(count);
   if (kind === 4) {

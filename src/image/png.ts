@@ -6,6 +6,7 @@
 import { decodePngFile, encodePngFile } from "../deps/png.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "./gray_image.ts";
+import { checkImageSize } from "./netpbm.ts";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -52,6 +53,9 @@ function unpackLowDepth(packed: ArrayLike<number>, width: number, height: number
  */
 export function decodePng(bytes: Uint8Array): GrayImage {
   if (!isPng(bytes)) throw new FormatError("not a PNG image");
+  // Width and height sit at bytes 16…23 of the IHDR chunk: refuse huge images before decoding.
+  const header = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length >= 24) checkImageSize(header.getUint32(16), header.getUint32(20));
   let png;
   try {
     png = decodePngFile(bytes);

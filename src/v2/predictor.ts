@@ -42,6 +42,7 @@ const MIN_HASH_BITS = 12;
 const MAX_HASH_BITS = 22;
 const CLASS_MAX = DIRECT_CLASSES - 1;
 const LMS_INPUTS = 12;
+const FAST_T = 3000;
 const LMS_RATE_SHIFT = 4;
 const LMS_MAX_BITS = 12;
 
@@ -109,6 +110,7 @@ export class V2Predictor {
   #node = 1;
   #group = 0;
   #gap = 0;
+  #fast = false;
   #lmsMean = 0;
   #lmsPrediction = 0;
   #activityClass = 0;
@@ -293,6 +295,14 @@ export class V2Predictor {
       index[j] = slot;
       inputs[j] = STRETCH_TABLE[slots[slot] >>> 20];
     }
+    const sure = inputs[2] + inputs[3];
+    if (sure > FAST_T || sure < -FAST_T) {
+      this.#fast = true;
+      const q = (slots[index[2]] >>> 21) + (slots[index[3]] >>> 21);
+      const pf = this.#apmError.p(q, (bit << 4) | this.#errorClass);
+      return pf < 1 ? 1 : pf > 4095 ? 4095 : pf;
+    }
+    this.#fast = false;
     const node = this.#node;
     const bucket = this.#bucket;
     for (let j = 0; j < HASHED_INPUTS; j++) {
@@ -337,6 +347,9 @@ export class V2Predictor {
     const slots = this.#slots;
     const index = this.#slotIndex;
     for (let j = 0; j < DIRECT_INPUTS; j++) updateSlot(slots, index[j], bit, DIRECT_LIMIT);
+    if (this.#fast) {
+      this.#apmError.update(bit);
+    } else {
     for (let j = DIRECT_INPUTS; j < DIRECT_INPUTS + HASHED_INPUTS; j++) {
       updateSlot(slots, index[j], bit, HASHED_LIMIT);
     }
@@ -344,6 +357,7 @@ export class V2Predictor {
     this.#final.update(bit);
     this.#apmPosition.update(bit);
     this.#apmError.update(bit);
+    }
 
     if (bit) this.#known += 1 << this.#bit;
     this.#node = (this.#node << 1) | bit;

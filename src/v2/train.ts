@@ -46,7 +46,7 @@ function significantBits(image: GrayImage): number {
  * ```
  */
 export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Options = {}): V2Model {
-  const confidence = options.confidence ?? 24;
+  const confidence = options.confidence ?? 255;
   const slots = DIRECT_INPUTS * DIRECT_TABLE_SLOTS;
   const ones = new Float64Array(slots);
   const totals = new Float64Array(slots);
