@@ -69,6 +69,35 @@ export interface TrainOptions extends EncodeOptions {
   format?: FormatName;
   /** Classic smoothing constant (≥ 1, default 16). */
   alpha?: number;
+  /**
+   * Where classic context statistics are counted, e.g. a `GpuClassicCounter`; by default on the
+   * CPU. Any counter gives the same model bytes.
+   */
+  classicCounter?: ClassicContextCounter;
+}
+
+/**
+ * Counts classic context statistics somewhere else than in this thread (e.g. on a GPU).
+ *
+ * @example
+ * ```ts
+ * import type { ClassicContextCounter } from "./codec.ts";
+ * import { ClassicCounts } from "./classic/model.ts";
+ * const counts = new ClassicCounts();
+ * const counter: ClassicContextCounter = {
+ *   addImage: (samples, width, height) => counts.addImage(samples, width, height),
+ *   throttle: () => Promise.resolve(),
+ *   finish: () => Promise.resolve({ zeros: counts.zeros, ones: counts.ones }),
+ * };
+ * ```
+ */
+export interface ClassicContextCounter {
+  /** Counts the decisions of one normalized 8-bit image (it may do so later). */
+  addImage(samples: Uint8Array, width: number, height: number): void;
+  /** Resolves when more images can be added without piling up memory. */
+  throttle(): Promise<void>;
+  /** Returns the zero and one counts of every context over all images added. */
+  finish(): Promise<{ zeros: Float64Array; ones: Float64Array }>;
 }
 
 /**
@@ -89,6 +118,7 @@ export class ModelTrainer {
   #alpha: number;
   #polarity: PolarityMode;
   #counts = new ClassicCounts();
+  #counter: ClassicContextCounter | undefined;
   #v2Images: GrayImage[] = [];
   /** Images added so far. */
   images = 0;
@@ -98,6 +128,7 @@ export class ModelTrainer {
     this.#format = options.format ?? "v2";
     this.#alpha = options.alpha ?? DEFAULT_ALPHA;
     this.#polarity = options.polarity ?? "auto";
+    this.#counter = options.classicCounter;
     if (this.#format !== "classic" && this.#format !== "v2") {
       throw new FormatError(`unknown format ${this.#format}`);
     }
@@ -109,17 +140,26 @@ export class ModelTrainer {
   addImage(image: GrayImage): void {
     if (this.#format === "classic") {
       const { samples } = normalizeClassic(image, this.#polarity);
-      this.#counts.addImage(samples, image.width, image.height);
+      (this.#counter ?? this.#counts).addImage(samples, image.width, image.height);
     } else {
       this.#v2Images.push({ ...image, data: normalizeV2(image, this.#polarity).samples });
     }
     this.images++;
   }
 
+  /** Resolves when more images can be added without piling up memory in the counter. */
+  ready(): Promise<void> {
+    return this.#counter?.throttle() ?? Promise.resolve();
+  }
+
   /** Makes the model from everything added so far. */
-  finish(): Promise<Model> {
-    if (this.#format === "classic") return modelFromClassic(this.#counts.toModel(this.#alpha));
-    return modelFromV2(trainV2Model(this.#v2Images));
+  async finish(): Promise<Model> {
+    if (this.#format === "v2") return modelFromV2(trainV2Model(this.#v2Images));
+    if (this.#counter) {
+      const { zeros, ones } = await this.#counter.finish();
+      this.#counts.addCounts(zeros, ones);
+    }
+    return modelFromClassic(this.#counts.toModel(this.#alpha));
   }
 }
 
@@ -130,16 +170,19 @@ export class ModelTrainer {
  * ```ts
  * import { trainModel } from "./codec.ts";
  * const image = { width: 2, height: 2, maxValue: 255, data: new Uint16Array([1, 2, 3, 4]) };
- * const model = await trainModel([image]);
+ * const model = await trainModel([image], { format: "classic" });
  * console.log(model.bytes.length); // 10288
  * ```
  */
-export function trainModel(
+export async function trainModel(
   images: Iterable<GrayImage>,
   options: TrainOptions = {},
 ): Promise<Model> {
   const trainer = new ModelTrainer(options);
-  for (const image of images) trainer.addImage(image);
+  for (const image of images) {
+    trainer.addImage(image);
+    await trainer.ready();
+  }
   return trainer.finish();
 }
 

@@ -16,6 +16,7 @@ import {
 } from "../command.ts";
 import { CliError, errorFor, UsageError } from "../errors.ts";
 import { checkWritable, listImages, readImage, writeAtomic } from "../files.ts";
+import { openTrainingDevice } from "../training_device.ts";
 import { join } from "node:path";
 
 /** Reads `--format` (default `v2`). */
@@ -42,10 +43,10 @@ export const trainCommand: Command = {
   name: "train",
   summary: "learn a model (.bpm) from a folder of images",
   usage:
-    "train --input-dir DIR --model OUT.bpm [--format v2|classic] [--alpha 16] [--polarity auto|invert|none]",
+    "train --input-dir DIR --model OUT.bpm [--format v2|classic] [--alpha 16] [--polarity auto|invert|none] [--device auto|gpu|cpu]",
   examples: [
     "bpcodec train --input-dir scans/train --model scans.bpm",
-    "bpcodec train --format classic --input-dir scans/train --model scans-classic.bpm",
+    "bpcodec train --format classic --device gpu --input-dir scans/train --model scans-classic.bpm",
   ],
   flags: {
     "input-dir": { type: "string", help: "folder of training images, searched recursively" },
@@ -53,36 +54,46 @@ export const trainCommand: Command = {
     format: { type: "string", help: "model format: v2 (default) or classic" },
     alpha: { type: "string", help: "classic smoothing constant, at least 1 (default 16)" },
     polarity: { type: "string", help: "auto (default), invert or none" },
+    device: {
+      type: "string",
+      help: "where to count classic statistics: auto (default: a hardware GPU if any), gpu or cpu",
+    },
     force: { type: "boolean", help: "replace an existing model file" },
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const dir = requireFlag(args, "input-dir");
     const out = requireFlag(args, "model");
     const force = args.values.force === true;
-    const trainer = new ModelTrainer({
-      format: formatFlag(args),
-      alpha: alphaFlag(args),
-      polarity: polarityFlag(args),
-    });
+    const format = formatFlag(args);
+    const options = { format, alpha: alphaFlag(args), polarity: polarityFlag(args) };
+    new ModelTrainer(options); // checks the options before any file is touched
     await checkWritable(out, force);
     const names = await listImages(dir);
     if (names.length === 0) {
       throw new CliError(dir, "no training images found (.png, .pgm, .pnm, .ppm, .pbm)");
     }
+    const device = await openTrainingDevice(optionalFlag(args, "device") ?? "auto", format);
     let pixels = 0;
-    for (const [i, name] of names.entries()) {
-      report.progress(i, names.length, name);
-      const path = join(dir, name);
-      const image = await readImage(path);
-      try {
-        trainer.addImage(image);
-      } catch (e) {
-        throw errorFor(path, e);
+    let model;
+    try {
+      const trainer = new ModelTrainer({ ...options, classicCounter: device.counter });
+      for (const [i, name] of names.entries()) {
+        report.progress(i, names.length, name);
+        const path = join(dir, name);
+        const image = await readImage(path);
+        try {
+          trainer.addImage(image);
+          await trainer.ready();
+        } catch (e) {
+          throw errorFor(path, e);
+        }
+        pixels += image.width * image.height;
       }
-      pixels += image.width * image.height;
+      report.done();
+      model = await trainer.finish();
+    } finally {
+      device.close();
     }
-    report.done();
-    const model = await trainer.finish();
     await writeAtomic(out, model.bytes, force);
     const hash = toHex(model.hash);
     const alpha = model.format === "classic" ? model.params.alpha : undefined;
@@ -91,6 +102,8 @@ export const trainCommand: Command = {
         ? `trained model: images=${names.length}, contexts=5120, alpha=${alpha}, hash=${hash}`
         : `trained model: format=v2, images=${names.length}, bytes=${model.bytes.length}, hash=${hash}`,
     );
+    const software = device.software ? " (software adapter)" : "";
+    report.line(device.kind === "gpu" ? `device: GPU ${device.adapter}${software}` : "device: CPU");
     report.result({
       command: "train",
       model: out,
@@ -100,6 +113,9 @@ export const trainCommand: Command = {
       alpha,
       modelHash: hash,
       bytes: model.bytes.length,
+      device: device.kind,
+      adapter: device.adapter ?? null,
+      softwareAdapter: device.software ?? false,
     });
     return 0;
   },
