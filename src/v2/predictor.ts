@@ -350,13 +350,13 @@ export class V2Predictor {
     if (this.#fast) {
       this.#apmError.update(bit);
     } else {
-    for (let j = DIRECT_INPUTS; j < DIRECT_INPUTS + HASHED_INPUTS; j++) {
-      updateSlot(slots, index[j], bit, HASHED_LIMIT);
-    }
-    for (let m = 0; m < FIRST_LAYER_MIXERS; m++) this.#mixers[m].update(bit);
-    this.#final.update(bit);
-    this.#apmPosition.update(bit);
-    this.#apmError.update(bit);
+      for (let j = DIRECT_INPUTS; j < DIRECT_INPUTS + HASHED_INPUTS; j++) {
+        updateSlot(slots, index[j], bit, HASHED_LIMIT);
+      }
+      for (let m = 0; m < FIRST_LAYER_MIXERS; m++) this.#mixers[m].update(bit);
+      this.#final.update(bit);
+      this.#apmPosition.update(bit);
+      this.#apmError.update(bit);
     }
 
     if (bit) this.#known += 1 << this.#bit;
