@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ByteReader, ByteWriter } from "./bytes.ts";
 import { FormatError } from "./errors.ts";
 
 /**
@@ -51,4 +52,48 @@ function unsafeReason(name: string): string | undefined {
  */
 export function normalizeEntryName(name: string): string {
   return name.split("/").filter((p) => p !== ".").join("/");
+}
+
+/**
+ * Writes an entry name as archives store it: u16 byte length, then UTF-8 bytes.
+ *
+ * @throws {FormatError} for an unsafe name or one longer than 65535 bytes.
+ * @example
+ * ```ts
+ * import { writeEntryName } from "./archive_name.ts";
+ * import { ByteWriter } from "./bytes.ts";
+ * const w = new ByteWriter();
+ * writeEntryName(w, "a.png");
+ * console.log(w.finish().length); // 7
+ * ```
+ */
+export function writeEntryName(w: ByteWriter, name: string): void {
+  checkEntryName(name);
+  const bytes = new TextEncoder().encode(name);
+  if (bytes.length > 65535) throw new FormatError("entry name is longer than 65535 bytes");
+  w.u16(bytes.length);
+  w.bytes(bytes);
+}
+
+/**
+ * Reads an entry name written by {@link writeEntryName} and checks it.
+ *
+ * @throws {FormatError} for truncated data, invalid UTF-8 or an unsafe name.
+ * @example
+ * ```ts
+ * import { readEntryName } from "./archive_name.ts";
+ * import { ByteReader } from "./bytes.ts";
+ * console.log(readEntryName(new ByteReader(new Uint8Array([1, 0, 97])), 0)); // "a"
+ * ```
+ */
+export function readEntryName(r: ByteReader, index: number): string {
+  const bytes = r.bytes(r.u16("name length"), "entry name");
+  let name: string;
+  try {
+    name = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new FormatError(`entry ${index + 1} has a name that is not valid UTF-8`);
+  }
+  checkEntryName(name);
+  return name;
 }

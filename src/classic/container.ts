@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkEntryName } from "../archive_name.ts";
+import { readEntryName, writeEntryName } from "../archive_name.ts";
 import { ByteReader, ByteWriter } from "../bytes.ts";
 import { FormatError } from "../errors.ts";
 import { CLASSIC_MODEL_BYTES, parseClassicModel } from "./model.ts";
@@ -176,11 +176,7 @@ export function serializeClassicArchive(archive: ClassicArchive): Uint8Array {
   w.bytes(archive.modelBytes);
   w.u32(archive.entries.length);
   for (const entry of archive.entries) {
-    checkEntryName(entry.name);
-    const name = new TextEncoder().encode(entry.name);
-    if (name.length > 65535) throw new FormatError(`entry name is longer than 65535 bytes`);
-    w.u16(name.length);
-    w.bytes(name);
+    writeEntryName(w, entry.name);
     writeCoded(w, entry);
     w.u64(entry.stream.length);
     w.bytes(entry.stream);
@@ -215,16 +211,8 @@ export function parseClassicArchive(bytes: Uint8Array): ClassicArchive {
   parseClassicModel(modelBytes);
   const count = r.u32("image count");
   const entries: ClassicArchiveEntry[] = [];
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   for (let i = 0; i < count; i++) {
-    const nameBytes = r.bytes(r.u16("name length"), "entry name");
-    let name: string;
-    try {
-      name = decoder.decode(nameBytes);
-    } catch {
-      throw new FormatError(`entry ${i + 1} has a name that is not valid UTF-8`);
-    }
-    checkEntryName(name);
+    const name = readEntryName(r, i);
     const header = readCoded(r);
     entries.push({ name, ...header, stream: readStream(r) });
   }

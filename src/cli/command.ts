@@ -6,7 +6,13 @@
  */
 import { parseArgs } from "../deps/cli_args.ts";
 import { POLARITY_MODES, type PolarityMode } from "../image/polarity.ts";
-import { defaultModel, FORMAT_NAMES, type Model, parseModel } from "../model_file.ts";
+import {
+  defaultModel,
+  FORMAT_NAMES,
+  type FormatName,
+  type Model,
+  parseModel,
+} from "../model_file.ts";
 import { errorFor, UsageError } from "./errors.ts";
 import { readBytes } from "./files.ts";
 
@@ -42,6 +48,22 @@ export interface ParsedArgs {
   values: Record<string, string | boolean | undefined>;
   /** Positional arguments. */
   positionals: string[];
+}
+
+/** `--model` and `--format` of the commands that code images. */
+export const CODING_MODEL_FLAGS: Record<string, FlagSpec> = {
+  model: { type: "string", help: "the model to code with (default: the built-in v2 model)" },
+  format: { type: "string", help: "check that the model is of this format: v2 or classic" },
+};
+
+/** `--polarity`. */
+export const POLARITY_FLAG: Record<string, FlagSpec> = {
+  polarity: { type: "string", help: "auto (default), invert or none" },
+};
+
+/** `--force`, replacing existing `what`. */
+export function forceFlag(what: string): Record<string, FlagSpec> {
+  return { force: { type: "boolean", help: `replace ${what}` } };
 }
 
 /** Flags every command accepts. */
@@ -96,16 +118,22 @@ export function polarityFlag(args: ParsedArgs): PolarityMode {
   return value as PolarityMode;
 }
 
+/** Reads `--format` (default `v2`). */
+export function formatFlag(args: ParsedArgs): FormatName {
+  const value = optionalFlag(args, "format") ?? FORMAT_NAMES[0];
+  if (!(FORMAT_NAMES as string[]).includes(value)) {
+    throw new UsageError(`--format must be one of ${FORMAT_NAMES.join(", ")}, not ${value}`);
+  }
+  return value as FormatName;
+}
+
 /**
  * The model to code with: `--model` when given (checked against `--format` if that is given
  * too), else the built-in default model, which is v2.
  */
 export async function modelFlag(args: ParsedArgs): Promise<Model> {
   const path = optionalFlag(args, "model");
-  const format = optionalFlag(args, "format");
-  if (format !== undefined && !(FORMAT_NAMES as string[]).includes(format)) {
-    throw new UsageError(`--format must be one of ${FORMAT_NAMES.join(", ")}, not ${format}`);
-  }
+  const format = args.values.format === undefined ? undefined : formatFlag(args);
   if (path === undefined) {
     if (format === "classic") {
       throw new UsageError("--format classic needs --model (classic has no built-in model)");

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkEntryName } from "../archive_name.ts";
+import { readEntryName, writeEntryName } from "../archive_name.ts";
 import { ByteReader, ByteWriter } from "../bytes.ts";
 import { crc32 } from "../crc32.ts";
 import { FormatError } from "../errors.ts";
@@ -247,11 +247,7 @@ export function serializeV2Archive(archive: {
   if (archive.modelBytes) w.bytes(archive.modelBytes);
   w.u32(archive.entries.length);
   for (const entry of archive.entries) {
-    checkEntryName(entry.name);
-    const name = new TextEncoder().encode(entry.name);
-    if (name.length > 65535) throw new FormatError("entry name is longer than 65535 bytes");
-    w.u16(name.length);
-    w.bytes(name);
+    writeEntryName(w, entry.name);
     writeCoded(w, entry);
   }
   const body = w.finish();
@@ -302,16 +298,8 @@ function parseV2ArchiveBody(bytes: Uint8Array) {
   const modelBytes = flags & 1 ? r.bytes(modelLength, "embedded model") : undefined;
   const count = r.u32("image count");
   const entries: V2ArchiveEntry[] = [];
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   for (let i = 0; i < count; i++) {
-    const nameBytes = r.bytes(r.u16("name length"), "entry name");
-    let name: string;
-    try {
-      name = decoder.decode(nameBytes);
-    } catch {
-      throw new FormatError(`entry ${i + 1} has a name that is not valid UTF-8`);
-    }
-    checkEntryName(name);
+    const name = readEntryName(r, i);
     entries.push({ name, ...readCoded(r) });
   }
   r.u32("archive checksum");

@@ -10,9 +10,12 @@ import { encodeImageFile, extensionOf } from "../../image/image_file.ts";
 import { toHex } from "../../sha256.ts";
 import {
   bitsPerPixel,
+  CODING_MODEL_FLAGS,
   type Command,
+  forceFlag,
   modelFlag,
   type ParsedArgs,
+  POLARITY_FLAG,
   polarityFlag,
   type Reporter,
   requireFlag,
@@ -30,15 +33,11 @@ export const packCommand: Command = {
     "bpcodec pack --model scans.bpm --input-dir scans/2024 --output scans-2024.bpa",
   ],
   flags: {
-    model: {
-      type: "string",
-      help: "the model to code with, embedded in the archive (default: the built-in v2 model)",
-    },
+    ...CODING_MODEL_FLAGS,
     "input-dir": { type: "string", help: "folder of images, searched recursively" },
-    output: { type: "string", help: "the archive to write" },
-    format: { type: "string", help: "check that the model is of this format: v2 or classic" },
-    polarity: { type: "string", help: "auto (default), invert or none" },
-    force: { type: "boolean", help: "replace an existing archive" },
+    output: { type: "string", help: "the archive to write (embeds a model given by --model)" },
+    ...POLARITY_FLAG,
+    ...forceFlag("an existing archive"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const dir = requireFlag(args, "input-dir");
@@ -98,7 +97,7 @@ export const unpackCommand: Command = {
   flags: {
     input: { type: "string", help: "the archive" },
     "output-dir": { type: "string", help: "folder to write the images into (created if needed)" },
-    force: { type: "boolean", help: "replace existing files" },
+    ...forceFlag("existing files"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const input = requireFlag(args, "input");

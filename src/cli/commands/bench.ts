@@ -8,7 +8,9 @@ import { decodeImage, encodeImage } from "../../codec.ts";
 import { encodePng } from "../../image/png.ts";
 import {
   bitsPerPixel,
+  CODING_MODEL_FLAGS,
   type Command,
+  forceFlag,
   modelFlag,
   optionalFlag,
   type ParsedArgs,
@@ -61,11 +63,10 @@ export const benchCommand: Command = {
     "bpcodec bench --model scans.bpm --input-dir scans/test --csv scans.csv",
   ],
   flags: {
-    model: { type: "string", help: "the model to code with (default: the built-in v2 model)" },
-    format: { type: "string", help: "check that the model is of this format: v2 or classic" },
+    ...CODING_MODEL_FLAGS,
     "input-dir": { type: "string", help: "folder of images, searched recursively" },
     csv: { type: "string", help: "also write one row per image to this CSV file" },
-    force: { type: "boolean", help: "replace an existing CSV file" },
+    ...forceFlag("an existing CSV file"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const dir = requireFlag(args, "input-dir");

@@ -8,11 +8,14 @@ import type { GrayImage } from "../../image/gray_image.ts";
 import { encodeImageFile } from "../../image/image_file.ts";
 import {
   bitsPerPixel,
+  CODING_MODEL_FLAGS,
   type Command,
+  forceFlag,
   loadModel,
   modelFlag,
   optionalFlag,
   type ParsedArgs,
+  POLARITY_FLAG,
   polarityFlag,
   type Reporter,
   requireFlag,
@@ -42,12 +45,11 @@ export const encodeCommand: Command = {
     "bpcodec encode --model scans.bpm --input page1.png --output page1.bpc",
   ],
   flags: {
-    model: { type: "string", help: "the model to code with (default: the built-in v2 model)" },
+    ...CODING_MODEL_FLAGS,
     input: { type: "string", help: "image to code (PNG or PGM/PNM)" },
     output: { type: "string", help: "the .bpc file to write (default: input name + .bpc)" },
-    format: { type: "string", help: "check that the model is of this format: v2 or classic" },
-    polarity: { type: "string", help: "auto (default), invert or none" },
-    force: { type: "boolean", help: "replace an existing output file" },
+    ...POLARITY_FLAG,
+    ...forceFlag("an existing output file"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const input = requireFlag(args, "input");
@@ -99,7 +101,7 @@ export const decodeCommand: Command = {
     },
     input: { type: "string", help: "the .bpc file" },
     output: { type: "string", help: "image to write: .png or .pgm (default: input name + .png)" },
-    force: { type: "boolean", help: "replace an existing output file" },
+    ...forceFlag("an existing output file"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const input = requireFlag(args, "input");
@@ -138,10 +140,9 @@ export const verifyCommand: Command = {
     "bpcodec verify --model scans.bpm --input page1.png",
   ],
   flags: {
-    model: { type: "string", help: "the model to code with (default: the built-in v2 model)" },
-    format: { type: "string", help: "check that the model is of this format: v2 or classic" },
+    ...CODING_MODEL_FLAGS,
     input: { type: "string", help: "image to check (PNG or PGM/PNM)" },
-    polarity: { type: "string", help: "auto (default), invert or none" },
+    ...POLARITY_FLAG,
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const input = requireFlag(args, "input");

@@ -4,12 +4,14 @@
  * @module
  */
 import { ModelTrainer } from "../../codec.ts";
-import { FORMAT_NAMES, type FormatName } from "../../model_file.ts";
 import { toHex } from "../../sha256.ts";
 import {
   type Command,
+  forceFlag,
+  formatFlag,
   optionalFlag,
   type ParsedArgs,
+  POLARITY_FLAG,
   polarityFlag,
   type Reporter,
   requireFlag,
@@ -18,15 +20,6 @@ import { CliError, errorFor, UsageError } from "../errors.ts";
 import { checkWritable, listImages, readImage, writeAtomic } from "../files.ts";
 import { openTrainingDevice } from "../training_device.ts";
 import { join } from "node:path";
-
-/** Reads `--format` (default `v2`). */
-export function formatFlag(args: ParsedArgs): FormatName {
-  const value = optionalFlag(args, "format") ?? FORMAT_NAMES[0];
-  if (!(FORMAT_NAMES as string[]).includes(value)) {
-    throw new UsageError(`--format must be one of ${FORMAT_NAMES.join(", ")}, not ${value}`);
-  }
-  return value as FormatName;
-}
 
 /** Reads `--alpha` (default 16). */
 function alphaFlag(args: ParsedArgs): number {
@@ -53,12 +46,12 @@ export const trainCommand: Command = {
     model: { type: "string", help: "the model file to write" },
     format: { type: "string", help: "model format: v2 (default) or classic" },
     alpha: { type: "string", help: "classic smoothing constant, at least 1 (default 16)" },
-    polarity: { type: "string", help: "auto (default), invert or none" },
+    ...POLARITY_FLAG,
     device: {
       type: "string",
       help: "where to count classic statistics: auto (default: a hardware GPU if any), gpu or cpu",
     },
-    force: { type: "boolean", help: "replace an existing model file" },
+    ...forceFlag("an existing model file"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const dir = requireFlag(args, "input-dir");
