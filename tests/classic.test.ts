@@ -1,5 +1,6 @@
 import { ClassicDecoder, ClassicEncoder } from "../src/classic/arith_coder.ts";
 import { decodePlanes, encodePlanes } from "../src/classic/codec.ts";
+import { scanPlanes } from "../src/classic/context.ts";
 import {
   parseClassicArchive,
   parseClassicImage,
@@ -13,7 +14,7 @@ import {
   uniformClassicModel,
 } from "../src/classic/model.ts";
 import { FormatError } from "../src/errors.ts";
-import { assertEquals, assertThrows } from "./assert.ts";
+import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { COMPAT, randomGenerator } from "./helpers.ts";
 
 const modelBytes = Deno.readFileSync(COMPAT + "model.bpm");
@@ -62,6 +63,41 @@ Deno.test("classic planes: a damaged stream is an error, not a wrong image", () 
     damaged[at] ^= 0x10;
     assertThrows(() => decodePlanes(damaged, 40, 30, model), /damaged/);
   }
+});
+
+Deno.test("classic planes: the cheap exactness check agrees with coding the result again", () => {
+  const rand = randomGenerator(23);
+  const [w, h] = [24, 16];
+  const samples = Uint8Array.from({ length: w * h }, (_, i) => (i * 5 + (rand() & 31)) & 255);
+  const stream = encodePlanes(samples, w, h, model);
+  const damaged: Uint8Array[] = [
+    stream.subarray(0, stream.length - 1),
+    Uint8Array.of(...stream, 0),
+  ];
+  for (let pos = 0; pos < stream.length * 8; pos++) {
+    const flipped = stream.slice();
+    flipped[pos >> 3] ^= 0x80 >> (pos & 7);
+    damaged.push(flipped);
+  }
+  for (let i = 0; i < 300; i++) {
+    const changed = stream.slice();
+    changed[rand() % changed.length] = rand() & 255;
+    damaged.push(changed);
+  }
+  let refused = 0;
+  for (const bytes of damaged) {
+    // The oracle: decode without any check, code the result again, compare the streams.
+    const decoded = new Uint8Array(w * h);
+    const decoder = new ClassicDecoder(bytes);
+    scanPlanes(decoded, w, h, { decide: (c) => decoder.decode(model.p0[c]) });
+    const again = encodePlanes(decoded, w, h, model);
+    const exact = again.length === bytes.length && again.every((v, k) => v === bytes[k]);
+    assertEquals(decoder.endsExactly(), exact);
+    if (!exact) refused++;
+  }
+  // Classic files carry no checksum: a damaged stream that is, by chance, exactly the
+  // encoding of another image cannot be told apart. Nearly every damage is refused.
+  assert(refused >= 0.99 * damaged.length, `${refused} of ${damaged.length} refused`);
 });
 
 Deno.test("classic training: counts follow the spec's rounding and clamping", () => {

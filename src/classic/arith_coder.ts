@@ -109,6 +109,10 @@ export class ClassicDecoder {
   #low = 0;
   #high = TOP;
   #code = 0;
+  /** Renormalization steps so far: each is one bit of the encoder's output. */
+  #steps = 0;
+  /** Underflow steps since the last emitted bit: the encoder's pending count. */
+  #pending = 0;
 
   /** Starts decoding `stream`. */
   constructor(stream: Uint8Array) {
@@ -146,18 +150,21 @@ export class ClassicDecoder {
     }
     for (;;) {
       if (high < HALF) {
-        // nothing to subtract
+        this.#pending = 0;
       } else if (low >= HALF) {
         low -= HALF;
         high -= HALF;
         code -= HALF;
+        this.#pending = 0;
       } else if (low >= QUARTER && high < THREE_QUARTERS) {
         low -= QUARTER;
         high -= QUARTER;
         code -= QUARTER;
+        this.#pending++;
       } else {
         break;
       }
+      this.#steps++;
       low *= 2;
       high = high * 2 + 1;
       code = code * 2 + this.#nextBit();
@@ -166,5 +173,23 @@ export class ClassicDecoder {
     this.#high = high;
     this.#code = code;
     return bit;
+  }
+
+  /**
+   * After the last decision: tells whether the stream is exactly the one the encoder writes for
+   * the decisions decoded. Every bit before the encoder's final flush is forced by the decoding
+   * itself (all values in the final interval share them); this checks the rest: the flushed bits
+   * (an emitted bit and the pending bits after it), the zero padding, and the length.
+   */
+  endsExactly(): boolean {
+    const emittedAt = this.#steps - this.#pending;
+    const totalBits = this.#steps + 2;
+    if (this.#data.length !== Math.ceil(totalBits / 8)) return false;
+    const last = this.#low < QUARTER ? 0 : 1;
+    for (let pos = emittedAt; pos < this.#data.length * 8; pos++) {
+      const expected = pos === emittedAt ? last : pos < totalBits ? 1 - last : 0;
+      if (((this.#data[pos >>> 3] >>> (7 - (pos & 7))) & 1) !== expected) return false;
+    }
+    return true;
   }
 }

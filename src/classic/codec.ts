@@ -49,11 +49,10 @@ class PlaneDecoder implements ClassicDecisionSink {
 
 /**
  * Decodes a stream written by {@link encodePlanes} into the normalized samples, then checks the
- * stream strictly: classic files carry no checksum, so the decoded samples are coded again and
- * must give back exactly the same stream bytes, otherwise the stream is damaged or belongs to
- * another image.
+ * stream strictly: classic files carry no checksum, so the stream must be exactly the one the
+ * encoder writes for the decoded samples (same bits, same length), otherwise it is damaged.
  *
- * @throws {FormatError} when the stream does not decode to an image that codes back to it.
+ * @throws {FormatError} when the stream is not exactly the encoding of what it decodes to.
  * @example
  * ```ts
  * import { decodePlanes, encodePlanes } from "./codec.ts";
@@ -70,9 +69,9 @@ export function decodePlanes(
   model: ClassicModel,
 ): Uint8Array {
   const samples = new Uint8Array(width * height);
-  scanPlanes(samples, width, height, new PlaneDecoder(new ClassicDecoder(stream), model.p0));
-  const again = encodePlanes(samples, width, height, model);
-  if (again.length !== stream.length || again.some((v, i) => v !== stream[i])) {
+  const decoder = new ClassicDecoder(stream);
+  scanPlanes(samples, width, height, new PlaneDecoder(decoder, model.p0));
+  if (!decoder.endsExactly()) {
     throw new FormatError("coded stream is damaged (it does not decode consistently)");
   }
   return samples;
