@@ -19,6 +19,7 @@
  */
 export {
   type ArchiveEntry,
+  type ClassicContextCounter,
   decodeImage,
   encodeImage,
   type EncodeOptions,
