@@ -41,7 +41,7 @@ export {
   parseModel,
   type V2ModelFile,
 } from "./src/model_file.ts";
-export type { V2Model } from "./src/v2/model.ts";
+export type { V2Model, V2Parameters } from "./src/v2/model.ts";
 export { FormatError } from "./src/errors.ts";
 export { createGrayImage, type GrayImage } from "./src/image/gray_image.ts";
 export { decodeImageFile, encodeImageFile } from "./src/image/image_file.ts";

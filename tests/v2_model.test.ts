@@ -36,20 +36,25 @@ Deno.test("v2 model payload round-trips", () => {
 
 Deno.test("v2 model parsing rejects malformed payloads with a message", () => {
   const bytes = serializeV2Model(defaultV2Model());
+  assert.throws(() => parseV2Model(bytes.subarray(0, 10)), /v2 model payload has 10 bytes/);
   assert.throws(() => parseV2Model(bytes.subarray(0, bytes.length - 1)), /v2 model payload has/);
   const longer = new Uint8Array(bytes.length + 1);
   longer.set(bytes);
   assert.throws(() => parseV2Model(longer), /v2 model payload has/);
   const badVersion = bytes.slice();
   badVersion[0] = 99;
-  assert.throws(() => parseV2Model(badVersion), /version/);
-  const badProbability = bytes.slice();
-  badProbability[1] = 0;
-  badProbability[2] = 0;
-  assert.throws(() => parseV2Model(badProbability), /probability/);
+  assert.throws(() => parseV2Model(badVersion), /version 99/);
+  const badRate = bytes.slice();
+  badRate[3] = 200;
+  assert.throws(() => parseV2Model(badRate), /lmsRateShift is 200/);
   const badWeight = bytes.slice();
-  badWeight.fill(0x7f, bytes.length - 4);
+  badWeight.fill(0x7f, 10, 14);
   assert.throws(() => parseV2Model(badWeight), /weight/);
+  const cutPacking = bytes.slice(0, bytes.length - 1);
+  const lengthAt = 10 + 4 * (3 * 18 + 4);
+  const view = new DataView(cutPacking.buffer);
+  view.setUint32(lengthAt, view.getUint32(lengthAt, true) - 1, true);
+  assert.throws(() => parseV2Model(cutPacking), /direct starts are damaged/);
 });
 
 Deno.test("v2 training is deterministic and helps on its own kind of data", () => {
@@ -65,4 +70,11 @@ Deno.test("v2 training is deterministic and helps on its own kind of data", () =
 
 Deno.test("v2 training of no images gives the untrained model", () => {
   assert.deepEqual(serializeV2Model(trainV2Model([])), serializeV2Model(untrainedV2Model()));
+});
+
+Deno.test("v2 training with a parameter search is deterministic and stores the chosen rates", () => {
+  const first = trainV2Model(images, { searchParameters: true });
+  const second = trainV2Model(images.values(), { searchParameters: true });
+  assert.deepEqual(serializeV2Model(first), serializeV2Model(second));
+  assert.deepEqual(parseV2Model(serializeV2Model(first)).parameters, first.parameters);
 });

@@ -20,6 +20,21 @@ function checkShape(length: number, width: number, height: number, bits: number)
 }
 
 /**
+ * The number of bit planes needed for `samples`: the bit length of the largest, at least 1.
+ *
+ * @example
+ * ```ts
+ * import { significantBits } from "./codec.ts";
+ * console.log(significantBits(new Uint16Array([3, 4095]))); // 12
+ * ```
+ */
+export function significantBits(samples: Uint16Array): number {
+  let max = 1;
+  for (let i = 0; i < samples.length; i++) if (samples[i] > max) max = samples[i];
+  return 32 - Math.clz32(max);
+}
+
+/**
  * Encodes `width × height` samples (row-major, each below `2^bits`) into an arithmetic-coded
  * v2 stream.
  *
@@ -48,18 +63,7 @@ export function encodeV2(
   }
   const predictor = new V2Predictor(samples, width, height, bits, model);
   const encoder = new RangeEncoder();
-  let i = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      predictor.startSample(x, y);
-      const value = samples[i];
-      for (let b = bits - 1; b >= 0; b--) {
-        const bit = (value >> b) & 1;
-        encoder.encode(bit, predictor.p());
-        predictor.update(bit);
-      }
-    }
-  }
+  for (let y = 0; y < height; y++) encodeRow(predictor, encoder, samples, y, width, bits);
   return encoder.finish();
 }
 
@@ -88,19 +92,48 @@ export function decodeV2(
   const samples = new Uint16Array(width * height);
   const predictor = new V2Predictor(samples, width, height, bits, model);
   const decoder = new RangeDecoder(stream);
-  let i = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      predictor.startSample(x, y);
-      let value = 0;
-      for (let b = bits - 1; b >= 0; b--) {
-        const bit = decoder.decode(predictor.p());
-        predictor.update(bit);
-        value |= bit << b;
-      }
-      samples[i] = value;
-    }
-  }
+  for (let y = 0; y < height; y++) decodeRow(predictor, decoder, samples, y, width, bits);
   decoder.finish();
   return samples;
+}
+
+// One row per call keeps the hot loops in small functions the engine optimizes as a whole
+// (a single loop over the image would run in on-stack-replaced code).
+function encodeRow(
+  predictor: V2Predictor,
+  encoder: RangeEncoder,
+  samples: Uint16Array,
+  y: number,
+  width: number,
+  bits: number,
+): void {
+  for (let x = 0, i = y * width; x < width; x++, i++) {
+    predictor.startSample(x, y);
+    const value = samples[i];
+    for (let b = bits - 1; b >= 0; b--) {
+      const bit = (value >> b) & 1;
+      encoder.encode(bit, predictor.p());
+      predictor.update(bit);
+    }
+  }
+}
+
+function decodeRow(
+  predictor: V2Predictor,
+  decoder: RangeDecoder,
+  samples: Uint16Array,
+  y: number,
+  width: number,
+  bits: number,
+): void {
+  for (let x = 0, i = y * width; x < width; x++, i++) {
+    predictor.startSample(x, y);
+    let value = 0;
+    for (let b = bits - 1; b >= 0; b--) {
+      const bit = decoder.decode(predictor.p());
+      predictor.update(bit);
+      value |= bit << b;
+    }
+    samples[i] = value;
+  }
 }

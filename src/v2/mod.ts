@@ -12,12 +12,14 @@
  *
  * @module
  */
-export { decodeV2, encodeV2 } from "./codec.ts";
+export { decodeV2, encodeV2, significantBits } from "./codec.ts";
 export {
   defaultV2Model,
   parseV2Model,
   serializeV2Model,
   untrainedV2Model,
   type V2Model,
+  type V2Parameters,
 } from "./model.ts";
 export { trainV2Model, type TrainV2Options } from "./train.ts";
+export type { GrayImage } from "../image/gray_image.ts";

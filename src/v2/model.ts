@@ -5,32 +5,50 @@
  * @module
  */
 import { FormatError } from "../errors.ts";
-import { MAX_SLOT_COUNT } from "./state_map.ts";
+import { DEFAULT_MODEL_BASE64 } from "./default_model.ts";
+import { FINAL_NEURON_INPUTS, FIRST_LAYER_NEURONS } from "./mixer.ts";
+import { packBytes, unpackBytes } from "./packed_bytes.ts";
 import { SIGNED_BUCKETS } from "./predictors.ts";
+import { MAX_SLOT_COUNT } from "./state_map.ts";
 
 /** Bit positions a direct table distinguishes (samples have at most 16 bits). */
 export const BIT_POSITIONS = 16;
-/** Context classes (activity or error) per bit position in a direct table. */
+/** Context classes (activity, error or texture) per bit position in a direct table. */
 export const DIRECT_CLASSES = 16;
 /** Direct (non-hashed) predictor-relative tables. */
-export const DIRECT_INPUTS = 4;
+export const DIRECT_INPUTS = 9;
 /** Slots of one direct table. */
 export const DIRECT_TABLE_SLOTS = BIT_POSITIONS * DIRECT_CLASSES * SIGNED_BUCKETS;
+/** Slots of all direct tables. */
+export const DIRECT_SLOTS = DIRECT_INPUTS * DIRECT_TABLE_SLOTS;
 /** Hashed value contexts. */
-export const HASHED_INPUTS = 6;
+export const HASHED_INPUTS = 8;
 /** Inputs of each first-layer mixer: every table plus a constant bias. */
 export const MIXER_INPUTS = DIRECT_INPUTS + HASHED_INPUTS + 1;
-/** First-layer mixers (each with its own weight-set selector). */
-export const FIRST_LAYER_MIXERS = 3;
-/** Inputs of the final mixer: the first-layer outputs plus a constant bias. */
-export const FINAL_INPUTS = FIRST_LAYER_MIXERS + 1;
 /** Largest magnitude of a stored mixer weight (16.16 fixed point, just under 8.0). */
 export const MAX_WEIGHT = (1 << 19) - 1;
 
-const PAYLOAD_VERSION = 1;
+/** Learning rates and thresholds of the v2 model (all integers). */
+export interface V2Parameters {
+  /** First-layer mixer learning rate in 1/16 (1…255). */
+  mixerRate: number;
+  /** Final mixer learning rate in 1/16 (1…255). */
+  finalRate: number;
+  /** Step size `2^-lmsRateShift` of the fast LMS predictor (0…12). */
+  lmsRateShift: number;
+  /** Step size `2^-slowLmsRateShift` of the slow LMS predictor (0…12). */
+  slowLmsRateShift: number;
+  /** Count a trained direct slot starts with (0…255). */
+  startCount: number;
+  /** Stretch sum of the two LMS direct inputs beyond which a bit takes the short path (0…4095). */
+  shortPathThreshold: number;
+  /** Count limit of hashed slots (1…1023). */
+  hashedLimit: number;
+}
 
 /**
- * The trained parameters of the v2 coder: where its adaptive tables and mixers start.
+ * The trained parameters of the v2 coder: where its adaptive tables and mixers start, and how
+ * fast they learn.
  *
  * @example
  * ```ts
@@ -40,46 +58,70 @@ const PAYLOAD_VERSION = 1;
  * ```
  */
 export interface V2Model {
-  /** Initial 12-bit probability (1…4095) of every direct-table slot, tables back to back. */
-  readonly directProbabilities: Uint16Array;
-  /** Initial count (0…255) of every direct-table slot: how much evidence the start is worth. */
-  readonly directCounts: Uint8Array;
+  /** Learning rates and thresholds. */
+  readonly parameters: V2Parameters;
+  /**
+   * Start of every direct-table slot (tables back to back): 0 for untrained (probability 1/2,
+   * count 0), else `q` for probability `squash(16·(q − 128))` with count `startCount`.
+   */
+  readonly directStarts: Uint8Array;
   /** Initial weights of the first-layer mixers, {@link MIXER_INPUTS} per mixer. */
   readonly mixerWeights: Int32Array;
-  /** Initial weights of the final mixer, {@link FINAL_INPUTS} of them. */
+  /** Initial weights of the final mixer, {@link FINAL_NEURON_INPUTS} of them. */
   readonly finalWeights: Int32Array;
 }
 
-const DIRECT_SLOTS = DIRECT_INPUTS * DIRECT_TABLE_SLOTS;
-const PAYLOAD_LENGTH = 1 + DIRECT_SLOTS * 3 +
-  (FIRST_LAYER_MIXERS * MIXER_INPUTS + FINAL_INPUTS) * 4;
+const PAYLOAD_VERSION = 3;
+const WEIGHT_COUNT = FIRST_LAYER_NEURONS * MIXER_INPUTS + FINAL_NEURON_INPUTS;
+/** Bytes before the mixer weights: version, five u8 and two u16 parameters. */
+const PARAMETERS_END = 10;
+const HEADER_LENGTH = PARAMETERS_END + WEIGHT_COUNT * 4 + 4;
+
+const PARAMETER_RANGES: [keyof V2Parameters, number, number][] = [
+  ["mixerRate", 1, 255],
+  ["finalRate", 1, 255],
+  ["lmsRateShift", 0, 12],
+  ["slowLmsRateShift", 0, 12],
+  ["startCount", 0, 255],
+  ["shortPathThreshold", 0, 4095],
+  ["hashedLimit", 1, MAX_SLOT_COUNT],
+];
 
 /**
- * A model whose tables start at probability 1/2 with no evidence and whose mixers start from
- * fixed untrained weights.
+ * A model whose tables start at probability 1/2 with no evidence, whose mixers start from fixed
+ * untrained weights, with default learning rates.
  *
  * @example
  * ```ts
  * import { untrainedV2Model } from "./model.ts";
- * console.log(untrainedV2Model().directCounts[0]); // 0
+ * console.log(untrainedV2Model().directStarts[0]); // 0
  * ```
  */
 export function untrainedV2Model(): V2Model {
-  const mixerWeights = new Int32Array(FIRST_LAYER_MIXERS * MIXER_INPUTS).fill(1 << 14);
-  const finalWeights = new Int32Array(FINAL_INPUTS).fill(1 << 14);
-  finalWeights[FIRST_LAYER_MIXERS] = 0;
+  const mixerWeights = new Int32Array(FIRST_LAYER_NEURONS * MIXER_INPUTS).fill(1 << 14);
+  const finalWeights = new Int32Array(FINAL_NEURON_INPUTS).fill(1 << 14);
+  finalWeights[FIRST_LAYER_NEURONS] = 0;
   return {
-    directProbabilities: new Uint16Array(DIRECT_SLOTS).fill(2048),
-    directCounts: new Uint8Array(DIRECT_SLOTS),
+    parameters: {
+      mixerRate: 6,
+      finalRate: 4,
+      lmsRateShift: 2,
+      slowLmsRateShift: 6,
+      startCount: 4,
+      shortPathThreshold: 3000,
+      hashedLimit: 127,
+    },
+    directStarts: new Uint8Array(DIRECT_SLOTS),
     mixerWeights,
     finalWeights,
   };
 }
 
 /**
- * Serializes a model to its payload bytes (little-endian): a version byte (1), the direct
- * probabilities (u16 each), the direct counts (u8 each), the first-layer then final mixer
- * weights (i32 each).
+ * Serializes a model to its payload bytes (little-endian): version byte 3; `mixerRate`,
+ * `finalRate`, `lmsRateShift`, `slowLmsRateShift`, `startCount` (u8 each);
+ * `shortPathThreshold`, `hashedLimit` (u16 each); the first-layer then final mixer weights (i32 each); the length of the packed
+ * direct starts (u32) and those packed bytes (see `packed_bytes.ts`).
  *
  * @example
  * ```ts
@@ -90,22 +132,29 @@ export function untrainedV2Model(): V2Model {
  */
 export function serializeV2Model(model: V2Model): Uint8Array {
   checkModel(model);
-  const bytes = new Uint8Array(PAYLOAD_LENGTH);
+  const packed = packBytes(model.directStarts);
+  const bytes = new Uint8Array(HEADER_LENGTH + packed.length);
   const view = new DataView(bytes.buffer);
-  bytes[0] = PAYLOAD_VERSION;
-  let at = 1;
-  for (const p of model.directProbabilities) {
-    view.setUint16(at, p, true);
-    at += 2;
-  }
-  bytes.set(model.directCounts, at);
-  at += DIRECT_SLOTS;
+  const p = model.parameters;
+  bytes.set([
+    PAYLOAD_VERSION,
+    p.mixerRate,
+    p.finalRate,
+    p.lmsRateShift,
+    p.slowLmsRateShift,
+    p.startCount,
+  ]);
+  view.setUint16(6, p.shortPathThreshold, true);
+  view.setUint16(8, p.hashedLimit, true);
+  let at = PARAMETERS_END;
   for (const weights of [model.mixerWeights, model.finalWeights]) {
     for (const w of weights) {
       view.setInt32(at, w, true);
       at += 4;
     }
   }
+  view.setUint32(at, packed.length, true);
+  bytes.set(packed, at + 4);
   return bytes;
 }
 
@@ -124,65 +173,76 @@ export function serializeV2Model(model: V2Model): Uint8Array {
  * ```
  */
 export function parseV2Model(payload: Uint8Array): V2Model {
-  if (payload.length !== PAYLOAD_LENGTH) {
+  if (payload.length < HEADER_LENGTH) {
     throw new FormatError(
-      `v2 model payload has ${payload.length} bytes, expected ${PAYLOAD_LENGTH}`,
+      `v2 model payload has ${payload.length} bytes, expected at least ${HEADER_LENGTH}`,
     );
   }
   if (payload[0] !== PAYLOAD_VERSION) {
     throw new FormatError(`v2 model payload version ${payload[0]} is not supported`);
   }
   const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
-  let at = 1;
-  const directProbabilities = new Uint16Array(DIRECT_SLOTS);
-  for (let i = 0; i < DIRECT_SLOTS; i++, at += 2) directProbabilities[i] = view.getUint16(at, true);
-  const directCounts = payload.slice(at, at + DIRECT_SLOTS);
-  at += DIRECT_SLOTS;
-  const mixerWeights = new Int32Array(FIRST_LAYER_MIXERS * MIXER_INPUTS);
+  const parameters: V2Parameters = {
+    mixerRate: payload[1],
+    finalRate: payload[2],
+    lmsRateShift: payload[3],
+    slowLmsRateShift: payload[4],
+    startCount: payload[5],
+    shortPathThreshold: view.getUint16(6, true),
+    hashedLimit: view.getUint16(8, true),
+  };
+  let at = PARAMETERS_END;
+  const mixerWeights = new Int32Array(FIRST_LAYER_NEURONS * MIXER_INPUTS);
   for (let i = 0; i < mixerWeights.length; i++, at += 4) mixerWeights[i] = view.getInt32(at, true);
-  const finalWeights = new Int32Array(FINAL_INPUTS);
+  const finalWeights = new Int32Array(FINAL_NEURON_INPUTS);
   for (let i = 0; i < finalWeights.length; i++, at += 4) finalWeights[i] = view.getInt32(at, true);
-  const model = { directProbabilities, directCounts, mixerWeights, finalWeights };
+  const packedLength = view.getUint32(at, true);
+  if (payload.length !== HEADER_LENGTH + packedLength) {
+    throw new FormatError(
+      `v2 model payload has ${payload.length} bytes, expected ${HEADER_LENGTH + packedLength}`,
+    );
+  }
+  let directStarts: Uint8Array;
+  try {
+    directStarts = unpackBytes(payload.subarray(HEADER_LENGTH), DIRECT_SLOTS);
+  } catch (e) {
+    throw new FormatError(`v2 model payload: direct starts are damaged (${(e as Error).message})`);
+  }
+  const model = { parameters, directStarts, mixerWeights, finalWeights };
   checkModel(model);
   return model;
 }
 
 function checkModel(model: V2Model): void {
-  const expect = (name: string, actual: number, expected: number) => {
+  for (const [name, low, high] of PARAMETER_RANGES) {
+    const value = model.parameters[name];
+    if (!Number.isInteger(value) || value < low || value > high) {
+      throw new FormatError(`v2 model payload: ${name} is ${value}, not in ${low}…${high}`);
+    }
+  }
+  const counts: [string, number, number][] = [
+    ["direct starts", model.directStarts.length, DIRECT_SLOTS],
+    ["mixer weights", model.mixerWeights.length, FIRST_LAYER_NEURONS * MIXER_INPUTS],
+    ["final weights", model.finalWeights.length, FINAL_NEURON_INPUTS],
+  ];
+  for (const [name, actual, expected] of counts) {
     if (actual !== expected) {
       throw new FormatError(
         `v2 model payload: ${name} has ${actual} entries, expected ${expected}`,
       );
     }
-  };
-  expect("direct probabilities", model.directProbabilities.length, DIRECT_SLOTS);
-  expect("direct counts", model.directCounts.length, DIRECT_SLOTS);
-  expect("mixer weights", model.mixerWeights.length, FIRST_LAYER_MIXERS * MIXER_INPUTS);
-  expect("final weights", model.finalWeights.length, FINAL_INPUTS);
-  for (let i = 0; i < DIRECT_SLOTS; i++) {
-    const p = model.directProbabilities[i];
-    if (p < 1 || p > 4095) {
-      throw new FormatError(`v2 model payload: direct probability ${i} is ${p}, not in 1…4095`);
-    }
-    if (model.directCounts[i] > MAX_SLOT_COUNT) {
-      throw new FormatError(`v2 model payload: direct count ${i} is too large`);
-    }
   }
-  for (
-    const [name, weights] of [["mixer", model.mixerWeights], ["final", model.finalWeights]] as const
-  ) {
+  for (const weights of [model.mixerWeights, model.finalWeights]) {
     for (let i = 0; i < weights.length; i++) {
       if (Math.abs(weights[i]) > MAX_WEIGHT) {
-        throw new FormatError(
-          `v2 model payload: ${name} weight ${i} is ${weights[i]}, beyond ±${MAX_WEIGHT}`,
-        );
+        throw new FormatError(`v2 model payload: weight ${weights[i]} is beyond ±${MAX_WEIGHT}`);
       }
     }
   }
 }
 
 /**
- * The built-in model, trained on the corpus training images (`tools/make_default_model.ts`).
+ * The built-in model, trained on the corpus training images by `tools/make_default_model.ts`.
  *
  * @example
  * ```ts
@@ -191,5 +251,12 @@ function checkModel(model: V2Model): void {
  * ```
  */
 export function defaultV2Model(): V2Model {
-  return untrainedV2Model();
+  return parseV2Model(decodeBase64(DEFAULT_MODEL_BASE64));
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

@@ -4,20 +4,20 @@
  *
  * Per sample it computes predictions from the causal neighbours and derives context numbers;
  * per bit it looks up one adaptive slot per context, mixes their stretched probabilities with
- * three first-layer mixers and a final mixer, and refines the result with two APMs. See
- * `docs/v2-stream.md` for the exact definition.
+ * the mixing network and refines the result with three APMs. Bits that the two LMS-relative
+ * tables already predict with near certainty take a short path (those two tables and one APM).
+ * `docs/v2-stream.md` gives the exact definition.
  *
  * @module
  */
 import { Apm } from "./apm.ts";
 import { LmsPredictor } from "./lms.ts";
-import { Mixer } from "./mixer.ts";
+import { MixerNetwork } from "./mixer.ts";
 import {
+  BIT_POSITIONS,
   DIRECT_CLASSES,
   DIRECT_INPUTS,
   DIRECT_TABLE_SLOTS,
-  FINAL_INPUTS,
-  FIRST_LAYER_MIXERS,
   HASHED_INPUTS,
   MIXER_INPUTS,
   type V2Model,
@@ -29,28 +29,38 @@ import {
   SIGNED_BUCKETS,
   signedBucket,
 } from "./predictors.ts";
-import { STRETCH_TABLE } from "./squash.ts";
+import { squash, STRETCH_TABLE } from "./squash.ts";
 import { INITIAL_SLOT, makeSlot, updateSlot } from "./state_map.ts";
 
 const BIAS_INPUT = 256;
 const DIRECT_LIMIT = 1023;
-const HASHED_LIMIT = 127;
-const MIXER_RATE = 8;
-const FINAL_RATE = 4;
-const APM_RATE = 7;
+/** APM learning rates (a cell moves 1/2^rate of the way): by position, by error, by value. */
+const APM_POSITION_RATE = 7;
+const APM_ERROR_RATE = 5;
+const APM_VALUE_RATE = 6;
 const MIN_HASH_BITS = 12;
 const MAX_HASH_BITS = 22;
 const CLASS_MAX = DIRECT_CLASSES - 1;
+/** The first direct inputs (LMS-relative), which alone decide and code short-path bits. */
+const SHORT_PATH_INPUTS = 2;
+/** Weight sets of the first-layer neurons: (bit, error), (bit, LMS position), (bit, texture). */
+const MIXER_SET_COUNTS = [
+  BIT_POSITIONS * DIRECT_CLASSES,
+  BIT_POSITIONS * SIGNED_BUCKETS,
+  BIT_POSITIONS * DIRECT_CLASSES,
+];
+/** Inputs of the LMS predictors: ten neighbours and two fixed predictors. */
 const LMS_INPUTS = 12;
-const FAST_T = 3000;
-const LMS_RATE_SHIFT = 4;
+/** The LMS predictors work on the top 12 bits of deeper samples. */
 const LMS_MAX_BITS = 12;
 
+/** log2 of the hashed table's slots: about 2 per coded bit, within 2^12…2^22. */
 function hashBitsFor(pixels: number, bits: number): number {
-  const wanted = 32 - Math.clz32(Math.max(1, pixels * bits * 2));
+  const wanted = 32 - Math.clz32(Math.min(2 ** 30, Math.max(1, pixels * bits * 2)));
   return Math.min(MAX_HASH_BITS, Math.max(MIN_HASH_BITS, wanted));
 }
 
+/** One step of the context hash: `h' = x ^ (x >>> 15)` with `x = (h ^ value) · 0x9E3779B1`. */
 function mix(h: number, value: number): number {
   const x = Math.imul(h ^ value, 0x9e3779b1);
   return x ^ (x >>> 15);
@@ -70,7 +80,7 @@ function mix(h: number, value: number): number {
  * const samples = new Uint16Array([1]);
  * const predictor = new V2Predictor(samples, 1, 1, 1, untrainedV2Model());
  * predictor.startSample(0, 0);
- * console.log(predictor.p()); // 2047
+ * console.log(predictor.p() > 0); // true
  * predictor.update(1);
  * ```
  */
@@ -79,25 +89,30 @@ export class V2Predictor {
   readonly #width: number;
   readonly #bits: number;
   readonly #maxValue: number;
+  /** `bits − 8`: how far sample magnitudes are from the 8-bit scale the classes use. */
   readonly #scale: number;
+  readonly #lmsShift: number;
   readonly #hashShift: number;
-  /** Direct tables first, then the hashed table. */
+  readonly #hashedLimit: number;
+  readonly #shortPathThreshold: number;
+  /** Direct tables first (`DIRECT_TABLE_SLOTS` each), then the hashed table. */
   readonly #slots: Uint32Array;
   readonly #hashOffset: number;
+  /** Slot used by each input for the current bit. */
   readonly #slotIndex = new Int32Array(DIRECT_INPUTS + HASHED_INPUTS);
+  /** Mixer inputs: stretched probabilities of every slot, then the bias. */
   readonly #inputs = new Int32Array(MIXER_INPUTS);
-  readonly #finalInputs = new Int32Array(FINAL_INPUTS);
-  readonly #mixers: Mixer[] = [];
-  readonly #final: Mixer;
+  readonly #network: MixerNetwork;
   readonly #apmPosition: Apm;
   readonly #apmError: Apm;
-  readonly #lms = new LmsPredictor(LMS_INPUTS, LMS_RATE_SHIFT);
-  readonly #lmsShift: number;
+  readonly #apmValue: Apm;
+  readonly #lmsInputs = new Int32Array(LMS_INPUTS);
+  readonly #fastLms: LmsPredictor;
+  readonly #slowLms: LmsPredictor;
   /** Absolute errors of the gradient-adjusted prediction, two rows. */
   readonly #gapErrors: Int32Array;
-  /** Absolute errors of the LMS prediction, two rows. */
+  /** Absolute errors of the fast LMS prediction, two rows. */
   readonly #lmsErrors: Int32Array;
-
   readonly #directPrediction = new Int32Array(DIRECT_INPUTS);
   readonly #directClass = new Int32Array(DIRECT_INPUTS);
   readonly #contextHash = new Int32Array(HASHED_INPUTS);
@@ -106,14 +121,15 @@ export class V2Predictor {
   #x = 0;
   #row = 0;
   #bit = 0;
+  /** The bits of the current sample coded so far, in place (lower bits zero). */
   #known = 0;
+  /** Leading 1 followed by the bits coded so far in the current group of up to 4 bits. */
   #node = 1;
   #group = 0;
+  #shortPath = false;
   #gap = 0;
-  #fast = false;
   #lmsMean = 0;
   #lmsPrediction = 0;
-  #activityClass = 0;
   #errorClass = 0;
 
   /** Creates the model for an image, starting from `model`. */
@@ -124,6 +140,7 @@ export class V2Predictor {
     bits: number,
     model: V2Model,
   ) {
+    const parameters = model.parameters;
     this.#samples = samples;
     this.#width = width;
     this.#bits = bits;
@@ -132,26 +149,34 @@ export class V2Predictor {
     this.#lmsShift = bits > LMS_MAX_BITS ? bits - LMS_MAX_BITS : 0;
     const hashBits = hashBitsFor(width * height, bits);
     this.#hashShift = 32 - (hashBits - 4);
+    this.#hashedLimit = parameters.hashedLimit;
+    this.#shortPathThreshold = parameters.shortPathThreshold;
     this.#hashOffset = DIRECT_INPUTS * DIRECT_TABLE_SLOTS;
     this.#slots = new Uint32Array(this.#hashOffset + (1 << hashBits)).fill(INITIAL_SLOT);
     for (let i = 0; i < this.#hashOffset; i++) {
-      this.#slots[i] = makeSlot(model.directProbabilities[i], model.directCounts[i]);
+      const start = model.directStarts[i];
+      if (start !== 0) this.#slots[i] = makeSlot(squash(16 * (start - 128)), parameters.startCount);
     }
-    for (let m = 0; m < FIRST_LAYER_MIXERS; m++) {
-      const initial = model.mixerWeights.subarray(m * MIXER_INPUTS, (m + 1) * MIXER_INPUTS);
-      const sets = m === 2 ? 16 * SIGNED_BUCKETS : 16 * DIRECT_CLASSES;
-      this.#mixers.push(new Mixer(this.#inputs, sets, MIXER_RATE, initial));
-    }
-    this.#final = new Mixer(this.#finalInputs, 16, FINAL_RATE, model.finalWeights);
+    this.#network = new MixerNetwork(
+      this.#inputs,
+      MIXER_SET_COUNTS,
+      BIT_POSITIONS,
+      parameters.mixerRate,
+      parameters.finalRate,
+      model.mixerWeights,
+      model.finalWeights,
+    );
     this.#inputs[MIXER_INPUTS - 1] = BIAS_INPUT;
-    this.#finalInputs[FINAL_INPUTS - 1] = BIAS_INPUT;
-    this.#apmPosition = new Apm(16 * SIGNED_BUCKETS, APM_RATE);
-    this.#apmError = new Apm(16 * DIRECT_CLASSES, APM_RATE);
+    this.#apmPosition = new Apm(BIT_POSITIONS * SIGNED_BUCKETS, APM_POSITION_RATE);
+    this.#apmError = new Apm(BIT_POSITIONS * DIRECT_CLASSES, APM_ERROR_RATE);
+    this.#apmValue = new Apm(BIT_POSITIONS * 256, APM_VALUE_RATE);
+    this.#fastLms = new LmsPredictor(this.#lmsInputs, parameters.lmsRateShift);
+    this.#slowLms = new LmsPredictor(this.#lmsInputs, parameters.slowLmsRateShift);
     this.#gapErrors = new Int32Array(2 * width);
     this.#lmsErrors = new Int32Array(2 * width);
   }
 
-  /** Brings a magnitude to the 8-bit scale and buckets it into a context class. */
+  /** Brings a magnitude to the 8-bit scale and buckets it into a context class (0…15). */
   #magnitudeClass(value: number): number {
     const scaled = this.#scale >= 0 ? value >> this.#scale : value << -this.#scale;
     const bucket = logBucket(scaled);
@@ -162,7 +187,7 @@ export class V2Predictor {
     return value < 0 ? 0 : value > this.#maxValue ? this.#maxValue : value;
   }
 
-  /** Weighted sum of the errors at W, N, NW and NE in a two-row error array. */
+  /** `eW + eN + (eNW + eNE + eWW + eNEE) / 2` from a two-row error array. */
   #nearbyErrors(errors: Int32Array, x: number, y: number): number {
     const width = this.#width;
     const cur = (y & 1) * width;
@@ -171,7 +196,9 @@ export class V2Predictor {
     const eN = y > 0 ? errors[prev + x] : eW;
     const eNW = y > 0 && x > 0 ? errors[prev + x - 1] : eN;
     const eNE = y > 0 && x + 1 < width ? errors[prev + x + 1] : eN;
-    return eW + eN + ((eNW + eNE) >> 1);
+    const eWW = x > 1 ? errors[cur + x - 2] : eW;
+    const eNEE = y > 0 && x + 2 < width ? errors[prev + x + 2] : eNE;
+    return eW + eN + ((eNW + eNE + eWW + eNEE) >> 1);
   }
 
   /** Prepares the contexts of the sample at column `x`, row `y`. */
@@ -204,9 +231,13 @@ export class V2Predictor {
       nee = x + 2 < width ? s[i - width + 2] : ne;
       nnw = y > 1 && x > 0 ? s[i - 2 * width - 1] : nw;
     }
+    const gap = this.#clamp(gradientAdjustedPredict(w, n, nw, ne, ww, nn, nne, this.#scale));
+    const med = medianEdgePredict(w, n, nw);
+    const grad = this.#clamp(w + n - nw);
+
     const ls = this.#lmsShift;
     const mean = ((w >> ls) + (n >> ls) + (nw >> ls) + (ne >> ls) + 2) >> 2;
-    const li = this.#lms.inputs;
+    const li = this.#lmsInputs;
     li[0] = (w >> ls) - mean;
     li[1] = (n >> ls) - mean;
     li[2] = (nw >> ls) - mean;
@@ -217,49 +248,58 @@ export class V2Predictor {
     li[7] = (nww >> ls) - mean;
     li[8] = (nee >> ls) - mean;
     li[9] = (nnw >> ls) - mean;
-    const gap = this.#clamp(gradientAdjustedPredict(w, n, nw, ne, ww, nn, nne, this.#scale));
-    const med = medianEdgePredict(w, n, nw);
-    const grad = this.#clamp(w + n - nw);
     li[10] = (gap >> ls) - mean;
     li[11] = (med >> ls) - mean;
-    const lms = this.#clamp((mean + this.#lms.predict()) << ls);
-    this.#lmsMean = mean;
-    this.#lmsPrediction = lms;
+    const lms = this.#clamp((mean + this.#fastLms.predict()) << ls);
+    const slowLms = this.#clamp((mean + this.#slowLms.predict()) << ls);
 
     const errorClass = this.#magnitudeClass(this.#nearbyErrors(this.#gapErrors, x, y));
     const lmsErrorClass = this.#magnitudeClass(this.#nearbyErrors(this.#lmsErrors, x, y));
     const activityClass = this.#magnitudeClass(
       Math.abs(w - nw) + Math.abs(n - nw) + Math.abs(n - ne) + (Math.abs(w - ww) >> 1),
     );
+    const texture = (w > lms ? 1 : 0) | (n > lms ? 2 : 0) | (nw > lms ? 4 : 0) |
+      (ne > lms ? 8 : 0);
 
     const dp = this.#directPrediction;
     const dc = this.#directClass;
     dp[0] = lms;
-    dc[0] = (w > lms ? 1 : 0) | (n > lms ? 2 : 0) | (nw > lms ? 4 : 0) | (ne > lms ? 8 : 0);
-    dp[1] = grad;
-    dc[1] = errorClass;
+    dc[0] = lmsErrorClass;
+    dp[1] = lms;
+    dc[1] = activityClass;
     dp[2] = lms;
-    dc[2] = lmsErrorClass;
-    dp[3] = lms;
-    dc[3] = activityClass;
+    dc[2] = texture;
+    dp[3] = grad;
+    dc[3] = errorClass;
+    dp[4] = this.#clamp(n + ne - nne);
+    dc[4] = errorClass;
+    dp[5] = this.#clamp(2 * w - ww);
+    dc[5] = errorClass;
+    dp[6] = this.#clamp(w + ne - n);
+    dc[6] = errorClass;
+    dp[7] = this.#clamp(2 * n - nn);
+    dc[7] = errorClass;
+    dp[8] = slowLms;
+    dc[8] = lmsErrorClass;
 
     const shift = this.#scale > 2 ? this.#scale - 2 : 0;
     const qw = w >> shift, qn = n >> shift, qnw = nw >> shift, qne = ne >> shift;
+    const qww = ww >> shift, qnn = nn >> shift, qnne = nne >> shift;
     const h = this.#contextHash;
-    h[0] = mix(mix(1, qw), qn);
-    h[1] = mix(mix(mix(2, qn), qne), qnw);
-    h[2] = mix(mix(3, gap >> shift), activityClass);
-    h[3] = mix(
-      mix(mix(mix(mix(mix(mix(4, qw), qn), qnw), qne), ww >> shift), nn >> shift),
-      nne >> shift,
-    );
-    h[4] = mix(mix(4, med >> shift), errorClass);
-    h[5] = mix(mix(mix(6, grad >> shift), signedBucket(n - nw)), signedBucket(w - nw));
+    h[0] = mix(mix(mix(6, grad >> shift), signedBucket(n - nw)), signedBucket(w - nw));
+    h[1] = mix(mix(mix(mix(mix(mix(mix(4, qw), qn), qnw), qne), qww), qnn), qnne);
+    h[2] = mix(mix(4, med >> shift), errorClass);
+    h[3] = mix(mix(1, qw), qn);
+    h[4] = mix(mix(3, gap >> shift), activityClass);
+    h[5] = mix(mix(mix(2, qn), qne), qnw);
+    h[6] = mix(mix(mix(7, qw), qnw), qww);
+    h[7] = mix(mix(mix(8, qn), qnn), qnne);
 
     this.#x = x;
     this.#row = y;
     this.#gap = gap;
-    this.#activityClass = activityClass;
+    this.#lmsMean = mean;
+    this.#lmsPrediction = lms;
     this.#errorClass = errorClass;
     this.#bit = this.#bits - 1;
     this.#known = 0;
@@ -267,6 +307,7 @@ export class V2Predictor {
     this.#startGroup();
   }
 
+  /** Locates the hashed slots (16 per context) of the next group of up to 4 bits. */
   #startGroup(): void {
     const key = Math.imul(this.#known + 1, 0x2545f491) ^ Math.imul(this.#group + 1, 0x6a09e667);
     const h = this.#contextHash;
@@ -280,6 +321,21 @@ export class V2Predictor {
     this.#node = 1;
   }
 
+  /** Looks up direct tables `from…to − 1` for bit `bit` whose interval midpoint is `middle`. */
+  #lookUpDirect(from: number, to: number, bit: number, middle: number): void {
+    const slots = this.#slots;
+    const index = this.#slotIndex;
+    const inputs = this.#inputs;
+    const dp = this.#directPrediction;
+    const dc = this.#directClass;
+    for (let j = from; j < to; j++) {
+      const slot = j * DIRECT_TABLE_SLOTS +
+        ((((bit << 4) | dc[j]) << 6) | signedBucket(dp[j] - middle));
+      index[j] = slot;
+      inputs[j] = STRETCH_TABLE[slots[slot] >>> 20];
+    }
+  }
+
   /** The 12-bit probability (1…4095) that the next bit is 1. */
   p(): number {
     const bit = this.#bit;
@@ -287,22 +343,15 @@ export class V2Predictor {
     const slots = this.#slots;
     const index = this.#slotIndex;
     const inputs = this.#inputs;
-    const dp = this.#directPrediction;
-    const dc = this.#directClass;
-    for (let j = 0; j < DIRECT_INPUTS; j++) {
-      const slot = j * DIRECT_TABLE_SLOTS +
-        ((((bit << 4) | dc[j]) << 6) | signedBucket(dp[j] - middle));
-      index[j] = slot;
-      inputs[j] = STRETCH_TABLE[slots[slot] >>> 20];
+    this.#lookUpDirect(0, SHORT_PATH_INPUTS, bit, middle);
+    const sure = inputs[0] + inputs[1];
+    this.#shortPath = sure > this.#shortPathThreshold || sure < -this.#shortPathThreshold;
+    if (this.#shortPath) {
+      const q = (slots[index[0]] >>> 21) + (slots[index[1]] >>> 21);
+      const p = this.#apmError.p(q, (bit << 4) | this.#errorClass);
+      return p < 1 ? 1 : p > 4095 ? 4095 : p;
     }
-    const sure = inputs[2] + inputs[3];
-    if (sure > FAST_T || sure < -FAST_T) {
-      this.#fast = true;
-      const q = (slots[index[2]] >>> 21) + (slots[index[3]] >>> 21);
-      const pf = this.#apmError.p(q, (bit << 4) | this.#errorClass);
-      return pf < 1 ? 1 : pf > 4095 ? 4095 : pf;
-    }
-    this.#fast = false;
+    this.#lookUpDirect(SHORT_PATH_INPUTS, DIRECT_INPUTS, bit, middle);
     const node = this.#node;
     const bucket = this.#bucket;
     for (let j = 0; j < HASHED_INPUTS; j++) {
@@ -311,68 +360,69 @@ export class V2Predictor {
       inputs[DIRECT_INPUTS + j] = STRETCH_TABLE[slots[slot] >>> 20];
     }
     const position = signedBucket(this.#lmsPrediction - middle);
-    const mixers = this.#mixers;
-    mixers[0].p((bit << 4) | this.#errorClass);
-    mixers[1].p((bit << 4) | this.#activityClass);
-    mixers[2].p((bit << 6) | position);
-    const fi = this.#finalInputs;
-    for (let m = 0; m < FIRST_LAYER_MIXERS; m++) fi[m] = mixers[m].stretched;
-    const mixed = this.#final.p(bit);
-    const a = this.#apmPosition.p(mixed, (bit << 6) | position);
-    const b = this.#apmError.p(mixed, (bit << 4) | this.#errorClass);
-    const p = (2 * mixed + a + b + 2) >> 2;
+    const mixed = this.#network.p(
+      (bit << 4) | this.#errorClass,
+      (bit << 6) | position,
+      (bit << 4) | this.#directClass[2],
+      bit,
+    );
+    const byPosition = this.#apmPosition.p(mixed, (bit << 6) | position);
+    const byError = this.#apmError.p(mixed, (bit << 4) | this.#errorClass);
+    const topShift = this.#bits > 8 && bit + 1 < this.#bits - 8 ? this.#bits - 8 : bit + 1;
+    const byValue = this.#apmValue.p(mixed, (bit << 8) | ((this.#known >> topShift) & 255));
+    const p = (mixed + byPosition + byError + byValue + 2) >> 2;
     return p < 1 ? 1 : p > 4095 ? 4095 : p;
   }
 
-  /**
-   * Direct-table slots used by the last {@link V2Predictor.p} call (the first
-   * `DIRECT_INPUTS` entries; training counts outcomes per slot with them).
-   */
+  /** Slots used by the last {@link V2Predictor.p} call, direct tables first. */
   get slotIndex(): Int32Array {
     return this.#slotIndex;
   }
 
-  /** The first-layer mixers (training reads their learned weights). */
-  get mixers(): readonly Mixer[] {
-    return this.#mixers;
+  /** How many direct tables the last {@link V2Predictor.p} call used (fewer on the short path). */
+  get directTablesUsed(): number {
+    return this.#shortPath ? SHORT_PATH_INPUTS : DIRECT_INPUTS;
   }
 
-  /** The final mixer. */
-  get finalMixer(): Mixer {
-    return this.#final;
+  /** The mixing network (training reads its learned weights). */
+  get network(): MixerNetwork {
+    return this.#network;
   }
 
   /** Learns from the coded `bit` (the one {@link V2Predictor.p} was asked about). */
   update(bit: number): void {
     const slots = this.#slots;
     const index = this.#slotIndex;
-    for (let j = 0; j < DIRECT_INPUTS; j++) updateSlot(slots, index[j], bit, DIRECT_LIMIT);
-    if (this.#fast) {
-      this.#apmError.update(bit);
-    } else {
-      for (let j = DIRECT_INPUTS; j < DIRECT_INPUTS + HASHED_INPUTS; j++) {
-        updateSlot(slots, index[j], bit, HASHED_LIMIT);
+    for (let j = 0; j < SHORT_PATH_INPUTS; j++) updateSlot(slots, index[j], bit, DIRECT_LIMIT);
+    this.#apmError.update(bit);
+    if (!this.#shortPath) {
+      for (let j = SHORT_PATH_INPUTS; j < DIRECT_INPUTS; j++) {
+        updateSlot(slots, index[j], bit, DIRECT_LIMIT);
       }
-      for (let m = 0; m < FIRST_LAYER_MIXERS; m++) this.#mixers[m].update(bit);
-      this.#final.update(bit);
+      for (let j = DIRECT_INPUTS; j < DIRECT_INPUTS + HASHED_INPUTS; j++) {
+        updateSlot(slots, index[j], bit, this.#hashedLimit);
+      }
+      this.#network.update(bit);
       this.#apmPosition.update(bit);
-      this.#apmError.update(bit);
+      this.#apmValue.update(bit);
     }
 
     if (bit) this.#known += 1 << this.#bit;
     this.#node = (this.#node << 1) | bit;
-    if (this.#bit === 0) {
-      const width = this.#width;
-      this.#lms.update((this.#known >> this.#lmsShift) - this.#lmsMean);
-      const at = (this.#row & 1) * width + this.#x;
-      this.#gapErrors[at] = Math.abs(this.#known - this.#gap);
-      this.#lmsErrors[at] = Math.abs(this.#known - this.#lmsPrediction);
+    if (this.#bit > 0) {
+      this.#bit--;
+      if (this.#node >= 16) {
+        this.#group++;
+        this.#startGroup();
+      }
       return;
     }
-    this.#bit--;
-    if (this.#node >= 16) {
-      this.#group++;
-      this.#startGroup();
-    }
+    const value = this.#known;
+    const target = (value >> this.#lmsShift) - this.#lmsMean;
+    this.#fastLms.update(target);
+    this.#slowLms.update(target);
+    const at = (this.#row & 1) * this.#width + this.#x;
+    this.#gapErrors[at] = Math.abs(value - this.#gap);
+    this.#lmsErrors[at] = Math.abs(value - this.#lmsPrediction);
   }
 }

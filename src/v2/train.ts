@@ -1,38 +1,52 @@
 /**
  * Training of a {@link V2Model} from example images: deterministic, integer counting.
  *
- * The model is run over every image exactly as the coder would (raster order, MSB first).
- * Each direct-table slot counts the zeros and ones coded through it, over all images; its
- * trained start is the probability `(ones·4096 + total/2) / (total + 1)` (integer division,
- * clamped to 1…4095) with count `min(total, confidence)`. The mixers' trained start is, per
- * mixer, the mean over images of the mean of its weight sets that learned anything (integer
- * division, truncated). The same images in the same order give the same bytes.
+ * The model is run over every image exactly as the coder would (raster order, MSB first,
+ * starting from the base model, untrained by default). Each direct-table slot counts the zeros
+ * and ones coded through it, over all images. A slot seen at least once starts at
+ * `q = clamp((stretch(p) + 2056) >> 4, 1, 255)` where
+ * `p = (ones·4096 + P·W + ⌊(total + W)/2⌋) / (total + W)` (integer division, clamped to
+ * 1…4095), with the base start as prior: `P = squash(16·(q₀ − 128))`, `W = 8`, or `P = 2048`,
+ * `W = 1` where the base slot is untrained.
+ * The mixers start from, per mixer, the mean over images of the mean of its weight sets that
+ * learned anything (integer division, truncated). The same images in the same order give the
+ * same model bytes.
  *
  * @module
  */
 import type { GrayImage } from "../image/gray_image.ts";
+import { FIRST_LAYER_NEURONS } from "./mixer.ts";
 import {
-  DIRECT_INPUTS,
-  DIRECT_TABLE_SLOTS,
-  FINAL_INPUTS,
-  FIRST_LAYER_MIXERS,
+  DIRECT_SLOTS,
   MIXER_INPUTS,
   untrainedV2Model,
   type V2Model,
+  type V2Parameters,
 } from "./model.ts";
+import { significantBits } from "./codec.ts";
+import { searchV2Parameters } from "./parameter_search.ts";
 import { V2Predictor } from "./predictor.ts";
+import { squash, STRETCH_TABLE } from "./squash.ts";
 
 /** Options of {@link trainV2Model}. */
 export interface TrainV2Options {
-  /** Largest count a trained direct slot starts with (how much the trained start weighs); default 24. */
-  confidence?: number;
+  /** Learning rates and thresholds to train with and store (default: the untrained model's). */
+  parameters?: Partial<V2Parameters>;
+  /**
+   * Whether to choose the learning rates for these images first (`parameter_search.ts`; about
+   * a dozen extra coding passes over crops of the images). Default false.
+   */
+  searchParameters?: boolean;
+  /**
+   * A model to refine, e.g. the built-in one for a domain model: training runs from it, its
+   * parameters are the starting point, and its direct starts count as {@link PRIOR_WEIGHT}
+   * observations (slots these images never reach keep them). Default: the untrained model.
+   */
+  base?: V2Model;
 }
 
-function significantBits(image: GrayImage): number {
-  let max = 1;
-  for (let i = 0; i < image.data.length; i++) if (image.data[i] > max) max = image.data[i];
-  return 32 - Math.clz32(max);
-}
+/** How many observations a base model's direct start is worth. */
+export const PRIOR_WEIGHT = 8;
 
 /**
  * Trains a model on `images` (each coded at its significant bit depth).
@@ -46,18 +60,20 @@ function significantBits(image: GrayImage): number {
  * ```
  */
 export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Options = {}): V2Model {
-  const confidence = options.confidence ?? 255;
-  const slots = DIRECT_INPUTS * DIRECT_TABLE_SLOTS;
-  const ones = new Float64Array(slots);
-  const totals = new Float64Array(slots);
-  const model = untrainedV2Model();
-  const mixerSums = new Float64Array(FIRST_LAYER_MIXERS * MIXER_INPUTS);
-  const finalSums = new Float64Array(FINAL_INPUTS);
+  const base = options.base ?? untrainedV2Model();
+  let parameters = { ...base.parameters, ...options.parameters };
+  const list = options.searchParameters ? Array.from(images) : undefined;
+  if (list) parameters = searchV2Parameters(list, base, parameters);
+  const start: V2Model = { ...base, parameters };
+  const ones = new Float64Array(DIRECT_SLOTS);
+  const totals = new Float64Array(DIRECT_SLOTS);
+  const mixerSums = new Float64Array(start.mixerWeights.length);
+  const finalSums = new Float64Array(start.finalWeights.length);
   let imageCount = 0;
-  for (const image of images) {
+  for (const image of list ?? images) {
     const { width, height, data } = image;
-    const bits = significantBits(image);
-    const predictor = new V2Predictor(data, width, height, bits, model);
+    const bits = significantBits(data);
+    const predictor = new V2Predictor(data, width, height, bits, start);
     const index = predictor.slotIndex;
     let i = 0;
     for (let y = 0; y < height; y++) {
@@ -67,7 +83,8 @@ export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Option
         for (let b = bits - 1; b >= 0; b--) {
           const bit = (value >> b) & 1;
           predictor.p();
-          for (let j = 0; j < DIRECT_INPUTS; j++) {
+          const used = predictor.directTablesUsed;
+          for (let j = 0; j < used; j++) {
             totals[index[j]]++;
             ones[index[j]] += bit;
           }
@@ -75,28 +92,43 @@ export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Option
         }
       }
     }
-    predictor.mixers.forEach((mixer, m) => {
-      const initial = model.mixerWeights.subarray(m * MIXER_INPUTS, (m + 1) * MIXER_INPUTS);
-      addMeanOfTrainedSets(mixer.weights, initial, mixerSums.subarray(m * MIXER_INPUTS));
-    });
-    addMeanOfTrainedSets(predictor.finalMixer.weights, model.finalWeights, finalSums);
+    const network = predictor.network;
+    for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
+      const end = k + 1 < FIRST_LAYER_NEURONS ? network.neuronStarts[k + 1] : undefined;
+      addMeanOfTrainedSets(
+        network.firstWeights.subarray(network.neuronStarts[k], end),
+        start.mixerWeights.subarray(k * MIXER_INPUTS, (k + 1) * MIXER_INPUTS),
+        mixerSums.subarray(k * MIXER_INPUTS),
+      );
+    }
+    addMeanOfTrainedSets(network.finalWeights, start.finalWeights, finalSums);
     imageCount++;
   }
-  if (imageCount === 0) return model;
-  for (let s = 0; s < slots; s++) {
+  if (imageCount === 0) return start;
+  const directStarts = base.directStarts.slice();
+  for (let s = 0; s < DIRECT_SLOTS; s++) {
     const total = totals[s];
     if (total === 0) continue;
-    const p = Math.floor((ones[s] * 4096 + Math.floor(total / 2)) / (total + 1));
-    model.directProbabilities[s] = p < 1 ? 1 : p > 4095 ? 4095 : p;
-    model.directCounts[s] = Math.min(total, confidence);
+    const prior = base.directStarts[s];
+    const priorWeight = prior === 0 ? 1 : PRIOR_WEIGHT;
+    const priorP = prior === 0 ? 2048 : squash(16 * (prior - 128));
+    let p = Math.floor(
+      (ones[s] * 4096 + priorP * priorWeight + Math.floor((total + priorWeight) / 2)) /
+        (total + priorWeight),
+    );
+    p = p < 1 ? 1 : p > 4095 ? 4095 : p;
+    const q = (STRETCH_TABLE[p] + 2056) >> 4;
+    directStarts[s] = q < 1 ? 1 : q > 255 ? 255 : q;
   }
+  const mixerWeights = new Int32Array(mixerSums.length);
   for (let k = 0; k < mixerSums.length; k++) {
-    model.mixerWeights[k] = Math.trunc(mixerSums[k] / imageCount);
+    mixerWeights[k] = Math.trunc(mixerSums[k] / imageCount);
   }
+  const finalWeights = new Int32Array(finalSums.length);
   for (let k = 0; k < finalSums.length; k++) {
-    model.finalWeights[k] = Math.trunc(finalSums[k] / imageCount);
+    finalWeights[k] = Math.trunc(finalSums[k] / imageCount);
   }
-  return model;
+  return { parameters, directStarts, mixerWeights, finalWeights };
 }
 
 /** Adds to `sums` the mean of the weight sets in `weights` that moved away from `initial`. */
