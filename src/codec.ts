@@ -39,6 +39,7 @@ import {
   serializeV2Image,
 } from "./v2/container.ts";
 import { decodeV2Image, encodeV2Image, normalizeV2 } from "./v2/image_codec.ts";
+import { defaultV2Model } from "./v2/model.ts";
 import { trainV2Model } from "./v2/train.ts";
 
 /**
@@ -65,7 +66,10 @@ export interface EncodeOptions {
  * ```
  */
 export interface TrainOptions extends EncodeOptions {
-  /** The model format to train: `v2` (default) or `classic`. */
+  /**
+   * The model format to train: `v2` (default) or `classic`. A v2 model starts from the built-in
+   * model and refines it with the images (table starts, and learning rates chosen for them).
+   */
   format?: FormatName;
   /** Classic smoothing constant (≥ 1, default 16). */
   alpha?: number;
@@ -154,7 +158,11 @@ export class ModelTrainer {
 
   /** Makes the model from everything added so far. */
   async finish(): Promise<Model> {
-    if (this.#format === "v2") return modelFromV2(trainV2Model(this.#v2Images));
+    if (this.#format === "v2") {
+      return modelFromV2(
+        trainV2Model(this.#v2Images, { base: defaultV2Model(), searchParameters: true }),
+      );
+    }
     if (this.#counter) {
       const { zeros, ones } = await this.#counter.finish();
       this.#counts.addCounts(zeros, ones);

@@ -7,25 +7,9 @@
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { choosePolarity, type PolarityMode } from "../image/polarity.ts";
-import { decodeV2, encodeV2 } from "./codec.ts";
+import { decodeV2, encodeV2, significantBits } from "./codec.ts";
 import { imageCrc, MAX_V2_PIXELS, type V2CodedImage } from "./container.ts";
 import type { V2Model } from "./model.ts";
-
-/**
- * The number of bit planes v2 codes for an image: the bits of its largest sample (at least 1),
- * so a 12-bit image in a 16-bit container codes 12 planes.
- *
- * @example
- * ```ts
- * import { significantBits } from "./image_codec.ts";
- * console.log(significantBits(new Uint16Array([5, 4095]))); // 12
- * ```
- */
-export function significantBits(data: Uint16Array): number {
-  let max = 1;
-  for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i];
-  return 32 - Math.clz32(max);
-}
 
 /**
  * Returns the samples v2 codes: the image's own, or inverted within its significant bits
