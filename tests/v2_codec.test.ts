@@ -1,23 +1,11 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { decodeImageFile } from "../src/image/image_file.ts";
+import { randomGenerator, SHARED } from "./helpers.ts";
 import { decodeV2, defaultV2Model, encodeV2, untrainedV2Model } from "../src/v2/mod.ts";
 import type { V2Model } from "../src/v2/mod.ts";
 
-const SHARED = new URL("../../shared/", import.meta.url);
-
-/** Reads an 8- or 16-bit binary PGM with the corpus's exact header layout. */
-function readPgm(relative: string): { width: number; height: number; data: Uint16Array } {
-  const bytes = Deno.readFileSync(new URL(relative, SHARED));
-  const header = new TextDecoder().decode(bytes.subarray(0, 40)).split(/\s+/);
-  const [width, height, maxValue] = [Number(header[1]), Number(header[2]), Number(header[3])];
-  const start = bytes.length - width * height * (maxValue > 255 ? 2 : 1);
-  const data = new Uint16Array(width * height);
-  for (let i = 0; i < data.length; i++) {
-    data[i] = maxValue > 255
-      ? (bytes[start + 2 * i] << 8) | bytes[start + 2 * i + 1]
-      : bytes[start + i];
-  }
-  return { width, height, data };
-}
+/** Reads an image of the shared corpus. */
+const readPgm = (relative: string) => decodeImageFile(Deno.readFileSync(SHARED + relative));
 
 function crop(
   image: { width: number; data: Uint16Array },
@@ -36,19 +24,6 @@ function crop(
   return out;
 }
 
-/** A deterministic pseudo-random generator (xorshift32). */
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
-
 function roundTrip(
   samples: Uint16Array,
   width: number,
@@ -58,7 +33,7 @@ function roundTrip(
 ): Uint8Array {
   const stream = encodeV2(samples, width, height, bits, model);
   const decoded = decodeV2(stream, width, height, bits, model);
-  assert.deepEqual(decoded, samples);
+  assertEquals(decoded, samples);
   return stream;
 }
 
@@ -75,7 +50,7 @@ Deno.test("v2 round-trips crops of real corpus images", () => {
     const image = readPgm(path);
     const samples = crop(image, 10, 20, 64, 48);
     const stream = roundTrip(samples, 64, 48, 8, model);
-    assert.ok(stream.length < samples.length, `${path} should compress`);
+    assert(stream.length < samples.length, `${path} should compress`);
   }
 });
 
@@ -92,7 +67,7 @@ Deno.test("v2 round-trips a 16-bit crop at 12 and 16 bits", () => {
 });
 
 Deno.test("v2 round-trips synthetic images at 1, 8, 12 and 16 bits", () => {
-  const next = random(7);
+  const next = randomGenerator(7);
   for (const bits of [1, 8, 12, 16]) {
     const max = 2 ** bits - 1;
     const shapes: [number, number][] = [[1, 1], [1, 37], [37, 1], [23, 17]];
@@ -117,13 +92,13 @@ Deno.test("v2 round-trips synthetic images at 1, 8, 12 and 16 bits", () => {
 Deno.test("v2 round-trips with the untrained model and compresses constant images to a few bytes", () => {
   const samples = new Uint16Array(200 * 100).fill(77);
   const stream = roundTrip(samples, 200, 100, 8, untrainedV2Model());
-  assert.ok(stream.length < 100, `constant image took ${stream.length} bytes`);
+  assert(stream.length < 100, `constant image took ${stream.length} bytes`);
 });
 
 Deno.test("v2 encoding is deterministic", () => {
   const image = readPgm("corpus/astronomy/test/eso_dss_test2.pgm");
   const samples = crop(image, 0, 0, 50, 50);
-  assert.deepEqual(encodeV2(samples, 50, 50, 8, model), encodeV2(samples, 50, 50, 8, model));
+  assertEquals(encodeV2(samples, 50, 50, 8, model), encodeV2(samples, 50, 50, 8, model));
 });
 
 Deno.test("v2 decoding of truncated or damaged streams throws or differs, and terminates", () => {
@@ -131,23 +106,23 @@ Deno.test("v2 decoding of truncated or damaged streams throws or differs, and te
   const samples = crop(image, 100, 100, 40, 30);
   const stream = encodeV2(samples, 40, 30, 8, model);
   for (const cut of [0, 1, stream.length >> 1, stream.length - 1]) {
-    assert.throws(() => decodeV2(stream.subarray(0, cut), 40, 30, 8, model), Error);
+    assertThrows(() => decodeV2(stream.subarray(0, cut), 40, 30, 8, model), Error);
   }
-  assert.throws(() => decodeV2(Uint8Array.from([...stream, 0, 0]), 40, 30, 8, model), Error);
+  assertThrows(() => decodeV2(Uint8Array.from([...stream, 0, 0]), 40, 30, 8, model), Error);
   const damaged = stream.slice();
   damaged[damaged.length >> 2] ^= 0x10;
   let differs = true;
   try {
     differs = decodeV2(damaged, 40, 30, 8, model).some((v, i) => v !== samples[i]);
   } catch (e) {
-    assert.ok(e instanceof Error);
+    assert(e instanceof Error);
   }
-  assert.ok(differs);
+  assert(differs);
 });
 
 Deno.test("v2 rejects bad arguments", () => {
-  assert.throws(() => encodeV2(new Uint16Array([256]), 1, 1, 8, model), RangeError);
-  assert.throws(() => encodeV2(new Uint16Array(3), 2, 2, 8, model), RangeError);
-  assert.throws(() => encodeV2(new Uint16Array(1), 1, 1, 17, model), RangeError);
-  assert.throws(() => decodeV2(new Uint8Array(4), 0, 1, 8, model), RangeError);
+  assertThrows(() => encodeV2(new Uint16Array([256]), 1, 1, 8, model), RangeError);
+  assertThrows(() => encodeV2(new Uint16Array(3), 2, 2, 8, model), RangeError);
+  assertThrows(() => encodeV2(new Uint16Array(1), 1, 1, 17, model), RangeError);
+  assertThrows(() => decodeV2(new Uint8Array(4), 0, 1, 8, model), RangeError);
 });

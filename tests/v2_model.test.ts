@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertThrows } from "./assert.ts";
 import {
   defaultV2Model,
   encodeV2,
@@ -29,52 +29,52 @@ const images = [1, 2].map((seed) => ({
 Deno.test("v2 model payload round-trips", () => {
   for (const model of [defaultV2Model(), untrainedV2Model(), trainV2Model(images)]) {
     const bytes = serializeV2Model(model);
-    assert.deepEqual(serializeV2Model(parseV2Model(bytes)), bytes);
-    assert.deepEqual(parseV2Model(bytes), model);
+    assertEquals(serializeV2Model(parseV2Model(bytes)), bytes);
+    assertEquals(parseV2Model(bytes), model);
   }
 });
 
 Deno.test("v2 model parsing rejects malformed payloads with a message", () => {
   const bytes = serializeV2Model(defaultV2Model());
-  assert.throws(() => parseV2Model(bytes.subarray(0, 10)), /v2 model payload has 10 bytes/);
-  assert.throws(() => parseV2Model(bytes.subarray(0, bytes.length - 1)), /v2 model payload has/);
+  assertThrows(() => parseV2Model(bytes.subarray(0, 10)), /v2 model payload has 10 bytes/);
+  assertThrows(() => parseV2Model(bytes.subarray(0, bytes.length - 1)), /v2 model payload has/);
   const longer = new Uint8Array(bytes.length + 1);
   longer.set(bytes);
-  assert.throws(() => parseV2Model(longer), /v2 model payload has/);
+  assertThrows(() => parseV2Model(longer), /v2 model payload has/);
   const badVersion = bytes.slice();
   badVersion[0] = 99;
-  assert.throws(() => parseV2Model(badVersion), /version 99/);
+  assertThrows(() => parseV2Model(badVersion), /version 99/);
   const badRate = bytes.slice();
   badRate[3] = 200;
-  assert.throws(() => parseV2Model(badRate), /lmsRateShift is 200/);
+  assertThrows(() => parseV2Model(badRate), /lmsRateShift is 200/);
   const badWeight = bytes.slice();
   badWeight.fill(0x7f, 10, 14);
-  assert.throws(() => parseV2Model(badWeight), /weight/);
+  assertThrows(() => parseV2Model(badWeight), /weight/);
   const cutPacking = bytes.slice(0, bytes.length - 1);
   const lengthAt = 10 + 4 * (3 * 18 + 4);
   const view = new DataView(cutPacking.buffer);
   view.setUint32(lengthAt, view.getUint32(lengthAt, true) - 1, true);
-  assert.throws(() => parseV2Model(cutPacking), /direct starts are damaged/);
+  assertThrows(() => parseV2Model(cutPacking), /direct starts are damaged/);
 });
 
 Deno.test("v2 training is deterministic and helps on its own kind of data", () => {
   const first = serializeV2Model(trainV2Model(images));
   const second = serializeV2Model(trainV2Model(images));
-  assert.deepEqual(first, second);
+  assertEquals(first, second);
   const trained = parseV2Model(first);
   const test = texture(3, 48, 40);
   const withTrained = encodeV2(test, 48, 40, 8, trained).length;
   const withUntrained = encodeV2(test, 48, 40, 8, untrainedV2Model()).length;
-  assert.ok(withTrained < withUntrained, `${withTrained} >= ${withUntrained}`);
+  assert(withTrained < withUntrained, `${withTrained} >= ${withUntrained}`);
 });
 
 Deno.test("v2 training of no images gives the untrained model", () => {
-  assert.deepEqual(serializeV2Model(trainV2Model([])), serializeV2Model(untrainedV2Model()));
+  assertEquals(serializeV2Model(trainV2Model([])), serializeV2Model(untrainedV2Model()));
 });
 
 Deno.test("v2 training with a parameter search is deterministic and stores the chosen rates", () => {
   const first = trainV2Model(images, { searchParameters: true });
   const second = trainV2Model(images.values(), { searchParameters: true });
-  assert.deepEqual(serializeV2Model(first), serializeV2Model(second));
-  assert.deepEqual(parseV2Model(serializeV2Model(first)).parameters, first.parameters);
+  assertEquals(serializeV2Model(first), serializeV2Model(second));
+  assertEquals(parseV2Model(serializeV2Model(first)).parameters, first.parameters);
 });
