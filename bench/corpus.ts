@@ -148,10 +148,13 @@ console.log(
   } | ${(totals["v2"] / totals["jxl-e9"]).toFixed(3)} |`,
 );
 const mps = (seconds: number) => (speed.pixels / 1e6 / seconds).toFixed(2);
+const jxlSpeed = Number.isNaN(speed.jxl)
+  ? "not run"
+  : `${mps(speed.jxl)} MP/s encode (whole process)`;
 console.log(
   `\nv2 (built-in model), one core: encode ${mps(speed.encode)} MP/s, decode ${
     mps(speed.decode)
-  } MP/s; cjxl -e 9 in the same run: ${mps(speed.jxl)} MP/s encode (whole process)`,
+  } MP/s; cjxl -e 9 in the same run: ${jxlSpeed}`,
 );
 console.log(`jxl-e9 figures: ${jxlSource}`);
 if (classicModel) {
