@@ -11,7 +11,7 @@ import { INITIAL_SLOT, updateSlot } from "./state_map.ts";
 
 const LIMIT = 255;
 
-function probability(slots: Uint32Array, index: number): number {
+function probability(slots: Int32Array, index: number): number {
   const p = slots[index] >>> 20;
   return p < 1 ? 1 : p;
 }
@@ -27,7 +27,7 @@ function probability(slots: Uint32Array, index: number): number {
  * ```
  */
 export function packBytes(bytes: Uint8Array): Uint8Array {
-  const slots = new Uint32Array(256 * 256).fill(INITIAL_SLOT);
+  const slots = new Int32Array(256 * 256).fill(INITIAL_SLOT);
   const encoder = new RangeEncoder();
   let previous = 0;
   for (const byte of bytes) {
@@ -56,7 +56,7 @@ export function packBytes(bytes: Uint8Array): Uint8Array {
  */
 export function unpackBytes(packed: Uint8Array, length: number): Uint8Array {
   if (packed.length === 0) throw new FormatError("packed bytes are empty");
-  const slots = new Uint32Array(256 * 256).fill(INITIAL_SLOT);
+  const slots = new Int32Array(256 * 256).fill(INITIAL_SLOT);
   const decoder = new RangeDecoder(packed);
   const bytes = new Uint8Array(length);
   let previous = 0;

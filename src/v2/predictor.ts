@@ -49,6 +49,13 @@ const MIXER_SET_COUNTS = [
   BIT_POSITIONS * SIGNED_BUCKETS,
   BIT_POSITIONS * DIRECT_CLASSES,
 ];
+/** Largest magnitude of a difference of two samples. */
+const MAX_DIFFERENCE = 65535;
+/** `DIFFERENCE_BUCKETS[d + MAX_DIFFERENCE]` is `signedBucket(d)` for sample differences `d`. */
+const DIFFERENCE_BUCKETS = new Uint8Array(2 * MAX_DIFFERENCE + 1);
+for (let d = -MAX_DIFFERENCE; d <= MAX_DIFFERENCE; d++) {
+  DIFFERENCE_BUCKETS[d + MAX_DIFFERENCE] = signedBucket(d);
+}
 /** Inputs of the LMS predictors: ten neighbours and two fixed predictors. */
 const LMS_INPUTS = 12;
 /** The LMS predictors work on the top 12 bits of deeper samples. */
@@ -96,7 +103,7 @@ export class V2Predictor {
   readonly #hashedLimit: number;
   readonly #shortPathThreshold: number;
   /** Direct tables first (`DIRECT_TABLE_SLOTS` each), then the hashed table. */
-  readonly #slots: Uint32Array;
+  readonly #slots: Int32Array;
   readonly #hashOffset: number;
   /** Slot used by each input for the current bit. */
   readonly #slotIndex = new Int32Array(DIRECT_INPUTS + HASHED_INPUTS);
@@ -152,7 +159,7 @@ export class V2Predictor {
     this.#hashedLimit = parameters.hashedLimit;
     this.#shortPathThreshold = parameters.shortPathThreshold;
     this.#hashOffset = DIRECT_INPUTS * DIRECT_TABLE_SLOTS;
-    this.#slots = new Uint32Array(this.#hashOffset + (1 << hashBits)).fill(INITIAL_SLOT);
+    this.#slots = new Int32Array(this.#hashOffset + (1 << hashBits)).fill(INITIAL_SLOT);
     for (let i = 0; i < this.#hashOffset; i++) {
       const start = model.directStarts[i];
       if (start !== 0) this.#slots[i] = makeSlot(squash(16 * (start - 128)), parameters.startCount);
@@ -328,9 +335,10 @@ export class V2Predictor {
     const inputs = this.#inputs;
     const dp = this.#directPrediction;
     const dc = this.#directClass;
+    const bitBase = bit << 10;
     for (let j = from; j < to; j++) {
-      const slot = j * DIRECT_TABLE_SLOTS +
-        ((((bit << 4) | dc[j]) << 6) | signedBucket(dp[j] - middle));
+      const slot = j * DIRECT_TABLE_SLOTS + (bitBase | (dc[j] << 6) |
+        DIFFERENCE_BUCKETS[dp[j] - middle + MAX_DIFFERENCE]);
       index[j] = slot;
       inputs[j] = STRETCH_TABLE[slots[slot] >>> 20];
     }
@@ -359,7 +367,7 @@ export class V2Predictor {
       index[DIRECT_INPUTS + j] = slot;
       inputs[DIRECT_INPUTS + j] = STRETCH_TABLE[slots[slot] >>> 20];
     }
-    const position = signedBucket(this.#lmsPrediction - middle);
+    const position = DIFFERENCE_BUCKETS[this.#lmsPrediction - middle + MAX_DIFFERENCE];
     const mixed = this.#network.p(
       (bit << 4) | this.#errorClass,
       (bit << 6) | position,

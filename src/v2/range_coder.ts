@@ -12,6 +12,15 @@
  */
 import { FormatError } from "../errors.ts";
 
+// The state is kept as 32-bit patterns in signed integers (the engine would hold unsigned values
+// above 2^31 as doubles): `x ^ SIGN` turns unsigned order into signed order.
+const SIGN = 0x80000000 | 0;
+
+/** `low + ((high − low) >>> 12) · p` of unsigned 32-bit `low ≤ high`, as a 32-bit pattern. */
+function splitPoint(low: number, high: number, p: number): number {
+  return (low + Math.imul((high - low) >>> 12, p)) | 0;
+}
+
 /**
  * Encodes binary decisions into bytes.
  *
@@ -26,19 +35,19 @@ import { FormatError } from "../errors.ts";
  */
 export class RangeEncoder {
   #low = 0;
-  #high = 0xffffffff;
+  #high = -1;
   #bytes = new Uint8Array(1 << 16);
   #length = 0;
 
   /** Codes `bit` (0 or 1) whose probability of being 1 is `p` / 4096 (`p` in 1…4095). */
   encode(bit: number, p: number): void {
-    const mid = this.#low + ((this.#high - this.#low) >>> 12) * p;
+    const mid = splitPoint(this.#low, this.#high, p);
     if (bit) this.#high = mid;
-    else this.#low = mid + 1;
+    else this.#low = (mid + 1) | 0;
     while (((this.#low ^ this.#high) & 0xff000000) === 0) {
       this.#put(this.#high >>> 24);
-      this.#low = (this.#low << 8) >>> 0;
-      this.#high = ((this.#high << 8) | 255) >>> 0;
+      this.#low <<= 8;
+      this.#high = (this.#high << 8) | 255;
     }
   }
 
@@ -73,7 +82,7 @@ export class RangeEncoder {
  */
 export class RangeDecoder {
   #low = 0;
-  #high = 0xffffffff;
+  #high = -1;
   #code = 0;
   #bytes: Uint8Array;
   #position = 0;
@@ -81,7 +90,7 @@ export class RangeDecoder {
   /** Starts decoding `bytes`. */
   constructor(bytes: Uint8Array) {
     this.#bytes = bytes;
-    for (let i = 0; i < 4; i++) this.#code = ((this.#code << 8) | this.#next()) >>> 0;
+    for (let i = 0; i < 4; i++) this.#code = (this.#code << 8) | this.#next();
   }
 
   #next(): number {
@@ -91,19 +100,19 @@ export class RangeDecoder {
 
   /** Decodes one bit whose probability of being 1 is `p` / 4096 (`p` in 1…4095). */
   decode(p: number): number {
-    const mid = this.#low + ((this.#high - this.#low) >>> 12) * p;
+    const mid = splitPoint(this.#low, this.#high, p);
     let bit: number;
-    if (this.#code <= mid) {
+    if ((this.#code ^ SIGN) <= (mid ^ SIGN)) {
       bit = 1;
       this.#high = mid;
     } else {
       bit = 0;
-      this.#low = mid + 1;
+      this.#low = (mid + 1) | 0;
     }
     while (((this.#low ^ this.#high) & 0xff000000) === 0) {
-      this.#low = (this.#low << 8) >>> 0;
-      this.#high = ((this.#high << 8) | 255) >>> 0;
-      this.#code = ((this.#code << 8) | this.#next()) >>> 0;
+      this.#low <<= 8;
+      this.#high = (this.#high << 8) | 255;
+      this.#code = (this.#code << 8) | this.#next();
     }
     return bit;
   }

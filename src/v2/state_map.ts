@@ -1,6 +1,8 @@
 /**
- * Adaptive probability slots: each slot of a `Uint32Array` holds a 22-bit probability that the
- * next bit is 1 (upper 22 bits) and a 10-bit count of updates (lower 10 bits).
+ * Adaptive probability slots: each slot of an `Int32Array` holds, as a 32-bit pattern, a 22-bit
+ * probability that the next bit is 1 (upper 22 bits) and a 10-bit count of updates (lower 10
+ * bits). Signed storage lets the engine keep slot values as 32-bit integers (unsigned values
+ * above 2^31 would be doubles); read the probability with `>>>`.
  *
  * An update moves the probability towards the coded bit by `1 / (count + 1.5)` of the distance,
  * so a fresh slot learns fast and an experienced one averages; the count stops at a per-context
@@ -15,7 +17,7 @@
 export const MAX_SLOT_COUNT = 1023;
 
 /** A slot holding probability 1/2 and count 0. */
-export const INITIAL_SLOT = 0x80000000;
+export const INITIAL_SLOT = 0x80000000 | 0;
 
 const RATE = new Int32Array(MAX_SLOT_COUNT + 1);
 for (let n = 0; n <= MAX_SLOT_COUNT; n++) RATE[n] = Math.floor(32768 / (2 * n + 3));
@@ -24,7 +26,7 @@ const TARGET_ZERO = 128;
 const TARGET_ONE = (1 << 22) - 128;
 
 /**
- * Packs a 12-bit probability and a count into a slot value.
+ * Packs a 12-bit probability and a count into a slot value (a signed 32-bit pattern).
  *
  * @example
  * ```ts
@@ -33,7 +35,7 @@ const TARGET_ONE = (1 << 22) - 128;
  * ```
  */
 export function makeSlot(probability12: number, count: number): number {
-  return ((probability12 << 20) | (2048 * 256) | count) >>> 0;
+  return (probability12 << 20) | (2048 * 256) | count;
 }
 
 /**
@@ -56,16 +58,16 @@ export function slotProbability(slot: number): number {
  * @example
  * ```ts
  * import { INITIAL_SLOT, slotProbability, updateSlot } from "./state_map.ts";
- * const slots = new Uint32Array([INITIAL_SLOT]);
+ * const slots = new Int32Array([INITIAL_SLOT]);
  * updateSlot(slots, 0, 1, 255);
  * console.log(slotProbability(slots[0]) > 2048); // true
  * ```
  */
-export function updateSlot(slots: Uint32Array, index: number, bit: number, limit: number): void {
+export function updateSlot(slots: Int32Array, index: number, bit: number, limit: number): void {
   const slot = slots[index];
   const count = slot & 1023;
   const p = slot >>> 10;
   const target = bit ? TARGET_ONE : TARGET_ZERO;
   const next = p + (Math.imul((target - p) >> 6, RATE[count]) >> 8);
-  slots[index] = ((next << 10) | (count < limit ? count + 1 : limit)) >>> 0;
+  slots[index] = (next << 10) | (count < limit ? count + 1 : limit);
 }
