@@ -82,8 +82,11 @@ export const trainCommand: Command = {
         }
         pixels += image.width * image.height;
       }
-      report.done();
+      // v2 learns from all images at the end: say so, since that is most of the time.
+      const finishing = format === "v2" ? "learning the v2 model from the images read" : "";
+      report.progress(names.length, names.length, finishing || "making the model");
       model = await trainer.finish();
+      report.done();
     } finally {
       device.close();
     }
