@@ -27,7 +27,8 @@ export function encodePlanes(
   model: ClassicModel,
 ): Uint8Array {
   const sink = new PlaneEncoder(model.p0);
-  scanPlanes(samples.slice(), width, height, sink);
+  // The encoder returns each bit as it is, so the scan leaves `samples` unchanged.
+  scanPlanes(samples, width, height, sink);
   return sink.encoder.finish();
 }
 

@@ -65,7 +65,8 @@ export class ClassicCounts implements ClassicDecisionSink {
 
   /** Counts every decision of one normalized (polarity already applied) 8-bit image. */
   addImage(samples: Uint8Array, width: number, height: number): void {
-    scanPlanes(samples.slice(), width, height, this);
+    // `decide` returns each bit as it is, so the scan leaves `samples` unchanged.
+    scanPlanes(samples, width, height, this);
   }
 
   /** Counts one decision (the {@link ClassicDecisionSink} side of `addImage`). */

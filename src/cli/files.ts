@@ -100,11 +100,8 @@ export async function writeAtomic(path: string, bytes: Uint8Array, force: boolea
   }
 }
 
-/** Compares strings by their UTF-8 bytes, as the classic release sorts paths. */
-function compareUtf8(a: string, b: string): number {
-  const enc = new TextEncoder();
-  const x = enc.encode(a);
-  const y = enc.encode(b);
+/** Compares UTF-8 byte strings, as the classic release sorts paths. */
+function compareUtf8(x: Uint8Array, y: Uint8Array): number {
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
     if (x[i] !== y[i]) return x[i] - y[i];
   }
@@ -143,5 +140,7 @@ export async function listImages(folder: string): Promise<string[]> {
   } catch (e) {
     throw e instanceof FormatError ? errorFor(folder, e) : new CliError(folder, describeIoError(e));
   }
-  return found.sort(compareUtf8);
+  const encoder = new TextEncoder();
+  return found.map((path) => ({ path, bytes: encoder.encode(path) }))
+    .sort((a, b) => compareUtf8(a.bytes, b.bytes)).map(({ path }) => path);
 }
