@@ -3,6 +3,7 @@ import { decodeImageFile } from "../src/image/image_file.ts";
 import { randomGenerator, SHARED } from "./helpers.ts";
 import { decodeV2, defaultV2Model, encodeV2, untrainedV2Model } from "../src/v2/mod.ts";
 import type { V2Model } from "../src/v2/mod.ts";
+import { sha256, toHex } from "../src/sha256.ts";
 
 /** Reads an image of the shared corpus. */
 const readPgm = (relative: string) => decodeImageFile(Deno.readFileSync(SHARED + relative));
@@ -38,6 +39,12 @@ function roundTrip(
 }
 
 const model = defaultV2Model();
+/** SHA-256 of the streams of the format-stability test. */
+const GOLDEN = [
+  "2b516952439ceb08282b3b7b4db7f2a4a6384a83b6fc875c7e3edc7760a406f9",
+  "8dd9811fa855a717cb35602df7dec83e91b8c4f3d48561047a5c3aad9ce5bdb5",
+  "cac18e6ec70af15c946e0588a929623024c43823b5a2ffc2e92be1e0ae1cc8e6",
+];
 
 Deno.test("v2 round-trips crops of real corpus images", () => {
   for (
@@ -125,4 +132,16 @@ Deno.test("v2 rejects bad arguments", () => {
   assertThrows(() => encodeV2(new Uint16Array(3), 2, 2, 8, model), RangeError);
   assertThrows(() => encodeV2(new Uint16Array(1), 1, 1, 17, model), RangeError);
   assertThrows(() => decodeV2(new Uint8Array(4), 0, 1, 8, model), RangeError);
+});
+
+Deno.test("v2 streams are the same bytes as when the format was fixed", async () => {
+  const photo = readPgm("corpus/photo/test/skimage_chelsea.pgm");
+  const ct = readPgm("corpus16/medical/test/pydicom_ct_small.pgm");
+  const streams = [
+    encodeV2(crop(photo, 0, 0, 160, 120), 160, 120, 8, model),
+    encodeV2(crop(photo, 100, 50, 97, 61), 97, 61, 8, untrainedV2Model()),
+    encodeV2(crop(ct, 0, 0, 128, 96), 128, 96, 16, model),
+  ];
+  const hashes = await Promise.all(streams.map(async (stream) => toHex(await sha256(stream))));
+  assertEquals(hashes, GOLDEN);
 });

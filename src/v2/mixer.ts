@@ -9,63 +9,81 @@
  * After the bit, every neuron with error `e = (bit·4096 − squash(d)) · rate >> 4` outside
  * −8…8 moves each weight of its set by `xᵢ · e >> 10` (`rate`: first layer or final).
  *
+ * The arithmetic runs in a small WebAssembly module (`mixer.wat`, 128-bit SIMD lanes over four
+ * inputs at a time), which gives the same integers as the scalar definition above.
+ *
  * @module
  */
-import { SQUASH_TABLE, STRETCH_MAX, STRETCH_MIN } from "./squash.ts";
+import { MIXER_WASM_BASE64 } from "./mixer_wasm.ts";
+import { SQUASH_TABLE } from "./squash.ts";
 
 /** Neurons in the first layer. */
 export const FIRST_LAYER_NEURONS = 3;
 /** Inputs of the final neuron: the first-layer outputs and a constant bias of 256. */
 export const FINAL_NEURON_INPUTS = FIRST_LAYER_NEURONS + 1;
 
-const SKIP = 8;
-const BIAS = 256;
+/** Byte offsets in the module's memory (see `mixer.wat`). */
+const SQUASH_AT = 0;
+const INPUTS_AT = 8192;
+const PAGE_BYTES = 65536;
 
-function clampStretch(dot: number): number {
-  return dot > STRETCH_MAX ? STRETCH_MAX : dot < STRETCH_MIN ? STRETCH_MIN : dot;
+interface MixerExports {
+  init(stride: number, firstRate: number, finalRate: number): void;
+  p(offset0: number, offset1: number, offset2: number, finalOffset: number): number;
+  update(bit: number): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+function mixerModule(): WebAssembly.Module {
+  if (!compiled) {
+    const text = atob(MIXER_WASM_BASE64.join(""));
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
 }
 
 /**
- * Mixes the stretch-domain values of a shared input array into one 12-bit probability.
+ * Mixes stretch-domain inputs into one 12-bit probability.
  *
  * @example
  * ```ts
  * import { MixerNetwork } from "./mixer.ts";
- * const inputs = new Int32Array([400, -100]);
- * const network = new MixerNetwork(inputs, [1, 1, 1], 1, 24, 24, new Int32Array(6).fill(65536),
+ * const network = new MixerNetwork(2, [1, 1, 1], 1, 24, 24, new Int32Array(6).fill(65536),
  *   new Int32Array([21845, 21845, 21845, 0]));
+ * network.inputs.set([400, -100]);
  * const p = network.p(0, 0, 0, 0);
  * network.update(1);
  * console.log(p > 2048); // true
  * ```
  */
 export class MixerNetwork {
-  /** First-layer weights: neuron 0's sets, then neuron 1's, then neuron 2's. */
-  readonly firstWeights: Int32Array;
+  /** The inputs, written by the caller before each {@link MixerNetwork.p} (lanes past the inputs stay 0). */
+  readonly inputs: Int32Array;
   /** Final-neuron weights, {@link FINAL_NEURON_INPUTS} per set. */
   readonly finalWeights: Int32Array;
-  /** Where each neuron's weight sets start in {@link MixerNetwork.firstWeights}. */
-  readonly neuronStarts: Int32Array;
-  readonly #inputs: Int32Array;
-  readonly #finalInputs = new Int32Array(FINAL_NEURON_INPUTS);
-  readonly #firstRate: number;
-  readonly #finalRate: number;
-  #offset0 = 0;
-  #offset1 = 0;
-  #offset2 = 0;
-  #finalOffset = 0;
-  #p0 = 2048;
-  #p1 = 2048;
-  #p2 = 2048;
-  #p = 2048;
+  readonly #inputCount: number;
+  readonly #setCounts: readonly number[];
+  /** Bytes per weight set: the inputs rounded up to whole 4-lane vectors. */
+  readonly #stride: number;
+  /** Byte offsets of each neuron's first weight set, and of the final sets. */
+  readonly #base0: number;
+  readonly #base1: number;
+  readonly #base2: number;
+  readonly #finalBase: number;
+  readonly #memory: WebAssembly.Memory;
+  readonly #mix: MixerExports["p"];
+  readonly #learn: MixerExports["update"];
 
   /**
-   * Creates the network over `inputs`: neuron `k` has `setCounts[k]` weight sets, the final
-   * neuron `finalSets`; learning rates in 1/16; every set starts from the given weights
-   * (`initialFirst`: three vectors of `inputs.length`; `initialFinal`: one of 4).
+   * Creates the network over `inputCount` inputs: neuron `k` has `setCounts[k]` weight sets,
+   * the final neuron `finalSets`; learning rates in 1/16; every set starts from the given
+   * weights (`initialFirst`: three vectors of `inputCount`; `initialFinal`: one of 4).
    */
   constructor(
-    inputs: Int32Array,
+    inputCount: number,
     setCounts: readonly number[],
     finalSets: number,
     firstRate: number,
@@ -73,95 +91,61 @@ export class MixerNetwork {
     initialFirst: Int32Array,
     initialFinal: Int32Array,
   ) {
-    const n = inputs.length;
-    this.#inputs = inputs;
-    this.#firstRate = firstRate;
-    this.#finalRate = finalRate;
-    this.neuronStarts = new Int32Array(FIRST_LAYER_NEURONS);
-    let total = 0;
+    const stride = Math.ceil(inputCount / 4) * 16;
+    this.#inputCount = inputCount;
+    this.#setCounts = setCounts;
+    this.#stride = stride;
+    this.#base0 = INPUTS_AT + stride;
+    this.#base1 = this.#base0 + setCounts[0] * stride;
+    this.#base2 = this.#base1 + setCounts[1] * stride;
+    this.#finalBase = this.#base2 + setCounts[2] * stride;
+    const bytes = this.#finalBase + finalSets * FINAL_NEURON_INPUTS * 4;
+    this.#memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
+    const buffer = this.#memory.buffer;
+    new Int16Array(buffer, SQUASH_AT, SQUASH_TABLE.length).set(SQUASH_TABLE);
+    this.inputs = new Int32Array(buffer, INPUTS_AT, stride / 4);
+    const bases = [this.#base0, this.#base1, this.#base2];
     for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
-      this.neuronStarts[k] = total;
-      total += setCounts[k] * n;
+      const initial = initialFirst.subarray(k * inputCount, (k + 1) * inputCount);
+      const weights = new Int32Array(buffer, bases[k], (setCounts[k] * stride) / 4);
+      for (let s = 0; s < setCounts[k]; s++) weights.set(initial, (s * stride) / 4);
     }
-    this.firstWeights = new Int32Array(total);
-    for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
-      const initial = initialFirst.subarray(k * n, (k + 1) * n);
-      for (let s = 0; s < setCounts[k]; s++) {
-        this.firstWeights.set(initial, this.neuronStarts[k] + s * n);
-      }
-    }
-    this.finalWeights = new Int32Array(finalSets * FINAL_NEURON_INPUTS);
+    this.finalWeights = new Int32Array(buffer, this.#finalBase, finalSets * FINAL_NEURON_INPUTS);
     for (let s = 0; s < finalSets; s++) {
       this.finalWeights.set(initialFinal, s * FINAL_NEURON_INPUTS);
     }
-    this.#finalInputs[FIRST_LAYER_NEURONS] = BIAS;
+    const instance = new WebAssembly.Instance(mixerModule(), { mixer: { memory: this.#memory } });
+    const exports = instance.exports as unknown as MixerExports;
+    exports.init(stride, firstRate, finalRate);
+    this.#mix = exports.p;
+    this.#learn = exports.update;
   }
 
   /** The mixed 12-bit probability, with weight sets `set0`, `set1`, `set2` and `finalSet`. */
   p(set0: number, set1: number, set2: number, finalSet: number): number {
-    const inputs = this.#inputs;
-    const w = this.firstWeights;
-    const n = inputs.length;
-    const o0 = set0 * n;
-    const o1 = this.neuronStarts[1] + set1 * n;
-    const o2 = this.neuronStarts[2] + set2 * n;
-    let d0 = 0, d1 = 0, d2 = 0;
-    for (let i = 0; i < n; i++) {
-      const x = inputs[i];
-      d0 += Math.imul(x, w[o0 + i]) >> 8;
-      d1 += Math.imul(x, w[o1 + i]) >> 8;
-      d2 += Math.imul(x, w[o2 + i]) >> 8;
-    }
-    d0 = clampStretch(d0 >> 8);
-    d1 = clampStretch(d1 >> 8);
-    d2 = clampStretch(d2 >> 8);
-    this.#offset0 = o0;
-    this.#offset1 = o1;
-    this.#offset2 = o2;
-    this.#p0 = SQUASH_TABLE[d0 + 2048];
-    this.#p1 = SQUASH_TABLE[d1 + 2048];
-    this.#p2 = SQUASH_TABLE[d2 + 2048];
-    const fi = this.#finalInputs;
-    fi[0] = d0;
-    fi[1] = d1;
-    fi[2] = d2;
-    const fw = this.finalWeights;
-    const fo = finalSet * FINAL_NEURON_INPUTS;
-    let d = 0;
-    for (let i = 0; i < FINAL_NEURON_INPUTS; i++) d += Math.imul(fi[i], fw[fo + i]) >> 8;
-    this.#finalOffset = fo;
-    this.#p = SQUASH_TABLE[clampStretch(d >> 8) + 2048];
-    return this.#p;
+    const stride = this.#stride;
+    return this.#mix(
+      this.#base0 + set0 * stride,
+      this.#base1 + set1 * stride,
+      this.#base2 + set2 * stride,
+      this.#finalBase + finalSet * FINAL_NEURON_INPUTS * 4,
+    );
   }
 
   /** Trains the weight sets used by the last {@link MixerNetwork.p} call on the coded `bit`. */
   update(bit: number): void {
-    const target = bit << 12;
-    const rate = this.#firstRate;
-    let e0 = ((target - this.#p0) * rate) >> 4;
-    let e1 = ((target - this.#p1) * rate) >> 4;
-    let e2 = ((target - this.#p2) * rate) >> 4;
-    if (e0 > -SKIP && e0 < SKIP) e0 = 0;
-    if (e1 > -SKIP && e1 < SKIP) e1 = 0;
-    if (e2 > -SKIP && e2 < SKIP) e2 = 0;
-    if ((e0 | e1 | e2) !== 0) {
-      const inputs = this.#inputs;
-      const w = this.firstWeights;
-      const n = inputs.length;
-      const o0 = this.#offset0, o1 = this.#offset1, o2 = this.#offset2;
-      for (let i = 0; i < n; i++) {
-        const x = inputs[i];
-        w[o0 + i] += Math.imul(x, e0) >> 10;
-        w[o1 + i] += Math.imul(x, e1) >> 10;
-        w[o2 + i] += Math.imul(x, e2) >> 10;
-      }
+    this.#learn(bit);
+  }
+
+  /** A copy of the weight sets of first-layer neuron `neuron`, `inputCount` weights per set. */
+  neuronWeights(neuron: number): Int32Array {
+    const n = this.#inputCount;
+    const sets = this.#setCounts[neuron];
+    const base = [this.#base0, this.#base1, this.#base2][neuron];
+    const copy = new Int32Array(sets * n);
+    for (let s = 0; s < sets; s++) {
+      copy.set(new Int32Array(this.#memory.buffer, base + s * this.#stride, n), s * n);
     }
-    const e = ((target - this.#p) * this.#finalRate) >> 4;
-    if (e <= -SKIP || e >= SKIP) {
-      const fi = this.#finalInputs;
-      const fw = this.finalWeights;
-      const fo = this.#finalOffset;
-      for (let i = 0; i < FINAL_NEURON_INPUTS; i++) fw[fo + i] += Math.imul(fi[i], e) >> 10;
-    }
+    return copy;
   }
 }

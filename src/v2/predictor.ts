@@ -107,8 +107,8 @@ export class V2Predictor {
   readonly #hashOffset: number;
   /** Slot used by each input for the current bit. */
   readonly #slotIndex = new Int32Array(DIRECT_INPUTS + HASHED_INPUTS);
-  /** Mixer inputs: stretched probabilities of every slot, then the bias. */
-  readonly #inputs = new Int32Array(MIXER_INPUTS);
+  /** Mixer inputs (the network's): stretched probabilities of every slot, then the bias. */
+  readonly #inputs: Int32Array;
   readonly #network: MixerNetwork;
   readonly #apmPosition: Apm;
   readonly #apmError: Apm;
@@ -165,7 +165,7 @@ export class V2Predictor {
       if (start !== 0) this.#slots[i] = makeSlot(squash(16 * (start - 128)), parameters.startCount);
     }
     this.#network = new MixerNetwork(
-      this.#inputs,
+      MIXER_INPUTS,
       MIXER_SET_COUNTS,
       BIT_POSITIONS,
       parameters.mixerRate,
@@ -173,6 +173,7 @@ export class V2Predictor {
       model.mixerWeights,
       model.finalWeights,
     );
+    this.#inputs = this.#network.inputs;
     this.#inputs[MIXER_INPUTS - 1] = BIAS_INPUT;
     this.#apmPosition = new Apm(BIT_POSITIONS * SIGNED_BUCKETS, APM_POSITION_RATE);
     this.#apmError = new Apm(BIT_POSITIONS * DIRECT_CLASSES, APM_ERROR_RATE);

@@ -94,9 +94,8 @@ export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Option
     }
     const network = predictor.network;
     for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
-      const end = k + 1 < FIRST_LAYER_NEURONS ? network.neuronStarts[k + 1] : undefined;
       addMeanOfTrainedSets(
-        network.firstWeights.subarray(network.neuronStarts[k], end),
+        network.neuronWeights(k),
         start.mixerWeights.subarray(k * MIXER_INPUTS, (k + 1) * MIXER_INPUTS),
         mixerSums.subarray(k * MIXER_INPUTS),
       );
