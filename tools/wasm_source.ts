@@ -1,14 +1,14 @@
 /**
- * Compiles the WebAssembly text sources of `src/` (`mixer.wat`) with wabt, the WebAssembly
- * binary toolkit. Used by `tools/build_wasm.ts` to regenerate `src/v2/mixer_wasm.ts`, and by the
+ * Compiles the WebAssembly text source of `src/` (`src/v2/bit_kernel.wat`) with wabt, the WebAssembly
+ * binary toolkit. Used by `tools/build_wasm.ts` to regenerate `src/v2/bit_kernel_wasm.ts`, and by the
  * tests to check that the embedded bytes are the compiled source.
  *
  * @module
  */
 import wabtInit from "wabt";
 
-/** The text source of the mixer's WebAssembly module. */
-export const MIXER_WAT_URL: URL = new URL("../src/v2/mixer.wat", import.meta.url);
+/** The text source of the v2 bit kernel's WebAssembly module. */
+export const BIT_KERNEL_WAT_URL: URL = new URL("../src/v2/bit_kernel.wat", import.meta.url);
 
 /** Compiles a WebAssembly text file (SIMD enabled) into module bytes. */
 export async function compileWat(url: URL): Promise<Uint8Array> {

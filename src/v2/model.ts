@@ -6,7 +6,6 @@
  */
 import { FormatError } from "../errors.ts";
 import { DEFAULT_MODEL_BASE64 } from "./default_model.ts";
-import { FINAL_NEURON_INPUTS, FIRST_LAYER_NEURONS } from "./mixer.ts";
 import { packBytes, unpackBytes } from "./packed_bytes.ts";
 import { SIGNED_BUCKETS } from "./predictors.ts";
 import { MAX_SLOT_COUNT } from "./state_map.ts";
@@ -25,6 +24,10 @@ export const DIRECT_SLOTS = DIRECT_INPUTS * DIRECT_TABLE_SLOTS;
 export const HASHED_INPUTS = 8;
 /** Inputs of each first-layer mixer: every table plus a constant bias. */
 export const MIXER_INPUTS = DIRECT_INPUTS + HASHED_INPUTS + 1;
+/** Neurons in the first layer of the mixing network. */
+export const FIRST_LAYER_NEURONS = 3;
+/** Inputs of the final neuron: the first-layer outputs and a constant bias of 256. */
+export const FINAL_NEURON_INPUTS = FIRST_LAYER_NEURONS + 1;
 /** Largest magnitude of a stored mixer weight (16.16 fixed point, just under 8.0). */
 export const MAX_WEIGHT = (1 << 19) - 1;
 

@@ -10,52 +10,19 @@
  *
  * @module
  */
-import { Apm } from "./apm.ts";
+import { BitKernel } from "./bit_kernel.ts";
 import { LmsPredictor } from "./lms.ts";
-import { MixerNetwork } from "./mixer.ts";
-import {
-  BIT_POSITIONS,
-  DIRECT_CLASSES,
-  DIRECT_INPUTS,
-  DIRECT_TABLE_SLOTS,
-  HASHED_INPUTS,
-  MIXER_INPUTS,
-  type V2Model,
-} from "./model.ts";
+import { DIRECT_SLOTS, HASHED_INPUTS, type V2Model } from "./model.ts";
 import {
   gradientAdjustedPredict,
   logBucket,
   medianEdgePredict,
-  SIGNED_BUCKETS,
   signedBucket,
 } from "./predictors.ts";
-import { squash, STRETCH_TABLE } from "./squash.ts";
-import { INITIAL_SLOT, makeSlot, updateSlot } from "./state_map.ts";
 
-const BIAS_INPUT = 256;
-const DIRECT_LIMIT = 1023;
-/** APM learning rates (a cell moves 1/2^rate of the way): by position, by error, by value. */
-const APM_POSITION_RATE = 7;
-const APM_ERROR_RATE = 5;
-const APM_VALUE_RATE = 6;
 const MIN_HASH_BITS = 12;
 const MAX_HASH_BITS = 22;
-const CLASS_MAX = DIRECT_CLASSES - 1;
-/** The first direct inputs (LMS-relative), which alone decide and code short-path bits. */
-const SHORT_PATH_INPUTS = 2;
-/** Weight sets of the first-layer neurons: (bit, error), (bit, LMS position), (bit, texture). */
-const MIXER_SET_COUNTS = [
-  BIT_POSITIONS * DIRECT_CLASSES,
-  BIT_POSITIONS * SIGNED_BUCKETS,
-  BIT_POSITIONS * DIRECT_CLASSES,
-];
-/** Largest magnitude of a difference of two samples. */
-const MAX_DIFFERENCE = 65535;
-/** `DIFFERENCE_BUCKETS[d + MAX_DIFFERENCE]` is `signedBucket(d)` for sample differences `d`. */
-const DIFFERENCE_BUCKETS = new Uint8Array(2 * MAX_DIFFERENCE + 1);
-for (let d = -MAX_DIFFERENCE; d <= MAX_DIFFERENCE; d++) {
-  DIFFERENCE_BUCKETS[d + MAX_DIFFERENCE] = signedBucket(d);
-}
+const CLASS_MAX = 15;
 /** Inputs of the LMS predictors: ten neighbours and two fixed predictors. */
 const LMS_INPUTS = 12;
 /** The LMS predictors work on the top 12 bits of deeper samples. */
@@ -100,19 +67,10 @@ export class V2Predictor {
   readonly #scale: number;
   readonly #lmsShift: number;
   readonly #hashShift: number;
-  readonly #hashedLimit: number;
-  readonly #shortPathThreshold: number;
-  /** Direct tables first (`DIRECT_TABLE_SLOTS` each), then the hashed table. */
-  readonly #slots: Int32Array;
-  readonly #hashOffset: number;
-  /** Slot used by each input for the current bit. */
-  readonly #slotIndex = new Int32Array(DIRECT_INPUTS + HASHED_INPUTS);
-  /** Mixer inputs (the network's): stretched probabilities of every slot, then the bias. */
-  readonly #inputs: Int32Array;
-  readonly #network: MixerNetwork;
-  readonly #apmPosition: Apm;
-  readonly #apmError: Apm;
-  readonly #apmValue: Apm;
+  /** Slots, network and APMs: the per-bit work. */
+  readonly #kernel: BitKernel;
+  readonly #kernelP: BitKernel["p"];
+  readonly #kernelUpdate: BitKernel["update"];
   readonly #lmsInputs = new Int32Array(LMS_INPUTS);
   readonly #fastLms: LmsPredictor;
   readonly #slowLms: LmsPredictor;
@@ -120,10 +78,10 @@ export class V2Predictor {
   readonly #gapErrors: Int32Array;
   /** Absolute errors of the fast LMS prediction, two rows. */
   readonly #lmsErrors: Int32Array;
-  readonly #directPrediction = new Int32Array(DIRECT_INPUTS);
-  readonly #directClass = new Int32Array(DIRECT_INPUTS);
+  readonly #directPrediction: Int32Array;
+  readonly #directClass: Int32Array;
+  readonly #hashedBucket: Int32Array;
   readonly #contextHash = new Int32Array(HASHED_INPUTS);
-  readonly #bucket = new Int32Array(HASHED_INPUTS);
 
   #x = 0;
   #row = 0;
@@ -133,11 +91,9 @@ export class V2Predictor {
   /** Leading 1 followed by the bits coded so far in the current group of up to 4 bits. */
   #node = 1;
   #group = 0;
-  #shortPath = false;
   #gap = 0;
   #lmsMean = 0;
   #lmsPrediction = 0;
-  #errorClass = 0;
 
   /** Creates the model for an image, starting from `model`. */
   constructor(
@@ -156,28 +112,12 @@ export class V2Predictor {
     this.#lmsShift = bits > LMS_MAX_BITS ? bits - LMS_MAX_BITS : 0;
     const hashBits = hashBitsFor(width * height, bits);
     this.#hashShift = 32 - (hashBits - 4);
-    this.#hashedLimit = parameters.hashedLimit;
-    this.#shortPathThreshold = parameters.shortPathThreshold;
-    this.#hashOffset = DIRECT_INPUTS * DIRECT_TABLE_SLOTS;
-    this.#slots = new Int32Array(this.#hashOffset + (1 << hashBits)).fill(INITIAL_SLOT);
-    for (let i = 0; i < this.#hashOffset; i++) {
-      const start = model.directStarts[i];
-      if (start !== 0) this.#slots[i] = makeSlot(squash(16 * (start - 128)), parameters.startCount);
-    }
-    this.#network = new MixerNetwork(
-      MIXER_INPUTS,
-      MIXER_SET_COUNTS,
-      BIT_POSITIONS,
-      parameters.mixerRate,
-      parameters.finalRate,
-      model.mixerWeights,
-      model.finalWeights,
-    );
-    this.#inputs = this.#network.inputs;
-    this.#inputs[MIXER_INPUTS - 1] = BIAS_INPUT;
-    this.#apmPosition = new Apm(BIT_POSITIONS * SIGNED_BUCKETS, APM_POSITION_RATE);
-    this.#apmError = new Apm(BIT_POSITIONS * DIRECT_CLASSES, APM_ERROR_RATE);
-    this.#apmValue = new Apm(BIT_POSITIONS * 256, APM_VALUE_RATE);
+    this.#kernel = new BitKernel(model, bits, hashBits);
+    this.#kernelP = this.#kernel.p;
+    this.#kernelUpdate = this.#kernel.update;
+    this.#directPrediction = this.#kernel.directPrediction;
+    this.#directClass = this.#kernel.directClass;
+    this.#hashedBucket = this.#kernel.hashedBucket;
     this.#fastLms = new LmsPredictor(this.#lmsInputs, parameters.lmsRateShift);
     this.#slowLms = new LmsPredictor(this.#lmsInputs, parameters.slowLmsRateShift);
     this.#gapErrors = new Int32Array(2 * width);
@@ -308,7 +248,6 @@ export class V2Predictor {
     this.#gap = gap;
     this.#lmsMean = mean;
     this.#lmsPrediction = lms;
-    this.#errorClass = errorClass;
     this.#bit = this.#bits - 1;
     this.#known = 0;
     this.#group = 0;
@@ -319,102 +258,39 @@ export class V2Predictor {
   #startGroup(): void {
     const key = Math.imul(this.#known + 1, 0x2545f491) ^ Math.imul(this.#group + 1, 0x6a09e667);
     const h = this.#contextHash;
-    const bucket = this.#bucket;
+    const bucket = this.#hashedBucket;
     for (let j = 0; j < HASHED_INPUTS; j++) {
       let k = Math.imul(h[j] ^ key, 0x85ebca6b);
       k ^= k >>> 13;
       k = Math.imul(k, 0xc2b2ae35);
-      bucket[j] = this.#hashOffset + ((k >>> this.#hashShift) << 4);
+      bucket[j] = DIRECT_SLOTS + ((k >>> this.#hashShift) << 4);
     }
     this.#node = 1;
   }
 
-  /** Looks up direct tables `from…to − 1` for bit `bit` whose interval midpoint is `middle`. */
-  #lookUpDirect(from: number, to: number, bit: number, middle: number): void {
-    const slots = this.#slots;
-    const index = this.#slotIndex;
-    const inputs = this.#inputs;
-    const dp = this.#directPrediction;
-    const dc = this.#directClass;
-    const bitBase = bit << 10;
-    for (let j = from; j < to; j++) {
-      const slot = j * DIRECT_TABLE_SLOTS + (bitBase | (dc[j] << 6) |
-        DIFFERENCE_BUCKETS[dp[j] - middle + MAX_DIFFERENCE]);
-      index[j] = slot;
-      inputs[j] = STRETCH_TABLE[slots[slot] >>> 20];
-    }
-  }
-
   /** The 12-bit probability (1…4095) that the next bit is 1. */
   p(): number {
-    const bit = this.#bit;
-    const middle = this.#known + (1 << bit);
-    const slots = this.#slots;
-    const index = this.#slotIndex;
-    const inputs = this.#inputs;
-    this.#lookUpDirect(0, SHORT_PATH_INPUTS, bit, middle);
-    const sure = inputs[0] + inputs[1];
-    this.#shortPath = sure > this.#shortPathThreshold || sure < -this.#shortPathThreshold;
-    if (this.#shortPath) {
-      const q = (slots[index[0]] >>> 21) + (slots[index[1]] >>> 21);
-      const p = this.#apmError.p(q, (bit << 4) | this.#errorClass);
-      return p < 1 ? 1 : p > 4095 ? 4095 : p;
-    }
-    this.#lookUpDirect(SHORT_PATH_INPUTS, DIRECT_INPUTS, bit, middle);
-    const node = this.#node;
-    const bucket = this.#bucket;
-    for (let j = 0; j < HASHED_INPUTS; j++) {
-      const slot = bucket[j] + node;
-      index[DIRECT_INPUTS + j] = slot;
-      inputs[DIRECT_INPUTS + j] = STRETCH_TABLE[slots[slot] >>> 20];
-    }
-    const position = DIFFERENCE_BUCKETS[this.#lmsPrediction - middle + MAX_DIFFERENCE];
-    const mixed = this.#network.p(
-      (bit << 4) | this.#errorClass,
-      (bit << 6) | position,
-      (bit << 4) | this.#directClass[2],
-      bit,
-    );
-    const byPosition = this.#apmPosition.p(mixed, (bit << 6) | position);
-    const byError = this.#apmError.p(mixed, (bit << 4) | this.#errorClass);
-    const topShift = this.#bits > 8 && bit + 1 < this.#bits - 8 ? this.#bits - 8 : bit + 1;
-    const byValue = this.#apmValue.p(mixed, (bit << 8) | ((this.#known >> topShift) & 255));
-    const p = (mixed + byPosition + byError + byValue + 2) >> 2;
-    return p < 1 ? 1 : p > 4095 ? 4095 : p;
+    return this.#kernelP(this.#bit, this.#known, this.#node);
   }
 
   /** Slots used by the last {@link V2Predictor.p} call, direct tables first. */
   get slotIndex(): Int32Array {
-    return this.#slotIndex;
+    return this.#kernel.slotIndex;
   }
 
   /** How many direct tables the last {@link V2Predictor.p} call used (fewer on the short path). */
   get directTablesUsed(): number {
-    return this.#shortPath ? SHORT_PATH_INPUTS : DIRECT_INPUTS;
+    return this.#kernel.directTablesUsed();
   }
 
-  /** The mixing network (training reads its learned weights). */
-  get network(): MixerNetwork {
-    return this.#network;
+  /** The slots, network and APMs (training reads the learned network weights). */
+  get kernel(): BitKernel {
+    return this.#kernel;
   }
 
   /** Learns from the coded `bit` (the one {@link V2Predictor.p} was asked about). */
   update(bit: number): void {
-    const slots = this.#slots;
-    const index = this.#slotIndex;
-    for (let j = 0; j < SHORT_PATH_INPUTS; j++) updateSlot(slots, index[j], bit, DIRECT_LIMIT);
-    this.#apmError.update(bit);
-    if (!this.#shortPath) {
-      for (let j = SHORT_PATH_INPUTS; j < DIRECT_INPUTS; j++) {
-        updateSlot(slots, index[j], bit, DIRECT_LIMIT);
-      }
-      for (let j = DIRECT_INPUTS; j < DIRECT_INPUTS + HASHED_INPUTS; j++) {
-        updateSlot(slots, index[j], bit, this.#hashedLimit);
-      }
-      this.#network.update(bit);
-      this.#apmPosition.update(bit);
-      this.#apmValue.update(bit);
-    }
+    this.#kernelUpdate(bit);
 
     if (bit) this.#known += 1 << this.#bit;
     this.#node = (this.#node << 1) | bit;

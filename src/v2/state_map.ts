@@ -19,8 +19,9 @@ export const MAX_SLOT_COUNT = 1023;
 /** A slot holding probability 1/2 and count 0. */
 export const INITIAL_SLOT = 0x80000000 | 0;
 
-const RATE = new Int32Array(MAX_SLOT_COUNT + 1);
-for (let n = 0; n <= MAX_SLOT_COUNT; n++) RATE[n] = Math.floor(32768 / (2 * n + 3));
+/** `SLOT_RATES[n]`: how far (in 1/256) a slot with count `n` moves towards the coded bit. */
+export const SLOT_RATES: Int32Array = new Int32Array(MAX_SLOT_COUNT + 1);
+for (let n = 0; n <= MAX_SLOT_COUNT; n++) SLOT_RATES[n] = Math.floor(32768 / (2 * n + 3));
 
 const TARGET_ZERO = 128;
 const TARGET_ONE = (1 << 22) - 128;
@@ -68,6 +69,6 @@ export function updateSlot(slots: Int32Array, index: number, bit: number, limit:
   const count = slot & 1023;
   const p = slot >>> 10;
   const target = bit ? TARGET_ONE : TARGET_ZERO;
-  const next = p + (Math.imul((target - p) >> 6, RATE[count]) >> 8);
+  const next = p + (Math.imul((target - p) >> 6, SLOT_RATES[count]) >> 8);
   slots[index] = (next << 10) | (count < limit ? count + 1 : limit);
 }

@@ -15,9 +15,9 @@
  * @module
  */
 import type { GrayImage } from "../image/gray_image.ts";
-import { FIRST_LAYER_NEURONS } from "./mixer.ts";
 import {
   DIRECT_SLOTS,
+  FIRST_LAYER_NEURONS,
   MIXER_INPUTS,
   untrainedV2Model,
   type V2Model,
@@ -92,7 +92,7 @@ export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Option
         }
       }
     }
-    const network = predictor.network;
+    const network = predictor.kernel;
     for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
       addMeanOfTrainedSets(
         network.neuronWeights(k),

@@ -1,0 +1,206 @@
+/**
+ * The per-bit part of the v2 bit model, run as a WebAssembly module (`bit_kernel.wat`): the
+ * adaptive slots, the mixing network (128-bit SIMD) and the APMs, their lookups and updates.
+ * The integers are exactly those of `docs/v2-stream.md` §3.3.
+ *
+ * The caller (`predictor.ts`) writes each sample's contexts into {@link BitKernel}'s views
+ * (direct predictions and classes, hashed buckets) and then asks for each bit's probability.
+ *
+ * @module
+ */
+import { BIT_KERNEL_WASM_BASE64 } from "./bit_kernel_wasm.ts";
+import {
+  BIT_POSITIONS,
+  DIRECT_CLASSES,
+  DIRECT_INPUTS,
+  DIRECT_SLOTS,
+  FINAL_NEURON_INPUTS,
+  FIRST_LAYER_NEURONS,
+  HASHED_INPUTS,
+  MIXER_INPUTS,
+  type V2Model,
+} from "./model.ts";
+import { SIGNED_BUCKETS, signedBucket } from "./predictors.ts";
+import { SQUASH_TABLE, STRETCH_TABLE } from "./squash.ts";
+import { INITIAL_SLOT, makeSlot, SLOT_RATES } from "./state_map.ts";
+import { squash } from "./squash.ts";
+
+/** Fixed byte offsets of the module's memory (see `bit_kernel.wat`). */
+const SQUASH_AT = 0;
+const STRETCH_AT = 8192;
+const RATES_AT = 16384;
+const BUCKETS_AT = 20480;
+const CONTEXT_AT = 151552;
+const PREDICTIONS_AT = CONTEXT_AT;
+const CLASSES_AT = CONTEXT_AT + 64;
+const HASHED_BUCKETS_AT = CONTEXT_AT + 128;
+const SLOT_INDEX_AT = CONTEXT_AT + 192;
+const INPUTS_AT = CONTEXT_AT + 320;
+const TABLES_AT = CONTEXT_AT + 512;
+/** Bytes per first-layer weight set: 20 lanes (the inputs, then zeros). */
+const SET_BYTES = 80;
+const PAGE_BYTES = 65536;
+const BIAS_INPUT = 256;
+const APM_CELLS = 33;
+/** Largest magnitude of a difference of two samples. */
+const MAX_DIFFERENCE = 65535;
+
+/** Weight sets of the first-layer neurons: (bit, error), (bit, LMS position), (bit, texture). */
+const MIXER_SET_COUNTS = [
+  BIT_POSITIONS * DIRECT_CLASSES,
+  BIT_POSITIONS * SIGNED_BUCKETS,
+  BIT_POSITIONS * DIRECT_CLASSES,
+];
+/** APM contexts: by position, by error, by value (the known high bits). */
+const APM_CONTEXTS = [
+  BIT_POSITIONS * SIGNED_BUCKETS,
+  BIT_POSITIONS * DIRECT_CLASSES,
+  BIT_POSITIONS * 256,
+];
+
+interface KernelExports {
+  p(bit: number, known: number, node: number): number;
+  update(bit: number): void;
+  directTablesUsed(): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+function kernelModule(): WebAssembly.Module {
+  if (!compiled) {
+    const text = atob(BIT_KERNEL_WASM_BASE64.join(""));
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+/**
+ * The slots, network and APMs of one image, in a WebAssembly instance of their own.
+ *
+ * @example
+ * ```ts
+ * import { BitKernel } from "./bit_kernel.ts";
+ * import { untrainedV2Model } from "./model.ts";
+ * const kernel = new BitKernel(untrainedV2Model(), 8, 12);
+ * kernel.directPrediction.fill(100); // every predictor says 100
+ * const p = kernel.p(7, 0, 1); // is the sample ≥ 128?
+ * kernel.update(0);
+ * console.log(p > 0 && p < 4096); // true
+ * ```
+ */
+export class BitKernel {
+  /** The current sample's direct-table predictions (write before its first bit). */
+  readonly directPrediction: Int32Array;
+  /** The current sample's direct-table classes (write before its first bit). */
+  readonly directClass: Int32Array;
+  /** First slot of each hashed context's bucket for the current group of bits. */
+  readonly hashedBucket: Int32Array;
+  /** Slots used by the last {@link BitKernel.p} call, direct tables first. */
+  readonly slotIndex: Int32Array;
+  /** All slots: the direct tables, then the hashed table (from slot {@link DIRECT_SLOTS}). */
+  readonly slots: Int32Array;
+  /** Final-neuron weights, {@link FINAL_NEURON_INPUTS} per set. */
+  readonly finalWeights: Int32Array;
+  /**
+   * The 12-bit probability (1…4095) that bit `bit` is 1, given the sample's bits above it
+   * (`known`, in place) and `node` (1 followed by the bits of the current group so far).
+   */
+  readonly p: (bit: number, known: number, node: number) => number;
+  /** Learns from the coded bit (the one {@link BitKernel.p} was last asked about). */
+  readonly update: (bit: number) => void;
+  /** How many direct tables the last {@link BitKernel.p} call used (2 on the short path). */
+  readonly directTablesUsed: () => number;
+  readonly #memory: WebAssembly.Memory;
+  readonly #neuronAt: readonly number[];
+
+  /** Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots. */
+  constructor(model: V2Model, bits: number, hashBits: number) {
+    const parameters = model.parameters;
+    const neuronAt = [TABLES_AT];
+    for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
+      neuronAt.push(neuronAt[k] + MIXER_SET_COUNTS[k] * SET_BYTES);
+    }
+    const finalAt = neuronAt[FIRST_LAYER_NEURONS];
+    const apmAt = [finalAt + BIT_POSITIONS * FINAL_NEURON_INPUTS * 4];
+    for (let a = 0; a < APM_CONTEXTS.length; a++) {
+      apmAt.push(apmAt[a] + APM_CONTEXTS[a] * APM_CELLS * 2);
+    }
+    const slotsAt = Math.ceil(apmAt[APM_CONTEXTS.length] / 64) * 64;
+    const slotCount = DIRECT_SLOTS + 2 ** hashBits;
+    const bytes = slotsAt + slotCount * 4;
+    this.#memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
+    this.#neuronAt = neuronAt;
+    const buffer = this.#memory.buffer;
+
+    new Int16Array(buffer, SQUASH_AT, 4096).set(SQUASH_TABLE);
+    new Int16Array(buffer, STRETCH_AT, 4096).set(STRETCH_TABLE);
+    new Int32Array(buffer, RATES_AT, SLOT_RATES.length).set(SLOT_RATES);
+    const buckets = new Uint8Array(buffer, BUCKETS_AT, 2 * MAX_DIFFERENCE + 1);
+    for (let d = -MAX_DIFFERENCE; d <= MAX_DIFFERENCE; d++) {
+      buckets[d + MAX_DIFFERENCE] = signedBucket(d);
+    }
+    this.directPrediction = new Int32Array(buffer, PREDICTIONS_AT, DIRECT_INPUTS);
+    this.directClass = new Int32Array(buffer, CLASSES_AT, DIRECT_INPUTS);
+    this.hashedBucket = new Int32Array(buffer, HASHED_BUCKETS_AT, HASHED_INPUTS);
+    this.slotIndex = new Int32Array(buffer, SLOT_INDEX_AT, DIRECT_INPUTS + HASHED_INPUTS);
+    new Int32Array(buffer, INPUTS_AT, MIXER_INPUTS)[MIXER_INPUTS - 1] = BIAS_INPUT;
+
+    for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
+      const initial = model.mixerWeights.subarray(k * MIXER_INPUTS, (k + 1) * MIXER_INPUTS);
+      for (let s = 0; s < MIXER_SET_COUNTS[k]; s++) {
+        new Int32Array(buffer, neuronAt[k] + s * SET_BYTES, MIXER_INPUTS).set(initial);
+      }
+    }
+    this.finalWeights = new Int32Array(buffer, finalAt, BIT_POSITIONS * FINAL_NEURON_INPUTS);
+    for (let s = 0; s < BIT_POSITIONS; s++) {
+      this.finalWeights.set(model.finalWeights, s * FINAL_NEURON_INPUTS);
+    }
+    for (let a = 0; a < APM_CONTEXTS.length; a++) {
+      const cells = new Uint16Array(buffer, apmAt[a], APM_CONTEXTS[a] * APM_CELLS);
+      for (let c = 0; c < cells.length; c++) {
+        cells[c] = SQUASH_TABLE[Math.min((c % APM_CELLS) * 128, 4095)] * 16;
+      }
+    }
+    this.slots = new Int32Array(buffer, slotsAt, slotCount).fill(INITIAL_SLOT);
+    for (let i = 0; i < DIRECT_SLOTS; i++) {
+      const start = model.directStarts[i];
+      if (start !== 0) this.slots[i] = makeSlot(squash(16 * (start - 128)), parameters.startCount);
+    }
+
+    const instance = new WebAssembly.Instance(kernelModule(), {
+      kernel: {
+        memory: this.#memory,
+        first0: neuronAt[0],
+        first1: neuronAt[1],
+        first2: neuronAt[2],
+        final: finalAt,
+        apmPosition: apmAt[0],
+        apmError: apmAt[1],
+        apmValue: apmAt[2],
+        slots: slotsAt,
+        bits,
+        shortPathThreshold: parameters.shortPathThreshold,
+        hashedLimit: parameters.hashedLimit,
+        firstRate: parameters.mixerRate,
+        finalRate: parameters.finalRate,
+      },
+    });
+    const exports = instance.exports as unknown as KernelExports;
+    this.p = exports.p;
+    this.update = exports.update;
+    this.directTablesUsed = exports.directTablesUsed;
+  }
+
+  /** A copy of the weight sets of first-layer neuron `neuron`, {@link MIXER_INPUTS} per set. */
+  neuronWeights(neuron: number): Int32Array {
+    const sets = MIXER_SET_COUNTS[neuron];
+    const copy = new Int32Array(sets * MIXER_INPUTS);
+    for (let s = 0; s < sets; s++) {
+      const at = this.#neuronAt[neuron] + s * SET_BYTES;
+      copy.set(new Int32Array(this.#memory.buffer, at, MIXER_INPUTS), s * MIXER_INPUTS);
+    }
+    return copy;
+  }
+}

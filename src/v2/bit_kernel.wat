@@ -1,0 +1,354 @@
+;; The per-bit work of the v2 bit model (docs/v2-stream.md §3.3): slot lookups, the mixing
+;; network, the APMs and their updates, in WebAssembly with 128-bit SIMD for the network.
+;; tools/build_wasm.ts compiles this file into bit_kernel_wasm.ts; the tests check that they
+;; agree. bit_kernel.ts lays out the memory, fills the tables and writes the per-sample
+;; contexts; predictor.ts computes those contexts.
+;;
+;; Memory, byte offsets (fixed ones here and in bit_kernel.ts, the others imported):
+;;   0        squash table, 4096 i16 (entry x + 2048 for stretch value x)
+;;   8192     stretch table, 4096 i16
+;;   16384    slot learning rates, 1024 i32 (RATE[count])
+;;   20480    difference buckets, 131071 u8 (entry d + 65535 is signedBucket(d))
+;;   151552   per-sample contexts written by the caller: direct predictions (9 i32), at +64 the
+;;            direct classes (9 i32), at +128 the hashed buckets of the current group (8 i32
+;;            slot numbers); written here: at +192 the slot numbers used by the last p()
+;;            (17 i32), at +320 the network inputs (20 i32: 17 stretched slots, the bias, 0, 0)
+;;   $first0, $first1, $first2: the weight sets of the three first-layer neurons (80 bytes
+;;            each), $final: the final neuron's sets (16 bytes each)
+;;   $apmPosition, $apmError, $apmValue: APM cells (u16, 33 per context)
+;;   $slots: the slots (i32), direct tables first (16384 each), then the hashed table
+;; Lane arithmetic equals the scalar definition: products and sums wrap at 32 bits, and the
+;; per-input terms (x·w >> 8) are summed exactly (each is below 2^23 in magnitude).
+(module
+  (import "kernel" "memory" (memory 1))
+  (import "kernel" "first0" (global $first0 i32))
+  (import "kernel" "first1" (global $first1 i32))
+  (import "kernel" "first2" (global $first2 i32))
+  (import "kernel" "final" (global $final i32))
+  (import "kernel" "apmPosition" (global $apmPosition i32))
+  (import "kernel" "apmError" (global $apmError i32))
+  (import "kernel" "apmValue" (global $apmValue i32))
+  (import "kernel" "slots" (global $slots i32))
+  (import "kernel" "bits" (global $bits i32))
+  (import "kernel" "shortPathThreshold" (global $shortPathThreshold i32))
+  (import "kernel" "hashedLimit" (global $hashedLimit i32))
+  (import "kernel" "firstRate" (global $firstRate i32))
+  (import "kernel" "finalRate" (global $finalRate i32))
+
+  ;; The state between p() and update(): path, network offsets and outputs, APM cells.
+  (global $short (mut i32) (i32.const 0))
+  (global $o0 (mut i32) (i32.const 0))
+  (global $o1 (mut i32) (i32.const 0))
+  (global $o2 (mut i32) (i32.const 0))
+  (global $fo (mut i32) (i32.const 0))
+  (global $d0 (mut i32) (i32.const 0))
+  (global $d1 (mut i32) (i32.const 0))
+  (global $d2 (mut i32) (i32.const 0))
+  (global $p0 (mut i32) (i32.const 2048))
+  (global $p1 (mut i32) (i32.const 2048))
+  (global $p2 (mut i32) (i32.const 2048))
+  (global $p (mut i32) (i32.const 2048))
+  (global $apmCell (mut i32) (i32.const 0))
+  (global $cellPosition (mut i32) (i32.const 0))
+  (global $cellError (mut i32) (i32.const 0))
+  (global $cellValue (mut i32) (i32.const 0))
+
+  ;; ---- tables -----------------------------------------------------------------------------
+  (func $squash (param $d i32) (result i32)
+    (i32.load16_s (i32.shl (i32.add (local.get $d) (i32.const 2048)) (i32.const 1))))
+
+  (func $stretch (param $p i32) (result i32)
+    (i32.load16_s offset=8192 (i32.shl (local.get $p) (i32.const 1))))
+
+  ;; signedBucket(d) for a difference of two samples
+  (func $differenceBucket (param $d i32) (result i32)
+    (i32.load8_u offset=20480 (i32.add (local.get $d) (i32.const 65535))))
+
+  (func $clampProbability (param $p i32) (result i32)
+    (select (i32.const 4095)
+      (select (i32.const 1) (local.get $p) (i32.lt_s (local.get $p) (i32.const 1)))
+      (i32.gt_s (local.get $p) (i32.const 4095))))
+
+  ;; ---- slots (state_map.ts) ---------------------------------------------------------------
+  (func $slotAddress (param $slot i32) (result i32)
+    (i32.add (global.get $slots) (i32.shl (local.get $slot) (i32.const 2))))
+
+  ;; Records slot `slot` as input `j` and returns its stretched probability.
+  (func $useSlot (param $j i32) (param $slot i32) (result i32)
+    (local $x i32)
+    (local $at i32)
+    (local.set $at (i32.shl (local.get $j) (i32.const 2)))
+    (i32.store offset=151744 (local.get $at) (local.get $slot))
+    (local.set $x (call $stretch
+      (i32.shr_u (i32.load (call $slotAddress (local.get $slot))) (i32.const 20))))
+    (i32.store offset=151872 (local.get $at) (local.get $x))
+    (local.get $x))
+
+  ;; Direct table j for bit position b: the slot of the distance from its prediction to the
+  ;; split point `middle`, in its class.
+  (func $direct (param $j i32) (param $b i32) (param $middle i32) (result i32)
+    (local $at i32)
+    (local.set $at (i32.shl (local.get $j) (i32.const 2)))
+    (call $useSlot (local.get $j)
+      (i32.or
+        (i32.add (i32.shl (local.get $j) (i32.const 14)) (i32.shl (local.get $b) (i32.const 10)))
+        (i32.or
+          (i32.shl (i32.load offset=151616 (local.get $at)) (i32.const 6))
+          (call $differenceBucket
+            (i32.sub (i32.load offset=151552 (local.get $at)) (local.get $middle)))))))
+
+  ;; p += ((target − p) >> 6) · RATE[n] >> 8, n = min(n + 1, limit) for input j's slot
+  (func $updateSlot (param $j i32) (param $bit i32) (param $limit i32)
+    (local $at i32) (local $slot i32) (local $count i32) (local $p i32)
+    (local.set $at (call $slotAddress
+      (i32.load offset=151744 (i32.shl (local.get $j) (i32.const 2)))))
+    (local.set $slot (i32.load (local.get $at)))
+    (local.set $count (i32.and (local.get $slot) (i32.const 1023)))
+    (local.set $p (i32.shr_u (local.get $slot) (i32.const 10)))
+    (local.set $p (i32.add (local.get $p) (i32.shr_s
+      (i32.mul
+        (i32.shr_s
+          (i32.sub
+            (select (i32.const 4194176) (i32.const 128) (local.get $bit))
+            (local.get $p))
+          (i32.const 6))
+        (i32.load offset=16384 (i32.shl (local.get $count) (i32.const 2))))
+      (i32.const 8))))
+    (i32.store (local.get $at) (i32.or
+      (i32.shl (local.get $p) (i32.const 10))
+      (select
+        (i32.add (local.get $count) (i32.const 1))
+        (local.get $limit)
+        (i32.lt_s (local.get $count) (local.get $limit))))))
+
+  ;; ---- APMs (33 cells per context) --------------------------------------------------------
+  ;; The refined probability of `p` in `context`; leaves the cell to train in $apmCell.
+  (func $apm (param $cells i32) (param $p i32) (param $context i32) (result i32)
+    (local $position i32) (local $weight i32) (local $at i32)
+    (local.set $position (i32.add (call $stretch (local.get $p)) (i32.const 2048)))
+    (local.set $weight (i32.and (local.get $position) (i32.const 127)))
+    (local.set $at (i32.add (local.get $cells) (i32.shl
+      (i32.add
+        (i32.mul (local.get $context) (i32.const 33))
+        (i32.shr_u (local.get $position) (i32.const 7)))
+      (i32.const 1))))
+    (global.set $apmCell (i32.add (local.get $at)
+      (i32.shl (i32.shr_u (local.get $weight) (i32.const 6)) (i32.const 1))))
+    (i32.shr_u
+      (i32.add
+        (i32.mul (i32.load16_u (local.get $at)) (i32.sub (i32.const 128) (local.get $weight)))
+        (i32.mul (i32.load16_u offset=2 (local.get $at)) (local.get $weight)))
+      (i32.const 11)))
+
+  (func $updateApm (param $at i32) (param $bit i32) (param $rate i32)
+    (local $cell i32)
+    (local.set $cell (i32.load16_u (local.get $at)))
+    (i32.store16 (local.get $at) (i32.add (local.get $cell) (i32.shr_s
+      (i32.sub (select (i32.const 65535) (i32.const 0) (local.get $bit)) (local.get $cell))
+      (local.get $rate)))))
+
+  ;; ---- the mixing network -----------------------------------------------------------------
+  ;; clamp(sum >> 8, -2047, 2047)
+  (func $clampStretch (param $sum i32) (result i32)
+    (local $d i32)
+    (local.set $d (i32.shr_s (local.get $sum) (i32.const 8)))
+    (select (i32.const 2047)
+      (select (i32.const -2047) (local.get $d) (i32.lt_s (local.get $d) (i32.const -2047)))
+      (i32.gt_s (local.get $d) (i32.const 2047))))
+
+  (func $lanes (param $v v128) (result i32)
+    (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
+      (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
+
+  ;; Σ (x·w >> 8) over one weight set, four lanes at a time
+  (func $dot (param $set i32) (result i32)
+    (local $i i32) (local $sum v128)
+    (loop $inputs
+      (local.set $sum (i32x4.add (local.get $sum) (i32x4.shr_s
+        (i32x4.mul
+          (v128.load offset=151872 (local.get $i))
+          (v128.load (i32.add (local.get $set) (local.get $i))))
+        (i32.const 8))))
+      (br_if $inputs (i32.lt_u
+        (local.tee $i (i32.add (local.get $i) (i32.const 16)))
+        (i32.const 80))))
+    (call $lanes (local.get $sum)))
+
+  ;; x·w >> 8, a term of the final neuron
+  (func $term (param $x i32) (param $w i32) (result i32)
+    (i32.shr_s (i32.mul (local.get $x) (local.get $w)) (i32.const 8)))
+
+  ;; The network's probability with first-layer sets `set0…2` and final set `finalSet`.
+  (func $mix (param $set0 i32) (param $set1 i32) (param $set2 i32) (param $finalSet i32)
+    (result i32)
+    (local $fo i32)
+    (global.set $o0 (i32.add (global.get $first0) (i32.mul (local.get $set0) (i32.const 80))))
+    (global.set $o1 (i32.add (global.get $first1) (i32.mul (local.get $set1) (i32.const 80))))
+    (global.set $o2 (i32.add (global.get $first2) (i32.mul (local.get $set2) (i32.const 80))))
+    (local.set $fo (i32.add (global.get $final) (i32.shl (local.get $finalSet) (i32.const 4))))
+    (global.set $fo (local.get $fo))
+    (global.set $d0 (call $clampStretch (call $dot (global.get $o0))))
+    (global.set $d1 (call $clampStretch (call $dot (global.get $o1))))
+    (global.set $d2 (call $clampStretch (call $dot (global.get $o2))))
+    (global.set $p0 (call $squash (global.get $d0)))
+    (global.set $p1 (call $squash (global.get $d1)))
+    (global.set $p2 (call $squash (global.get $d2)))
+    (global.set $p (call $squash (call $clampStretch (i32.add
+      (i32.add
+        (call $term (global.get $d0) (i32.load (local.get $fo)))
+        (call $term (global.get $d1) (i32.load offset=4 (local.get $fo))))
+      (i32.add
+        (call $term (global.get $d2) (i32.load offset=8 (local.get $fo)))
+        (call $term (i32.const 256) (i32.load offset=12 (local.get $fo))))))))
+    (global.get $p))
+
+  ;; ((bit·4096 − p) · rate) >> 4, or 0 when it is within −8…8 (exclusive)
+  (func $error (param $target i32) (param $p i32) (param $rate i32) (result i32)
+    (local $e i32)
+    (local.set $e (i32.shr_s
+      (i32.mul (i32.sub (local.get $target) (local.get $p)) (local.get $rate))
+      (i32.const 4)))
+    (select (i32.const 0) (local.get $e)
+      (i32.and (i32.gt_s (local.get $e) (i32.const -8)) (i32.lt_s (local.get $e) (i32.const 8)))))
+
+  ;; w += x·e >> 10 over the weight set at `set`
+  (func $train (param $set i32) (param $e i32)
+    (local $i i32) (local $at i32) (local $error v128)
+    (local.set $error (i32x4.splat (local.get $e)))
+    (loop $inputs
+      (local.set $at (i32.add (local.get $set) (local.get $i)))
+      (v128.store (local.get $at) (i32x4.add (v128.load (local.get $at)) (i32x4.shr_s
+        (i32x4.mul (v128.load offset=151872 (local.get $i)) (local.get $error))
+        (i32.const 10))))
+      (br_if $inputs (i32.lt_u
+        (local.tee $i (i32.add (local.get $i) (i32.const 16)))
+        (i32.const 80)))))
+
+  ;; w += x·e >> 10 for the final weight at `at`
+  (func $trainFinal (param $at i32) (param $x i32) (param $e i32)
+    (i32.store (local.get $at) (i32.add (i32.load (local.get $at))
+      (i32.shr_s (i32.mul (local.get $x) (local.get $e)) (i32.const 10)))))
+
+  (func $updateNetwork (param $bit i32)
+    (local $target i32) (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e i32)
+    (local.set $target (i32.shl (local.get $bit) (i32.const 12)))
+    (local.set $e0 (call $error (local.get $target) (global.get $p0) (global.get $firstRate)))
+    (local.set $e1 (call $error (local.get $target) (global.get $p1) (global.get $firstRate)))
+    (local.set $e2 (call $error (local.get $target) (global.get $p2) (global.get $firstRate)))
+    (if (local.get $e0) (then (call $train (global.get $o0) (local.get $e0))))
+    (if (local.get $e1) (then (call $train (global.get $o1) (local.get $e1))))
+    (if (local.get $e2) (then (call $train (global.get $o2) (local.get $e2))))
+    (local.set $e (call $error (local.get $target) (global.get $p) (global.get $finalRate)))
+    (if (local.get $e)
+      (then
+        (call $trainFinal (global.get $fo) (global.get $d0) (local.get $e))
+        (call $trainFinal (i32.add (global.get $fo) (i32.const 4)) (global.get $d1) (local.get $e))
+        (call $trainFinal (i32.add (global.get $fo) (i32.const 8)) (global.get $d2) (local.get $e))
+        (call $trainFinal (i32.add (global.get $fo) (i32.const 12)) (i32.const 256) (local.get $e)))))
+
+  ;; ---- the bit model ----------------------------------------------------------------------
+  ;; The 12-bit probability (1…4095) that bit `b` of the sample is 1, given the bits above it
+  ;; (`known`, in place) and `node` (1 followed by the current group's bits so far).
+  (func (export "p") (param $b i32) (param $known i32) (param $node i32) (result i32)
+    (local $middle i32) (local $sure i32) (local $j i32) (local $errorContext i32)
+    (local $position i32) (local $mixed i32) (local $byPosition i32) (local $byError i32)
+    (local $topShift i32) (local $byValue i32)
+    (local.set $middle (i32.add (local.get $known) (i32.shl (i32.const 1) (local.get $b))))
+    (local.set $errorContext (i32.or
+      (i32.shl (local.get $b) (i32.const 4))
+      (i32.load offset=151628 (i32.const 0))))
+    (local.set $sure (i32.add
+      (call $direct (i32.const 0) (local.get $b) (local.get $middle))
+      (call $direct (i32.const 1) (local.get $b) (local.get $middle))))
+    (global.set $short (i32.or
+      (i32.gt_s (local.get $sure) (global.get $shortPathThreshold))
+      (i32.lt_s (local.get $sure) (i32.sub (i32.const 0) (global.get $shortPathThreshold)))))
+    (if (global.get $short)
+      (then
+        (local.set $mixed (call $apm (global.get $apmError)
+          (i32.add
+            (i32.shr_u
+              (i32.load (call $slotAddress (i32.load offset=151744 (i32.const 0))))
+              (i32.const 21))
+            (i32.shr_u
+              (i32.load (call $slotAddress (i32.load offset=151748 (i32.const 0))))
+              (i32.const 21)))
+          (local.get $errorContext)))
+        (global.set $cellError (global.get $apmCell))
+        (return (call $clampProbability (local.get $mixed)))))
+    (local.set $j (i32.const 2))
+    (loop $directs
+      (drop (call $direct (local.get $j) (local.get $b) (local.get $middle)))
+      (br_if $directs (i32.lt_u
+        (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+        (i32.const 9))))
+    (local.set $j (i32.const 0))
+    (loop $hashed
+      (drop (call $useSlot
+        (i32.add (local.get $j) (i32.const 9))
+        (i32.add
+          (i32.load offset=151680 (i32.shl (local.get $j) (i32.const 2)))
+          (local.get $node))))
+      (br_if $hashed (i32.lt_u
+        (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+        (i32.const 8))))
+    (local.set $position (i32.or
+      (i32.shl (local.get $b) (i32.const 6))
+      (call $differenceBucket
+        (i32.sub (i32.load offset=151552 (i32.const 0)) (local.get $middle)))))
+    (local.set $mixed (call $mix
+      (local.get $errorContext)
+      (local.get $position)
+      (i32.or (i32.shl (local.get $b) (i32.const 4)) (i32.load offset=151624 (i32.const 0)))
+      (local.get $b)))
+    (local.set $byPosition (call $apm (global.get $apmPosition) (local.get $mixed)
+      (local.get $position)))
+    (global.set $cellPosition (global.get $apmCell))
+    (local.set $byError (call $apm (global.get $apmError) (local.get $mixed)
+      (local.get $errorContext)))
+    (global.set $cellError (global.get $apmCell))
+    (local.set $topShift (select
+      (i32.sub (global.get $bits) (i32.const 8))
+      (i32.add (local.get $b) (i32.const 1))
+      (i32.and
+        (i32.gt_s (global.get $bits) (i32.const 8))
+        (i32.lt_s
+          (i32.add (local.get $b) (i32.const 1))
+          (i32.sub (global.get $bits) (i32.const 8))))))
+    (local.set $byValue (call $apm (global.get $apmValue) (local.get $mixed)
+      (i32.or
+        (i32.shl (local.get $b) (i32.const 8))
+        (i32.and (i32.shr_s (local.get $known) (local.get $topShift)) (i32.const 255)))))
+    (global.set $cellValue (global.get $apmCell))
+    (call $clampProbability (i32.shr_s
+      (i32.add
+        (i32.add (local.get $mixed) (local.get $byPosition))
+        (i32.add (i32.add (local.get $byError) (local.get $byValue)) (i32.const 2)))
+      (i32.const 2))))
+
+  ;; How many direct tables the last p() used: 2 on the short path, else 9.
+  (func (export "directTablesUsed") (result i32)
+    (select (i32.const 2) (i32.const 9) (global.get $short)))
+
+  ;; Learns from the coded bit (the one p() was asked about).
+  (func (export "update") (param $bit i32)
+    (local $j i32)
+    (call $updateSlot (i32.const 0) (local.get $bit) (i32.const 1023))
+    (call $updateSlot (i32.const 1) (local.get $bit) (i32.const 1023))
+    (call $updateApm (global.get $cellError) (local.get $bit) (i32.const 5))
+    (if (global.get $short) (then (return)))
+    (local.set $j (i32.const 2))
+    (loop $directs
+      (call $updateSlot (local.get $j) (local.get $bit) (i32.const 1023))
+      (br_if $directs (i32.lt_u
+        (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+        (i32.const 9))))
+    (loop $hashed
+      (call $updateSlot (local.get $j) (local.get $bit) (global.get $hashedLimit))
+      (br_if $hashed (i32.lt_u
+        (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+        (i32.const 17))))
+    (call $updateNetwork (local.get $bit))
+    (call $updateApm (global.get $cellPosition) (local.get $bit) (i32.const 7))
+    (call $updateApm (global.get $cellValue) (local.get $bit) (i32.const 6))))
