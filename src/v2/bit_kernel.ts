@@ -33,9 +33,9 @@ const BUCKETS_AT = 20480;
 const CONTEXT_AT = 151552;
 const PREDICTIONS_AT = CONTEXT_AT;
 const CLASSES_AT = CONTEXT_AT + 64;
-const HASHED_BUCKETS_AT = CONTEXT_AT + 128;
 const SLOT_INDEX_AT = CONTEXT_AT + 192;
 const INPUTS_AT = CONTEXT_AT + 320;
+const HASHES_AT = CONTEXT_AT + 448;
 const TABLES_AT = CONTEXT_AT + 512;
 /** Bytes per first-layer weight set: 20 lanes (the inputs, then zeros). */
 const SET_BYTES = 80;
@@ -59,8 +59,8 @@ const APM_CONTEXTS = [
 ];
 
 interface KernelExports {
-  p(bit: number, known: number, node: number): number;
-  update(bit: number): void;
+  startSample(): number;
+  update(bit: number): number;
   directTablesUsed(): number;
 }
 
@@ -85,9 +85,9 @@ function kernelModule(): WebAssembly.Module {
  * import { untrainedV2Model } from "./model.ts";
  * const kernel = new BitKernel(untrainedV2Model(), 8, 12);
  * kernel.directPrediction.fill(100); // every predictor says 100
- * const p = kernel.p(7, 0, 1); // is the sample ≥ 128?
- * kernel.update(0);
- * console.log(p > 0 && p < 4096); // true
+ * const p = kernel.startSample(); // is the sample ≥ 128?
+ * const next = kernel.update(0); // is it ≥ 64?
+ * console.log(p > 0 && p < 4096 && next > 0); // true
  * ```
  */
 export class BitKernel {
@@ -95,22 +95,25 @@ export class BitKernel {
   readonly directPrediction: Int32Array;
   /** The current sample's direct-table classes (write before its first bit). */
   readonly directClass: Int32Array;
-  /** First slot of each hashed context's bucket for the current group of bits. */
-  readonly hashedBucket: Int32Array;
-  /** Slots used by the last {@link BitKernel.p} call, direct tables first. */
+  /** The current sample's hashed contexts (write before its first bit). */
+  readonly contextHash: Int32Array;
+  /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
   /** All slots: the direct tables, then the hashed table (from slot {@link DIRECT_SLOTS}). */
   readonly slots: Int32Array;
   /** Final-neuron weights, {@link FINAL_NEURON_INPUTS} per set. */
   readonly finalWeights: Int32Array;
   /**
-   * The 12-bit probability (1…4095) that bit `bit` is 1, given the sample's bits above it
-   * (`known`, in place) and `node` (1 followed by the bits of the current group so far).
+   * Starts a sample whose contexts are written; returns the 12-bit probability (1…4095) that
+   * its most significant bit is 1.
    */
-  readonly p: (bit: number, known: number, node: number) => number;
-  /** Learns from the coded bit (the one {@link BitKernel.p} was last asked about). */
-  readonly update: (bit: number) => void;
-  /** How many direct tables the last {@link BitKernel.p} call used (2 on the short path). */
+  readonly startSample: () => number;
+  /**
+   * Learns from the coded bit; returns the probability that the sample's next bit is 1, or 0
+   * after its last bit.
+   */
+  readonly update: (bit: number) => number;
+  /** How many direct tables the last probability used (2 on the short path, else 9). */
   readonly directTablesUsed: () => number;
   readonly #memory: WebAssembly.Memory;
   readonly #neuronAt: readonly number[];
@@ -143,7 +146,7 @@ export class BitKernel {
     }
     this.directPrediction = new Int32Array(buffer, PREDICTIONS_AT, DIRECT_INPUTS);
     this.directClass = new Int32Array(buffer, CLASSES_AT, DIRECT_INPUTS);
-    this.hashedBucket = new Int32Array(buffer, HASHED_BUCKETS_AT, HASHED_INPUTS);
+    this.contextHash = new Int32Array(buffer, HASHES_AT, HASHED_INPUTS);
     this.slotIndex = new Int32Array(buffer, SLOT_INDEX_AT, DIRECT_INPUTS + HASHED_INPUTS);
     new Int32Array(buffer, INPUTS_AT, MIXER_INPUTS)[MIXER_INPUTS - 1] = BIAS_INPUT;
 
@@ -185,10 +188,11 @@ export class BitKernel {
         hashedLimit: parameters.hashedLimit,
         firstRate: parameters.mixerRate,
         finalRate: parameters.finalRate,
+        hashShift: 32 - (hashBits - 4),
       },
     });
     const exports = instance.exports as unknown as KernelExports;
-    this.p = exports.p;
+    this.startSample = exports.startSample;
     this.update = exports.update;
     this.directTablesUsed = exports.directTablesUsed;
   }

@@ -12,7 +12,8 @@
 ;;   151552   per-sample contexts written by the caller: direct predictions (9 i32), at +64 the
 ;;            direct classes (9 i32), at +128 the hashed buckets of the current group (8 i32
 ;;            slot numbers); written here: at +192 the slot numbers used by the last p()
-;;            (17 i32), at +320 the network inputs (20 i32: 17 stretched slots, the bias, 0, 0)
+;;            (17 i32), at +320 the network inputs (20 i32: 17 stretched slots, the bias, 0, 0);
+;;            written by the caller: at +448 the hashes of the sample's 8 hashed contexts
 ;;   $first0, $first1, $first2: the weight sets of the three first-layer neurons (80 bytes
 ;;            each), $final: the final neuron's sets (16 bytes each)
 ;;   $apmPosition, $apmError, $apmValue: APM cells (u16, 33 per context)
@@ -34,7 +35,14 @@
   (import "kernel" "hashedLimit" (global $hashedLimit i32))
   (import "kernel" "firstRate" (global $firstRate i32))
   (import "kernel" "finalRate" (global $finalRate i32))
+  (import "kernel" "hashShift" (global $hashShift i32))
 
+  ;; The sample: the bit position, the bits known (in place), 1 followed by the bits of the
+  ;; current group of 4 so far, and the group's number.
+  (global $b (mut i32) (i32.const 0))
+  (global $known (mut i32) (i32.const 0))
+  (global $node (mut i32) (i32.const 1))
+  (global $group (mut i32) (i32.const 0))
   ;; The state between p() and update(): path, network offsets and outputs, APM cells.
   (global $short (mut i32) (i32.const 0))
   (global $o0 (mut i32) (i32.const 0))
@@ -248,9 +256,38 @@
         (call $trainFinal (i32.add (global.get $fo) (i32.const 12)) (i32.const 256) (local.get $e)))))
 
   ;; ---- the bit model ----------------------------------------------------------------------
+  ;; Locates the hashed slots (16 per context) of the next group of up to 4 bits.
+  (func $startGroup
+    (local $key i32) (local $j i32) (local $k i32)
+    (local.set $key (i32.xor
+      (i32.mul (i32.add (global.get $known) (i32.const 1)) (i32.const 0x2545f491))
+      (i32.mul (i32.add (global.get $group) (i32.const 1)) (i32.const 0x6a09e667))))
+    (loop $contexts
+      (local.set $k (i32.mul
+        (i32.xor (i32.load offset=152000 (local.get $j)) (local.get $key))
+        (i32.const 0x85ebca6b)))
+      (local.set $k (i32.mul
+        (i32.xor (local.get $k) (i32.shr_u (local.get $k) (i32.const 13)))
+        (i32.const 0xc2b2ae35)))
+      (i32.store offset=151680 (local.get $j) (i32.add
+        (i32.const 147456)
+        (i32.shl (i32.shr_u (local.get $k) (global.get $hashShift)) (i32.const 4))))
+      (br_if $contexts (i32.lt_u
+        (local.tee $j (i32.add (local.get $j) (i32.const 4)))
+        (i32.const 32))))
+    (global.set $node (i32.const 1)))
+
+  ;; Starts a sample whose contexts the caller has written; returns its first bit's probability.
+  (func (export "startSample") (result i32)
+    (global.set $b (i32.sub (global.get $bits) (i32.const 1)))
+    (global.set $known (i32.const 0))
+    (global.set $group (i32.const 0))
+    (call $startGroup)
+    (call $p (global.get $b) (i32.const 0) (i32.const 1)))
+
   ;; The 12-bit probability (1…4095) that bit `b` of the sample is 1, given the bits above it
   ;; (`known`, in place) and `node` (1 followed by the current group's bits so far).
-  (func (export "p") (param $b i32) (param $known i32) (param $node i32) (result i32)
+  (func $p (param $b i32) (param $known i32) (param $node i32) (result i32)
     (local $middle i32) (local $sure i32) (local $j i32) (local $errorContext i32)
     (local $position i32) (local $mixed i32) (local $byPosition i32) (local $byError i32)
     (local $topShift i32) (local $byValue i32)
@@ -331,8 +368,22 @@
   (func (export "directTablesUsed") (result i32)
     (select (i32.const 2) (i32.const 9) (global.get $short)))
 
-  ;; Learns from the coded bit (the one p() was asked about).
-  (func (export "update") (param $bit i32)
+  ;; Learns from the coded bit and returns the next bit's probability, or 0 after the last bit
+  ;; of the sample.
+  (func (export "update") (param $bit i32) (result i32)
+    (call $learn (local.get $bit))
+    (global.set $known (i32.or (global.get $known) (i32.shl (local.get $bit) (global.get $b))))
+    (global.set $node (i32.or (i32.shl (global.get $node) (i32.const 1)) (local.get $bit)))
+    (if (i32.eqz (global.get $b)) (then (return (i32.const 0))))
+    (global.set $b (i32.sub (global.get $b) (i32.const 1)))
+    (if (i32.ge_u (global.get $node) (i32.const 16))
+      (then
+        (global.set $group (i32.add (global.get $group) (i32.const 1)))
+        (call $startGroup)))
+    (call $p (global.get $b) (global.get $known) (global.get $node)))
+
+  ;; Trains everything the last p() used on the coded bit.
+  (func $learn (param $bit i32)
     (local $j i32)
     (call $updateSlot (i32.const 0) (local.get $bit) (i32.const 1023))
     (call $updateSlot (i32.const 1) (local.get $bit) (i32.const 1023))

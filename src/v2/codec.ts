@@ -108,12 +108,12 @@ function encodeRow(
   bits: number,
 ): void {
   for (let x = 0, i = y * width; x < width; x++, i++) {
-    predictor.startSample(x, y);
+    let p = predictor.startSample(x, y);
     const value = samples[i];
     for (let b = bits - 1; b >= 0; b--) {
       const bit = (value >> b) & 1;
-      encoder.encode(bit, predictor.p());
-      predictor.update(bit);
+      encoder.encode(bit, p);
+      p = predictor.update(bit);
     }
   }
 }
@@ -127,11 +127,11 @@ function decodeRow(
   bits: number,
 ): void {
   for (let x = 0, i = y * width; x < width; x++, i++) {
-    predictor.startSample(x, y);
+    let p = predictor.startSample(x, y);
     let value = 0;
     for (let b = bits - 1; b >= 0; b--) {
-      const bit = decoder.decode(predictor.p());
-      predictor.update(bit);
+      const bit = decoder.decode(p);
+      p = predictor.update(bit);
       value |= bit << b;
     }
     samples[i] = value;

@@ -44,8 +44,9 @@ function mix(h: number, value: number): number {
  * Bit-level probability model for one image plane of `width × height` samples of `bits` bits.
  *
  * Call {@link V2Predictor.startSample} before the first bit of each sample (in raster order),
- * then {@link V2Predictor.p} and {@link V2Predictor.update} for each of its `bits` bits,
- * most significant first. `samples` must hold every sample before the current one.
+ * then {@link V2Predictor.update} with each of its `bits` bits, most significant first. Each
+ * call returns the probability of the next bit. `samples` must hold every sample before the
+ * current one.
  *
  * @example
  * ```ts
@@ -53,9 +54,9 @@ function mix(h: number, value: number): number {
  * import { untrainedV2Model } from "./model.ts";
  * const samples = new Uint16Array([1]);
  * const predictor = new V2Predictor(samples, 1, 1, 1, untrainedV2Model());
- * predictor.startSample(0, 0);
- * console.log(predictor.p() > 0); // true
- * predictor.update(1);
+ * const p = predictor.startSample(0, 0); // probability that the sample's only bit is 1
+ * console.log(p > 0 && p < 4096); // true
+ * console.log(predictor.update(1)); // 0: the sample is complete
  * ```
  */
 export class V2Predictor {
@@ -66,10 +67,9 @@ export class V2Predictor {
   /** `bits − 8`: how far sample magnitudes are from the 8-bit scale the classes use. */
   readonly #scale: number;
   readonly #lmsShift: number;
-  readonly #hashShift: number;
   /** Slots, network and APMs: the per-bit work. */
   readonly #kernel: BitKernel;
-  readonly #kernelP: BitKernel["p"];
+  readonly #kernelStart: BitKernel["startSample"];
   readonly #kernelUpdate: BitKernel["update"];
   readonly #lmsInputs = new Int32Array(LMS_INPUTS);
   readonly #fastLms: LmsPredictor;
@@ -80,17 +80,13 @@ export class V2Predictor {
   readonly #lmsErrors: Int32Array;
   readonly #directPrediction: Int32Array;
   readonly #directClass: Int32Array;
-  readonly #hashedBucket: Int32Array;
-  readonly #contextHash = new Int32Array(HASHED_INPUTS);
+  readonly #contextHash: Int32Array;
 
   #x = 0;
   #row = 0;
   #bit = 0;
   /** The bits of the current sample coded so far, in place (lower bits zero). */
   #known = 0;
-  /** Leading 1 followed by the bits coded so far in the current group of up to 4 bits. */
-  #node = 1;
-  #group = 0;
   #gap = 0;
   #lmsMean = 0;
   #lmsPrediction = 0;
@@ -111,13 +107,12 @@ export class V2Predictor {
     this.#scale = bits - 8;
     this.#lmsShift = bits > LMS_MAX_BITS ? bits - LMS_MAX_BITS : 0;
     const hashBits = hashBitsFor(width * height, bits);
-    this.#hashShift = 32 - (hashBits - 4);
     this.#kernel = new BitKernel(model, bits, hashBits);
-    this.#kernelP = this.#kernel.p;
+    this.#kernelStart = this.#kernel.startSample;
     this.#kernelUpdate = this.#kernel.update;
     this.#directPrediction = this.#kernel.directPrediction;
     this.#directClass = this.#kernel.directClass;
-    this.#hashedBucket = this.#kernel.hashedBucket;
+    this.#contextHash = this.#kernel.contextHash;
     this.#fastLms = new LmsPredictor(this.#lmsInputs, parameters.lmsRateShift);
     this.#slowLms = new LmsPredictor(this.#lmsInputs, parameters.slowLmsRateShift);
     this.#gapErrors = new Int32Array(2 * width);
@@ -149,8 +144,11 @@ export class V2Predictor {
     return eW + eN + ((eNW + eNE + eWW + eNEE) >> 1);
   }
 
-  /** Prepares the contexts of the sample at column `x`, row `y`. */
-  startSample(x: number, y: number): void {
+  /**
+   * Prepares the contexts of the sample at column `x`, row `y`; returns the 12-bit probability
+   * (1…4095) that its most significant bit is 1.
+   */
+  startSample(x: number, y: number): number {
     const s = this.#samples;
     const width = this.#width;
     const i = y * width + x;
@@ -250,35 +248,15 @@ export class V2Predictor {
     this.#lmsPrediction = lms;
     this.#bit = this.#bits - 1;
     this.#known = 0;
-    this.#group = 0;
-    this.#startGroup();
+    return this.#kernelStart();
   }
 
-  /** Locates the hashed slots (16 per context) of the next group of up to 4 bits. */
-  #startGroup(): void {
-    const key = Math.imul(this.#known + 1, 0x2545f491) ^ Math.imul(this.#group + 1, 0x6a09e667);
-    const h = this.#contextHash;
-    const bucket = this.#hashedBucket;
-    for (let j = 0; j < HASHED_INPUTS; j++) {
-      let k = Math.imul(h[j] ^ key, 0x85ebca6b);
-      k ^= k >>> 13;
-      k = Math.imul(k, 0xc2b2ae35);
-      bucket[j] = DIRECT_SLOTS + ((k >>> this.#hashShift) << 4);
-    }
-    this.#node = 1;
-  }
-
-  /** The 12-bit probability (1…4095) that the next bit is 1. */
-  p(): number {
-    return this.#kernelP(this.#bit, this.#known, this.#node);
-  }
-
-  /** Slots used by the last {@link V2Predictor.p} call, direct tables first. */
+  /** Slots behind the last probability returned, direct tables first. */
   get slotIndex(): Int32Array {
     return this.#kernel.slotIndex;
   }
 
-  /** How many direct tables the last {@link V2Predictor.p} call used (fewer on the short path). */
+  /** How many direct tables the last probability used (fewer on the short path). */
   get directTablesUsed(): number {
     return this.#kernel.directTablesUsed();
   }
@@ -288,19 +266,16 @@ export class V2Predictor {
     return this.#kernel;
   }
 
-  /** Learns from the coded `bit` (the one {@link V2Predictor.p} was asked about). */
-  update(bit: number): void {
-    this.#kernelUpdate(bit);
-
+  /**
+   * Learns from the coded `bit`; returns the probability that the sample's next bit is 1, or 0
+   * after its last bit.
+   */
+  update(bit: number): number {
+    const p = this.#kernelUpdate(bit);
     if (bit) this.#known += 1 << this.#bit;
-    this.#node = (this.#node << 1) | bit;
     if (this.#bit > 0) {
       this.#bit--;
-      if (this.#node >= 16) {
-        this.#group++;
-        this.#startGroup();
-      }
-      return;
+      return p;
     }
     const value = this.#known;
     const target = (value >> this.#lmsShift) - this.#lmsMean;
@@ -309,5 +284,6 @@ export class V2Predictor {
     const at = (this.#row & 1) * this.#width + this.#x;
     this.#gapErrors[at] = Math.abs(value - this.#gap);
     this.#lmsErrors[at] = Math.abs(value - this.#lmsPrediction);
+    return 0;
   }
 }

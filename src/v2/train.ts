@@ -82,7 +82,6 @@ export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Option
         const value = data[i];
         for (let b = bits - 1; b >= 0; b--) {
           const bit = (value >> b) & 1;
-          predictor.p();
           const used = predictor.directTablesUsed;
           for (let j = 0; j < used; j++) {
             totals[index[j]]++;
