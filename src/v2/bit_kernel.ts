@@ -36,11 +36,20 @@ const CLASSES_AT = CONTEXT_AT + 64;
 const SLOT_INDEX_AT = CONTEXT_AT + 192;
 const INPUTS_AT = CONTEXT_AT + 320;
 const HASHES_AT = CONTEXT_AT + 448;
-const TABLES_AT = CONTEXT_AT + 512;
+const LMS_INPUTS_AT = CONTEXT_AT + 512;
+const LMS_WEIGHTS_AT = CONTEXT_AT + 576;
+const LMS_STATE_AT = CONTEXT_AT + 704;
+const TABLES_AT = CONTEXT_AT + 768;
 /** Bytes per first-layer weight set: 20 lanes (the inputs, then zeros). */
 const SET_BYTES = 80;
+/** The LMS predictors work on the top 12 bits of deeper samples. */
+export const LMS_MAX_BITS = 12;
 const PAGE_BYTES = 65536;
 const BIAS_INPUT = 256;
+/** Inputs of the LMS predictors: ten neighbours and two fixed predictors. */
+const LMS_INPUTS = 12;
+/** Bytes of an LMS predictor's weights (16 lanes, the last four unused). */
+const LMS_WEIGHT_BYTES = 64;
 const APM_CELLS = 33;
 /** Largest magnitude of a difference of two samples. */
 const MAX_DIFFERENCE = 65535;
@@ -59,6 +68,7 @@ const APM_CONTEXTS = [
 ];
 
 interface KernelExports {
+  predictLms(): number;
   startSample(): number;
   update(bit: number): number;
   directTablesUsed(): number;
@@ -97,6 +107,15 @@ export class BitKernel {
   readonly directClass: Int32Array;
   /** The current sample's hashed contexts (write before its first bit). */
   readonly contextHash: Int32Array;
+  /** The current sample's LMS inputs: neighbours minus their mean (write before predicting). */
+  readonly lmsInputs: Int32Array;
+  /** The mean of the LMS inputs (write before predicting), then the slow LMS prediction. */
+  readonly lmsState: Int32Array;
+  /**
+   * Predicts the current sample from the LMS inputs: returns the fast predictor's mean-removed
+   * prediction and stores the slow one in `lmsState[1]`. Both learn after the sample's last bit.
+   */
+  readonly predictLms: () => number;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
   /** All slots: the direct tables, then the hashed table (from slot {@link DIRECT_SLOTS}). */
@@ -149,6 +168,11 @@ export class BitKernel {
     this.contextHash = new Int32Array(buffer, HASHES_AT, HASHED_INPUTS);
     this.slotIndex = new Int32Array(buffer, SLOT_INDEX_AT, DIRECT_INPUTS + HASHED_INPUTS);
     new Int32Array(buffer, INPUTS_AT, MIXER_INPUTS)[MIXER_INPUTS - 1] = BIAS_INPUT;
+    this.lmsInputs = new Int32Array(buffer, LMS_INPUTS_AT, LMS_INPUTS);
+    this.lmsState = new Int32Array(buffer, LMS_STATE_AT, 2);
+    for (const at of [LMS_WEIGHTS_AT, LMS_WEIGHTS_AT + LMS_WEIGHT_BYTES]) {
+      new Int32Array(buffer, at, LMS_INPUTS).fill(Math.floor(65536 / LMS_INPUTS));
+    }
 
     for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
       const initial = model.mixerWeights.subarray(k * MIXER_INPUTS, (k + 1) * MIXER_INPUTS);
@@ -189,10 +213,14 @@ export class BitKernel {
         firstRate: parameters.mixerRate,
         finalRate: parameters.finalRate,
         hashShift: 32 - (hashBits - 4),
+        lmsShift: bits > LMS_MAX_BITS ? bits - LMS_MAX_BITS : 0,
+        fastLmsRate: parameters.lmsRateShift,
+        slowLmsRate: parameters.slowLmsRateShift,
       },
     });
     const exports = instance.exports as unknown as KernelExports;
     this.startSample = exports.startSample;
+    this.predictLms = exports.predictLms;
     this.update = exports.update;
     this.directTablesUsed = exports.directTablesUsed;
   }

@@ -13,7 +13,10 @@
 ;;            direct classes (9 i32), at +128 the hashed buckets of the current group (8 i32
 ;;            slot numbers); written here: at +192 the slot numbers used by the last p()
 ;;            (17 i32), at +320 the network inputs (20 i32: 17 stretched slots, the bias, 0, 0);
-;;            written by the caller: at +448 the hashes of the sample's 8 hashed contexts
+;;            written by the caller: at +448 the hashes of the sample's 8 hashed contexts, at
+;;            +512 the LMS inputs (16 i32: 12 mean-removed values, 0, 0, 0, 0) and at +704
+;;            their mean; the LMS weights (16 i32 each, fast then slow) at +576 and +640; the
+;;            slow LMS prediction, written here, at +708
 ;;   $first0, $first1, $first2: the weight sets of the three first-layer neurons (80 bytes
 ;;            each), $final: the final neuron's sets (16 bytes each)
 ;;   $apmPosition, $apmError, $apmValue: APM cells (u16, 33 per context)
@@ -36,6 +39,9 @@
   (import "kernel" "firstRate" (global $firstRate i32))
   (import "kernel" "finalRate" (global $finalRate i32))
   (import "kernel" "hashShift" (global $hashShift i32))
+  (import "kernel" "lmsShift" (global $lmsShift i32))
+  (import "kernel" "fastLmsRate" (global $fastLmsRate i32))
+  (import "kernel" "slowLmsRate" (global $slowLmsRate i32))
 
   ;; The sample: the bit position, the bits known (in place), 1 followed by the bits of the
   ;; current group of 4 so far, and the group's number.
@@ -43,6 +49,9 @@
   (global $known (mut i32) (i32.const 0))
   (global $node (mut i32) (i32.const 1))
   (global $group (mut i32) (i32.const 0))
+  ;; The LMS predictions of the sample.
+  (global $fastLms (mut i32) (i32.const 0))
+  (global $slowLms (mut i32) (i32.const 0))
   ;; The state between p() and update(): path, network offsets and outputs, APM cells.
   (global $short (mut i32) (i32.const 0))
   (global $o0 (mut i32) (i32.const 0))
@@ -81,53 +90,71 @@
   (func $slotAddress (param $slot i32) (result i32)
     (i32.add (global.get $slots) (i32.shl (local.get $slot) (i32.const 2))))
 
-  ;; Records slot `slot` as input `j` and returns its stretched probability.
-  (func $useSlot (param $j i32) (param $slot i32) (result i32)
-    (local $x i32)
+  ;; Input j uses slot `slot`: records it and sets the input to its stretched probability.
+  (func $useSlot (param $j i32) (param $slot i32)
     (local $at i32)
     (local.set $at (i32.shl (local.get $j) (i32.const 2)))
     (i32.store offset=151744 (local.get $at) (local.get $slot))
-    (local.set $x (call $stretch
-      (i32.shr_u (i32.load (call $slotAddress (local.get $slot))) (i32.const 20))))
-    (i32.store offset=151872 (local.get $at) (local.get $x))
-    (local.get $x))
+    (i32.store offset=151872 (local.get $at) (call $stretch
+      (i32.shr_u (i32.load (call $slotAddress (local.get $slot))) (i32.const 20)))))
 
-  ;; Direct table j for bit position b: the slot of the distance from its prediction to the
-  ;; split point `middle`, in its class.
-  (func $direct (param $j i32) (param $b i32) (param $middle i32) (result i32)
-    (local $at i32)
-    (local.set $at (i32.shl (local.get $j) (i32.const 2)))
-    (call $useSlot (local.get $j)
-      (i32.or
+  ;; Direct tables from…to − 1 for bit position b: each uses the slot of the distance from its
+  ;; prediction to the split point `middle`, in its class.
+  (func $lookUpDirect (param $from i32) (param $to i32) (param $b i32) (param $middle i32)
+    (local $j i32) (local $at i32)
+    (local.set $j (local.get $from))
+    (loop $tables
+      (local.set $at (i32.shl (local.get $j) (i32.const 2)))
+      (call $useSlot (local.get $j) (i32.or
         (i32.add (i32.shl (local.get $j) (i32.const 14)) (i32.shl (local.get $b) (i32.const 10)))
         (i32.or
           (i32.shl (i32.load offset=151616 (local.get $at)) (i32.const 6))
           (call $differenceBucket
-            (i32.sub (i32.load offset=151552 (local.get $at)) (local.get $middle)))))))
+            (i32.sub (i32.load offset=151552 (local.get $at)) (local.get $middle))))))
+      (br_if $tables (i32.lt_u
+        (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+        (local.get $to)))))
 
-  ;; p += ((target − p) >> 6) · RATE[n] >> 8, n = min(n + 1, limit) for input j's slot
-  (func $updateSlot (param $j i32) (param $bit i32) (param $limit i32)
-    (local $at i32) (local $slot i32) (local $count i32) (local $p i32)
-    (local.set $at (call $slotAddress
-      (i32.load offset=151744 (i32.shl (local.get $j) (i32.const 2)))))
-    (local.set $slot (i32.load (local.get $at)))
-    (local.set $count (i32.and (local.get $slot) (i32.const 1023)))
-    (local.set $p (i32.shr_u (local.get $slot) (i32.const 10)))
-    (local.set $p (i32.add (local.get $p) (i32.shr_s
-      (i32.mul
-        (i32.shr_s
-          (i32.sub
-            (select (i32.const 4194176) (i32.const 128) (local.get $bit))
-            (local.get $p))
-          (i32.const 6))
-        (i32.load offset=16384 (i32.shl (local.get $count) (i32.const 2))))
-      (i32.const 8))))
-    (i32.store (local.get $at) (i32.or
-      (i32.shl (local.get $p) (i32.const 10))
-      (select
-        (i32.add (local.get $count) (i32.const 1))
-        (local.get $limit)
-        (i32.lt_s (local.get $count) (local.get $limit))))))
+  ;; The hashed contexts (inputs 9…16): slot `node` of each one's bucket.
+  (func $lookUpHashed (param $node i32)
+    (local $j i32)
+    (loop $contexts
+      (call $useSlot
+        (i32.add (local.get $j) (i32.const 9))
+        (i32.add
+          (i32.load offset=151680 (i32.shl (local.get $j) (i32.const 2)))
+          (local.get $node)))
+      (br_if $contexts (i32.lt_u
+        (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+        (i32.const 8)))))
+
+  ;; For the slots of inputs from…to − 1: p += ((target − p) >> 6) · RATE[n] >> 8,
+  ;; n = min(n + 1, limit)
+  (func $updateSlots (param $from i32) (param $to i32) (param $bit i32) (param $limit i32)
+    (local $j i32) (local $at i32) (local $slot i32) (local $count i32) (local $p i32)
+    (local $target i32)
+    (local.set $target (select (i32.const 4194176) (i32.const 128) (local.get $bit)))
+    (local.set $j (local.get $from))
+    (loop $slots
+      (local.set $at (call $slotAddress
+        (i32.load offset=151744 (i32.shl (local.get $j) (i32.const 2)))))
+      (local.set $slot (i32.load (local.get $at)))
+      (local.set $count (i32.and (local.get $slot) (i32.const 1023)))
+      (local.set $p (i32.shr_u (local.get $slot) (i32.const 10)))
+      (local.set $p (i32.add (local.get $p) (i32.shr_s
+        (i32.mul
+          (i32.shr_s (i32.sub (local.get $target) (local.get $p)) (i32.const 6))
+          (i32.load offset=16384 (i32.shl (local.get $count) (i32.const 2))))
+        (i32.const 8))))
+      (i32.store (local.get $at) (i32.or
+        (i32.shl (local.get $p) (i32.const 10))
+        (select
+          (i32.add (local.get $count) (i32.const 1))
+          (local.get $limit)
+          (i32.lt_s (local.get $count) (local.get $limit)))))
+      (br_if $slots (i32.lt_u
+        (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+        (local.get $to)))))
 
   ;; ---- APMs (33 cells per context) --------------------------------------------------------
   ;; The refined probability of `p` in `context`; leaves the cell to train in $apmCell.
@@ -255,6 +282,83 @@
         (call $trainFinal (i32.add (global.get $fo) (i32.const 8)) (global.get $d2) (local.get $e))
         (call $trainFinal (i32.add (global.get $fo) (i32.const 12)) (i32.const 256) (local.get $e)))))
 
+  ;; ---- the LMS predictors (docs/v2-stream.md §3.2) ----------------------------------------
+  ;; (Σ (w·u >> 4)) >> 12 over the 12 inputs, weights at `weights`
+  (func $predictLms (param $weights i32) (result i32)
+    (i32.shr_s
+      (call $lanes (i32x4.add
+        (i32x4.add
+          (i32x4.shr_s
+            (i32x4.mul (v128.load offset=152064 (i32.const 0)) (v128.load (local.get $weights)))
+            (i32.const 4))
+          (i32x4.shr_s
+            (i32x4.mul
+              (v128.load offset=152080 (i32.const 0))
+              (v128.load offset=16 (local.get $weights)))
+            (i32.const 4)))
+        (i32x4.shr_s
+          (i32x4.mul
+            (v128.load offset=152096 (i32.const 0))
+            (v128.load offset=32 (local.get $weights)))
+          (i32.const 4))))
+      (i32.const 12)))
+
+  ;; Predicts the sample from the LMS inputs: returns the fast prediction, stores the slow one.
+  (func (export "predictLms") (result i32)
+    (global.set $fastLms (call $predictLms (i32.const 152128)))
+    (global.set $slowLms (call $predictLms (i32.const 152192)))
+    (i32.store offset=152260 (i32.const 0) (global.get $slowLms))
+    (global.get $fastLms))
+
+  ;; w = clamp(w + (e·u >> shift), ±2^17) for one vector of four weights at `at`
+  (func $learnLmsLanes (param $at i32) (param $inputs v128) (param $error v128) (param $shift i32)
+    (local $step v128)
+    (local.set $step (i32x4.mul (local.get $error) (local.get $inputs)))
+    (v128.store (local.get $at) (i32x4.max_s
+      (i32x4.min_s
+        (i32x4.add
+          (v128.load (local.get $at))
+          (if (result v128) (i32.ge_s (local.get $shift) (i32.const 0))
+            (then (i32x4.shr_s (local.get $step) (local.get $shift)))
+            (else (i32x4.shl (local.get $step) (i32.sub (i32.const 0) (local.get $shift))))))
+        (i32x4.splat (i32.const 131072)))
+      (i32x4.splat (i32.const -131072)))))
+
+  ;; One LMS step towards `target` for the weights at `weights` with prediction `prediction`.
+  (func $learnLms (param $weights i32) (param $prediction i32) (param $target i32)
+    (param $shift i32)
+    (local $error i32) (local $e v128)
+    (local.set $error (i32.sub (local.get $target) (local.get $prediction)))
+    (local.set $error (select (i32.const 4095)
+      (select (i32.const -4095) (local.get $error) (i32.lt_s (local.get $error) (i32.const -4095)))
+      (i32.gt_s (local.get $error) (i32.const 4095))))
+    (local.set $e (i32x4.splat (local.get $error)))
+    (call $learnLmsLanes (local.get $weights)
+      (v128.load offset=152064 (i32.const 0)) (local.get $e) (local.get $shift))
+    (call $learnLmsLanes (i32.add (local.get $weights) (i32.const 16))
+      (v128.load offset=152080 (i32.const 0)) (local.get $e) (local.get $shift))
+    (call $learnLmsLanes (i32.add (local.get $weights) (i32.const 32))
+      (v128.load offset=152096 (i32.const 0)) (local.get $e) (local.get $shift)))
+
+  ;; Both LMS predictors learn the sample's value (bits above lmsShift, minus the mean); the
+  ;; step is shifted by floor(log2(64 + Σ u²)) + rate − 16.
+  (func $learnSample
+    (local $u0 v128) (local $u1 v128) (local $u2 v128) (local $log i32) (local $target i32)
+    (local.set $u0 (v128.load offset=152064 (i32.const 0)))
+    (local.set $u1 (v128.load offset=152080 (i32.const 0)))
+    (local.set $u2 (v128.load offset=152096 (i32.const 0)))
+    (local.set $log (i32.sub (i32.const 31) (i32.clz (i32.add (i32.const 64) (call $lanes
+      (i32x4.add
+        (i32x4.add (i32x4.mul (local.get $u0) (local.get $u0)) (i32x4.mul (local.get $u1) (local.get $u1)))
+        (i32x4.mul (local.get $u2) (local.get $u2))))))))
+    (local.set $target (i32.sub
+      (i32.shr_s (global.get $known) (global.get $lmsShift))
+      (i32.load offset=152256 (i32.const 0))))
+    (call $learnLms (i32.const 152128) (global.get $fastLms) (local.get $target)
+      (i32.add (local.get $log) (i32.sub (global.get $fastLmsRate) (i32.const 16))))
+    (call $learnLms (i32.const 152192) (global.get $slowLms) (local.get $target)
+      (i32.add (local.get $log) (i32.sub (global.get $slowLmsRate) (i32.const 16)))))
+
   ;; ---- the bit model ----------------------------------------------------------------------
   ;; Locates the hashed slots (16 per context) of the next group of up to 4 bits.
   (func $startGroup
@@ -288,16 +392,17 @@
   ;; The 12-bit probability (1…4095) that bit `b` of the sample is 1, given the bits above it
   ;; (`known`, in place) and `node` (1 followed by the current group's bits so far).
   (func $p (param $b i32) (param $known i32) (param $node i32) (result i32)
-    (local $middle i32) (local $sure i32) (local $j i32) (local $errorContext i32)
+    (local $middle i32) (local $sure i32) (local $errorContext i32)
     (local $position i32) (local $mixed i32) (local $byPosition i32) (local $byError i32)
     (local $topShift i32) (local $byValue i32)
     (local.set $middle (i32.add (local.get $known) (i32.shl (i32.const 1) (local.get $b))))
     (local.set $errorContext (i32.or
       (i32.shl (local.get $b) (i32.const 4))
       (i32.load offset=151628 (i32.const 0))))
+    (call $lookUpDirect (i32.const 0) (i32.const 2) (local.get $b) (local.get $middle))
     (local.set $sure (i32.add
-      (call $direct (i32.const 0) (local.get $b) (local.get $middle))
-      (call $direct (i32.const 1) (local.get $b) (local.get $middle))))
+      (i32.load offset=151872 (i32.const 0))
+      (i32.load offset=151876 (i32.const 0))))
     (global.set $short (i32.or
       (i32.gt_s (local.get $sure) (global.get $shortPathThreshold))
       (i32.lt_s (local.get $sure) (i32.sub (i32.const 0) (global.get $shortPathThreshold)))))
@@ -314,22 +419,8 @@
           (local.get $errorContext)))
         (global.set $cellError (global.get $apmCell))
         (return (call $clampProbability (local.get $mixed)))))
-    (local.set $j (i32.const 2))
-    (loop $directs
-      (drop (call $direct (local.get $j) (local.get $b) (local.get $middle)))
-      (br_if $directs (i32.lt_u
-        (local.tee $j (i32.add (local.get $j) (i32.const 1)))
-        (i32.const 9))))
-    (local.set $j (i32.const 0))
-    (loop $hashed
-      (drop (call $useSlot
-        (i32.add (local.get $j) (i32.const 9))
-        (i32.add
-          (i32.load offset=151680 (i32.shl (local.get $j) (i32.const 2)))
-          (local.get $node))))
-      (br_if $hashed (i32.lt_u
-        (local.tee $j (i32.add (local.get $j) (i32.const 1)))
-        (i32.const 8))))
+    (call $lookUpDirect (i32.const 2) (i32.const 9) (local.get $b) (local.get $middle))
+    (call $lookUpHashed (local.get $node))
     (local.set $position (i32.or
       (i32.shl (local.get $b) (i32.const 6))
       (call $differenceBucket
@@ -374,7 +465,10 @@
     (call $learn (local.get $bit))
     (global.set $known (i32.or (global.get $known) (i32.shl (local.get $bit) (global.get $b))))
     (global.set $node (i32.or (i32.shl (global.get $node) (i32.const 1)) (local.get $bit)))
-    (if (i32.eqz (global.get $b)) (then (return (i32.const 0))))
+    (if (i32.eqz (global.get $b))
+      (then
+        (call $learnSample)
+        (return (i32.const 0))))
     (global.set $b (i32.sub (global.get $b) (i32.const 1)))
     (if (i32.ge_u (global.get $node) (i32.const 16))
       (then
@@ -384,22 +478,11 @@
 
   ;; Trains everything the last p() used on the coded bit.
   (func $learn (param $bit i32)
-    (local $j i32)
-    (call $updateSlot (i32.const 0) (local.get $bit) (i32.const 1023))
-    (call $updateSlot (i32.const 1) (local.get $bit) (i32.const 1023))
+    (call $updateSlots (i32.const 0) (i32.const 2) (local.get $bit) (i32.const 1023))
     (call $updateApm (global.get $cellError) (local.get $bit) (i32.const 5))
     (if (global.get $short) (then (return)))
-    (local.set $j (i32.const 2))
-    (loop $directs
-      (call $updateSlot (local.get $j) (local.get $bit) (i32.const 1023))
-      (br_if $directs (i32.lt_u
-        (local.tee $j (i32.add (local.get $j) (i32.const 1)))
-        (i32.const 9))))
-    (loop $hashed
-      (call $updateSlot (local.get $j) (local.get $bit) (global.get $hashedLimit))
-      (br_if $hashed (i32.lt_u
-        (local.tee $j (i32.add (local.get $j) (i32.const 1)))
-        (i32.const 17))))
+    (call $updateSlots (i32.const 2) (i32.const 9) (local.get $bit) (i32.const 1023))
+    (call $updateSlots (i32.const 9) (i32.const 17) (local.get $bit) (global.get $hashedLimit))
     (call $updateNetwork (local.get $bit))
     (call $updateApm (global.get $cellPosition) (local.get $bit) (i32.const 7))
     (call $updateApm (global.get $cellValue) (local.get $bit) (i32.const 6))))

@@ -10,9 +10,8 @@
  *
  * @module
  */
-import { BitKernel } from "./bit_kernel.ts";
-import { LmsPredictor } from "./lms.ts";
-import { DIRECT_SLOTS, HASHED_INPUTS, type V2Model } from "./model.ts";
+import { BitKernel, LMS_MAX_BITS } from "./bit_kernel.ts";
+import type { V2Model } from "./model.ts";
 import {
   gradientAdjustedPredict,
   logBucket,
@@ -23,10 +22,6 @@ import {
 const MIN_HASH_BITS = 12;
 const MAX_HASH_BITS = 22;
 const CLASS_MAX = 15;
-/** Inputs of the LMS predictors: ten neighbours and two fixed predictors. */
-const LMS_INPUTS = 12;
-/** The LMS predictors work on the top 12 bits of deeper samples. */
-const LMS_MAX_BITS = 12;
 
 /** log2 of the hashed table's slots: about 2 per coded bit, within 2^12…2^22. */
 function hashBitsFor(pixels: number, bits: number): number {
@@ -71,9 +66,9 @@ export class V2Predictor {
   readonly #kernel: BitKernel;
   readonly #kernelStart: BitKernel["startSample"];
   readonly #kernelUpdate: BitKernel["update"];
-  readonly #lmsInputs = new Int32Array(LMS_INPUTS);
-  readonly #fastLms: LmsPredictor;
-  readonly #slowLms: LmsPredictor;
+  readonly #lmsInputs: Int32Array;
+  readonly #lmsState: Int32Array;
+  readonly #predictLms: BitKernel["predictLms"];
   /** Absolute errors of the gradient-adjusted prediction, two rows. */
   readonly #gapErrors: Int32Array;
   /** Absolute errors of the fast LMS prediction, two rows. */
@@ -88,7 +83,6 @@ export class V2Predictor {
   /** The bits of the current sample coded so far, in place (lower bits zero). */
   #known = 0;
   #gap = 0;
-  #lmsMean = 0;
   #lmsPrediction = 0;
 
   /** Creates the model for an image, starting from `model`. */
@@ -99,7 +93,6 @@ export class V2Predictor {
     bits: number,
     model: V2Model,
   ) {
-    const parameters = model.parameters;
     this.#samples = samples;
     this.#width = width;
     this.#bits = bits;
@@ -113,8 +106,9 @@ export class V2Predictor {
     this.#directPrediction = this.#kernel.directPrediction;
     this.#directClass = this.#kernel.directClass;
     this.#contextHash = this.#kernel.contextHash;
-    this.#fastLms = new LmsPredictor(this.#lmsInputs, parameters.lmsRateShift);
-    this.#slowLms = new LmsPredictor(this.#lmsInputs, parameters.slowLmsRateShift);
+    this.#lmsInputs = this.#kernel.lmsInputs;
+    this.#lmsState = this.#kernel.lmsState;
+    this.#predictLms = this.#kernel.predictLms;
     this.#gapErrors = new Int32Array(2 * width);
     this.#lmsErrors = new Int32Array(2 * width);
   }
@@ -196,8 +190,9 @@ export class V2Predictor {
     li[9] = (nnw >> ls) - mean;
     li[10] = (gap >> ls) - mean;
     li[11] = (med >> ls) - mean;
-    const lms = this.#clamp((mean + this.#fastLms.predict()) << ls);
-    const slowLms = this.#clamp((mean + this.#slowLms.predict()) << ls);
+    this.#lmsState[0] = mean;
+    const lms = this.#clamp((mean + this.#predictLms()) << ls);
+    const slowLms = this.#clamp((mean + this.#lmsState[1]) << ls);
 
     const errorClass = this.#magnitudeClass(this.#nearbyErrors(this.#gapErrors, x, y));
     const lmsErrorClass = this.#magnitudeClass(this.#nearbyErrors(this.#lmsErrors, x, y));
@@ -244,7 +239,6 @@ export class V2Predictor {
     this.#x = x;
     this.#row = y;
     this.#gap = gap;
-    this.#lmsMean = mean;
     this.#lmsPrediction = lms;
     this.#bit = this.#bits - 1;
     this.#known = 0;
@@ -278,9 +272,6 @@ export class V2Predictor {
       return p;
     }
     const value = this.#known;
-    const target = (value >> this.#lmsShift) - this.#lmsMean;
-    this.#fastLms.update(target);
-    this.#slowLms.update(target);
     const at = (this.#row & 1) * this.#width + this.#x;
     this.#gapErrors[at] = Math.abs(value - this.#gap);
     this.#lmsErrors[at] = Math.abs(value - this.#lmsPrediction);
