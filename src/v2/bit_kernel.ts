@@ -67,6 +67,12 @@ const APM_CONTEXTS = [
   BIT_POSITIONS * 256,
 ];
 
+/** `DIFFERENCE_BUCKETS[d + MAX_DIFFERENCE]` is `signedBucket(d)` for sample differences `d`. */
+const DIFFERENCE_BUCKETS = new Uint8Array(2 * MAX_DIFFERENCE + 1);
+for (let d = -MAX_DIFFERENCE; d <= MAX_DIFFERENCE; d++) {
+  DIFFERENCE_BUCKETS[d + MAX_DIFFERENCE] = signedBucket(d);
+}
+
 interface KernelExports {
   predictLms(): number;
   startSample(): number;
@@ -159,10 +165,7 @@ export class BitKernel {
     new Int16Array(buffer, SQUASH_AT, 4096).set(SQUASH_TABLE);
     new Int16Array(buffer, STRETCH_AT, 4096).set(STRETCH_TABLE);
     new Int32Array(buffer, RATES_AT, SLOT_RATES.length).set(SLOT_RATES);
-    const buckets = new Uint8Array(buffer, BUCKETS_AT, 2 * MAX_DIFFERENCE + 1);
-    for (let d = -MAX_DIFFERENCE; d <= MAX_DIFFERENCE; d++) {
-      buckets[d + MAX_DIFFERENCE] = signedBucket(d);
-    }
+    new Uint8Array(buffer, BUCKETS_AT, DIFFERENCE_BUCKETS.length).set(DIFFERENCE_BUCKETS);
     this.directPrediction = new Int32Array(buffer, PREDICTIONS_AT, DIRECT_INPUTS);
     this.directClass = new Int32Array(buffer, CLASSES_AT, DIRECT_INPUTS);
     this.contextHash = new Int32Array(buffer, HASHES_AT, HASHED_INPUTS);
