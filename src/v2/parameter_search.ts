@@ -22,14 +22,25 @@ const CANDIDATES: readonly [keyof V2Parameters, readonly number[]][] = [
 ];
 const CROP_SIDE = 384;
 
-interface Crop {
+/** A central crop of an image, at its significant bit depth. */
+export interface Crop {
   samples: Uint16Array;
   width: number;
   height: number;
   bits: number;
 }
 
-function centralCrop(image: GrayImage): Crop {
+/**
+ * The central crop (at most 384 × 384) of `image`, which stands for it in searches.
+ *
+ * @example
+ * ```ts
+ * import { centralCrop } from "./parameter_search.ts";
+ * const image = { width: 500, height: 10, maxValue: 255, data: new Uint16Array(5000).fill(9) };
+ * console.log(centralCrop(image).width, centralCrop(image).bits); // 384 4
+ * ```
+ */
+export function centralCrop(image: GrayImage): Crop {
   const width = Math.min(image.width, CROP_SIDE);
   const height = Math.min(image.height, CROP_SIDE);
   const x0 = (image.width - width) >> 1;
@@ -42,7 +53,23 @@ function centralCrop(image: GrayImage): Crop {
   return { samples, width, height, bits: significantBits(samples) };
 }
 
-function codedBytes(crops: readonly Crop[], base: V2Model, parameters: V2Parameters): number {
+/**
+ * The total v2 stream bytes of `crops` coded from `base` with `parameters`.
+ *
+ * @example
+ * ```ts
+ * import { centralCrop, codedBytes } from "./parameter_search.ts";
+ * import { untrainedV2Model } from "./model.ts";
+ * const model = untrainedV2Model();
+ * const image = { width: 8, height: 8, maxValue: 255, data: new Uint16Array(64).fill(200) };
+ * console.log(codedBytes([centralCrop(image)], model, model.parameters) < 64); // true
+ * ```
+ */
+export function codedBytes(
+  crops: readonly Crop[],
+  base: V2Model,
+  parameters: V2Parameters,
+): number {
   const model = { ...base, parameters };
   let total = 0;
   for (const c of crops) total += encodeV2(c.samples, c.width, c.height, c.bits, model).length;

@@ -12,6 +12,12 @@
  * learned anything (integer division, truncated). The same images in the same order give the
  * same model bytes.
  *
+ * When refining a given base model (a domain model from the built-in one), the learned direct
+ * starts must first prove that they carry over to other images: learned from half of the images
+ * (even- or odd-numbered), they must code the central crops of the other half in fewer bytes
+ * than the base's starts, summed over both ways. Otherwise the model keeps the base's starts and
+ * learns only the network's weights (and the searched rates).
+ *
  * @module
  */
 import type { GrayImage } from "../image/gray_image.ts";
@@ -24,7 +30,7 @@ import {
   type V2Parameters,
 } from "./model.ts";
 import { significantBits } from "./codec.ts";
-import { searchV2Parameters } from "./parameter_search.ts";
+import { centralCrop, codedBytes, searchV2Parameters } from "./parameter_search.ts";
 import { V2Predictor } from "./predictor.ts";
 import { squash, STRETCH_TABLE } from "./squash.ts";
 
@@ -62,15 +68,42 @@ export const PRIOR_WEIGHT = 8;
 export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Options = {}): V2Model {
   const base = options.base ?? untrainedV2Model();
   let parameters = { ...base.parameters, ...options.parameters };
-  const list = options.searchParameters ? Array.from(images) : undefined;
-  if (list) parameters = searchV2Parameters(list, base, parameters);
+  const list = options.searchParameters || options.base ? Array.from(images) : undefined;
+  if (list && options.searchParameters) parameters = searchV2Parameters(list, base, parameters);
   const start: V2Model = { ...base, parameters };
+  const statistics = countTrainingStatistics(list ?? images, start);
+  if (statistics.imageCount === 0) return start;
+  const keepDirectStarts = list !== undefined && !directStartsCarryOver(list, start);
+  return {
+    parameters,
+    directStarts: keepDirectStarts ? base.directStarts : directStartsFrom(statistics, base),
+    mixerWeights: meanOverImages(statistics.mixerSums, statistics.imageCount),
+    finalWeights: meanOverImages(statistics.finalSums, statistics.imageCount),
+  };
+}
+
+/** What the model learns from a set of training images, summed over them. */
+interface TrainingStatistics {
+  /** Per direct slot: the ones and the bits coded through it. */
+  ones: Float64Array;
+  totals: Float64Array;
+  /** Per image, the mean of each neuron's trained weight sets, summed. */
+  mixerSums: Float64Array;
+  finalSums: Float64Array;
+  imageCount: number;
+}
+
+/** Runs the model from `start` over each image as the encoder would, and counts. */
+function countTrainingStatistics(
+  images: Iterable<GrayImage>,
+  start: V2Model,
+): TrainingStatistics {
   const ones = new Float64Array(DIRECT_SLOTS);
   const totals = new Float64Array(DIRECT_SLOTS);
   const mixerSums = new Float64Array(start.mixerWeights.length);
   const finalSums = new Float64Array(start.finalWeights.length);
   let imageCount = 0;
-  for (const image of list ?? images) {
+  for (const image of images) {
     const { width, height, data } = image;
     const bits = significantBits(data);
     const predictor = new V2Predictor(data, width, height, bits, start);
@@ -102,7 +135,12 @@ export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Option
     addMeanOfTrainedSets(network.finalWeights, start.finalWeights, finalSums);
     imageCount++;
   }
-  if (imageCount === 0) return start;
+  return { ones, totals, mixerSums, finalSums, imageCount };
+}
+
+/** The direct starts learned from `statistics`, with `base`'s starts as the prior. */
+function directStartsFrom(statistics: TrainingStatistics, base: V2Model): Uint8Array {
+  const { ones, totals } = statistics;
   const directStarts = base.directStarts.slice();
   for (let s = 0; s < DIRECT_SLOTS; s++) {
     const total = totals[s];
@@ -118,15 +156,35 @@ export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Option
     const q = (STRETCH_TABLE[p] + 2056) >> 4;
     directStarts[s] = q < 1 ? 1 : q > 255 ? 255 : q;
   }
-  const mixerWeights = new Int32Array(mixerSums.length);
-  for (let k = 0; k < mixerSums.length; k++) {
-    mixerWeights[k] = Math.trunc(mixerSums[k] / imageCount);
+  return directStarts;
+}
+
+function meanOverImages(sums: Float64Array, imageCount: number): Int32Array {
+  const mean = new Int32Array(sums.length);
+  for (let k = 0; k < sums.length; k++) mean[k] = Math.trunc(sums[k] / imageCount);
+  return mean;
+}
+
+/**
+ * Whether direct starts learned from some of the images code the others better than `start`'s
+ * own: two-fold (even- and odd-numbered images), each fold learning from its images and coding
+ * the central crops of the other's. True when there are too few images to tell.
+ */
+function directStartsCarryOver(images: readonly GrayImage[], start: V2Model): boolean {
+  if (images.length < 2) return true;
+  const folds = [0, 1].map((parity) => images.filter((_, i) => i % 2 === parity));
+  let learnedBytes = 0;
+  let keptBytes = 0;
+  for (let f = 0; f < 2; f++) {
+    const learned: V2Model = {
+      ...start,
+      directStarts: directStartsFrom(countTrainingStatistics(folds[f], start), start),
+    };
+    const crops = folds[1 - f].map(centralCrop);
+    learnedBytes += codedBytes(crops, learned, start.parameters);
+    keptBytes += codedBytes(crops, start, start.parameters);
   }
-  const finalWeights = new Int32Array(finalSums.length);
-  for (let k = 0; k < finalSums.length; k++) {
-    finalWeights[k] = Math.trunc(finalSums[k] / imageCount);
-  }
-  return { parameters, directStarts, mixerWeights, finalWeights };
+  return learnedBytes < keptBytes;
 }
 
 /** Adds to `sums` the mean of the weight sets in `weights` that moved away from `initial`. */
