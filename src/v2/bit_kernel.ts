@@ -73,6 +73,23 @@ for (let d = -MAX_DIFFERENCE; d <= MAX_DIFFERENCE; d++) {
   DIFFERENCE_BUCKETS[d + MAX_DIFFERENCE] = signedBucket(d);
 }
 
+const directSlotsOf = new WeakMap<V2Model, Int32Array>();
+
+/** The direct tables' starting slots of `model` (made once per model). */
+function directSlots(model: V2Model): Int32Array {
+  let slots = directSlotsOf.get(model);
+  if (!slots) {
+    slots = new Int32Array(DIRECT_SLOTS);
+    const count = model.parameters.startCount;
+    for (let i = 0; i < DIRECT_SLOTS; i++) {
+      const start = model.directStarts[i];
+      slots[i] = start === 0 ? INITIAL_SLOT : makeSlot(squash(16 * (start - 128)), count);
+    }
+    directSlotsOf.set(model, slots);
+  }
+  return slots;
+}
+
 interface KernelExports {
   predictLms(): number;
   startSample(): number;
@@ -124,8 +141,6 @@ export class BitKernel {
   readonly predictLms: () => number;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
-  /** All slots: the direct tables, then the hashed table (from slot {@link DIRECT_SLOTS}). */
-  readonly slots: Int32Array;
   /** Final-neuron weights, {@link FINAL_NEURON_INPUTS} per set. */
   readonly finalWeights: Int32Array;
   /**
@@ -193,11 +208,9 @@ export class BitKernel {
         cells[c] = SQUASH_TABLE[Math.min((c % APM_CELLS) * 128, 4095)] * 16;
       }
     }
-    this.slots = new Int32Array(buffer, slotsAt, slotCount).fill(INITIAL_SLOT);
-    for (let i = 0; i < DIRECT_SLOTS; i++) {
-      const start = model.directStarts[i];
-      if (start !== 0) this.slots[i] = makeSlot(squash(16 * (start - 128)), parameters.startCount);
-    }
+    const slots = new Int32Array(buffer, slotsAt, slotCount);
+    slots.set(directSlots(model));
+    slots.fill(INITIAL_SLOT, DIRECT_SLOTS);
 
     const instance = new WebAssembly.Instance(kernelModule(), {
       kernel: {
