@@ -21,9 +21,8 @@ import {
   type V2Model,
 } from "./model.ts";
 import { SIGNED_BUCKETS, signedBucket } from "./predictors.ts";
-import { SQUASH_TABLE, STRETCH_TABLE } from "./squash.ts";
+import { squash, SQUASH_TABLE, STRETCH_TABLE } from "./squash.ts";
 import { INITIAL_SLOT, makeSlot, SLOT_RATES } from "./state_map.ts";
-import { squash } from "./squash.ts";
 
 /** Fixed byte offsets of the module's memory (see `bit_kernel.wat`). */
 const SQUASH_AT = 0;

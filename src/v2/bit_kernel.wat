@@ -21,6 +21,9 @@
 ;;            each), $final: the final neuron's sets (16 bytes each)
 ;;   $apmPosition, $apmError, $apmValue: APM cells (u16, 33 per context)
 ;;   $slots: the slots (i32), direct tables first (16384 each), then the hashed table
+;; The shapes are those of model.ts, fixed here: 9 direct tables of 16384 slots (so the hashed
+;; table starts at slot 147456), 8 hashed contexts, 18 network inputs (sets of 80 bytes), 12 LMS
+;; inputs, 16 bit positions.
 ;; Lane arithmetic equals the scalar definition: products and sums wrap at 32 bits, and the
 ;; per-input terms (x·w >> 8) are summed exactly (each is below 2^23 in magnitude).
 (module

@@ -11,7 +11,7 @@
  * @module
  */
 import { BitKernel, LMS_MAX_BITS } from "./bit_kernel.ts";
-import type { V2Model } from "./model.ts";
+import { DIRECT_CLASSES, type V2Model } from "./model.ts";
 import {
   gradientAdjustedPredict,
   logBucket,
@@ -21,7 +21,7 @@ import {
 
 const MIN_HASH_BITS = 12;
 const MAX_HASH_BITS = 22;
-const CLASS_MAX = 15;
+const CLASS_MAX = DIRECT_CLASSES - 1;
 
 /** log2 of the hashed table's slots: about 2 per coded bit, within 2^12…2^22. */
 function hashBitsFor(pixels: number, bits: number): number {
