@@ -38,6 +38,7 @@ const HASHES_AT = CONTEXT_AT + 448;
 const LMS_INPUTS_AT = CONTEXT_AT + 512;
 const LMS_WEIGHTS_AT = CONTEXT_AT + 576;
 const LMS_STATE_AT = CONTEXT_AT + 704;
+const SAMPLE_VALUE_AT = CONTEXT_AT + 712;
 const TABLES_AT = CONTEXT_AT + 768;
 /** Bytes per first-layer weight set: 20 lanes (the inputs, then zeros). */
 const SET_BYTES = 80;
@@ -133,6 +134,8 @@ export class BitKernel {
   readonly lmsInputs: Int32Array;
   /** The mean of the LMS inputs (write before predicting), then the slow LMS prediction. */
   readonly lmsState: Int32Array;
+  /** `[value]`: the sample completed by the last {@link BitKernel.update} that returned 0. */
+  readonly sampleValue: Int32Array;
   /**
    * Predicts the current sample from the LMS inputs: returns the fast predictor's mean-removed
    * prediction and stores the slow one in `lmsState[1]`. Both learn after the sample's last bit.
@@ -187,6 +190,7 @@ export class BitKernel {
     new Int32Array(buffer, INPUTS_AT, MIXER_INPUTS)[MIXER_INPUTS - 1] = BIAS_INPUT;
     this.lmsInputs = new Int32Array(buffer, LMS_INPUTS_AT, LMS_INPUTS);
     this.lmsState = new Int32Array(buffer, LMS_STATE_AT, 2);
+    this.sampleValue = new Int32Array(buffer, SAMPLE_VALUE_AT, 1);
     for (const at of [LMS_WEIGHTS_AT, LMS_WEIGHTS_AT + LMS_WEIGHT_BYTES]) {
       new Int32Array(buffer, at, LMS_INPUTS).fill(Math.floor(65536 / LMS_INPUTS));
     }

@@ -16,7 +16,8 @@
 ;;            written by the caller: at +448 the hashes of the sample's 8 hashed contexts, at
 ;;            +512 the LMS inputs (16 i32: 12 mean-removed values, 0, 0, 0, 0) and at +704
 ;;            their mean; the LMS weights (16 i32 each, fast then slow) at +576 and +640; the
-;;            slow LMS prediction, written here, at +708
+;;            slow LMS prediction, written here, at +708, and at +712 the value of the last
+;;            sample completed
 ;;   $first0, $first1, $first2: the weight sets of the three first-layer neurons (80 bytes
 ;;            each), $final: the final neuron's sets (16 bytes each)
 ;;   $apmPosition, $apmError, $apmValue: APM cells (u16, 33 per context)
@@ -470,6 +471,7 @@
     (global.set $node (i32.or (i32.shl (global.get $node) (i32.const 1)) (local.get $bit)))
     (if (i32.eqz (global.get $b))
       (then
+        (i32.store offset=152264 (i32.const 0) (global.get $known))
         (call $learnSample)
         (return (i32.const 0))))
     (global.set $b (i32.sub (global.get $b) (i32.const 1)))

@@ -76,12 +76,10 @@ export class V2Predictor {
   readonly #directPrediction: Int32Array;
   readonly #directClass: Int32Array;
   readonly #contextHash: Int32Array;
+  readonly #sampleValue: Int32Array;
 
   #x = 0;
   #row = 0;
-  #bit = 0;
-  /** The bits of the current sample coded so far, in place (lower bits zero). */
-  #known = 0;
   #gap = 0;
   #lmsPrediction = 0;
 
@@ -106,6 +104,7 @@ export class V2Predictor {
     this.#directPrediction = this.#kernel.directPrediction;
     this.#directClass = this.#kernel.directClass;
     this.#contextHash = this.#kernel.contextHash;
+    this.#sampleValue = this.#kernel.sampleValue;
     this.#lmsInputs = this.#kernel.lmsInputs;
     this.#lmsState = this.#kernel.lmsState;
     this.#predictLms = this.#kernel.predictLms;
@@ -240,8 +239,6 @@ export class V2Predictor {
     this.#row = y;
     this.#gap = gap;
     this.#lmsPrediction = lms;
-    this.#bit = this.#bits - 1;
-    this.#known = 0;
     return this.#kernelStart();
   }
 
@@ -266,12 +263,8 @@ export class V2Predictor {
    */
   update(bit: number): number {
     const p = this.#kernelUpdate(bit);
-    if (bit) this.#known += 1 << this.#bit;
-    if (this.#bit > 0) {
-      this.#bit--;
-      return p;
-    }
-    const value = this.#known;
+    if (p !== 0) return p;
+    const value = this.#sampleValue[0];
     const at = (this.#row & 1) * this.#width + this.#x;
     this.#gapErrors[at] = Math.abs(value - this.#gap);
     this.#lmsErrors[at] = Math.abs(value - this.#lmsPrediction);
