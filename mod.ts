@@ -21,6 +21,7 @@ export {
   type ArchiveEntry,
   type ClassicContextCounter,
   decodeImage,
+  type DirectSlotCounter,
   encodeImage,
   type EncodeOptions,
   ModelTrainer,
@@ -42,6 +43,7 @@ export {
   type V2ModelFile,
 } from "./src/model_file.ts";
 export type { V2Model, V2Parameters } from "./src/v2/model.ts";
+export type { DirectSlotCounts } from "./src/v2/direct_counts.ts";
 export { FormatError } from "./src/errors.ts";
 export { createGrayImage, type GrayImage } from "./src/image/gray_image.ts";
 export { decodeImageFile, encodeImageFile } from "./src/image/image_file.ts";

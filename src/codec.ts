@@ -39,8 +39,9 @@ import {
   serializeV2Image,
 } from "./v2/container.ts";
 import { decodeV2Image, encodeV2Image, normalizeV2 } from "./v2/image_codec.ts";
-import { defaultV2Model } from "./v2/model.ts";
-import { trainV2Model } from "./v2/train.ts";
+import { countDirectSlots, type DirectSlotCounts } from "./v2/direct_counts.ts";
+import { defaultV2Model, type V2Model } from "./v2/model.ts";
+import { V2Training } from "./v2/train.ts";
 
 /**
  * Options for coding images.
@@ -78,7 +79,29 @@ export interface TrainOptions extends EncodeOptions {
    * CPU. Any counter gives the same model bytes.
    */
   classicCounter?: ClassicContextCounter;
+  /**
+   * Where v2 direct-slot statistics are counted, e.g. with `countDirectSlotsOnGpu`; by default
+   * on the CPU (`countDirectSlots`). Any counter gives the same model bytes.
+   */
+  directSlotCounter?: DirectSlotCounter;
 }
+
+/**
+ * Counts the v2 direct slots of training images from a start model somewhere else than in this
+ * thread (e.g. on a GPU); it must give what `countDirectSlots` gives.
+ *
+ * @example
+ * ```ts
+ * import type { DirectSlotCounter } from "./codec.ts";
+ * import { countDirectSlots } from "./v2/direct_counts.ts";
+ * const counter: DirectSlotCounter = (images, start) =>
+ *   Promise.resolve(countDirectSlots(images, start));
+ * ```
+ */
+export type DirectSlotCounter = (
+  images: readonly GrayImage[],
+  start: V2Model,
+) => Promise<DirectSlotCounts>;
 
 /**
  * Counts classic context statistics somewhere else than in this thread (e.g. on a GPU).
@@ -123,6 +146,7 @@ export class ModelTrainer {
   #polarity: PolarityMode;
   #counts = new ClassicCounts();
   #counter: ClassicContextCounter | undefined;
+  #directSlotCounter: DirectSlotCounter | undefined;
   #v2Images: GrayImage[] = [];
   /** Images added so far. */
   images = 0;
@@ -133,6 +157,7 @@ export class ModelTrainer {
     this.#alpha = options.alpha ?? DEFAULT_ALPHA;
     this.#polarity = options.polarity ?? "auto";
     this.#counter = options.classicCounter;
+    this.#directSlotCounter = options.directSlotCounter;
     if (this.#format !== "classic" && this.#format !== "v2") {
       throw new FormatError(`unknown format ${this.#format}`);
     }
@@ -159,9 +184,15 @@ export class ModelTrainer {
   /** Makes the model from everything added so far. */
   async finish(): Promise<Model> {
     if (this.#format === "v2") {
-      return modelFromV2(
-        trainV2Model(this.#v2Images, { base: defaultV2Model(), searchParameters: true }),
-      );
+      const training = new V2Training(this.#v2Images, {
+        base: defaultV2Model(),
+        searchParameters: true,
+      });
+      const { images, start } = training;
+      const counts = this.#directSlotCounter
+        ? await this.#directSlotCounter(images, start)
+        : countDirectSlots(images, start);
+      return modelFromV2(training.finish(counts));
     }
     if (this.#counter) {
       const { zeros, ones } = await this.#counter.finish();

@@ -41,11 +41,14 @@ function roundTrip(
 }
 
 const model = defaultV2Model();
-/** SHA-256 of the streams of the format-stability test. */
+/**
+ * SHA-256 of the streams of the format-stability test: the first and last use the built-in
+ * model, so regenerating it (tools/make_default_model.ts) changes them; the middle one does not.
+ */
 const GOLDEN = [
-  "2b516952439ceb08282b3b7b4db7f2a4a6384a83b6fc875c7e3edc7760a406f9",
+  "79c179ff048448bdbdcec425dba759f0428bc11e00c94cc4282cec157b899b42",
   "8dd9811fa855a717cb35602df7dec83e91b8c4f3d48561047a5c3aad9ce5bdb5",
-  "cac18e6ec70af15c946e0588a929623024c43823b5a2ffc2e92be1e0ae1cc8e6",
+  "856935a786467ddd5eeaed496a050721b2069836d04151863ccf449df425a83a",
 ];
 
 Deno.test("v2 round-trips crops of real corpus images", () => {

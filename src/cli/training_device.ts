@@ -3,10 +3,10 @@
  *
  * @module
  */
-import type { FormatName } from "../model_file.ts";
 import { GpuClassicCounter } from "../gpu/classic_counts.ts";
 import { type GpuContext, requestGpu } from "../gpu/device.ts";
-import type { ClassicContextCounter } from "../codec.ts";
+import type { ClassicContextCounter, DirectSlotCounter } from "../codec.ts";
+import { countDirectSlotsOnGpu } from "../gpu/v2_counts.ts";
 import { CliError, UsageError } from "./errors.ts";
 
 /** The values of `--device`. */
@@ -20,8 +20,10 @@ export interface TrainingDevice {
   adapter?: string;
   /** Whether the adapter is a software (fallback) one. */
   software?: boolean;
-  /** The counter to give the trainer (GPU only). */
+  /** The classic counter to give the trainer (GPU only). */
   counter?: ClassicContextCounter;
+  /** The v2 direct-slot counter to give the trainer (GPU only). */
+  directSlotCounter?: DirectSlotCounter;
   /** Releases the device. */
   close(): void;
 }
@@ -34,6 +36,7 @@ function onGpu(gpu: GpuContext): TrainingDevice {
     adapter: gpu.description,
     software: gpu.software,
     counter: new GpuClassicCounter(gpu),
+    directSlotCounter: (images, start) => countDirectSlotsOnGpu(gpu, images, start),
     close: () => gpu.device.destroy(),
   };
 }
@@ -41,26 +44,18 @@ function onGpu(gpu: GpuContext): TrainingDevice {
 /**
  * Opens the device `--device` asks for. `auto` takes a hardware GPU adapter when there is one,
  * and otherwise the CPU (a software adapter, such as llvmpipe, counts slower than the CPU);
- * `gpu` takes any adapter, software ones included, and fails when there is none. Only classic
- * training runs on a GPU so far; v2 training runs on the CPU.
+ * `gpu` takes any adapter, software ones included, and fails when there is none. Classic
+ * training counts its contexts there, v2 training its direct slots; the model bytes are those of
+ * CPU training.
  *
- * @throws {UsageError} for an unknown mode or `gpu` with a v2 model.
+ * @throws {UsageError} for an unknown mode.
  * @throws {CliError} for `gpu` when no adapter is found.
  */
-export async function openTrainingDevice(
-  mode: string,
-  format: FormatName,
-): Promise<TrainingDevice> {
+export async function openTrainingDevice(mode: string): Promise<TrainingDevice> {
   if (!(DEVICE_MODES as readonly string[]).includes(mode)) {
     throw new UsageError(`--device must be auto, gpu or cpu, not ${JSON.stringify(mode)}`);
   }
   if (mode === "cpu") return CPU;
-  if (format !== "classic") {
-    if (mode === "gpu") {
-      throw new UsageError("only classic training runs on a GPU so far: use --device cpu");
-    }
-    return CPU;
-  }
   let gpu: GpuContext | null = null;
   try {
     gpu = await requestGpu();

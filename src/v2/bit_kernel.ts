@@ -20,7 +20,7 @@ import {
   MIXER_INPUTS,
   type V2Model,
 } from "./model.ts";
-import { SIGNED_BUCKETS, signedBucket } from "./predictors.ts";
+import { DIFFERENCE_BUCKETS, SIGNED_BUCKETS } from "./predictors.ts";
 import { squash, SQUASH_TABLE, STRETCH_TABLE } from "./squash.ts";
 import { INITIAL_SLOT, makeSlot, SLOT_RATES } from "./state_map.ts";
 
@@ -51,8 +51,6 @@ const LMS_INPUTS = 12;
 /** Bytes of an LMS predictor's weights (16 lanes, the last four unused). */
 const LMS_WEIGHT_BYTES = 64;
 const APM_CELLS = 33;
-/** Largest magnitude of a difference of two samples. */
-const MAX_DIFFERENCE = 65535;
 
 /** Weight sets of the first-layer neurons: (bit, error), (bit, LMS position), (bit, texture). */
 const MIXER_SET_COUNTS = [
@@ -66,12 +64,6 @@ const APM_CONTEXTS = [
   BIT_POSITIONS * DIRECT_CLASSES,
   BIT_POSITIONS * 256,
 ];
-
-/** `DIFFERENCE_BUCKETS[d + MAX_DIFFERENCE]` is `signedBucket(d)` for sample differences `d`. */
-const DIFFERENCE_BUCKETS = new Uint8Array(2 * MAX_DIFFERENCE + 1);
-for (let d = -MAX_DIFFERENCE; d <= MAX_DIFFERENCE; d++) {
-  DIFFERENCE_BUCKETS[d + MAX_DIFFERENCE] = signedBucket(d);
-}
 
 const directSlotsOf = new WeakMap<V2Model, Int32Array>();
 
@@ -95,6 +87,7 @@ interface KernelExports {
   startSample(): number;
   update(bit: number): number;
   directTablesUsed(): number;
+  learnValue(value: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -157,6 +150,11 @@ export class BitKernel {
   readonly update: (bit: number) => number;
   /** How many direct tables the last probability used (2 on the short path, else 9). */
   readonly directTablesUsed: () => number;
+  /**
+   * Completes the current sample without coding its bits: after {@link BitKernel.predictLms},
+   * both LMS predictors learn `value` (training counts use this).
+   */
+  readonly learnValue: (value: number) => void;
   readonly #memory: WebAssembly.Memory;
   readonly #neuronAt: readonly number[];
 
@@ -242,6 +240,7 @@ export class BitKernel {
     this.predictLms = exports.predictLms;
     this.update = exports.update;
     this.directTablesUsed = exports.directTablesUsed;
+    this.learnValue = exports.learnValue;
   }
 
   /** A copy of the weight sets of first-layer neuron `neuron`, {@link MIXER_INPUTS} per set. */

@@ -363,6 +363,13 @@
     (call $learnLms (i32.const 152192) (global.get $slowLms) (local.get $target)
       (i32.add (local.get $log) (i32.sub (global.get $slowLmsRate) (i32.const 16)))))
 
+  ;; Completes a sample without coding its bits (training counts): both LMS predictors learn
+  ;; `value`. Call after predictLms(), instead of the sample's update() calls.
+  (func (export "learnValue") (param $value i32)
+    (global.set $known (local.get $value))
+    (i32.store offset=152264 (i32.const 0) (local.get $value))
+    (call $learnSample))
+
   ;; ---- the bit model ----------------------------------------------------------------------
   ;; Locates the hashed slots (16 per context) of the next group of up to 4 bits.
   (func $startGroup

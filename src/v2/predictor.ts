@@ -142,6 +142,17 @@ export class V2Predictor {
    * (1…4095) that its most significant bit is 1.
    */
   startSample(x: number, y: number): number {
+    this.prepareSample(x, y);
+    return this.#kernelStart();
+  }
+
+  /**
+   * Computes the contexts of the sample at column `x`, row `y` (its direct predictions and
+   * classes in {@link V2Predictor.kernel}), without predicting a bit. Then either
+   * {@link V2Predictor.startSample}'s bits follow through {@link V2Predictor.update}, or
+   * {@link V2Predictor.skipSample} completes the sample uncoded.
+   */
+  prepareSample(x: number, y: number): void {
     const s = this.#samples;
     const width = this.#width;
     const i = y * width + x;
@@ -239,7 +250,21 @@ export class V2Predictor {
     this.#row = y;
     this.#gap = gap;
     this.#lmsPrediction = lms;
-    return this.#kernelStart();
+  }
+
+  /**
+   * Completes the prepared sample, whose value is `value`, without coding its bits: the LMS
+   * predictors and the error contexts learn it as if it had been coded.
+   */
+  skipSample(value: number): void {
+    this.#kernel.learnValue(value);
+    this.#recordErrors(value);
+  }
+
+  #recordErrors(value: number): void {
+    const at = (this.#row & 1) * this.#width + this.#x;
+    this.#gapErrors[at] = Math.abs(value - this.#gap);
+    this.#lmsErrors[at] = Math.abs(value - this.#lmsPrediction);
   }
 
   /** Slots behind the last probability returned, direct tables first. */
@@ -264,10 +289,7 @@ export class V2Predictor {
   update(bit: number): number {
     const p = this.#kernelUpdate(bit);
     if (p !== 0) return p;
-    const value = this.#sampleValue[0];
-    const at = (this.#row & 1) * this.#width + this.#x;
-    this.#gapErrors[at] = Math.abs(value - this.#gap);
-    this.#lmsErrors[at] = Math.abs(value - this.#lmsPrediction);
+    this.#recordErrors(this.#sampleValue[0]);
     return 0;
   }
 }

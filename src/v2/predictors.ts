@@ -39,6 +39,24 @@ export function signedBucket(d: number): number {
   return d >= 0 ? 32 + logBucket(d) : 31 - logBucket(-d - 1);
 }
 
+/** Largest magnitude of a difference of two samples. */
+export const MAX_DIFFERENCE = 65535;
+
+/**
+ * `DIFFERENCE_BUCKETS[d + MAX_DIFFERENCE]` is `signedBucket(d)` for every difference `d` of two
+ * samples (a table for hot loops).
+ *
+ * @example
+ * ```ts
+ * import { DIFFERENCE_BUCKETS, MAX_DIFFERENCE } from "./predictors.ts";
+ * console.log(DIFFERENCE_BUCKETS[MAX_DIFFERENCE - 1]); // 31
+ * ```
+ */
+export const DIFFERENCE_BUCKETS: Uint8Array = new Uint8Array(2 * MAX_DIFFERENCE + 1);
+for (let d = -MAX_DIFFERENCE; d <= MAX_DIFFERENCE; d++) {
+  DIFFERENCE_BUCKETS[d + MAX_DIFFERENCE] = signedBucket(d);
+}
+
 /**
  * The median edge detector of LOCO-I / JPEG-LS: `min(W, N)` or `max(W, N)` across an edge,
  * else the planar `W + N − NW`.

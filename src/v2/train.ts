@@ -29,8 +29,8 @@ import {
   type V2Model,
   type V2Parameters,
 } from "./model.ts";
-import { significantBits } from "./codec.ts";
-import { centralCrop, codedBytes, searchV2Parameters } from "./parameter_search.ts";
+import { countDirectSlots, type DirectSlotCounts, TRAINING_FOLDS } from "./direct_counts.ts";
+import { centralCrop, codedBytes, type Crop, searchV2Parameters } from "./parameter_search.ts";
 import { V2Predictor } from "./predictor.ts";
 import { squash, STRETCH_TABLE } from "./squash.ts";
 
@@ -55,7 +55,7 @@ export interface TrainV2Options {
 export const PRIOR_WEIGHT = 8;
 
 /**
- * Trains a model on `images` (each coded at its significant bit depth).
+ * Trains a model on `images` (each coded at its significant bit depth), counting on the CPU.
  *
  * @example
  * ```ts
@@ -66,62 +66,92 @@ export const PRIOR_WEIGHT = 8;
  * ```
  */
 export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Options = {}): V2Model {
-  const base = options.base ?? untrainedV2Model();
-  let parameters = { ...base.parameters, ...options.parameters };
-  const list = options.searchParameters || options.base ? Array.from(images) : undefined;
-  if (list && options.searchParameters) parameters = searchV2Parameters(list, base, parameters);
-  const start: V2Model = { ...base, parameters };
-  const statistics = countTrainingStatistics(list ?? images, start);
-  if (statistics.imageCount === 0) return start;
-  const keepDirectStarts = list !== undefined && !directStartsCarryOver(list, start);
-  return {
-    parameters,
-    directStarts: keepDirectStarts ? base.directStarts : directStartsFrom(statistics, base),
-    mixerWeights: meanOverImages(statistics.mixerSums, statistics.imageCount),
-    finalWeights: meanOverImages(statistics.finalSums, statistics.imageCount),
-  };
+  const training = new V2Training(images, options);
+  return training.finish(countDirectSlots(training.images, training.start));
 }
 
-/** What the model learns from a set of training images, summed over them. */
-interface TrainingStatistics {
-  /** Per direct slot: the ones and the bits coded through it. */
-  ones: Float64Array;
-  totals: Float64Array;
-  /** Per image, the mean of each neuron's trained weight sets, summed. */
-  mixerSums: Float64Array;
-  finalSums: Float64Array;
-  imageCount: number;
+/**
+ * v2 training in two steps, so that the direct-slot counts, the part that grows with the
+ * training set, can be made elsewhere (on a GPU, `src/gpu/v2_counts.ts`): construct it (this
+ * searches the learning rates), count {@link V2Training.images} from {@link V2Training.start},
+ * then {@link V2Training.finish} with the counts.
+ *
+ * @example
+ * ```ts
+ * import { countDirectSlots } from "./direct_counts.ts";
+ * import { V2Training } from "./train.ts";
+ * const data = new Uint16Array(64).map((_, i) => (i * 7) & 255);
+ * const training = new V2Training([{ width: 8, height: 8, maxValue: 255, data }]);
+ * const model = training.finish(countDirectSlots(training.images, training.start));
+ * console.log(model.mixerWeights.length); // 54
+ * ```
+ */
+export class V2Training {
+  /** The training images, in the order given. */
+  readonly images: readonly GrayImage[];
+  /** The model training starts from: the base with the chosen learning rates. */
+  readonly start: V2Model;
+  readonly #base: V2Model;
+  readonly #refining: boolean;
+
+  /** Takes the images and options, and searches the learning rates if asked to. */
+  constructor(images: Iterable<GrayImage>, options: TrainV2Options = {}) {
+    this.images = Array.from(images);
+    this.#base = options.base ?? untrainedV2Model();
+    this.#refining = options.base !== undefined;
+    let parameters = { ...this.#base.parameters, ...options.parameters };
+    if (options.searchParameters) {
+      parameters = searchV2Parameters(this.images, this.#base, parameters);
+    }
+    this.start = { ...this.#base, parameters };
+  }
+
+  /** Makes the model from the direct-slot counts of {@link V2Training.images}. */
+  finish(counts: DirectSlotCounts): V2Model {
+    const { images, start } = this;
+    if (images.length === 0) return start;
+    const crops = images.map(centralCrop);
+    const network = learnNetworkWeights(crops, start);
+    const [ones, totals] = [counts.ones, counts.totals].map(sumOfFolds);
+    const keepDirectStarts = this.#refining && !directStartsCarryOver(counts, crops, start);
+    return {
+      parameters: start.parameters,
+      directStarts: keepDirectStarts
+        ? this.#base.directStarts
+        : directStartsFrom(ones, totals, this.#base),
+      ...network,
+    };
+  }
 }
 
-/** Runs the model from `start` over each image as the encoder would, and counts. */
-function countTrainingStatistics(
-  images: Iterable<GrayImage>,
+/** The counts of all folds together. */
+function sumOfFolds(perFold: Float64Array): Float64Array {
+  const sum = perFold.slice(0, DIRECT_SLOTS);
+  for (let f = 1; f < TRAINING_FOLDS; f++) {
+    const fold = perFold.subarray(f * DIRECT_SLOTS, (f + 1) * DIRECT_SLOTS);
+    for (let s = 0; s < DIRECT_SLOTS; s++) sum[s] += fold[s];
+  }
+  return sum;
+}
+
+/**
+ * The network's start weights: runs the model from `start` over each crop as the encoder would
+ * and takes, per neuron, the mean over crops of the mean of its weight sets that learned
+ * anything (integer division, truncated).
+ */
+function learnNetworkWeights(
+  crops: readonly Crop[],
   start: V2Model,
-): TrainingStatistics {
-  const ones = new Float64Array(DIRECT_SLOTS);
-  const totals = new Float64Array(DIRECT_SLOTS);
+): Pick<V2Model, "mixerWeights" | "finalWeights"> {
   const mixerSums = new Float64Array(start.mixerWeights.length);
   const finalSums = new Float64Array(start.finalWeights.length);
-  let imageCount = 0;
-  for (const image of images) {
-    const { width, height, data } = image;
-    const bits = significantBits(data);
-    const predictor = new V2Predictor(data, width, height, bits, start);
-    const index = predictor.slotIndex;
-    let i = 0;
-    for (let y = 0; y < height; y++) {
+  for (const { samples, width, height, bits } of crops) {
+    const predictor = new V2Predictor(samples, width, height, bits, start);
+    for (let y = 0, i = 0; y < height; y++) {
       for (let x = 0; x < width; x++, i++) {
         predictor.startSample(x, y);
-        const value = data[i];
-        for (let b = bits - 1; b >= 0; b--) {
-          const bit = (value >> b) & 1;
-          const used = predictor.directTablesUsed;
-          for (let j = 0; j < used; j++) {
-            totals[index[j]]++;
-            ones[index[j]] += bit;
-          }
-          predictor.update(bit);
-        }
+        const value = samples[i];
+        for (let b = bits - 1; b >= 0; b--) predictor.update((value >> b) & 1);
       }
     }
     const network = predictor.kernel;
@@ -133,14 +163,15 @@ function countTrainingStatistics(
       );
     }
     addMeanOfTrainedSets(network.finalWeights, start.finalWeights, finalSums);
-    imageCount++;
   }
-  return { ones, totals, mixerSums, finalSums, imageCount };
+  return {
+    mixerWeights: meanOverImages(mixerSums, crops.length),
+    finalWeights: meanOverImages(finalSums, crops.length),
+  };
 }
 
-/** The direct starts learned from `statistics`, with `base`'s starts as the prior. */
-function directStartsFrom(statistics: TrainingStatistics, base: V2Model): Uint8Array {
-  const { ones, totals } = statistics;
+/** The direct starts learned from `ones` among `totals` uses, with `base`'s starts as the prior. */
+function directStartsFrom(ones: Float64Array, totals: Float64Array, base: V2Model): Uint8Array {
   const directStarts = base.directStarts.slice();
   for (let s = 0; s < DIRECT_SLOTS; s++) {
     const total = totals[s];
@@ -166,23 +197,30 @@ function meanOverImages(sums: Float64Array, imageCount: number): Int32Array {
 }
 
 /**
- * Whether direct starts learned from some of the images code the others better than `start`'s
- * own: two-fold (even- and odd-numbered images), each fold learning from its images and coding
- * the central crops of the other's. True when there are too few images to tell.
+ * Whether direct starts learned from one fold of the images code the other fold's crops better
+ * than `start`'s own, summed over both ways. True when a fold is empty (too few images to tell).
  */
-function directStartsCarryOver(images: readonly GrayImage[], start: V2Model): boolean {
-  if (images.length < 2) return true;
-  const folds = [0, 1].map((parity) => images.filter((_, i) => i % 2 === parity));
+function directStartsCarryOver(
+  counts: DirectSlotCounts,
+  crops: readonly Crop[],
+  start: V2Model,
+): boolean {
+  if (crops.length < TRAINING_FOLDS) return true;
   let learnedBytes = 0;
   let keptBytes = 0;
-  for (let f = 0; f < 2; f++) {
+  for (let f = 0; f < TRAINING_FOLDS; f++) {
+    const slots = [f * DIRECT_SLOTS, (f + 1) * DIRECT_SLOTS] as const;
     const learned: V2Model = {
       ...start,
-      directStarts: directStartsFrom(countTrainingStatistics(folds[f], start), start),
+      directStarts: directStartsFrom(
+        counts.ones.subarray(...slots),
+        counts.totals.subarray(...slots),
+        start,
+      ),
     };
-    const crops = folds[1 - f].map(centralCrop);
-    learnedBytes += codedBytes(crops, learned, start.parameters);
-    keptBytes += codedBytes(crops, start, start.parameters);
+    const others = crops.filter((_, i) => i % TRAINING_FOLDS !== f);
+    learnedBytes += codedBytes(others, learned, start.parameters);
+    keptBytes += codedBytes(others, start, start.parameters);
   }
   return learnedBytes < keptBytes;
 }

@@ -39,7 +39,8 @@ export const trainCommand: Command = {
     "train --input-dir DIR --model OUT.bpm [--format v2|classic] [--alpha 16] [--polarity auto|invert|none] [--device auto|gpu|cpu]",
   examples: [
     "bpcodec train --input-dir scans/train --model scans.bpm",
-    "bpcodec train --format classic --device gpu --input-dir scans/train --model scans-classic.bpm",
+    "bpcodec train --device gpu --input-dir scans/train --model scans.bpm",
+    "bpcodec train --format classic --input-dir scans/train --model scans-classic.bpm",
   ],
   flags: {
     "input-dir": { type: "string", help: "folder of training images, searched recursively" },
@@ -49,7 +50,7 @@ export const trainCommand: Command = {
     ...POLARITY_FLAG,
     device: {
       type: "string",
-      help: "where to count classic statistics: auto (default: a hardware GPU if any), gpu or cpu",
+      help: "where to count training statistics: auto (default: a hardware GPU if any), gpu or cpu",
     },
     ...forceFlag("an existing model file"),
   },
@@ -65,11 +66,15 @@ export const trainCommand: Command = {
     if (names.length === 0) {
       throw new CliError(dir, "no training images found (.png, .pgm, .pnm, .ppm, .pbm)");
     }
-    const device = await openTrainingDevice(optionalFlag(args, "device") ?? "auto", format);
+    const device = await openTrainingDevice(optionalFlag(args, "device") ?? "auto");
     let pixels = 0;
     let model;
     try {
-      const trainer = new ModelTrainer({ ...options, classicCounter: device.counter });
+      const trainer = new ModelTrainer({
+        ...options,
+        classicCounter: device.counter,
+        directSlotCounter: device.directSlotCounter,
+      });
       for (const [i, name] of names.entries()) {
         report.progress(i, names.length, name);
         const path = join(dir, name);

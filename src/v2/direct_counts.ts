@@ -1,0 +1,197 @@
+/**
+ * The statistics v2 training learns its direct starts from: for every direct slot, how many bits
+ * of the training images fall into it and how many of those are 1, over every bit of every
+ * sample and every direct table.
+ *
+ * A direct slot depends only on the image (the sample's neighbours, the LMS predictions, which
+ * learn from the sample values alone, and the bits above), never on what the adaptive model has
+ * learned, so the counts are sums over independent decisions: any order of summing, on the CPU
+ * or on a GPU (`src/gpu/v2_counts.ts`), gives the same integers. They are kept per fold (even-
+ * and odd-numbered images) for the training's carry-over check.
+ *
+ * @module
+ */
+import type { GrayImage } from "../image/gray_image.ts";
+import { significantBits } from "./codec.ts";
+import {
+  DIRECT_CLASSES,
+  DIRECT_INPUTS,
+  DIRECT_SLOTS,
+  DIRECT_TABLE_SLOTS,
+  type V2Model,
+} from "./model.ts";
+import { V2Predictor } from "./predictor.ts";
+import { DIFFERENCE_BUCKETS, MAX_DIFFERENCE, SIGNED_BUCKETS, signedBucket } from "./predictors.ts";
+
+/** Folds the counts are kept in: image `i` counts into fold `i % 2`. */
+export const TRAINING_FOLDS = 2;
+
+/**
+ * Ones and uses of every direct slot, per fold: entry `fold · DIRECT_SLOTS + slot`.
+ *
+ * @example
+ * ```ts
+ * import { countDirectSlots } from "./direct_counts.ts";
+ * import { untrainedV2Model } from "./model.ts";
+ * const data = new Uint16Array(16).fill(7);
+ * const counts = countDirectSlots([{ width: 4, height: 4, maxValue: 255, data }], untrainedV2Model());
+ * console.log(counts.totals.reduce((a, b) => a + b)); // 432 (16 samples × 3 bits × 9 tables)
+ * ```
+ */
+export interface DirectSlotCounts {
+  /** Bits equal to 1 per fold and slot (exact integers). */
+  ones: Float64Array;
+  /** Bits per fold and slot (exact integers). */
+  totals: Float64Array;
+}
+
+/**
+ * Empty counts.
+ *
+ * @example
+ * ```ts
+ * import { emptyDirectSlotCounts } from "./direct_counts.ts";
+ * console.log(emptyDirectSlotCounts().ones.length); // 294912
+ * ```
+ */
+export function emptyDirectSlotCounts(): DirectSlotCounts {
+  return {
+    ones: new Float64Array(TRAINING_FOLDS * DIRECT_SLOTS),
+    totals: new Float64Array(TRAINING_FOLDS * DIRECT_SLOTS),
+  };
+}
+
+/**
+ * Receives each sample's value with its direct predictions and classes
+ * (`DIRECT_INPUTS` each; the arrays are reused for the next sample).
+ */
+export type SampleContextVisitor = (
+  value: number,
+  predictions: Int32Array,
+  classes: Int32Array,
+) => void;
+
+/**
+ * The direct predictions and classes of every sample of an image in raster order, as the coder
+ * computes them with `start`'s learning rates for `bits`-bit samples (the image's significant
+ * bit depth), handed out a row at a time.
+ *
+ * @example
+ * ```ts
+ * import { SampleContexts } from "./direct_counts.ts";
+ * import { untrainedV2Model } from "./model.ts";
+ * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([10, 12]) };
+ * const contexts = new SampleContexts(image, 4, untrainedV2Model());
+ * const seen: number[] = [];
+ * contexts.visitRow((value) => seen.push(value));
+ * console.log(seen, contexts.rowsLeft); // [ 10, 12 ] 0
+ * ```
+ */
+export class SampleContexts {
+  readonly #predictor: V2Predictor;
+  readonly #data: Uint16Array;
+  readonly #width: number;
+  readonly #predictions: Int32Array;
+  readonly #classes: Int32Array;
+  #y = 0;
+  /** Rows not visited yet. */
+  rowsLeft: number;
+
+  /** Starts before the first row of `image`. */
+  constructor(image: GrayImage, bits: number, start: V2Model) {
+    const { width, height, data } = image;
+    this.#predictor = new V2Predictor(data, width, height, bits, start);
+    this.#data = data;
+    this.#width = width;
+    this.#predictions = this.#predictor.kernel.directPrediction;
+    this.#classes = this.#predictor.kernel.directClass;
+    this.rowsLeft = height;
+  }
+
+  /** Hands each sample of the next row to `visit`, left to right. */
+  visitRow(visit: SampleContextVisitor): void {
+    if (this.rowsLeft === 0) throw new RangeError("every row has been visited");
+    const predictor = this.#predictor;
+    const data = this.#data;
+    const y = this.#y;
+    for (let x = 0, i = y * this.#width; x < this.#width; x++, i++) {
+      predictor.prepareSample(x, y);
+      const value = data[i];
+      visit(value, this.#predictions, this.#classes);
+      predictor.skipSample(value);
+    }
+    this.#y++;
+    this.rowsLeft--;
+  }
+}
+
+/**
+ * The direct slot of table `table` for bit `b` of a sample whose bits above `b` are `known`,
+ * given the table's prediction and class.
+ *
+ * @example
+ * ```ts
+ * import { directSlot } from "./direct_counts.ts";
+ * console.log(directSlot(0, 7, 0, 128, 3)); // 7424: bit 7, class 3, prediction 0 below 128
+ * ```
+ */
+export function directSlot(
+  table: number,
+  b: number,
+  known: number,
+  prediction: number,
+  klass: number,
+): number {
+  const middle = known + (1 << b);
+  return table * DIRECT_TABLE_SLOTS + ((b * DIRECT_CLASSES + klass) * SIGNED_BUCKETS) +
+    signedBucket(prediction - middle);
+}
+
+/**
+ * Counts every bit of every image (image `i` in fold `i % 2`) on the CPU, with `start`'s
+ * learning rates.
+ *
+ * @example
+ * ```ts
+ * import { countDirectSlots } from "./direct_counts.ts";
+ * import { untrainedV2Model } from "./model.ts";
+ * const data = new Uint16Array(64).map((_, i) => i);
+ * const counts = countDirectSlots([{ width: 8, height: 8, maxValue: 255, data }], untrainedV2Model());
+ * console.log(counts.ones.reduce((a, b) => a + b) > 0); // true
+ * ```
+ */
+export function countDirectSlots(images: readonly GrayImage[], start: V2Model): DirectSlotCounts {
+  const counts = emptyDirectSlotCounts();
+  // Per image in u32 (a slot counts at most one bit per sample, and an image has fewer than
+  // 2^32 samples), then added to the totals.
+  const ones = new Uint32Array(DIRECT_SLOTS);
+  const totals = new Uint32Array(DIRECT_SLOTS);
+  const countSample: SampleContextVisitor = (value, predictions, classes) => {
+    for (let j = 0; j < DIRECT_INPUTS; j++) {
+      // directSlot(j, b, known, …) for every bit b, with the bucket from the table
+      const byClass = j * DIRECT_TABLE_SLOTS + classes[j] * SIGNED_BUCKETS;
+      const difference = predictions[j] + MAX_DIFFERENCE;
+      for (let b = bitsNow - 1; b >= 0; b--) {
+        const middle = ((value >> b) | 1) << b;
+        const slot = byClass + b * DIRECT_CLASSES * SIGNED_BUCKETS +
+          DIFFERENCE_BUCKETS[difference - middle];
+        totals[slot]++;
+        ones[slot] += (value >> b) & 1;
+      }
+    }
+  };
+  let bitsNow = 0;
+  for (let i = 0; i < images.length; i++) {
+    ones.fill(0);
+    totals.fill(0);
+    bitsNow = significantBits(images[i].data);
+    const contexts = new SampleContexts(images[i], bitsNow, start);
+    while (contexts.rowsLeft > 0) contexts.visitRow(countSample);
+    const offset = (i % TRAINING_FOLDS) * DIRECT_SLOTS;
+    for (let s = 0; s < DIRECT_SLOTS; s++) {
+      counts.ones[offset + s] += ones[s];
+      counts.totals[offset + s] += totals[s];
+    }
+  }
+  return counts;
+}
