@@ -88,6 +88,9 @@ export async function countDirectSlotsOnGpu(
       }
     }
     return await counter.finish();
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new Error(`GPU counting failed (${message}): run with --device cpu`, { cause });
   } finally {
     counter.destroy();
   }
@@ -258,7 +261,7 @@ class GpuDirectCounter {
       encoder.clearBuffer(this.#counterBuffer);
       device.queue.submit([encoder.finish()]);
       const error = (await Promise.all(this.#errors.splice(0))).find((e) => e !== null);
-      if (error) throw new Error(`GPU counting failed (${error.message}): run with --device cpu`);
+      if (error) throw error;
       await readback.mapAsync(GPUMapMode.READ);
       const counters = new Uint32Array(readback.getMappedRange());
       const { ones, totals } = this.#totals;
