@@ -41,6 +41,7 @@ import {
 import { decodeV2Image, encodeV2Image, normalizeV2 } from "./v2/image_codec.ts";
 import { countDirectSlots, type DirectSlotCounts } from "./v2/direct_counts.ts";
 import { defaultV2Model, type V2Model } from "./v2/model.ts";
+import type { TrainingProgress } from "./v2/progress.ts";
 import { V2Training } from "./v2/train.ts";
 
 /**
@@ -84,6 +85,8 @@ export interface TrainOptions extends EncodeOptions {
    * on the CPU (`countDirectSlots`). Any counter gives the same model bytes.
    */
   directSlotCounter?: DirectSlotCounter;
+  /** Told how far v2 training's steps are (they run in {@link ModelTrainer.finish}). */
+  progress?: TrainingProgress;
 }
 
 /**
@@ -101,6 +104,7 @@ export interface TrainOptions extends EncodeOptions {
 export type DirectSlotCounter = (
   images: readonly GrayImage[],
   start: V2Model,
+  progress?: TrainingProgress,
 ) => Promise<DirectSlotCounts>;
 
 /**
@@ -147,6 +151,7 @@ export class ModelTrainer {
   #counts = new ClassicCounts();
   #counter: ClassicContextCounter | undefined;
   #directSlotCounter: DirectSlotCounter | undefined;
+  #progress: TrainingProgress | undefined;
   #v2Images: GrayImage[] = [];
   /** Images added so far. */
   images = 0;
@@ -158,6 +163,7 @@ export class ModelTrainer {
     this.#polarity = options.polarity ?? "auto";
     this.#counter = options.classicCounter;
     this.#directSlotCounter = options.directSlotCounter;
+    this.#progress = options.progress;
     if (this.#format !== "classic" && this.#format !== "v2") {
       throw new FormatError(`unknown format ${this.#format}`);
     }
@@ -187,11 +193,12 @@ export class ModelTrainer {
       const training = new V2Training(this.#v2Images, {
         base: defaultV2Model(),
         searchParameters: true,
+        progress: this.#progress,
       });
       const { images, start } = training;
       const counts = this.#directSlotCounter
-        ? await this.#directSlotCounter(images, start)
-        : countDirectSlots(images, start);
+        ? await this.#directSlotCounter(images, start, this.#progress)
+        : countDirectSlots(images, start, this.#progress);
       return modelFromV2(training.finish(counts));
     }
     if (this.#counter) {

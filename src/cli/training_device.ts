@@ -36,7 +36,8 @@ function onGpu(gpu: GpuContext): TrainingDevice {
     adapter: gpu.description,
     software: gpu.software,
     counter: new GpuClassicCounter(gpu),
-    directSlotCounter: (images, start) => countDirectSlotsOnGpu(gpu, images, start),
+    directSlotCounter: (images, start, progress) =>
+      countDirectSlotsOnGpu(gpu, images, start, { progress }),
     close: () => gpu.device.destroy(),
   };
 }

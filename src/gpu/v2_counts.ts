@@ -7,7 +7,9 @@
  */
 import type { GrayImage } from "../image/gray_image.ts";
 import { significantBits } from "../v2/codec.ts";
+import type { TrainingProgress } from "../v2/progress.ts";
 import {
+  countingProgress,
   type DirectSlotCounts,
   emptyDirectSlotCounts,
   SampleContexts,
@@ -42,8 +44,8 @@ const SAMPLES_PER_READBACK = 2 ** 31;
 export interface GpuDirectCountOptions {
   /** Most samples sent at once (default 2^20, fewer if the GPU's limits say so). */
   maxBatchSamples?: number;
-  /** Called after each row of each image with the samples done so far and in all. */
-  progress?: (done: number, total: number) => void;
+  /** Told the percentage of the samples counted, as it grows. */
+  progress?: TrainingProgress;
 }
 
 /**
@@ -72,7 +74,10 @@ export async function countDirectSlotsOnGpu(
   options: GpuDirectCountOptions = {},
 ): Promise<DirectSlotCounts> {
   const counter = new GpuDirectCounter(gpu, options.maxBatchSamples ?? DEFAULT_BATCH_SAMPLES);
-  const total = images.reduce((sum, image) => sum + image.width * image.height, 0);
+  const tell = countingProgress(
+    options.progress,
+    images.reduce((sum, image) => sum + image.width * image.height, 0),
+  );
   let done = 0;
   try {
     for (let i = 0; i < images.length; i++) {
@@ -83,7 +88,7 @@ export async function countDirectSlotsOnGpu(
       while (contexts.rowsLeft > 0) {
         contexts.visitRow(counter.addSample);
         done += image.width;
-        options.progress?.(done, total);
+        tell(done);
         await counter.throttle();
       }
     }

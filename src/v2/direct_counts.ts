@@ -21,7 +21,36 @@ import {
   type V2Model,
 } from "./model.ts";
 import { V2Predictor } from "./predictor.ts";
+import type { TrainingProgress } from "./progress.ts";
 import { DIFFERENCE_BUCKETS, MAX_DIFFERENCE, SIGNED_BUCKETS, signedBucket } from "./predictors.ts";
+
+/**
+ * Reports counting progress in percent of the samples, only when the percentage changes.
+ *
+ * @example
+ * ```ts
+ * import { countingProgress } from "./direct_counts.ts";
+ * const seen: number[] = [];
+ * const tell = countingProgress((done) => seen.push(done), 200);
+ * tell(0);
+ * tell(1);
+ * tell(3);
+ * tell(200);
+ * console.log(seen); // [ 0, 1, 100 ]
+ * ```
+ */
+export function countingProgress(
+  progress: TrainingProgress | undefined,
+  samples: number,
+): (done: number) => void {
+  let shown = -1;
+  return (done) => {
+    const percent = Math.floor((100 * done) / Math.max(1, samples));
+    if (percent === shown || progress === undefined) return;
+    shown = percent;
+    progress(percent, 100, "counting direct slots (%)");
+  };
+}
 
 /** Folds the counts are kept in: image `i` counts into fold `i % 2`. */
 export const TRAINING_FOLDS = 2;
@@ -160,8 +189,17 @@ export function directSlot(
  * console.log(counts.ones.reduce((a, b) => a + b) > 0); // true
  * ```
  */
-export function countDirectSlots(images: readonly GrayImage[], start: V2Model): DirectSlotCounts {
+export function countDirectSlots(
+  images: readonly GrayImage[],
+  start: V2Model,
+  progress?: TrainingProgress,
+): DirectSlotCounts {
   const counts = emptyDirectSlotCounts();
+  const tell = countingProgress(
+    progress,
+    images.reduce((sum, image) => sum + image.data.length, 0),
+  );
+  let done = 0;
   // Per image in u32 (a slot counts at most one bit per sample, and an image has fewer than
   // 2^32 samples), then added to the totals.
   const ones = new Uint32Array(DIRECT_SLOTS);
@@ -182,6 +220,7 @@ export function countDirectSlots(images: readonly GrayImage[], start: V2Model): 
   };
   let bitsNow = 0;
   for (let i = 0; i < images.length; i++) {
+    tell(done);
     ones.fill(0);
     totals.fill(0);
     bitsNow = significantBits(images[i].data);
@@ -192,6 +231,7 @@ export function countDirectSlots(images: readonly GrayImage[], start: V2Model): 
       counts.ones[offset + s] += ones[s];
       counts.totals[offset + s] += totals[s];
     }
+    done += images[i].data.length;
   }
   return counts;
 }

@@ -21,5 +21,7 @@ export {
   type V2Model,
   type V2Parameters,
 } from "./model.ts";
-export { trainV2Model, type TrainV2Options } from "./train.ts";
+export { trainV2Model, type TrainV2Options, V2Training } from "./train.ts";
+export { countDirectSlots, type DirectSlotCounts } from "./direct_counts.ts";
+export type { TrainingProgress } from "./progress.ts";
 export type { GrayImage } from "../image/gray_image.ts";

@@ -13,6 +13,7 @@
 import type { GrayImage } from "../image/gray_image.ts";
 import { encodeV2, significantBits } from "./codec.ts";
 import type { V2Model, V2Parameters } from "./model.ts";
+import type { TrainingProgress } from "./progress.ts";
 
 /** The learning rates searched and their candidate values, in search order. */
 const CANDIDATES: readonly [keyof V2Parameters, readonly number[]][] = [
@@ -95,12 +96,18 @@ export function searchV2Parameters(
   images: readonly GrayImage[],
   base: V2Model,
   start: V2Parameters,
+  progress?: TrainingProgress,
 ): V2Parameters {
   const crops = images.map(centralCrop);
+  const trials = 1 + CANDIDATES.reduce((sum, [, values]) => sum + values.length, 0);
+  let tried = 0;
+  const tell = () => progress?.(tried++, trials, "choosing learning rates");
+  tell();
   let best = { ...start };
   let bestBytes = codedBytes(crops, base, best);
   for (const [name, values] of CANDIDATES) {
     for (const value of values) {
+      tell();
       if (value === best[name]) continue;
       const trial = { ...best, [name]: value };
       const bytes = codedBytes(crops, base, trial);

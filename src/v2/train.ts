@@ -1,16 +1,16 @@
 /**
- * Training of a {@link V2Model} from example images: deterministic, integer counting.
+ * Training of a {@link V2Model} from example images: deterministic, integer counting
+ * (`docs/v2-stream.md` §5).
  *
- * The model is run over every image exactly as the coder would (raster order, MSB first,
- * starting from the base model, untrained by default). Each direct-table slot counts the zeros
- * and ones coded through it, over all images. A slot seen at least once starts at
- * `q = clamp((stretch(p) + 2056) >> 4, 1, 255)` where
+ * Every bit of every sample is counted through every direct table (`direct_counts.ts`: the
+ * slots depend only on the images, so the counts can be made on a GPU). A slot seen at least once
+ * starts at `q = clamp((stretch(p) + 2056) >> 4, 1, 255)` where
  * `p = (ones·4096 + P·W + ⌊(total + W)/2⌋) / (total + W)` (integer division, clamped to
  * 1…4095), with the base start as prior: `P = squash(16·(q₀ − 128))`, `W = 8`, or `P = 2048`,
  * `W = 1` where the base slot is untrained.
- * The mixers start from, per mixer, the mean over images of the mean of its weight sets that
- * learned anything (integer division, truncated). The same images in the same order give the
- * same model bytes.
+ * The mixers start from, per mixer, the mean over the images' central crops of the mean of its
+ * weight sets that learned anything there (integer division, truncated). The same images in the
+ * same order give the same model bytes.
  *
  * When refining a given base model (a domain model from the built-in one), the learned direct
  * starts must first prove that they carry over to other images: learned from half of the images
@@ -30,6 +30,7 @@ import {
   type V2Parameters,
 } from "./model.ts";
 import { countDirectSlots, type DirectSlotCounts, TRAINING_FOLDS } from "./direct_counts.ts";
+import type { TrainingProgress } from "./progress.ts";
 import { centralCrop, codedBytes, type Crop, searchV2Parameters } from "./parameter_search.ts";
 import { V2Predictor } from "./predictor.ts";
 import { squash, STRETCH_TABLE } from "./squash.ts";
@@ -49,6 +50,8 @@ export interface TrainV2Options {
    * observations (slots these images never reach keep them). Default: the untrained model.
    */
   base?: V2Model;
+  /** Told how far the learning-rate search, the network learning and the check are. */
+  progress?: TrainingProgress;
 }
 
 /** How many observations a base model's direct start is worth. */
@@ -67,7 +70,7 @@ export const PRIOR_WEIGHT = 8;
  */
 export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Options = {}): V2Model {
   const training = new V2Training(images, options);
-  return training.finish(countDirectSlots(training.images, training.start));
+  return training.finish(countDirectSlots(training.images, training.start, options.progress));
 }
 
 /**
@@ -93,15 +96,17 @@ export class V2Training {
   readonly start: V2Model;
   readonly #base: V2Model;
   readonly #refining: boolean;
+  readonly #progress: TrainingProgress | undefined;
 
   /** Takes the images and options, and searches the learning rates if asked to. */
   constructor(images: Iterable<GrayImage>, options: TrainV2Options = {}) {
     this.images = Array.from(images);
     this.#base = options.base ?? untrainedV2Model();
     this.#refining = options.base !== undefined;
+    this.#progress = options.progress;
     let parameters = { ...this.#base.parameters, ...options.parameters };
     if (options.searchParameters) {
-      parameters = searchV2Parameters(this.images, this.#base, parameters);
+      parameters = searchV2Parameters(this.images, this.#base, parameters, this.#progress);
     }
     this.start = { ...this.#base, parameters };
   }
@@ -111,9 +116,10 @@ export class V2Training {
     const { images, start } = this;
     if (images.length === 0) return start;
     const crops = images.map(centralCrop);
-    const network = learnNetworkWeights(crops, start);
+    const network = learnNetworkWeights(crops, start, this.#progress);
     const [ones, totals] = [counts.ones, counts.totals].map(sumOfFolds);
-    const keepDirectStarts = this.#refining && !directStartsCarryOver(counts, crops, start);
+    const keepDirectStarts = this.#refining &&
+      !directStartsCarryOver(counts, crops, start, this.#progress);
     return {
       parameters: start.parameters,
       directStarts: keepDirectStarts
@@ -142,10 +148,12 @@ function sumOfFolds(perFold: Float64Array): Float64Array {
 function learnNetworkWeights(
   crops: readonly Crop[],
   start: V2Model,
+  progress?: TrainingProgress,
 ): Pick<V2Model, "mixerWeights" | "finalWeights"> {
   const mixerSums = new Float64Array(start.mixerWeights.length);
   const finalSums = new Float64Array(start.finalWeights.length);
-  for (const { samples, width, height, bits } of crops) {
+  for (const [c, { samples, width, height, bits }] of crops.entries()) {
+    progress?.(c, crops.length, "learning the network's weights");
     const predictor = new V2Predictor(samples, width, height, bits, start);
     for (let y = 0, i = 0; y < height; y++) {
       for (let x = 0; x < width; x++, i++) {
@@ -204,11 +212,13 @@ function directStartsCarryOver(
   counts: DirectSlotCounts,
   crops: readonly Crop[],
   start: V2Model,
+  progress?: TrainingProgress,
 ): boolean {
   if (crops.length < TRAINING_FOLDS) return true;
   let learnedBytes = 0;
   let keptBytes = 0;
   for (let f = 0; f < TRAINING_FOLDS; f++) {
+    progress?.(f, TRAINING_FOLDS, "checking that the learned starts carry over");
     const slots = [f * DIRECT_SLOTS, (f + 1) * DIRECT_SLOTS] as const;
     const learned: V2Model = {
       ...start,

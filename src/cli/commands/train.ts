@@ -74,6 +74,7 @@ export const trainCommand: Command = {
         ...options,
         classicCounter: device.counter,
         directSlotCounter: device.directSlotCounter,
+        progress: (done, total, what) => report.progress(done, total, `v2: ${what}`),
       });
       for (const [i, name] of names.entries()) {
         report.progress(i, names.length, name);
@@ -87,9 +88,7 @@ export const trainCommand: Command = {
         }
         pixels += image.width * image.height;
       }
-      // v2 learns from all images at the end: say so, since that is most of the time.
-      const finishing = format === "v2" ? "learning the v2 model from the images read" : "";
-      report.progress(names.length, names.length, finishing || "making the model");
+      report.progress(names.length, names.length, "making the model");
       model = await trainer.finish();
       report.done();
     } finally {
