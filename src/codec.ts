@@ -190,7 +190,7 @@ export class ModelTrainer {
   /** Makes the model from everything added so far. */
   async finish(): Promise<Model> {
     if (this.#format === "v2") {
-      const training = new V2Training(this.#v2Images, {
+      const training = await V2Training.begin(this.#v2Images, {
         base: defaultV2Model(),
         searchParameters: true,
         progress: this.#progress,
@@ -199,7 +199,7 @@ export class ModelTrainer {
       const counts = this.#directSlotCounter
         ? await this.#directSlotCounter(images, start, this.#progress)
         : countDirectSlots(images, start, this.#progress);
-      return modelFromV2(training.finish(counts));
+      return modelFromV2(await training.finish(counts));
     }
     if (this.#counter) {
       const { zeros, ones } = await this.#counter.finish();

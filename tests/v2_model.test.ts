@@ -29,8 +29,8 @@ const images = [1, 2].map((seed) => ({
   data: texture(seed, 48, 40),
 }));
 
-Deno.test("v2 model payload round-trips", () => {
-  for (const model of [defaultV2Model(), untrainedV2Model(), trainV2Model(images)]) {
+Deno.test("v2 model payload round-trips", async () => {
+  for (const model of [defaultV2Model(), untrainedV2Model(), await trainV2Model(images)]) {
     const bytes = serializeV2Model(model);
     assertEquals(serializeV2Model(parseV2Model(bytes)), bytes);
     assertEquals(parseV2Model(bytes), model);
@@ -60,9 +60,9 @@ Deno.test("v2 model parsing rejects malformed payloads with a message", () => {
   assertThrows(() => parseV2Model(cutPacking), /direct starts are damaged/);
 });
 
-Deno.test("v2 training is deterministic and helps on its own kind of data", () => {
-  const first = serializeV2Model(trainV2Model(images));
-  const second = serializeV2Model(trainV2Model(images));
+Deno.test("v2 training is deterministic and helps on its own kind of data", async () => {
+  const first = serializeV2Model(await trainV2Model(images));
+  const second = serializeV2Model(await trainV2Model(images));
   assertEquals(first, second);
   const trained = parseV2Model(first);
   const test = texture(3, 48, 40);
@@ -71,18 +71,18 @@ Deno.test("v2 training is deterministic and helps on its own kind of data", () =
   assert(withTrained < withUntrained, `${withTrained} >= ${withUntrained}`);
 });
 
-Deno.test("v2 training of no images gives the untrained model", () => {
-  assertEquals(serializeV2Model(trainV2Model([])), serializeV2Model(untrainedV2Model()));
+Deno.test("v2 training of no images gives the untrained model", async () => {
+  assertEquals(serializeV2Model(await trainV2Model([])), serializeV2Model(untrainedV2Model()));
 });
 
-Deno.test("v2 training with a parameter search is deterministic and stores the chosen rates", () => {
-  const first = trainV2Model(images, { searchParameters: true });
-  const second = trainV2Model(images.values(), { searchParameters: true });
+Deno.test("v2 training with a parameter search is deterministic and stores the chosen rates", async () => {
+  const first = await trainV2Model(images, { searchParameters: true });
+  const second = await trainV2Model(images.values(), { searchParameters: true });
   assertEquals(serializeV2Model(first), serializeV2Model(second));
   assertEquals(parseV2Model(serializeV2Model(first)).parameters, first.parameters);
 });
 
-Deno.test("a domain model refined from the built-in one codes its domain's test split smaller", () => {
+Deno.test("a domain model refined from the built-in one codes its domain's test split smaller", async () => {
   // Astronomy is the domain where learned direct starts do not carry over to the test split:
   // the two-fold check must keep the built-in starts and still gain from the network weights.
   const read = (split: string) => {
@@ -92,7 +92,7 @@ Deno.test("a domain model refined from the built-in one codes its domain's test 
     );
   };
   const base = defaultV2Model();
-  const model = trainV2Model(read("train"), { base, searchParameters: true });
+  const model = await trainV2Model(read("train"), { base, searchParameters: true });
   const bytes = (m: typeof base) =>
     read("test").reduce(
       (sum, { width, height, data }) =>

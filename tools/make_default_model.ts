@@ -51,7 +51,7 @@ function* images(files: string[]): Generator<GrayImage> {
 
 if (import.meta.main) {
   const shared = Deno.args[0] ?? new URL("../../shared", import.meta.url).pathname;
-  const payload = serializeV2Model(trainV2Model(images(trainingFiles(shared))));
+  const payload = serializeV2Model(await trainV2Model(images(trainingFiles(shared))));
   let binary = "";
   for (const byte of payload) binary += String.fromCharCode(byte);
   const lines = btoa(binary).match(/.{1,96}/g) ?? [];

@@ -31,8 +31,14 @@ import {
 } from "./model.ts";
 import { countDirectSlots, type DirectSlotCounts, TRAINING_FOLDS } from "./direct_counts.ts";
 import type { TrainingProgress } from "./progress.ts";
-import { centralCrop, codedBytes, type Crop, searchV2Parameters } from "./parameter_search.ts";
-import { V2Predictor } from "./predictor.ts";
+import {
+  centralCrop,
+  type Crop,
+  type CropRunner,
+  IN_THREAD,
+  NETWORK_WEIGHTS,
+} from "./crop_work.ts";
+import { searchV2Parameters } from "./parameter_search.ts";
 import { squash, STRETCH_TABLE } from "./squash.ts";
 
 /** Options of {@link trainV2Model}. */
@@ -52,6 +58,11 @@ export interface TrainV2Options {
   base?: V2Model;
   /** Told how far the learning-rate search, the network learning and the check are. */
   progress?: TrainingProgress;
+  /**
+   * Runs the coding of crops (rate search, network, carry-over check): in this thread by
+   * default, or spread over workers (`src/workers/crop_workers.ts`). Same model either way.
+   */
+  runner?: CropRunner;
 }
 
 /** How many observations a base model's direct start is worth. */
@@ -64,28 +75,33 @@ export const PRIOR_WEIGHT = 8;
  * ```ts
  * import { trainV2Model } from "./train.ts";
  * const data = new Uint16Array(64).map((_, i) => (i * 7) & 255);
- * const model = trainV2Model([{ width: 8, height: 8, maxValue: 255, data }]);
+ * const model = await trainV2Model([{ width: 8, height: 8, maxValue: 255, data }]);
  * console.log(model.finalWeights.length); // 4
  * ```
  */
-export function trainV2Model(images: Iterable<GrayImage>, options: TrainV2Options = {}): V2Model {
-  const training = new V2Training(images, options);
-  return training.finish(countDirectSlots(training.images, training.start, options.progress));
+export async function trainV2Model(
+  images: Iterable<GrayImage>,
+  options: TrainV2Options = {},
+): Promise<V2Model> {
+  const training = await V2Training.begin(images, options);
+  return await training.finish(
+    countDirectSlots(training.images, training.start, options.progress),
+  );
 }
 
 /**
  * v2 training in two steps, so that the direct-slot counts, the part that grows with the
- * training set, can be made elsewhere (on a GPU, `src/gpu/v2_counts.ts`): construct it (this
- * searches the learning rates), count {@link V2Training.images} from {@link V2Training.start},
- * then {@link V2Training.finish} with the counts.
+ * training set, can be made elsewhere (on a GPU, `src/gpu/v2_counts.ts`): {@link V2Training.begin}
+ * (this searches the learning rates), count {@link V2Training.images} from
+ * {@link V2Training.start}, then {@link V2Training.finish} with the counts.
  *
  * @example
  * ```ts
  * import { countDirectSlots } from "./direct_counts.ts";
  * import { V2Training } from "./train.ts";
  * const data = new Uint16Array(64).map((_, i) => (i * 7) & 255);
- * const training = new V2Training([{ width: 8, height: 8, maxValue: 255, data }]);
- * const model = training.finish(countDirectSlots(training.images, training.start));
+ * const training = await V2Training.begin([{ width: 8, height: 8, maxValue: 255, data }]);
+ * const model = await training.finish(countDirectSlots(training.images, training.start));
  * console.log(model.mixerWeights.length); // 54
  * ```
  */
@@ -94,32 +110,50 @@ export class V2Training {
   readonly images: readonly GrayImage[];
   /** The model training starts from: the base with the chosen learning rates. */
   readonly start: V2Model;
+  readonly #crops: readonly Crop[];
   readonly #base: V2Model;
   readonly #refining: boolean;
+  readonly #runner: CropRunner;
   readonly #progress: TrainingProgress | undefined;
 
-  /** Takes the images and options, and searches the learning rates if asked to. */
-  constructor(images: Iterable<GrayImage>, options: TrainV2Options = {}) {
-    this.images = Array.from(images);
+  private constructor(
+    images: readonly GrayImage[],
+    crops: readonly Crop[],
+    start: V2Model,
+    options: TrainV2Options,
+  ) {
+    this.images = images;
+    this.#crops = crops;
+    this.start = start;
     this.#base = options.base ?? untrainedV2Model();
     this.#refining = options.base !== undefined;
+    this.#runner = options.runner ?? IN_THREAD;
     this.#progress = options.progress;
-    let parameters = { ...this.#base.parameters, ...options.parameters };
-    if (options.searchParameters) {
-      parameters = searchV2Parameters(this.images, this.#base, parameters, this.#progress);
+  }
+
+  /** Takes the images and options, and searches the learning rates if asked to. */
+  static async begin(
+    images: Iterable<GrayImage>,
+    options: TrainV2Options = {},
+  ): Promise<V2Training> {
+    const list = Array.from(images);
+    const crops = list.map(centralCrop);
+    const base = options.base ?? untrainedV2Model();
+    let parameters = { ...base.parameters, ...options.parameters };
+    if (options.searchParameters && list.length > 0) {
+      const runner = options.runner ?? IN_THREAD;
+      parameters = await searchV2Parameters(crops, base, parameters, runner, options.progress);
     }
-    this.start = { ...this.#base, parameters };
+    return new V2Training(list, crops, { ...base, parameters }, options);
   }
 
   /** Makes the model from the direct-slot counts of {@link V2Training.images}. */
-  finish(counts: DirectSlotCounts): V2Model {
-    const { images, start } = this;
-    if (images.length === 0) return start;
-    const crops = images.map(centralCrop);
-    const network = learnNetworkWeights(crops, start, this.#progress);
+  async finish(counts: DirectSlotCounts): Promise<V2Model> {
+    const start = this.start;
+    if (this.images.length === 0) return start;
     const [ones, totals] = [counts.ones, counts.totals].map(sumOfFolds);
-    const keepDirectStarts = this.#refining &&
-      !directStartsCarryOver(counts, crops, start, this.#progress);
+    const network = await this.#learnNetworkWeights();
+    const keepDirectStarts = this.#refining && !(await this.#directStartsCarryOver(counts));
     return {
       parameters: start.parameters,
       directStarts: keepDirectStarts
@@ -127,6 +161,57 @@ export class V2Training {
         : directStartsFrom(ones, totals, this.#base),
       ...network,
     };
+  }
+
+  /**
+   * The network's start weights: per neuron, the mean over crops of what `cropNetwork` learns
+   * there from the start model (integer division, truncated).
+   */
+  async #learnNetworkWeights(): Promise<Pick<V2Model, "mixerWeights" | "finalWeights">> {
+    this.#progress?.(0, 1, "learning the network's weights");
+    const crops = this.#crops;
+    const jobs = crops.map((_, crop) => ({ kind: "network" as const, crop, model: 0 }));
+    const learned = await this.#runner.run(crops, [this.start], jobs) as Int32Array[];
+    const sums = new Float64Array(NETWORK_WEIGHTS);
+    for (const weights of learned) for (let i = 0; i < NETWORK_WEIGHTS; i++) sums[i] += weights[i];
+    const mean = Int32Array.from(sums, (sum) => Math.trunc(sum / crops.length));
+    const firstLayer = FIRST_LAYER_NEURONS * MIXER_INPUTS;
+    return { mixerWeights: mean.slice(0, firstLayer), finalWeights: mean.slice(firstLayer) };
+  }
+
+  /**
+   * Whether direct starts learned from one fold of the images code the other fold's crops
+   * better than the start's own, summed over both ways. True when a fold is empty (too few
+   * images to tell).
+   */
+  async #directStartsCarryOver(counts: DirectSlotCounts): Promise<boolean> {
+    const crops = this.#crops;
+    if (crops.length < TRAINING_FOLDS) return true;
+    this.#progress?.(0, 1, "checking that the learned starts carry over");
+    const start = this.start;
+    const models = [start];
+    for (let f = 0; f < TRAINING_FOLDS; f++) {
+      const slots = [f * DIRECT_SLOTS, (f + 1) * DIRECT_SLOTS] as const;
+      const directStarts = directStartsFrom(
+        counts.ones.subarray(...slots),
+        counts.totals.subarray(...slots),
+        start,
+      );
+      models.push({ ...start, directStarts });
+    }
+    // Each crop, coded with the starts learned from the other fold and with the start's own.
+    const jobs = crops.flatMap((_, crop) => [
+      { kind: "bytes" as const, crop, model: 0 },
+      { kind: "bytes" as const, crop, model: 1 + ((crop + 1) % TRAINING_FOLDS) },
+    ]);
+    const bytes = await this.#runner.run(crops, models, jobs) as number[];
+    let keptBytes = 0;
+    let learnedBytes = 0;
+    for (let j = 0; j < jobs.length; j += 2) {
+      keptBytes += bytes[j];
+      learnedBytes += bytes[j + 1];
+    }
+    return learnedBytes < keptBytes;
   }
 }
 
@@ -138,44 +223,6 @@ function sumOfFolds(perFold: Float64Array): Float64Array {
     for (let s = 0; s < DIRECT_SLOTS; s++) sum[s] += fold[s];
   }
   return sum;
-}
-
-/**
- * The network's start weights: runs the model from `start` over each crop as the encoder would
- * and takes, per neuron, the mean over crops of the mean of its weight sets that learned
- * anything (integer division, truncated).
- */
-function learnNetworkWeights(
-  crops: readonly Crop[],
-  start: V2Model,
-  progress?: TrainingProgress,
-): Pick<V2Model, "mixerWeights" | "finalWeights"> {
-  const mixerSums = new Float64Array(start.mixerWeights.length);
-  const finalSums = new Float64Array(start.finalWeights.length);
-  for (const [c, { samples, width, height, bits }] of crops.entries()) {
-    progress?.(c, crops.length, "learning the network's weights");
-    const predictor = new V2Predictor(samples, width, height, bits, start);
-    for (let y = 0, i = 0; y < height; y++) {
-      for (let x = 0; x < width; x++, i++) {
-        predictor.startSample(x, y);
-        const value = samples[i];
-        for (let b = bits - 1; b >= 0; b--) predictor.update((value >> b) & 1);
-      }
-    }
-    const network = predictor.kernel;
-    for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
-      addMeanOfTrainedSets(
-        network.neuronWeights(k),
-        start.mixerWeights.subarray(k * MIXER_INPUTS, (k + 1) * MIXER_INPUTS),
-        mixerSums.subarray(k * MIXER_INPUTS),
-      );
-    }
-    addMeanOfTrainedSets(network.finalWeights, start.finalWeights, finalSums);
-  }
-  return {
-    mixerWeights: meanOverImages(mixerSums, crops.length),
-    finalWeights: meanOverImages(finalSums, crops.length),
-  };
 }
 
 /** The direct starts learned from `ones` among `totals` uses, with `base`'s starts as the prior. */
@@ -196,56 +243,4 @@ function directStartsFrom(ones: Float64Array, totals: Float64Array, base: V2Mode
     directStarts[s] = q < 1 ? 1 : q > 255 ? 255 : q;
   }
   return directStarts;
-}
-
-function meanOverImages(sums: Float64Array, imageCount: number): Int32Array {
-  const mean = new Int32Array(sums.length);
-  for (let k = 0; k < sums.length; k++) mean[k] = Math.trunc(sums[k] / imageCount);
-  return mean;
-}
-
-/**
- * Whether direct starts learned from one fold of the images code the other fold's crops better
- * than `start`'s own, summed over both ways. True when a fold is empty (too few images to tell).
- */
-function directStartsCarryOver(
-  counts: DirectSlotCounts,
-  crops: readonly Crop[],
-  start: V2Model,
-  progress?: TrainingProgress,
-): boolean {
-  if (crops.length < TRAINING_FOLDS) return true;
-  let learnedBytes = 0;
-  let keptBytes = 0;
-  for (let f = 0; f < TRAINING_FOLDS; f++) {
-    progress?.(f, TRAINING_FOLDS, "checking that the learned starts carry over");
-    const slots = [f * DIRECT_SLOTS, (f + 1) * DIRECT_SLOTS] as const;
-    const learned: V2Model = {
-      ...start,
-      directStarts: directStartsFrom(
-        counts.ones.subarray(...slots),
-        counts.totals.subarray(...slots),
-        start,
-      ),
-    };
-    const others = crops.filter((_, i) => i % TRAINING_FOLDS !== f);
-    learnedBytes += codedBytes(others, learned, start.parameters);
-    keptBytes += codedBytes(others, start, start.parameters);
-  }
-  return learnedBytes < keptBytes;
-}
-
-/** Adds to `sums` the mean of the weight sets in `weights` that moved away from `initial`. */
-function addMeanOfTrainedSets(weights: Int32Array, initial: Int32Array, sums: Float64Array): void {
-  const n = initial.length;
-  const total = new Float64Array(n);
-  let used = 0;
-  for (let at = 0; at < weights.length; at += n) {
-    let moved = false;
-    for (let i = 0; i < n; i++) if (weights[at + i] !== initial[i]) moved = true;
-    if (!moved) continue;
-    used++;
-    for (let i = 0; i < n; i++) total[i] += weights[at + i];
-  }
-  for (let i = 0; i < n; i++) sums[i] += used === 0 ? initial[i] : Math.trunc(total[i] / used);
 }

@@ -1,0 +1,214 @@
+/**
+ * The adaptive part of v2 training: coding central crops of the training images with candidate
+ * models (the learning-rate search and the carry-over check) and learning the network's weights
+ * on them. Each crop is coded on its own, so the work splits into independent jobs; a
+ * {@link CropRunner} runs them in this thread or spread over workers
+ * (`src/workers/crop_workers.ts`), and the results, put back in job order and summed as exact
+ * integers, are the same either way.
+ *
+ * @module
+ */
+import type { GrayImage } from "../image/gray_image.ts";
+import { encodeV2, significantBits } from "./codec.ts";
+import { FIRST_LAYER_NEURONS, MIXER_INPUTS, type V2Model } from "./model.ts";
+import { V2Predictor } from "./predictor.ts";
+
+const CROP_SIDE = 384;
+
+/**
+ * A central crop of a training image, at its significant bit depth.
+ *
+ * @example
+ * ```ts
+ * import type { Crop } from "./crop_work.ts";
+ * const crop: Crop = { samples: new Uint16Array(4), width: 2, height: 2, bits: 1 };
+ * ```
+ */
+export interface Crop {
+  /** `width × height` samples. */
+  samples: Uint16Array;
+  /** Samples per row. */
+  width: number;
+  /** Rows. */
+  height: number;
+  /** Bits per sample the crop is coded with. */
+  bits: number;
+}
+
+/**
+ * The central crop (at most 384 × 384) of `image`, which stands for it in the adaptive steps of
+ * training.
+ *
+ * @example
+ * ```ts
+ * import { centralCrop } from "./crop_work.ts";
+ * const image = { width: 500, height: 10, maxValue: 255, data: new Uint16Array(5000).fill(9) };
+ * console.log(centralCrop(image).width, centralCrop(image).bits); // 384 4
+ * ```
+ */
+export function centralCrop(image: GrayImage): Crop {
+  const width = Math.min(image.width, CROP_SIDE);
+  const height = Math.min(image.height, CROP_SIDE);
+  const x0 = (image.width - width) >> 1;
+  const y0 = (image.height - height) >> 1;
+  const samples = new Uint16Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const from = (y0 + y) * image.width + x0;
+    samples.set(image.data.subarray(from, from + width), y * width);
+  }
+  return { samples, width, height, bits: significantBits(samples) };
+}
+
+/**
+ * The bytes of `crop`'s v2 stream coded with `model`.
+ *
+ * @example
+ * ```ts
+ * import { cropBytes } from "./crop_work.ts";
+ * import { untrainedV2Model } from "./model.ts";
+ * const crop = { samples: new Uint16Array(64).fill(200), width: 8, height: 8, bits: 8 };
+ * console.log(cropBytes(crop, untrainedV2Model()) < 64); // true
+ * ```
+ */
+export function cropBytes(crop: Crop, model: V2Model): number {
+  return encodeV2(crop.samples, crop.width, crop.height, crop.bits, model).length;
+}
+
+/** Length of what {@link cropNetwork} returns: the first-layer weights, then the final ones. */
+export const NETWORK_WEIGHTS = FIRST_LAYER_NEURONS * MIXER_INPUTS + FIRST_LAYER_NEURONS + 1;
+
+/**
+ * Runs the model from `model` over `crop` as the encoder would, and returns per neuron the mean
+ * of its weight sets that moved from their start (integer division, truncated toward zero; the
+ * start where none moved): the first-layer neurons' {@link MIXER_INPUTS} weights each, then the
+ * final neuron's.
+ *
+ * @example
+ * ```ts
+ * import { cropNetwork, NETWORK_WEIGHTS } from "./crop_work.ts";
+ * import { untrainedV2Model } from "./model.ts";
+ * const samples = new Uint16Array(256).map((_, i) => (i * 37) & 255);
+ * const weights = cropNetwork({ samples, width: 16, height: 16, bits: 8 }, untrainedV2Model());
+ * console.log(weights.length === NETWORK_WEIGHTS); // true
+ * ```
+ */
+export function cropNetwork(crop: Crop, model: V2Model): Int32Array {
+  const { samples, width, height, bits } = crop;
+  const predictor = new V2Predictor(samples, width, height, bits, model);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      predictor.startSample(x, y);
+      const value = samples[i];
+      for (let b = bits - 1; b >= 0; b--) predictor.update((value >> b) & 1);
+    }
+  }
+  const network = predictor.kernel;
+  const weights = new Int32Array(NETWORK_WEIGHTS);
+  for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
+    weights.set(
+      meanOfTrainedSets(
+        network.neuronWeights(k),
+        model.mixerWeights.subarray(k * MIXER_INPUTS, (k + 1) * MIXER_INPUTS),
+      ),
+      k * MIXER_INPUTS,
+    );
+  }
+  weights.set(
+    meanOfTrainedSets(network.finalWeights, model.finalWeights),
+    FIRST_LAYER_NEURONS * MIXER_INPUTS,
+  );
+  return weights;
+}
+
+/** The mean of the weight sets in `weights` that moved away from `initial`, else `initial`. */
+function meanOfTrainedSets(weights: Int32Array, initial: Int32Array): Int32Array {
+  const n = initial.length;
+  const total = new Float64Array(n);
+  let used = 0;
+  for (let at = 0; at < weights.length; at += n) {
+    let moved = false;
+    for (let i = 0; i < n; i++) if (weights[at + i] !== initial[i]) moved = true;
+    if (!moved) continue;
+    used++;
+    for (let i = 0; i < n; i++) total[i] += weights[at + i];
+  }
+  if (used === 0) return initial.slice();
+  return Int32Array.from(total, (sum) => Math.trunc(sum / used));
+}
+
+/**
+ * One job: code crop `crop` with model `model` (its stream bytes), or learn the network there.
+ *
+ * @example
+ * ```ts
+ * import type { CropJob } from "./crop_work.ts";
+ * const job: CropJob = { kind: "bytes", crop: 0, model: 1 };
+ * ```
+ */
+export interface CropJob {
+  /** `bytes` ({@link cropBytes}) or `network` ({@link cropNetwork}). */
+  kind: "bytes" | "network";
+  /** Index into the crops. */
+  crop: number;
+  /** Index into the models. */
+  model: number;
+}
+
+/**
+ * Runs one job on the given crops and models.
+ *
+ * @example
+ * ```ts
+ * import { runCropJob } from "./crop_work.ts";
+ * import { untrainedV2Model } from "./model.ts";
+ * const crops = [{ samples: new Uint16Array(64).fill(3), width: 8, height: 8, bits: 2 }];
+ * console.log(typeof runCropJob(crops, [untrainedV2Model()], { kind: "bytes", crop: 0, model: 0 }));
+ * // number
+ * ```
+ */
+export function runCropJob(
+  crops: readonly Crop[],
+  models: readonly V2Model[],
+  job: CropJob,
+): number | Int32Array {
+  const crop = crops[job.crop];
+  const model = models[job.model];
+  return job.kind === "bytes" ? cropBytes(crop, model) : cropNetwork(crop, model);
+}
+
+/**
+ * Runs crop jobs and returns their results in job order: numbers for `bytes` jobs, weights for
+ * `network` jobs.
+ *
+ * @example
+ * ```ts
+ * import { IN_THREAD, type CropRunner } from "./crop_work.ts";
+ * const runner: CropRunner = IN_THREAD;
+ * ```
+ */
+export interface CropRunner {
+  /** Runs `jobs` over `crops` and `models`. */
+  run(
+    crops: readonly Crop[],
+    models: readonly V2Model[],
+    jobs: readonly CropJob[],
+  ): Promise<(number | Int32Array)[]>;
+}
+
+/**
+ * The runner that does every job in this thread, one after the other.
+ *
+ * @example
+ * ```ts
+ * import { IN_THREAD } from "./crop_work.ts";
+ * import { untrainedV2Model } from "./model.ts";
+ * const crops = [{ samples: new Uint16Array(64).fill(3), width: 8, height: 8, bits: 2 }];
+ * const [bytes] = await IN_THREAD.run(crops, [untrainedV2Model()], [
+ *   { kind: "bytes", crop: 0, model: 0 },
+ * ]);
+ * console.log(typeof bytes); // number
+ * ```
+ */
+export const IN_THREAD: CropRunner = {
+  run: (crops, models, jobs) => Promise.resolve(jobs.map((job) => runCropJob(crops, models, job))),
+};
