@@ -42,6 +42,7 @@ import { decodeV2Image, encodeV2Image, normalizeV2 } from "./v2/image_codec.ts";
 import { countDirectSlots, type DirectSlotCounts } from "./v2/direct_counts.ts";
 import { defaultV2Model, type V2Model } from "./v2/model.ts";
 import type { TrainingProgress } from "./v2/progress.ts";
+import type { CropRunner } from "./v2/crop_work.ts";
 import { V2Training } from "./v2/train.ts";
 
 /**
@@ -87,6 +88,11 @@ export interface TrainOptions extends EncodeOptions {
   directSlotCounter?: DirectSlotCounter;
   /** Told how far v2 training's steps are (they run in {@link ModelTrainer.finish}). */
   progress?: TrainingProgress;
+  /**
+   * Runs v2 training's crop coding, e.g. a `CropWorkers` pool; by default in this thread. Any
+   * runner gives the same model bytes.
+   */
+  cropRunner?: CropRunner;
 }
 
 /**
@@ -152,6 +158,7 @@ export class ModelTrainer {
   #counter: ClassicContextCounter | undefined;
   #directSlotCounter: DirectSlotCounter | undefined;
   #progress: TrainingProgress | undefined;
+  #cropRunner: CropRunner | undefined;
   #v2Images: GrayImage[] = [];
   /** Images added so far. */
   images = 0;
@@ -164,6 +171,7 @@ export class ModelTrainer {
     this.#counter = options.classicCounter;
     this.#directSlotCounter = options.directSlotCounter;
     this.#progress = options.progress;
+    this.#cropRunner = options.cropRunner;
     if (this.#format !== "classic" && this.#format !== "v2") {
       throw new FormatError(`unknown format ${this.#format}`);
     }
@@ -194,6 +202,7 @@ export class ModelTrainer {
         base: defaultV2Model(),
         searchParameters: true,
         progress: this.#progress,
+        runner: this.#cropRunner,
       });
       const { images, start } = training;
       const counts = this.#directSlotCounter

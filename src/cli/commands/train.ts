@@ -19,6 +19,7 @@ import {
 import { CliError, errorFor, UsageError } from "../errors.ts";
 import { checkWritable, listImages, readImage, writeAtomic } from "../files.ts";
 import { openTrainingDevice } from "../training_device.ts";
+import { CropWorkers, defaultWorkerCount } from "../../workers/crop_workers.ts";
 import { join } from "node:path";
 
 /** Reads `--alpha` (default 16). */
@@ -31,12 +32,23 @@ function alphaFlag(args: ParsedArgs): number {
   return alpha;
 }
 
+/** Reads `--workers` (default: one per core). */
+function workersFlag(args: ParsedArgs): number {
+  const text = optionalFlag(args, "workers");
+  if (text === undefined) return defaultWorkerCount();
+  const workers = Number(text);
+  if (!/^\d+$/.test(text) || workers < 1 || workers > 256) {
+    throw new UsageError(`--workers must be a whole number from 1 to 256, not ${text}`);
+  }
+  return workers;
+}
+
 /** The `train` command. */
 export const trainCommand: Command = {
   name: "train",
   summary: "learn a model (.bpm) from a folder of images",
   usage:
-    "train --input-dir DIR --model OUT.bpm [--format v2|classic] [--alpha 16] [--polarity auto|invert|none] [--device auto|gpu|cpu]",
+    "train --input-dir DIR --model OUT.bpm [--format v2|classic] [--alpha 16] [--polarity auto|invert|none] [--device auto|gpu|cpu] [--workers N]",
   examples: [
     "bpcodec train --input-dir scans/train --model scans.bpm",
     "bpcodec train --device gpu --input-dir scans/train --model scans.bpm",
@@ -52,6 +64,10 @@ export const trainCommand: Command = {
       type: "string",
       help: "where to count training statistics: auto (default: a hardware GPU if any), gpu or cpu",
     },
+    workers: {
+      type: "string",
+      help: "v2: how many workers code the training crops (default: one per core, at most 16)",
+    },
     ...forceFlag("an existing model file"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
@@ -60,6 +76,7 @@ export const trainCommand: Command = {
     const force = args.values.force === true;
     const format = formatFlag(args);
     const options = { format, alpha: alphaFlag(args), polarity: polarityFlag(args) };
+    const workers = workersFlag(args);
     new ModelTrainer(options); // checks the options before any file is touched
     await checkWritable(out, force);
     const names = await listImages(dir);
@@ -69,12 +86,15 @@ export const trainCommand: Command = {
     const device = await openTrainingDevice(optionalFlag(args, "device") ?? "auto");
     let pixels = 0;
     let model;
+    // One worker is this thread: no pool to start.
+    const cropWorkers = format === "v2" && workers > 1 ? new CropWorkers(workers) : undefined;
     try {
       const trainer = new ModelTrainer({
         ...options,
         classicCounter: device.counter,
         directSlotCounter: device.directSlotCounter,
         progress: (done, total, what) => report.progress(done, total, `v2: ${what}`),
+        cropRunner: cropWorkers,
       });
       for (const [i, name] of names.entries()) {
         report.progress(i, names.length, name);
@@ -93,6 +113,7 @@ export const trainCommand: Command = {
       report.done();
     } finally {
       device.close();
+      cropWorkers?.close();
     }
     await writeAtomic(out, model.bytes, force);
     const hash = toHex(model.hash);
@@ -114,6 +135,7 @@ export const trainCommand: Command = {
       modelHash: hash,
       bytes: model.bytes.length,
       device: device.kind,
+      workers: format === "v2" ? workers : undefined,
       adapter: device.adapter ?? null,
       softwareAdapter: device.software ?? false,
     });
