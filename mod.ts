@@ -46,7 +46,7 @@ export type { V2Model, V2Parameters } from "./src/v2/model.ts";
 export type { DirectSlotCounts } from "./src/v2/direct_counts.ts";
 export type { TrainingProgress } from "./src/v2/progress.ts";
 export type { Crop, CropJob, CropRunner } from "./src/v2/crop_work.ts";
-export { CropWorkers, defaultWorkerCount } from "./src/workers/crop_workers.ts";
+export { defaultWorkerCount, TrainingWorkers } from "./src/workers/training_workers.ts";
 export { FormatError } from "./src/errors.ts";
 export { createGrayImage, type GrayImage } from "./src/image/gray_image.ts";
 export { decodeImageFile, encodeImageFile } from "./src/image/image_file.ts";

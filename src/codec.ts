@@ -89,7 +89,7 @@ export interface TrainOptions extends EncodeOptions {
   /** Told how far v2 training's steps are (they run in {@link ModelTrainer.finish}). */
   progress?: TrainingProgress;
   /**
-   * Runs v2 training's crop coding, e.g. a `CropWorkers` pool; by default in this thread. Any
+   * Runs v2 training's crop coding, e.g. a `TrainingWorkers` pool; by default in this thread. Any
    * runner gives the same model bytes.
    */
   cropRunner?: CropRunner;

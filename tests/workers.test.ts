@@ -1,6 +1,7 @@
 import { assertEquals, assertRejects, assertThrows } from "./assert.ts";
-import { CropWorkers } from "../src/workers/crop_workers.ts";
+import { TrainingWorkers } from "../src/workers/training_workers.ts";
 import { centralCrop, type CropJob, IN_THREAD } from "../src/v2/crop_work.ts";
+import { countDirectSlots } from "../src/v2/direct_counts.ts";
 import { defaultV2Model, serializeV2Model, trainV2Model, untrainedV2Model } from "../src/v2/mod.ts";
 import { runCli } from "./cli_run.ts";
 import { makeImage, randomGenerator, SHARED } from "./helpers.ts";
@@ -12,8 +13,8 @@ function noisyRamp(width: number, height: number, seed: number) {
 
 const images = [noisyRamp(40, 30, 1), noisyRamp(33, 41, 2), noisyRamp(25, 25, 3)];
 
-async function withWorkers(count: number, test: (workers: CropWorkers) => Promise<void>) {
-  const workers = new CropWorkers(count);
+async function withWorkers(count: number, test: (workers: TrainingWorkers) => Promise<void>) {
+  const workers = new TrainingWorkers(count);
   try {
     await test(workers);
   } finally {
@@ -21,7 +22,7 @@ async function withWorkers(count: number, test: (workers: CropWorkers) => Promis
   }
 }
 
-Deno.test("crop workers give the in-thread results, in job order", () =>
+Deno.test("training workers give the in-thread results, in job order", () =>
   withWorkers(3, async (workers) => {
     const crops = images.map(centralCrop);
     const models = [untrainedV2Model(), defaultV2Model()];
@@ -41,6 +42,17 @@ Deno.test("crop workers give the in-thread results, in job order", () =>
     );
   }));
 
+Deno.test("workers count direct slots as countDirectSlots does, folds and progress included", () =>
+  withWorkers(2, async (workers) => {
+    const all = [...images, noisyRamp(17, 9, 4)];
+    const seen: number[] = [];
+    const counts = await workers.countDirectSlots(all, defaultV2Model(), (done) => seen.push(done));
+    const expected = countDirectSlots(all, defaultV2Model());
+    assertEquals(counts.ones, expected.ones);
+    assertEquals(counts.totals, expected.totals);
+    assertEquals([seen[0], seen.at(-1)], [0, 100]);
+  }));
+
 Deno.test("v2 training on workers writes the in-thread model byte for byte", () =>
   withWorkers(2, async (workers) => {
     const options = { base: defaultV2Model(), searchParameters: true };
@@ -49,7 +61,7 @@ Deno.test("v2 training on workers writes the in-thread model byte for byte", () 
     assertEquals(serializeV2Model(onWorkers), serializeV2Model(inThread));
   }));
 
-Deno.test("crop workers: a failing job rejects with the worker's reason", () =>
+Deno.test("training workers: a failing job rejects with the worker's reason", () =>
   withWorkers(2, async (workers) => {
     const crops = images.map(centralCrop);
     await assertRejects(
@@ -59,9 +71,9 @@ Deno.test("crop workers: a failing job rejects with the worker's reason", () =>
     );
   }));
 
-Deno.test("crop workers: the count must be a whole number ≥ 1", () => {
-  assertThrows(() => new CropWorkers(0), RangeError);
-  assertThrows(() => new CropWorkers(1.5), RangeError);
+Deno.test("training workers: the count must be a whole number ≥ 1", () => {
+  assertThrows(() => new TrainingWorkers(0), RangeError);
+  assertThrows(() => new TrainingWorkers(1.5), RangeError);
 });
 
 Deno.test("cli: train --workers 1 and --workers 3 write the same v2 model", async () => {

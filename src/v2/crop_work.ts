@@ -3,7 +3,7 @@
  * models (the learning-rate search and the carry-over check) and learning the network's weights
  * on them. Each crop is coded on its own, so the work splits into independent jobs; a
  * {@link CropRunner} runs them in this thread or spread over workers
- * (`src/workers/crop_workers.ts`), and the results, put back in job order and summed as exact
+ * (`src/workers/training_workers.ts`), and the results, put back in job order and summed as exact
  * integers, are the same either way.
  *
  * @module

@@ -60,7 +60,7 @@ export interface TrainV2Options {
   progress?: TrainingProgress;
   /**
    * Runs the coding of crops (rate search, network, carry-over check): in this thread by
-   * default, or spread over workers (`src/workers/crop_workers.ts`). Same model either way.
+   * default, or spread over workers (`src/workers/training_workers.ts`). Same model either way.
    */
   runner?: CropRunner;
 }

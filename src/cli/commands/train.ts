@@ -19,7 +19,7 @@ import {
 import { CliError, errorFor, UsageError } from "../errors.ts";
 import { checkWritable, listImages, readImage, writeAtomic } from "../files.ts";
 import { openTrainingDevice } from "../training_device.ts";
-import { CropWorkers, defaultWorkerCount } from "../../workers/crop_workers.ts";
+import { defaultWorkerCount, TrainingWorkers } from "../../workers/training_workers.ts";
 import { join } from "node:path";
 
 /** Reads `--alpha` (default 16). */
@@ -66,7 +66,7 @@ export const trainCommand: Command = {
     },
     workers: {
       type: "string",
-      help: "v2: how many workers code the training crops (default: one per core, at most 16)",
+      help: "v2: how many CPU workers train (default: one per core, at most 16)",
     },
     ...forceFlag("an existing model file"),
   },
@@ -87,14 +87,16 @@ export const trainCommand: Command = {
     let pixels = 0;
     let model;
     // One worker is this thread: no pool to start.
-    const cropWorkers = format === "v2" && workers > 1 ? new CropWorkers(workers) : undefined;
+    const pool = format === "v2" && workers > 1 ? new TrainingWorkers(workers) : undefined;
     try {
       const trainer = new ModelTrainer({
         ...options,
         classicCounter: device.counter,
-        directSlotCounter: device.directSlotCounter,
+        // On the CPU, the pool also counts (an image per worker).
+        directSlotCounter: device.directSlotCounter ??
+          (pool && ((images, start, progress) => pool.countDirectSlots(images, start, progress))),
         progress: (done, total, what) => report.progress(done, total, `v2: ${what}`),
-        cropRunner: cropWorkers,
+        cropRunner: pool,
       });
       for (const [i, name] of names.entries()) {
         report.progress(i, names.length, name);
@@ -113,7 +115,7 @@ export const trainCommand: Command = {
       report.done();
     } finally {
       device.close();
-      cropWorkers?.close();
+      pool?.close();
     }
     await writeAtomic(out, model.bytes, force);
     const hash = toHex(model.hash);

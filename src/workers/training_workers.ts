@@ -1,0 +1,164 @@
+/**
+ * Runs v2 training's CPU work on several Web Workers at once: the crop jobs of
+ * `src/v2/crop_work.ts` (rate search, network, carry-over check) and the direct-slot counts of
+ * whole images. Each job is independent and its result goes back to its place in job order
+ * (counts are summed as exact integers), so the trained model is the same bytes whatever the
+ * number of workers or the order in which they finish.
+ *
+ * @module
+ */
+import type { GrayImage } from "../image/gray_image.ts";
+import type { Crop, CropJob, CropRunner } from "../v2/crop_work.ts";
+import {
+  countingProgress,
+  type DirectSlotCounts,
+  emptyDirectSlotCounts,
+  TRAINING_FOLDS,
+} from "../v2/direct_counts.ts";
+import { DIRECT_SLOTS, type V2Model } from "../v2/model.ts";
+import type { TrainingProgress } from "../v2/progress.ts";
+import type { ImageCounts, TrainingWorkerReply, TrainingWorkerRequest } from "./training_worker.ts";
+
+/**
+ * How many workers to use by default: one per logical core the runtime reports, at most 16.
+ *
+ * @example
+ * ```ts
+ * import { defaultWorkerCount } from "./training_workers.ts";
+ * console.log(defaultWorkerCount() >= 1); // true
+ * ```
+ */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(16, navigator.hardwareConcurrency || 1));
+}
+
+/**
+ * A pool of workers for v2 training. Workers start when the first jobs come, and
+ * {@linkcode TrainingWorkers.close} ends them (call it, or the process stays alive).
+ *
+ * @example
+ * ```ts
+ * import { TrainingWorkers } from "./training_workers.ts";
+ * import { untrainedV2Model } from "../v2/model.ts";
+ * const workers = new TrainingWorkers(2);
+ * try {
+ *   const crops = [{ samples: new Uint16Array(64).fill(3), width: 8, height: 8, bits: 2 }];
+ *   const [bytes] = await workers.run(crops, [untrainedV2Model()], [
+ *     { kind: "bytes", crop: 0, model: 0 },
+ *   ]);
+ *   console.log(typeof bytes); // number
+ * } finally {
+ *   workers.close();
+ * }
+ * ```
+ */
+export class TrainingWorkers implements CropRunner {
+  readonly #count: number;
+  #workers: Worker[] = [];
+
+  /** A pool of `count` workers (at least 1). */
+  constructor(count: number) {
+    if (!Number.isInteger(count) || count < 1) {
+      throw new RangeError(`the number of workers must be a whole number ≥ 1, not ${count}`);
+    }
+    this.#count = count;
+  }
+
+  /** Runs crop `jobs` over `crops` and `models`; results in job order. */
+  run(
+    crops: readonly Crop[],
+    models: readonly V2Model[],
+    jobs: readonly CropJob[],
+  ): Promise<(number | Int32Array)[]> {
+    return this.#runAll(
+      { type: "setup", crops, models },
+      jobs.map((job, index) => ({ type: "crop", index, job })),
+    ) as Promise<(number | Int32Array)[]>;
+  }
+
+  /**
+   * Counts the direct slots of `images` from `start`, one image per job: what
+   * `countDirectSlots` gives (a `DirectSlotCounter` for `ModelTrainer`).
+   */
+  async countDirectSlots(
+    images: readonly GrayImage[],
+    start: V2Model,
+    progress?: TrainingProgress,
+  ): Promise<DirectSlotCounts> {
+    const tell = countingProgress(progress, images.reduce((sum, i) => sum + i.data.length, 0));
+    let done = 0;
+    tell(done);
+    const requests: TrainingWorkerRequest[] = images.map((image, index) => ({
+      type: "count",
+      index,
+      image,
+      start,
+    }));
+    const perImage = await this.#runAll(null, requests, (index) => {
+      done += images[index].data.length;
+      tell(done);
+    }) as ImageCounts[];
+    const counts = emptyDirectSlotCounts();
+    perImage.forEach(({ ones, totals }, i) => {
+      const offset = (i % TRAINING_FOLDS) * DIRECT_SLOTS;
+      for (let s = 0; s < DIRECT_SLOTS; s++) {
+        counts.ones[offset + s] += ones[s];
+        counts.totals[offset + s] += totals[s];
+      }
+    });
+    return counts;
+  }
+
+  /** Ends the workers. */
+  close(): void {
+    for (const worker of this.#workers) worker.terminate();
+    this.#workers = [];
+  }
+
+  /**
+   * Sends `setup` (if any) to every worker, then each request to the next free worker; resolves
+   * with the results in request order.
+   */
+  #runAll(
+    setup: TrainingWorkerRequest | null,
+    requests: readonly TrainingWorkerRequest[],
+    onResult?: (index: number) => void,
+  ): Promise<unknown[]> {
+    if (requests.length === 0) return Promise.resolve([]);
+    while (this.#workers.length < Math.min(this.#count, requests.length)) {
+      this.#workers.push(
+        new Worker(new URL("./training_worker.ts", import.meta.url).href, { type: "module" }),
+      );
+    }
+    const results: unknown[] = new Array(requests.length);
+    let next = 0;
+    let finished = 0;
+    return new Promise((resolve, reject) => {
+      let failed = false;
+      const fail = (message: string) => {
+        if (failed) return;
+        failed = true;
+        reject(new Error(`a training worker failed: ${message}`));
+      };
+      const send = (worker: Worker) => {
+        if (next < requests.length) worker.postMessage(requests[next++]);
+      };
+      for (const worker of this.#workers) {
+        worker.onmessage = (event: MessageEvent<TrainingWorkerReply>) => {
+          const reply = event.data;
+          if ("error" in reply) return fail(reply.error);
+          results[reply.index] = reply.result;
+          onResult?.(reply.index);
+          if (++finished === requests.length) resolve(results);
+          else send(worker);
+        };
+        worker.onerror = (event) => {
+          event.preventDefault();
+          fail(event.message);
+        };
+        if (setup !== null) worker.postMessage(setup);
+        send(worker);
+      }
+    });
+  }
+}
