@@ -37,4 +37,11 @@ Deno.test("cli: runs from a URL (cli.ts served over loopback HTTP, no deno.json)
   assertEquals(v2.code, 0, v2.stderr);
   const back = await runCli(["decode", "--input", "v2.bpc", "--output", "v2.png"], dir, cli);
   assertEquals(back.code, 0, back.stderr);
+  // v2 training with two workers: the worker module comes from the same URL.
+  const trainV2 = ["train", "--input-dir", `${COMPAT}train`, "--workers", "2", "--device", "cpu"];
+  const remote = await runCli([...trainV2, "--model", "r.bpm"], dir, cli);
+  assertEquals(remote.code, 0, remote.stderr);
+  const local = await runCli([...trainV2, "--model", "l.bpm"], dir);
+  assertEquals(local.code, 0, local.stderr);
+  assertEquals(Deno.readFileSync(`${dir}/r.bpm`), Deno.readFileSync(`${dir}/l.bpm`));
 });
