@@ -32,24 +32,31 @@ interface TrainImage {
 const CORPUS = new URL("../../shared/corpus/", import.meta.url).pathname;
 const CORPUS16 = new URL("../../shared/corpus16/", import.meta.url).pathname;
 
-function readTrainImages(): TrainImage[] {
-  const images: TrainImage[] = [];
-  const domains = [...Deno.readDirSync(CORPUS)].filter((e) => e.isDirectory).map((e) => e.name);
+/** The train split images under `root` (`corpus/` or `corpus16/`), domains and names sorted. */
+function readTrainSplit(root: string): GrayImage[] {
+  const images: GrayImage[] = [];
+  const domains = [...Deno.readDirSync(root)].filter((e) => e.isDirectory).map((e) => e.name);
   for (const domain of domains.sort()) {
     let names: string[];
     try {
-      names = [...Deno.readDirSync(`${CORPUS}${domain}/train`)].map((e) => e.name).sort();
+      names = [...Deno.readDirSync(`${root}${domain}/train`)].map((e) => e.name).sort();
     } catch {
       continue;
     }
     for (const name of names) {
-      const image = decodeImageFile(Deno.readFileSync(`${CORPUS}${domain}/train/${name}`));
-      if (image.maxValue > 255) continue;
-      const { samples } = normalizeClassic(image, "auto");
-      images.push({ samples, width: image.width, height: image.height });
+      images.push(decodeImageFile(Deno.readFileSync(`${root}${domain}/train/${name}`)));
     }
   }
   return images;
+}
+
+/** The 8-bit train images, normalized for classic. */
+function readTrainImages(): TrainImage[] {
+  return readTrainSplit(CORPUS).filter((image) => image.maxValue <= 255).map((image) => ({
+    samples: normalizeClassic(image, "auto").samples,
+    width: image.width,
+    height: image.height,
+  }));
 }
 
 function megapixels(images: TrainImage[]): number {
@@ -83,25 +90,12 @@ function report(label: string, mp: number, seconds: number): void {
   );
 }
 
-/** All corpus train images at their full depth (8 and 16 bits), for v2. */
+/** All corpus train images at their full depth (8 and 16 bits), normalized for v2. */
 function readV2TrainImages(): GrayImage[] {
-  const images: GrayImage[] = [];
-  for (const root of [CORPUS, CORPUS16]) {
-    const domains = [...Deno.readDirSync(root)].filter((e) => e.isDirectory).map((e) => e.name);
-    for (const domain of domains.sort()) {
-      let names: string[];
-      try {
-        names = [...Deno.readDirSync(`${root}${domain}/train`)].map((e) => e.name).sort();
-      } catch {
-        continue;
-      }
-      for (const name of names) {
-        const image = decodeImageFile(Deno.readFileSync(`${root}${domain}/train/${name}`));
-        images.push({ ...image, data: normalizeV2(image, "auto").samples });
-      }
-    }
-  }
-  return images;
+  return [CORPUS, CORPUS16].flatMap(readTrainSplit).map((image) => ({
+    ...image,
+    data: normalizeV2(image, "auto").samples,
+  }));
 }
 
 function sameCounts(a: DirectSlotCounts, b: DirectSlotCounts): boolean {
