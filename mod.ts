@@ -43,7 +43,7 @@ export {
   type V2ModelFile,
 } from "./src/model_file.ts";
 export type { V2Model, V2Parameters } from "./src/v2/model.ts";
-export type { DirectSlotCounts } from "./src/v2/direct_counts.ts";
+export type { DirectSlotCounts, TrainingImages } from "./src/v2/direct_counts.ts";
 export type { TrainingProgress } from "./src/v2/progress.ts";
 export type { Crop, CropJob, CropRunner } from "./src/v2/crop_work.ts";
 export { defaultWorkerCount, TrainingWorkers } from "./src/workers/training_workers.ts";

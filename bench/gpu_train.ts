@@ -22,6 +22,7 @@ import { normalizeV2 } from "../src/v2/image_codec.ts";
 import { countDirectSlots, type DirectSlotCounts } from "../src/v2/direct_counts.ts";
 import { defaultV2Model } from "../src/v2/model.ts";
 import { V2Training } from "../src/v2/train.ts";
+import { centralCrop } from "../src/v2/crop_work.ts";
 
 interface TrainImage {
   samples: Uint8Array;
@@ -133,7 +134,7 @@ async function benchV2(gpu: GpuContext, domain: string): Promise<boolean> {
   const mp = images.reduce((sum, image) => sum + image.data.length, 0) / 1e6;
   const start = defaultV2Model();
   await countDirectSlotsOnGpu(gpu, images.slice(0, 1), start); // compiles the shader first
-  const cpu = timed(() => countDirectSlots(images, start));
+  const cpu = await timedAsync(() => countDirectSlots(images, start));
   const onGpu = await timedAsync(() => countDirectSlotsOnGpu(gpu, images, start));
   console.log("v2 direct-slot counts (8- and 16-bit train splits)");
   report("CPU", mp, cpu.seconds);
@@ -146,13 +147,11 @@ async function benchV2(gpu: GpuContext, domain: string): Promise<boolean> {
     .map((name) => decodeImageFile(Deno.readFileSync(`${CORPUS}${domain}/train/${name}`)));
   const domainMp = domainImages.reduce((sum, image) => sum + image.data.length, 0) / 1e6;
   const search = await timedAsync(() =>
-    V2Training.begin(domainImages, { base: start, searchParameters: true })
+    V2Training.begin(domainImages.map(centralCrop), { base: start, searchParameters: true })
   );
   const training = search.result;
-  const cpuCount = timed(() => countDirectSlots(training.images, training.start));
-  const gpuCount = await timedAsync(() =>
-    countDirectSlotsOnGpu(gpu, training.images, training.start)
-  );
+  const cpuCount = await timedAsync(() => countDirectSlots(domainImages, training.start));
+  const gpuCount = await timedAsync(() => countDirectSlotsOnGpu(gpu, domainImages, training.start));
   const finish = await timedAsync(() => training.finish(cpuCount.result));
   same &&= sameCounts(cpuCount.result, gpuCount.result);
   console.log(`v2 training of a ${domain} model (${domainMp.toFixed(2)} MP, as \`train\` does)`);

@@ -39,10 +39,14 @@ import {
   serializeV2Image,
 } from "./v2/container.ts";
 import { decodeV2Image, encodeV2Image, normalizeV2 } from "./v2/image_codec.ts";
-import { countDirectSlots, type DirectSlotCounts } from "./v2/direct_counts.ts";
+import {
+  countDirectSlots,
+  type DirectSlotCounts,
+  type TrainingImages,
+} from "./v2/direct_counts.ts";
 import { defaultV2Model, type V2Model } from "./v2/model.ts";
 import type { TrainingProgress } from "./v2/progress.ts";
-import type { CropRunner } from "./v2/crop_work.ts";
+import { centralCrop, type Crop, type CropRunner } from "./v2/crop_work.ts";
 import { V2Training } from "./v2/train.ts";
 
 /**
@@ -103,12 +107,11 @@ export interface TrainOptions extends EncodeOptions {
  * ```ts
  * import type { DirectSlotCounter } from "./codec.ts";
  * import { countDirectSlots } from "./v2/direct_counts.ts";
- * const counter: DirectSlotCounter = (images, start) =>
- *   Promise.resolve(countDirectSlots(images, start));
+ * const counter: DirectSlotCounter = (images, start) => countDirectSlots(images, start);
  * ```
  */
 export type DirectSlotCounter = (
-  images: readonly GrayImage[],
+  images: TrainingImages,
   start: V2Model,
   progress?: TrainingProgress,
 ) => Promise<DirectSlotCounts>;
@@ -159,7 +162,10 @@ export class ModelTrainer {
   #directSlotCounter: DirectSlotCounter | undefined;
   #progress: TrainingProgress | undefined;
   #cropRunner: CropRunner | undefined;
-  #v2Images: GrayImage[] = [];
+  /** v2: each image's central crop, and the image or how to read it again. */
+  #v2Crops: Crop[] = [];
+  #v2Images: (GrayImage | (() => Promise<GrayImage>))[] = [];
+  #v2Samples = 0;
   /** Images added so far. */
   images = 0;
 
@@ -179,15 +185,41 @@ export class ModelTrainer {
     this.#counts.toModel(this.#alpha);
   }
 
-  /** Adds one image to the training statistics. */
-  addImage(image: GrayImage): void {
+  /**
+   * Adds one image to the training statistics. v2 training counts every image again at the end:
+   * give `reload` (e.g. reading the file again) and only the image's central crop is kept until
+   * then, so a large training set need not fit in memory; otherwise the image is kept.
+   */
+  addImage(image: GrayImage, reload?: () => Promise<GrayImage>): void {
     if (this.#format === "classic") {
       const { samples } = normalizeClassic(image, this.#polarity);
       (this.#counter ?? this.#counts).addImage(samples, image.width, image.height);
     } else {
-      this.#v2Images.push({ ...image, data: normalizeV2(image, this.#polarity).samples });
+      const normalized = this.#normalizeV2(image);
+      this.#v2Crops.push(centralCrop(normalized));
+      this.#v2Images.push(reload ?? normalized);
+      this.#v2Samples += image.width * image.height;
     }
     this.images++;
+  }
+
+  #normalizeV2(image: GrayImage): GrayImage {
+    return { ...image, data: normalizeV2(image, this.#polarity).samples };
+  }
+
+  /** v2 training image `index`, read again if it was added with a `reload`. */
+  async #v2Image(index: number): Promise<GrayImage> {
+    const kept = this.#v2Images[index];
+    if (typeof kept !== "function") return kept;
+    const image = this.#normalizeV2(await kept());
+    const crop = centralCrop(image);
+    const added = this.#v2Crops[index];
+    if (!sameSamples(crop.samples, added.samples) || crop.width !== added.width) {
+      throw new FormatError(
+        `training image ${index + 1} of ${this.images} changed while training: train again`,
+      );
+    }
+    return image;
   }
 
   /** Resolves when more images can be added without piling up memory in the counter. */
@@ -198,16 +230,20 @@ export class ModelTrainer {
   /** Makes the model from everything added so far. */
   async finish(): Promise<Model> {
     if (this.#format === "v2") {
-      const training = await V2Training.begin(this.#v2Images, {
+      const training = await V2Training.begin(this.#v2Crops, {
         base: defaultV2Model(),
         searchParameters: true,
         progress: this.#progress,
         runner: this.#cropRunner,
       });
-      const { images, start } = training;
+      const images: TrainingImages = {
+        count: this.#v2Images.length,
+        samples: this.#v2Samples,
+        image: (index) => this.#v2Image(index),
+      };
       const counts = this.#directSlotCounter
-        ? await this.#directSlotCounter(images, start, this.#progress)
-        : countDirectSlots(images, start, this.#progress);
+        ? await this.#directSlotCounter(images, training.start, this.#progress)
+        : await countDirectSlots(images, training.start, this.#progress);
       return modelFromV2(await training.finish(counts));
     }
     if (this.#counter) {
@@ -412,4 +448,8 @@ export async function unpackArchive(
     model,
     entries: decodeEntries(archive.entries, (e) => decodeClassicImage(e, model.params)),
   };
+}
+
+function sameSamples(a: Uint16Array, b: Uint16Array): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }

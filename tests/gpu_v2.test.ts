@@ -77,15 +77,15 @@ async function assertGpuCountsEqualCpu(
   options?: GpuDirectCountOptions,
 ): Promise<void> {
   const start = defaultV2Model();
-  const cpu = countDirectSlots(images, start);
+  const cpu = await countDirectSlots(images, start);
   const onGpu = await countDirectSlotsOnGpu(gpu, images, start, options);
   assertEquals(onGpu.ones, cpu.ones);
   assertEquals(onGpu.totals, cpu.totals);
 }
 
-Deno.test("v2 direct counts: the CPU's fast count equals the definition, in two folds", () => {
+Deno.test("v2 direct counts: the CPU's fast count equals the definition, in two folds", async () => {
   const start = defaultV2Model();
-  const counts = countDirectSlots(MIXED_IMAGES, start);
+  const counts = await countDirectSlots(MIXED_IMAGES, start);
   const reference = referenceCounts(MIXED_IMAGES, start);
   assertEquals(counts.ones, reference.ones);
   assertEquals(counts.totals, reference.totals);

@@ -1,4 +1,7 @@
-import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
+import { ModelTrainer } from "../src/codec.ts";
+import { FormatError } from "../src/errors.ts";
+import type { GrayImage } from "../src/image/gray_image.ts";
 import {
   defaultV2Model,
   encodeV2,
@@ -100,4 +103,26 @@ Deno.test("a domain model refined from the built-in one codes its domain's test 
       0,
     );
   assert(bytes(model) < bytes(base), "the domain model should beat the built-in one");
+});
+
+Deno.test("v2 ModelTrainer: images read again at the end give the same model; a changed one is an error", async () => {
+  const train = async (reload?: (i: number) => () => Promise<GrayImage>) => {
+    const trainer = new ModelTrainer();
+    images.forEach((image, i) => trainer.addImage(image, reload?.(i)));
+    return (await trainer.finish()).bytes;
+  };
+  const kept = await train();
+  let reads = 0;
+  const reread = await train((i) => () => {
+    reads++;
+    return Promise.resolve({ ...images[i], data: images[i].data.slice() });
+  });
+  assertEquals(reread, kept);
+  assertEquals(reads, images.length);
+  const changed = (i: number) => () => {
+    const data = images[i].data.slice();
+    data[data.length >> 1] ^= 1; // one sample of the central crop
+    return Promise.resolve({ ...images[i], data });
+  };
+  await assertRejects(() => train(changed), FormatError, "changed while training");
 });

@@ -47,7 +47,7 @@ Deno.test("workers count direct slots as countDirectSlots does, folds and progre
     const all = [...images, noisyRamp(17, 9, 4)];
     const seen: number[] = [];
     const counts = await workers.countDirectSlots(all, defaultV2Model(), (done) => seen.push(done));
-    const expected = countDirectSlots(all, defaultV2Model());
+    const expected = await countDirectSlots(all, defaultV2Model());
     assertEquals(counts.ones, expected.ones);
     assertEquals(counts.totals, expected.totals);
     assertEquals([seen[0], seen.at(-1)], [0, 100]);

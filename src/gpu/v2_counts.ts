@@ -9,12 +9,14 @@ import type { GrayImage } from "../image/gray_image.ts";
 import { significantBits } from "../v2/codec.ts";
 import type { TrainingProgress } from "../v2/progress.ts";
 import {
+  asTrainingImages,
   countingProgress,
   type DirectSlotCounts,
   emptyDirectSlotCounts,
   SampleContexts,
   type SampleContextVisitor,
   TRAINING_FOLDS,
+  type TrainingImages,
 } from "../v2/direct_counts.ts";
 import { DIRECT_INPUTS, DIRECT_SLOTS, type V2Model } from "../v2/model.ts";
 import type { GpuContext } from "./device.ts";
@@ -69,19 +71,17 @@ export interface GpuDirectCountOptions {
  */
 export async function countDirectSlotsOnGpu(
   gpu: GpuContext,
-  images: readonly GrayImage[],
+  images: TrainingImages | readonly GrayImage[],
   start: V2Model,
   options: GpuDirectCountOptions = {},
 ): Promise<DirectSlotCounts> {
+  const source = asTrainingImages(images);
   const counter = new GpuDirectCounter(gpu, options.maxBatchSamples ?? DEFAULT_BATCH_SAMPLES);
-  const tell = countingProgress(
-    options.progress,
-    images.reduce((sum, image) => sum + image.width * image.height, 0),
-  );
+  const tell = countingProgress(options.progress, source.samples);
   let done = 0;
   try {
-    for (let i = 0; i < images.length; i++) {
-      const image = images[i];
+    for (let i = 0; i < source.count; i++) {
+      const image = await source.image(i);
       const bits = significantBits(image.data);
       counter.startImage(bits, i % TRAINING_FOLDS);
       const contexts = new SampleContexts(image, bits, start);
@@ -93,11 +93,18 @@ export async function countDirectSlotsOnGpu(
       }
     }
     return await counter.finish();
+  } finally {
+    counter.destroy();
+  }
+}
+
+/** Runs `work`, saying of any failure that it is the GPU's and what to do. */
+async function gpuWork<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new Error(`GPU counting failed (${message}): run with --device cpu`, { cause });
-  } finally {
-    counter.destroy();
   }
 }
 
@@ -201,16 +208,20 @@ class GpuDirectCounter {
   };
 
   /** Waits while more than one sent batch is being counted; reads the counters when due. */
-  async throttle(): Promise<void> {
-    while (this.#inFlight.length > 1) await this.#inFlight[0];
-    if (this.#unread >= SAMPLES_PER_READBACK) await this.#readCounters();
+  throttle(): Promise<void> {
+    return gpuWork(async () => {
+      while (this.#inFlight.length > 1) await this.#inFlight[0];
+      if (this.#unread >= SAMPLES_PER_READBACK) await this.#readCounters();
+    });
   }
 
   /** Sends what is left and returns the totals. */
-  async finish(): Promise<DirectSlotCounts> {
-    this.#send();
-    await this.#readCounters();
-    return this.#totals;
+  finish(): Promise<DirectSlotCounts> {
+    return gpuWork(async () => {
+      this.#send();
+      await this.#readCounters();
+      return this.#totals;
+    });
   }
 
   destroy(): void {

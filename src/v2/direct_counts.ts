@@ -63,7 +63,8 @@ export const TRAINING_FOLDS = 2;
  * import { countDirectSlots } from "./direct_counts.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const data = new Uint16Array(16).fill(7);
- * const counts = countDirectSlots([{ width: 4, height: 4, maxValue: 255, data }], untrainedV2Model());
+ * const image = { width: 4, height: 4, maxValue: 255, data };
+ * const counts = await countDirectSlots([image], untrainedV2Model());
  * console.log(counts.totals.reduce((a, b) => a + b)); // 432 (16 samples × 3 bits × 9 tables)
  * ```
  */
@@ -177,39 +178,76 @@ export function directSlot(
 }
 
 /**
- * Counts every bit of every image (image `i` in fold `i % 2`) on the CPU, with `start`'s
- * learning rates.
+ * The training images, in order, fetched one at a time when they are counted: a large training
+ * set need not be in memory at once (a file can be read again when its turn comes).
  *
  * @example
  * ```ts
- * import { countDirectSlots } from "./direct_counts.ts";
- * import { untrainedV2Model } from "./model.ts";
- * const data = new Uint16Array(64).map((_, i) => i);
- * const counts = countDirectSlots([{ width: 8, height: 8, maxValue: 255, data }], untrainedV2Model());
- * console.log(counts.ones.reduce((a, b) => a + b) > 0); // true
+ * import type { TrainingImages } from "./direct_counts.ts";
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([7]) };
+ * const images: TrainingImages = { count: 1, samples: 1, image: () => Promise.resolve(image) };
  * ```
  */
-export function countDirectSlots(
-  images: readonly GrayImage[],
+export interface TrainingImages {
+  /** How many images there are. */
+  readonly count: number;
+  /** Their samples in all (for progress). */
+  readonly samples: number;
+  /** Image `index` (0 … count − 1), normalized as for coding. */
+  image(index: number): Promise<GrayImage>;
+}
+
+/**
+ * `images` as {@link TrainingImages} (arrays are wrapped; anything else is returned as is).
+ *
+ * @example
+ * ```ts
+ * import { asTrainingImages } from "./direct_counts.ts";
+ * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([7, 8]) };
+ * console.log(asTrainingImages([image]).samples); // 2
+ * ```
+ */
+export function asTrainingImages(images: TrainingImages | readonly GrayImage[]): TrainingImages {
+  if (!Array.isArray(images)) return images as TrainingImages;
+  const list = images as readonly GrayImage[];
+  return {
+    count: list.length,
+    samples: list.reduce((sum, image) => sum + image.data.length, 0),
+    image: (index) => Promise.resolve(list[index]),
+  };
+}
+
+/**
+ * Adds the counts of every bit of `image` to fold `fold` of `counts`, with `start`'s learning
+ * rates.
+ *
+ * @example
+ * ```ts
+ * import { addImageCounts, emptyDirectSlotCounts } from "./direct_counts.ts";
+ * import { untrainedV2Model } from "./model.ts";
+ * const counts = emptyDirectSlotCounts();
+ * const image = { width: 4, height: 4, maxValue: 255, data: new Uint16Array(16).fill(7) };
+ * addImageCounts(counts, image, 1, untrainedV2Model());
+ * console.log(counts.totals.reduce((a, b) => a + b)); // 432 (16 samples × 3 bits × 9 tables)
+ * ```
+ */
+export function addImageCounts(
+  counts: DirectSlotCounts,
+  image: GrayImage,
+  fold: number,
   start: V2Model,
-  progress?: TrainingProgress,
-): DirectSlotCounts {
-  const counts = emptyDirectSlotCounts();
-  const tell = countingProgress(
-    progress,
-    images.reduce((sum, image) => sum + image.data.length, 0),
-  );
-  let done = 0;
-  // Per image in u32 (a slot counts at most one bit per sample, and an image has fewer than
-  // 2^32 samples), then added to the totals.
+): void {
+  // In u32 first (a slot counts at most one bit per sample, and an image has fewer than 2^32
+  // samples), then added to the totals.
   const ones = new Uint32Array(DIRECT_SLOTS);
   const totals = new Uint32Array(DIRECT_SLOTS);
+  const bits = significantBits(image.data);
   const countSample: SampleContextVisitor = (value, predictions, classes) => {
     for (let j = 0; j < DIRECT_INPUTS; j++) {
       // directSlot(j, b, known, …) for every bit b, with the bucket from the table
       const byClass = j * DIRECT_TABLE_SLOTS + classes[j] * SIGNED_BUCKETS;
       const difference = predictions[j] + MAX_DIFFERENCE;
-      for (let b = bitsNow - 1; b >= 0; b--) {
+      for (let b = bits - 1; b >= 0; b--) {
         const middle = ((value >> b) | 1) << b;
         const slot = byClass + b * DIRECT_CLASSES * SIGNED_BUCKETS +
           DIFFERENCE_BUCKETS[difference - middle];
@@ -218,20 +256,44 @@ export function countDirectSlots(
       }
     }
   };
-  let bitsNow = 0;
-  for (let i = 0; i < images.length; i++) {
-    tell(done);
-    ones.fill(0);
-    totals.fill(0);
-    bitsNow = significantBits(images[i].data);
-    const contexts = new SampleContexts(images[i], bitsNow, start);
-    while (contexts.rowsLeft > 0) contexts.visitRow(countSample);
-    const offset = (i % TRAINING_FOLDS) * DIRECT_SLOTS;
-    for (let s = 0; s < DIRECT_SLOTS; s++) {
-      counts.ones[offset + s] += ones[s];
-      counts.totals[offset + s] += totals[s];
-    }
-    done += images[i].data.length;
+  const contexts = new SampleContexts(image, bits, start);
+  while (contexts.rowsLeft > 0) contexts.visitRow(countSample);
+  const offset = fold * DIRECT_SLOTS;
+  for (let s = 0; s < DIRECT_SLOTS; s++) {
+    counts.ones[offset + s] += ones[s];
+    counts.totals[offset + s] += totals[s];
   }
+}
+
+/**
+ * Counts every bit of every image (image `i` in fold `i % 2`) in this thread, with `start`'s
+ * learning rates.
+ *
+ * @example
+ * ```ts
+ * import { countDirectSlots } from "./direct_counts.ts";
+ * import { untrainedV2Model } from "./model.ts";
+ * const data = new Uint16Array(64).map((_, i) => i);
+ * const image = { width: 8, height: 8, maxValue: 255, data };
+ * const counts = await countDirectSlots([image], untrainedV2Model());
+ * console.log(counts.ones.reduce((a, b) => a + b) > 0); // true
+ * ```
+ */
+export async function countDirectSlots(
+  images: TrainingImages | readonly GrayImage[],
+  start: V2Model,
+  progress?: TrainingProgress,
+): Promise<DirectSlotCounts> {
+  const source = asTrainingImages(images);
+  const counts = emptyDirectSlotCounts();
+  const tell = countingProgress(progress, source.samples);
+  let done = 0;
+  for (let i = 0; i < source.count; i++) {
+    tell(done);
+    const image = await source.image(i);
+    addImageCounts(counts, image, i % TRAINING_FOLDS, start);
+    done += image.data.length;
+  }
+  tell(done);
   return counts;
 }

@@ -83,31 +83,31 @@ export async function trainV2Model(
   images: Iterable<GrayImage>,
   options: TrainV2Options = {},
 ): Promise<V2Model> {
-  const training = await V2Training.begin(images, options);
-  return await training.finish(
-    countDirectSlots(training.images, training.start, options.progress),
-  );
+  const list = Array.from(images);
+  const training = await V2Training.begin(list.map(centralCrop), options);
+  return await training.finish(await countDirectSlots(list, training.start, options.progress));
 }
 
 /**
- * v2 training in two steps, so that the direct-slot counts, the part that grows with the
- * training set, can be made elsewhere (on a GPU, `src/gpu/v2_counts.ts`): {@link V2Training.begin}
- * (this searches the learning rates), count {@link V2Training.images} from
- * {@link V2Training.start}, then {@link V2Training.finish} with the counts.
+ * v2 training in two steps, so that the images need not all be in memory and the direct-slot
+ * counts, the part that grows with the training set, can be made elsewhere (on a GPU,
+ * `src/gpu/v2_counts.ts`): {@link V2Training.begin} with the images' central crops (this
+ * searches the learning rates), count the images from {@link V2Training.start}, then
+ * {@link V2Training.finish} with the counts.
  *
  * @example
  * ```ts
+ * import { centralCrop } from "./crop_work.ts";
  * import { countDirectSlots } from "./direct_counts.ts";
  * import { V2Training } from "./train.ts";
  * const data = new Uint16Array(64).map((_, i) => (i * 7) & 255);
- * const training = await V2Training.begin([{ width: 8, height: 8, maxValue: 255, data }]);
- * const model = await training.finish(countDirectSlots(training.images, training.start));
+ * const images = [{ width: 8, height: 8, maxValue: 255, data }];
+ * const training = await V2Training.begin(images.map(centralCrop));
+ * const model = await training.finish(await countDirectSlots(images, training.start));
  * console.log(model.mixerWeights.length); // 54
  * ```
  */
 export class V2Training {
-  /** The training images, in the order given. */
-  readonly images: readonly GrayImage[];
   /** The model training starts from: the base with the chosen learning rates. */
   readonly start: V2Model;
   readonly #crops: readonly Crop[];
@@ -116,13 +116,7 @@ export class V2Training {
   readonly #runner: CropRunner;
   readonly #progress: TrainingProgress | undefined;
 
-  private constructor(
-    images: readonly GrayImage[],
-    crops: readonly Crop[],
-    start: V2Model,
-    options: TrainV2Options,
-  ) {
-    this.images = images;
+  private constructor(crops: readonly Crop[], start: V2Model, options: TrainV2Options) {
     this.#crops = crops;
     this.start = start;
     this.#base = options.base ?? untrainedV2Model();
@@ -131,26 +125,24 @@ export class V2Training {
     this.#progress = options.progress;
   }
 
-  /** Takes the images and options, and searches the learning rates if asked to. */
-  static async begin(
-    images: Iterable<GrayImage>,
-    options: TrainV2Options = {},
-  ): Promise<V2Training> {
-    const list = Array.from(images);
-    const crops = list.map(centralCrop);
+  /**
+   * Takes the central crops of the training images (`centralCrop`, in image order) and the
+   * options, and searches the learning rates if asked to.
+   */
+  static async begin(crops: readonly Crop[], options: TrainV2Options = {}): Promise<V2Training> {
     const base = options.base ?? untrainedV2Model();
     let parameters = { ...base.parameters, ...options.parameters };
-    if (options.searchParameters && list.length > 0) {
+    if (options.searchParameters && crops.length > 0) {
       const runner = options.runner ?? IN_THREAD;
       parameters = await searchV2Parameters(crops, base, parameters, runner, options.progress);
     }
-    return new V2Training(list, crops, { ...base, parameters }, options);
+    return new V2Training(crops, { ...base, parameters }, options);
   }
 
-  /** Makes the model from the direct-slot counts of {@link V2Training.images}. */
+  /** Makes the model from the direct-slot counts of the images, made from {@link V2Training.start}. */
   async finish(counts: DirectSlotCounts): Promise<V2Model> {
     const start = this.start;
-    if (this.images.length === 0) return start;
+    if (this.#crops.length === 0) return start;
     const [ones, totals] = [counts.ones, counts.totals].map(sumOfFolds);
     const network = await this.#learnNetworkWeights();
     const keepDirectStarts = this.#refining && !(await this.#directStartsCarryOver(counts));

@@ -5,7 +5,7 @@
  * @module
  */
 import { type Crop, type CropJob, runCropJob } from "../v2/crop_work.ts";
-import { countDirectSlots } from "../v2/direct_counts.ts";
+import { addImageCounts, emptyDirectSlotCounts } from "../v2/direct_counts.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { DIRECT_SLOTS, type V2Model } from "../v2/model.ts";
 
@@ -18,10 +18,11 @@ export type TrainingWorkerRequest =
   | { type: "crop"; index: number; job: CropJob }
   | { type: "count"; index: number; image: GrayImage; start: V2Model };
 
-/** One image's direct-slot counts: ones and uses per slot. */
+/** One image's direct-slot counts: ones and uses per slot, and its samples. */
 export interface ImageCounts {
   ones: Float64Array;
   totals: Float64Array;
+  samples: number;
 }
 
 /** What the worker answers: a job's result, or why it failed. */
@@ -41,8 +42,13 @@ function runRequest(request: TrainingWorkerRequest): number | Int32Array | Image
     case "crop":
       return runCropJob(crops, models, request.job);
     case "count": {
-      const { ones, totals } = countDirectSlots([request.image], request.start);
-      return { ones: ones.slice(0, DIRECT_SLOTS), totals: totals.slice(0, DIRECT_SLOTS) };
+      const counts = emptyDirectSlotCounts();
+      addImageCounts(counts, request.image, 0, request.start);
+      return {
+        ones: counts.ones.slice(0, DIRECT_SLOTS),
+        totals: counts.totals.slice(0, DIRECT_SLOTS),
+        samples: request.image.data.length,
+      };
     }
   }
 }

@@ -10,10 +10,12 @@
 import type { GrayImage } from "../image/gray_image.ts";
 import type { Crop, CropJob, CropRunner } from "../v2/crop_work.ts";
 import {
+  asTrainingImages,
   countingProgress,
   type DirectSlotCounts,
   emptyDirectSlotCounts,
   TRAINING_FOLDS,
+  type TrainingImages,
 } from "../v2/direct_counts.ts";
 import { DIRECT_SLOTS, type V2Model } from "../v2/model.ts";
 import type { TrainingProgress } from "../v2/progress.ts";
@@ -72,7 +74,8 @@ export class TrainingWorkers implements CropRunner {
   ): Promise<(number | Int32Array)[]> {
     return this.#runAll(
       { type: "setup", crops, models },
-      jobs.map((job, index) => ({ type: "crop", index, job })),
+      jobs.length,
+      (index) => ({ type: "crop", index, job: jobs[index] }),
     ) as Promise<(number | Int32Array)[]>;
   }
 
@@ -81,23 +84,24 @@ export class TrainingWorkers implements CropRunner {
    * `countDirectSlots` gives (a `DirectSlotCounter` for `ModelTrainer`).
    */
   async countDirectSlots(
-    images: readonly GrayImage[],
+    images: TrainingImages | readonly GrayImage[],
     start: V2Model,
     progress?: TrainingProgress,
   ): Promise<DirectSlotCounts> {
-    const tell = countingProgress(progress, images.reduce((sum, i) => sum + i.data.length, 0));
+    const source = asTrainingImages(images);
+    const tell = countingProgress(progress, source.samples);
     let done = 0;
     tell(done);
-    const requests: TrainingWorkerRequest[] = images.map((image, index) => ({
-      type: "count",
-      index,
-      image,
-      start,
-    }));
-    const perImage = await this.#runAll(null, requests, (index) => {
-      done += images[index].data.length;
-      tell(done);
-    }) as ImageCounts[];
+    // Each image is fetched when a worker is free for it, so few are in memory at once.
+    const perImage = await this.#runAll(
+      null,
+      source.count,
+      async (index) => ({ type: "count", index, image: await source.image(index), start }),
+      (reply) => {
+        done += (reply as ImageCounts).samples;
+        tell(done);
+      },
+    ) as ImageCounts[];
     const counts = emptyDirectSlotCounts();
     perImage.forEach(({ ones, totals }, i) => {
       const offset = (i % TRAINING_FOLDS) * DIRECT_SLOTS;
@@ -116,45 +120,50 @@ export class TrainingWorkers implements CropRunner {
   }
 
   /**
-   * Sends `setup` (if any) to every worker, then each request to the next free worker; resolves
-   * with the results in request order.
+   * Sends `setup` (if any) to every worker, then requests `0 … count − 1`, each to the next free
+   * worker; resolves with the results in request order. A request that cannot be made rejects
+   * with its own error.
    */
   #runAll(
     setup: TrainingWorkerRequest | null,
-    requests: readonly TrainingWorkerRequest[],
-    onResult?: (index: number) => void,
+    count: number,
+    request: (index: number) => TrainingWorkerRequest | Promise<TrainingWorkerRequest>,
+    onResult?: (result: unknown) => void,
   ): Promise<unknown[]> {
-    if (requests.length === 0) return Promise.resolve([]);
-    while (this.#workers.length < Math.min(this.#count, requests.length)) {
+    if (count === 0) return Promise.resolve([]);
+    while (this.#workers.length < Math.min(this.#count, count)) {
       this.#workers.push(
         new Worker(new URL("./training_worker.ts", import.meta.url).href, { type: "module" }),
       );
     }
-    const results: unknown[] = new Array(requests.length);
+    const results: unknown[] = new Array(count);
     let next = 0;
     let finished = 0;
     return new Promise((resolve, reject) => {
       let failed = false;
-      const fail = (message: string) => {
+      const fail = (error: Error) => {
         if (failed) return;
         failed = true;
-        reject(new Error(`a training worker failed: ${message}`));
+        reject(error);
       };
+      const workerFailed = (message: string) =>
+        fail(new Error(`a training worker failed: ${message}`));
       const send = (worker: Worker) => {
-        if (next < requests.length) worker.postMessage(requests[next++]);
+        if (next === count || failed) return;
+        Promise.resolve(request(next++)).then((r) => worker.postMessage(r), fail);
       };
       for (const worker of this.#workers) {
         worker.onmessage = (event: MessageEvent<TrainingWorkerReply>) => {
           const reply = event.data;
-          if ("error" in reply) return fail(reply.error);
+          if ("error" in reply) return workerFailed(reply.error);
           results[reply.index] = reply.result;
-          onResult?.(reply.index);
-          if (++finished === requests.length) resolve(results);
+          onResult?.(reply.result);
+          if (++finished === count) resolve(results);
           else send(worker);
         };
         worker.onerror = (event) => {
           event.preventDefault();
-          fail(event.message);
+          workerFailed(event.message);
         };
         if (setup !== null) worker.postMessage(setup);
         send(worker);

@@ -103,7 +103,14 @@ export const trainCommand: Command = {
         const path = join(dir, name);
         const image = await readImage(path);
         try {
-          trainer.addImage(image);
+          // v2 reads each file again when it counts, instead of keeping every image
+          trainer.addImage(image, async () => {
+            try {
+              return await readImage(path);
+            } catch (e) {
+              throw errorFor(path, e);
+            }
+          });
           await trainer.ready();
         } catch (e) {
           throw errorFor(path, e);
