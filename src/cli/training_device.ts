@@ -5,8 +5,7 @@
  */
 import { GpuClassicCounter } from "../gpu/classic_counts.ts";
 import { type GpuContext, requestGpu } from "../gpu/device.ts";
-import type { ClassicContextCounter, DirectSlotCounter } from "../codec.ts";
-import { countDirectSlotsOnGpu } from "../gpu/v2_counts.ts";
+import type { ClassicContextCounter } from "../codec.ts";
 import { CliError, UsageError } from "./errors.ts";
 
 /** The values of `--device`. */
@@ -22,8 +21,8 @@ export interface TrainingDevice {
   software?: boolean;
   /** The classic counter to give the trainer (GPU only). */
   counter?: ClassicContextCounter;
-  /** The v2 direct-slot counter to give the trainer (GPU only). */
-  directSlotCounter?: DirectSlotCounter;
+  /** The GPU, for v2 direct-slot counts (`countDirectSlotsOnGpu`). */
+  gpu?: GpuContext;
   /** Releases the device. */
   close(): void;
 }
@@ -36,8 +35,7 @@ function onGpu(gpu: GpuContext): TrainingDevice {
     adapter: gpu.description,
     software: gpu.software,
     counter: new GpuClassicCounter(gpu),
-    directSlotCounter: (images, start, progress) =>
-      countDirectSlotsOnGpu(gpu, images, start, { progress }),
+    gpu,
     close: () => gpu.device.destroy(),
   };
 }

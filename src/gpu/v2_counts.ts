@@ -14,14 +14,16 @@ import {
   type DirectSlotCounts,
   emptyDirectSlotCounts,
   SampleContexts,
-  type SampleContextVisitor,
   TRAINING_FOLDS,
   type TrainingImages,
 } from "../v2/direct_counts.ts";
-import { DIRECT_INPUTS, DIRECT_SLOTS, type V2Model } from "../v2/model.ts";
+import { DIRECT_SLOTS, type V2Model } from "../v2/model.ts";
 import type { GpuContext } from "./device.ts";
-import { CLASS_WORD, RECORD_WORDS, V2_COUNTS_WGSL, V2_SEGMENT_SAMPLES } from "./v2_shader.ts";
+import { V2_COUNTS_WGSL, V2_SEGMENT_SAMPLES } from "./v2_shader.ts";
+import { packRecords, RECORD_WORDS } from "./v2_records.ts";
 
+/** Samples packed at a time (whole rows, at least one). */
+const CHUNK_SAMPLES = 1 << 16;
 /** `u32` words per job: first record, records, bit depth, fold. */
 const JOB_WORDS = 4;
 /** Counters on the GPU: per fold, ones and uses of every slot. */
@@ -46,6 +48,11 @@ const SAMPLES_PER_READBACK = 2 ** 31;
 export interface GpuDirectCountOptions {
   /** Most samples sent at once (default 2^20, fewer if the GPU's limits say so). */
   maxBatchSamples?: number;
+  /**
+   * Packs the records somewhere else, e.g. on workers (`TrainingWorkers.packRecords`); by
+   * default in this thread.
+   */
+  packer?: RecordPacker;
   /** Told the percentage of the samples counted, as it grows. */
   progress?: TrainingProgress;
 }
@@ -80,23 +87,47 @@ export async function countDirectSlotsOnGpu(
   const tell = countingProgress(options.progress, source.samples);
   let done = 0;
   try {
-    for (let i = 0; i < source.count; i++) {
-      const image = await source.image(i);
-      const bits = significantBits(image.data);
-      counter.startImage(bits, i % TRAINING_FOLDS);
-      const contexts = new SampleContexts(image, bits, start);
-      while (contexts.rowsLeft > 0) {
-        contexts.visitRow(counter.addSample);
-        done += image.width;
+    await (options.packer ?? packInThisThread)(
+      source,
+      start,
+      CHUNK_SAMPLES,
+      async (records, bits, index) => {
+        counter.addRecords(records, bits, index % TRAINING_FOLDS);
+        done += records.length / RECORD_WORDS;
         tell(done);
         await counter.throttle();
-      }
-    }
+      },
+    );
     return await counter.finish();
   } finally {
     counter.destroy();
   }
 }
+
+/**
+ * Packs the sample records of every image from `start`, in chunks of about `chunkSamples`
+ * samples (whole rows), handing each to `onRecords` with the image's bit depth and index and
+ * waiting for the promise it returns before going on.
+ */
+export type RecordPacker = (
+  images: TrainingImages,
+  start: V2Model,
+  chunkSamples: number,
+  onRecords: (records: Uint32Array, bits: number, index: number) => Promise<void>,
+) => Promise<void>;
+
+/** The {@link RecordPacker} that packs in this thread, image after image. */
+const packInThisThread: RecordPacker = async (images, start, chunkSamples, onRecords) => {
+  for (let i = 0; i < images.count; i++) {
+    const image = await images.image(i);
+    const bits = significantBits(image.data);
+    const contexts = new SampleContexts(image, bits, start);
+    const rows = Math.max(1, Math.floor(chunkSamples / image.width));
+    while (contexts.rowsLeft > 0) {
+      await onRecords(packRecords(contexts, image.width, rows), bits, i);
+    }
+  }
+};
 
 /** Runs `work`, saying of any failure that it is the GPU's and what to do. */
 async function gpuWork<T>(work: () => Promise<T>): Promise<T> {
@@ -123,10 +154,6 @@ class GpuDirectCounter {
   /** Records in the batch being filled, and its jobs. */
   #size = 0;
   #jobCount = 0;
-  /** The current image's bit depth, fold, and records so far in this batch. */
-  #bits = 0;
-  #fold = 0;
-  #run = 0;
   /** Samples counted since the counters were last read. */
   #unread = 0;
   /** Sent batches not known to be done, and the checks of their errors. */
@@ -174,38 +201,26 @@ class GpuDirectCounter {
     });
   }
 
-  /** The samples that follow belong to an image of `bits`-bit samples in fold `fold`. */
-  startImage(bits: number, fold: number): void {
-    this.#bits = bits;
-    this.#fold = fold;
-    this.#run = 0;
-  }
-
-  /** Packs one sample's record (a bound method, for `SampleContexts.visitRow`). */
-  readonly addSample: SampleContextVisitor = (value, predictions, classes) => {
-    if (this.#size === this.#capacity) this.#send();
-    if (this.#run % V2_SEGMENT_SAMPLES === 0) {
-      if (this.#jobCount === this.#maxJobs) this.#send();
+  /**
+   * Queues `records` (whole records, see `v2_records.ts`) of an image of `bits`-bit samples in
+   * fold `fold`; full batches are sent at once. Records of different images may come in any
+   * order: the counts are sums.
+   */
+  addRecords(records: Uint32Array, bits: number, fold: number): void {
+    const samples = records.length / RECORD_WORDS;
+    for (let done = 0; done < samples;) {
+      if (this.#size === this.#capacity || this.#jobCount === this.#maxJobs) this.#send();
+      const take = Math.min(samples - done, this.#capacity - this.#size, V2_SEGMENT_SAMPLES);
       const job = this.#jobCount++ * JOB_WORDS;
-      this.#jobs[job] = this.#size;
-      this.#jobs[job + 1] = 0;
-      this.#jobs[job + 2] = this.#bits;
-      this.#jobs[job + 3] = this.#fold;
+      this.#jobs.set([this.#size, take, bits, fold], job);
+      this.#records.set(
+        records.subarray(done * RECORD_WORDS, (done + take) * RECORD_WORDS),
+        this.#size * RECORD_WORDS,
+      );
+      this.#size += take;
+      done += take;
     }
-    this.#jobs[(this.#jobCount - 1) * JOB_WORDS + 1]++;
-    const records = this.#records;
-    const at = this.#size * RECORD_WORDS;
-    records[at] = value | (predictions[0] << 16);
-    for (let j = 1; j < DIRECT_INPUTS; j += 2) {
-      records[at + ((j + 1) >> 1)] = predictions[j] | (predictions[j + 1] << 16);
-    }
-    for (let w = CLASS_WORD; w < RECORD_WORDS; w++) records[at + w] = 0;
-    for (let j = 0; j < DIRECT_INPUTS; j++) {
-      records[at + CLASS_WORD + (j >> 3)] |= classes[j] << ((j & 7) * 4);
-    }
-    this.#size++;
-    this.#run++;
-  };
+  }
 
   /** Waits while more than one sent batch is being counted; reads the counters when due. */
   throttle(): Promise<void> {
@@ -260,7 +275,6 @@ class GpuDirectCounter {
     this.#unread += this.#size;
     this.#size = 0;
     this.#jobCount = 0;
-    this.#run = 0;
   }
 
   /** Adds the GPU's counters to the totals and clears them. */

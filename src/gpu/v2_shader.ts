@@ -10,17 +10,11 @@
  */
 import { DIRECT_CLASSES, DIRECT_INPUTS, DIRECT_SLOTS, DIRECT_TABLE_SLOTS } from "../v2/model.ts";
 import { SIGNED_BUCKETS } from "../v2/predictors.ts";
+import { CLASS_WORD, RECORD_WORDS } from "./v2_records.ts";
 
 /** Invocations per workgroup. */
 const WORKGROUP_SIZE = 64;
 
-/**
- * `u32` words per sample record: 16-bit fields (low half first) holding the value and the
- * `DIRECT_INPUTS` predictions, then the classes, 4 bits each, eight to a word.
- */
-export const RECORD_WORDS = Math.ceil((1 + DIRECT_INPUTS) / 2) + Math.ceil(DIRECT_INPUTS / 8);
-/** Word of a record where the classes start. */
-export const CLASS_WORD = Math.ceil((1 + DIRECT_INPUTS) / 2);
 /** Samples one workgroup counts (one job). */
 export const V2_SEGMENT_SAMPLES = 256;
 
@@ -36,7 +30,7 @@ export const V2_SEGMENT_SAMPLES = 256;
  * console.log(V2_COUNTS_WGSL.includes("fn main")); // true
  * ```
  */
-export const V2_COUNTS_WGSL = /* wgsl */ `
+export const V2_COUNTS_WGSL: string = /* wgsl */ `
 struct Job { first: u32, count: u32, bits: u32, fold: u32 }
 
 @group(0) @binding(0) var<storage, read> records: array<u32>;

@@ -21,6 +21,9 @@ import { DIRECT_SLOTS, type V2Model } from "../v2/model.ts";
 import type { TrainingProgress } from "../v2/progress.ts";
 import type { ImageCounts, TrainingWorkerReply, TrainingWorkerRequest } from "./training_worker.ts";
 
+/** A chunk of sample records a worker packed for image `index`. */
+type RecordChunk = { index: number; records: Uint32Array; bits: number };
+
 /**
  * How many workers to use by default: one per logical core the runtime reports, at most 16.
  *
@@ -113,6 +116,34 @@ export class TrainingWorkers implements CropRunner {
     return counts;
   }
 
+  /**
+   * Packs the sample records of `images` from `start` for GPU counting (`v2_records.ts`), an
+   * image per job, and hands each chunk (about `chunkSamples` samples, whole rows) to
+   * `onRecords` with the image's bit depth and index; a worker packs its next chunk once the
+   * promise `onRecords` returned has resolved. Chunks of different images interleave.
+   */
+  async packRecords(
+    images: TrainingImages | readonly GrayImage[],
+    start: V2Model,
+    chunkSamples: number,
+    onRecords: (records: Uint32Array, bits: number, index: number) => Promise<void>,
+  ): Promise<void> {
+    const source = asTrainingImages(images);
+    await this.#runAll(
+      null,
+      source.count,
+      async (index) => ({
+        type: "records",
+        index,
+        image: await source.image(index),
+        start,
+        chunkSamples,
+      }),
+      undefined,
+      (chunk) => onRecords(chunk.records, chunk.bits, chunk.index),
+    );
+  }
+
   /** Ends the workers. */
   close(): void {
     for (const worker of this.#workers) worker.terminate();
@@ -129,6 +160,7 @@ export class TrainingWorkers implements CropRunner {
     count: number,
     request: (index: number) => TrainingWorkerRequest | Promise<TrainingWorkerRequest>,
     onResult?: (result: unknown) => void,
+    onChunk?: (chunk: RecordChunk) => Promise<void>,
   ): Promise<unknown[]> {
     if (count === 0) return Promise.resolve([]);
     while (this.#workers.length < Math.min(this.#count, count)) {
@@ -156,6 +188,11 @@ export class TrainingWorkers implements CropRunner {
         worker.onmessage = (event: MessageEvent<TrainingWorkerReply>) => {
           const reply = event.data;
           if ("error" in reply) return workerFailed(reply.error);
+          if ("records" in reply) {
+            const asked: TrainingWorkerRequest = { type: "more" };
+            onChunk!(reply).then(() => worker.postMessage(asked), fail);
+            return;
+          }
           results[reply.index] = reply.result;
           onResult?.(reply.result);
           if (++finished === count) resolve(results);

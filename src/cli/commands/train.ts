@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ModelTrainer } from "../../codec.ts";
+import { type DirectSlotCounter, ModelTrainer } from "../../codec.ts";
 import { toHex } from "../../sha256.ts";
 import {
   type Command,
@@ -18,7 +18,8 @@ import {
 } from "../command.ts";
 import { CliError, errorFor, UsageError } from "../errors.ts";
 import { checkWritable, listImages, readImage, writeAtomic } from "../files.ts";
-import { openTrainingDevice } from "../training_device.ts";
+import { openTrainingDevice, type TrainingDevice } from "../training_device.ts";
+import { countDirectSlotsOnGpu, type RecordPacker } from "../../gpu/v2_counts.ts";
 import { defaultWorkerCount, TrainingWorkers } from "../../workers/training_workers.ts";
 import { join } from "node:path";
 
@@ -41,6 +42,23 @@ function workersFlag(args: ParsedArgs): number {
     throw new UsageError(`--workers must be a whole number from 1 to 256, not ${text}`);
   }
   return workers;
+}
+
+/**
+ * Where v2 counts its direct slots: on the GPU (the workers, if any, pack the records it reads),
+ * else on the workers (an image each), else in this thread (undefined).
+ */
+function directSlotCounter(
+  device: TrainingDevice,
+  pool: TrainingWorkers | undefined,
+): DirectSlotCounter | undefined {
+  const gpu = device.gpu;
+  if (gpu) {
+    const packer: RecordPacker | undefined = pool && pool.packRecords.bind(pool);
+    return (images, start, progress) =>
+      countDirectSlotsOnGpu(gpu, images, start, { progress, packer });
+  }
+  return pool && ((images, start, progress) => pool.countDirectSlots(images, start, progress));
 }
 
 /** The `train` command. */
@@ -92,9 +110,7 @@ export const trainCommand: Command = {
       const trainer = new ModelTrainer({
         ...options,
         classicCounter: device.counter,
-        // On the CPU, the pool also counts (an image per worker).
-        directSlotCounter: device.directSlotCounter ??
-          (pool && ((images, start, progress) => pool.countDirectSlots(images, start, progress))),
+        directSlotCounter: directSlotCounter(device, pool),
         progress: (done, total, what) => report.progress(done, total, `v2: ${what}`),
         cropRunner: pool,
       });
