@@ -23,6 +23,7 @@ import { countDirectSlots, type DirectSlotCounts } from "../src/v2/direct_counts
 import { defaultV2Model } from "../src/v2/model.ts";
 import { V2Training } from "../src/v2/train.ts";
 import { centralCrop } from "../src/v2/crop_work.ts";
+import { defaultWorkerCount, TrainingWorkers } from "../src/workers/training_workers.ts";
 
 interface TrainImage {
   samples: Uint8Array;
@@ -136,10 +137,17 @@ async function benchV2(gpu: GpuContext, domain: string): Promise<boolean> {
   await countDirectSlotsOnGpu(gpu, images.slice(0, 1), start); // compiles the shader first
   const cpu = await timedAsync(() => countDirectSlots(images, start));
   const onGpu = await timedAsync(() => countDirectSlotsOnGpu(gpu, images, start));
+  const workers = new TrainingWorkers(defaultWorkerCount());
+  const onWorkers = await timedAsync(() => workers.countDirectSlots(images, start));
+  const packer = workers.packRecords.bind(workers);
+  const packed = await timedAsync(() => countDirectSlotsOnGpu(gpu, images, start, { packer }));
+  workers.close();
   console.log("v2 direct-slot counts (8- and 16-bit train splits)");
-  report("CPU", mp, cpu.seconds);
-  report("GPU", mp, onGpu.seconds);
-  let same = sameCounts(cpu.result, onGpu.result);
+  report("CPU, one thread", mp, cpu.seconds);
+  report("GPU, packed in one thread", mp, onGpu.seconds);
+  report(`CPU, ${defaultWorkerCount()} workers`, mp, onWorkers.seconds);
+  report(`GPU, packed by ${defaultWorkerCount()} workers`, mp, packed.seconds);
+  let same = [onGpu, onWorkers, packed].every((run) => sameCounts(cpu.result, run.result));
   console.log(same ? "counts: CPU == GPU" : "counts: CPU != GPU (bug)");
 
   const domainImages = [...Deno.readDirSync(`${CORPUS}${domain}/train`)]
