@@ -152,7 +152,7 @@ export async function isDefaultModelHash(hash: Uint8Array): Promise<boolean> {
  * import { parseModel } from "./model_file.ts";
  * import { serializeClassicModel, uniformClassicModel } from "./classic/model.ts";
  * const model = await parseModel(serializeClassicModel(uniformClassicModel()));
- * console.log(model.params.p0.length); // 5120
+ * console.log(model.format, model.format === "classic" && model.params.p0.length); // classic 5120
  * ```
  */
 export async function parseModel(bytes: Uint8Array): Promise<Model> {

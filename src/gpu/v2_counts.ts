@@ -108,6 +108,15 @@ export async function countDirectSlotsOnGpu(
  * Packs the sample records of every image from `start`, in chunks of about `chunkSamples`
  * samples (whole rows), handing each to `onRecords` with the image's bit depth and index and
  * waiting for the promise it returns before going on.
+ *
+ * @example
+ * ```ts
+ * import type { RecordPacker } from "./v2_counts.ts";
+ * import { TrainingWorkers } from "../workers/training_workers.ts";
+ * const workers = new TrainingWorkers(2);
+ * const packer: RecordPacker = workers.packRecords.bind(workers);
+ * workers.close();
+ * ```
  */
 export type RecordPacker = (
   images: TrainingImages,

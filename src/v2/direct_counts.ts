@@ -94,6 +94,13 @@ export function emptyDirectSlotCounts(): DirectSlotCounts {
 /**
  * Receives each sample's value with its direct predictions and classes
  * (`DIRECT_INPUTS` each; the arrays are reused for the next sample).
+ *
+ * @example
+ * ```ts
+ * import type { SampleContextVisitor } from "./direct_counts.ts";
+ * const logFirstTable: SampleContextVisitor = (value, predictions, classes) =>
+ *   console.log(value, predictions[0], classes[0]);
+ * ```
  */
 export type SampleContextVisitor = (
   value: number,
@@ -121,11 +128,10 @@ export class SampleContexts {
   readonly #predictor: V2Predictor;
   readonly #data: Uint16Array;
   readonly #width: number;
+  readonly #height: number;
   readonly #predictions: Int32Array;
   readonly #classes: Int32Array;
   #y = 0;
-  /** Rows not visited yet. */
-  rowsLeft: number;
 
   /** Starts before the first row of `image`. */
   constructor(image: GrayImage, bits: number, start: V2Model) {
@@ -135,7 +141,12 @@ export class SampleContexts {
     this.#width = width;
     this.#predictions = this.#predictor.kernel.directPrediction;
     this.#classes = this.#predictor.kernel.directClass;
-    this.rowsLeft = height;
+    this.#height = height;
+  }
+
+  /** Rows not visited yet. */
+  get rowsLeft(): number {
+    return this.#height - this.#y;
   }
 
   /** Hands each sample of the next row to `visit`, left to right. */
@@ -151,7 +162,6 @@ export class SampleContexts {
       predictor.skipSample(value);
     }
     this.#y++;
-    this.rowsLeft--;
   }
 }
 

@@ -39,7 +39,15 @@ export function signedBucket(d: number): number {
   return d >= 0 ? 32 + logBucket(d) : 31 - logBucket(-d - 1);
 }
 
-/** Largest magnitude of a difference of two samples. */
+/**
+ * Largest magnitude of a difference of two samples.
+ *
+ * @example
+ * ```ts
+ * import { MAX_DIFFERENCE } from "./predictors.ts";
+ * console.log(MAX_DIFFERENCE); // 65535
+ * ```
+ */
 export const MAX_DIFFERENCE = 65535;
 
 /**

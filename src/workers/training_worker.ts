@@ -17,6 +17,12 @@ import { DIRECT_SLOTS, type V2Model } from "../v2/model.ts";
  * What the pool sends: crops and models for the crop jobs that follow, a crop job, an image
  * whose direct slots to count from a model, an image whose sample records to pack in chunks of
  * about `chunkSamples`, or leave to send the next chunk.
+ *
+ * @example
+ * ```ts
+ * import type { TrainingWorkerRequest } from "./training_worker.ts";
+ * const request: TrainingWorkerRequest = { type: "crop", index: 0, job: { kind: "bytes", crop: 0, model: 0 } };
+ * ```
  */
 export type TrainingWorkerRequest =
   | { type: "setup"; crops: readonly Crop[]; models: readonly V2Model[] }
@@ -25,14 +31,30 @@ export type TrainingWorkerRequest =
   | { type: "records"; index: number; image: GrayImage; start: V2Model; chunkSamples: number }
   | { type: "more" };
 
-/** One image's direct-slot counts: ones and uses per slot, and its samples. */
+/**
+ * One image's direct-slot counts: ones and uses per slot, and its samples.
+ *
+ * @example
+ * ```ts
+ * import type { ImageCounts } from "./training_worker.ts";
+ * const none: ImageCounts = { ones: new Float64Array(0), totals: new Float64Array(0), samples: 0 };
+ * ```
+ */
 export interface ImageCounts {
   ones: Float64Array;
   totals: Float64Array;
   samples: number;
 }
 
-/** What the worker answers: a job's result, a chunk of records, or why a job failed. */
+/**
+ * What the worker answers: a job's result, a chunk of records, or why a job failed.
+ *
+ * @example
+ * ```ts
+ * import type { TrainingWorkerReply } from "./training_worker.ts";
+ * const reply: TrainingWorkerReply = { index: 3, result: 1234 };
+ * ```
+ */
 export type TrainingWorkerReply =
   | { index: number; result: number | Int32Array | ImageCounts }
   | { index: number; records: Uint32Array; bits: number }
