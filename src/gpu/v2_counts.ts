@@ -175,9 +175,11 @@ class GpuDirectCounter {
     const recordBytes = RECORD_WORDS * 4;
     const bytesLimit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     this.#capacity = Math.max(1, Math.min(maxBatchSamples, Math.floor(bytesLimit / recordBytes)));
+    // One job per segment, plus the partial segments where images or chunks meet.
     this.#maxJobs = Math.min(
       limits.maxComputeWorkgroupsPerDimension,
       Math.floor(bytesLimit / (JOB_WORDS * 4)),
+      Math.ceil(this.#capacity / V2_SEGMENT_SAMPLES) + 64,
     );
     this.#device = device;
     this.#pipeline = device.createComputePipeline({
@@ -189,9 +191,7 @@ class GpuDirectCounter {
       },
     });
     this.#records = new Uint32Array(this.#capacity * RECORD_WORDS);
-    const jobLimit = Math.min(this.#maxJobs, Math.ceil(this.#capacity / V2_SEGMENT_SAMPLES) + 64);
-    this.#maxJobs = jobLimit;
-    this.#jobs = new Uint32Array(jobLimit * JOB_WORDS);
+    this.#jobs = new Uint32Array(this.#maxJobs * JOB_WORDS);
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     this.#recordBuffer = device.createBuffer({
       label: "v2 sample records",
