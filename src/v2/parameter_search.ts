@@ -53,7 +53,7 @@ export async function codedBytes(
 
 /**
  * Returns `start` with the learning rates that code `crops` best when coding from `base` (its
- * tables and weights, with the candidate rates).
+ * tables and weights, with the candidate rates), and the crops' total bytes with them.
  *
  * @example
  * ```ts
@@ -62,8 +62,8 @@ export async function codedBytes(
  * const samples = new Uint16Array(256).map((_, i) => (i * 13) & 255);
  * const crop = { samples, width: 16, height: 16, bits: 8 };
  * const model = untrainedV2Model();
- * const parameters = await searchV2Parameters([crop], model, model.parameters);
- * console.log(parameters.mixerRate > 0); // true
+ * const { parameters, bytes } = await searchV2Parameters([crop], model, model.parameters);
+ * console.log(parameters.mixerRate > 0, bytes > 0); // true true
  * ```
  */
 export async function searchV2Parameters(
@@ -72,7 +72,7 @@ export async function searchV2Parameters(
   start: V2Parameters,
   runner: CropRunner = IN_THREAD,
   progress?: TrainingProgress,
-): Promise<V2Parameters> {
+): Promise<{ parameters: V2Parameters; bytes: number }> {
   const steps = 1 + CANDIDATES.length;
   progress?.(0, steps, "choosing learning rates");
   let best = { ...start };
@@ -89,5 +89,5 @@ export async function searchV2Parameters(
       }
     });
   }
-  return best;
+  return { parameters: best, bytes: bestBytes };
 }

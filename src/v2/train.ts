@@ -111,13 +111,21 @@ export class V2Training {
   /** The model training starts from: the base with the chosen learning rates. */
   readonly start: V2Model;
   readonly #crops: readonly Crop[];
+  /** The crops' total bytes coded with the start model, when the search found them. */
+  readonly #startBytes: number | undefined;
   readonly #base: V2Model;
   readonly #refining: boolean;
   readonly #runner: CropRunner;
   readonly #progress: TrainingProgress | undefined;
 
-  private constructor(crops: readonly Crop[], start: V2Model, options: TrainV2Options) {
+  private constructor(
+    crops: readonly Crop[],
+    start: V2Model,
+    startBytes: number | undefined,
+    options: TrainV2Options,
+  ) {
     this.#crops = crops;
+    this.#startBytes = startBytes;
     this.start = start;
     this.#base = options.base ?? untrainedV2Model();
     this.#refining = options.base !== undefined;
@@ -132,11 +140,14 @@ export class V2Training {
   static async begin(crops: readonly Crop[], options: TrainV2Options = {}): Promise<V2Training> {
     const base = options.base ?? untrainedV2Model();
     let parameters = { ...base.parameters, ...options.parameters };
+    let startBytes: number | undefined;
     if (options.searchParameters && crops.length > 0) {
       const runner = options.runner ?? IN_THREAD;
-      parameters = await searchV2Parameters(crops, base, parameters, runner, options.progress);
+      const searched = await searchV2Parameters(crops, base, parameters, runner, options.progress);
+      parameters = searched.parameters;
+      startBytes = searched.bytes;
     }
-    return new V2Training(crops, { ...base, parameters }, options);
+    return new V2Training(crops, { ...base, parameters }, startBytes, options);
   }
 
   /** Makes the model from the direct-slot counts of the images, made from {@link V2Training.start}. */
@@ -191,18 +202,20 @@ export class V2Training {
       );
       models.push({ ...start, directStarts });
     }
-    // Each crop, coded with the starts learned from the other fold and with the start's own.
+    // Each crop, coded with the starts learned from the other fold, and with the start's own
+    // unless the search has coded them so already.
+    const keep = this.#startBytes === undefined;
     const jobs = crops.flatMap((_, crop) => [
-      { kind: "bytes" as const, crop, model: 0 },
       { kind: "bytes" as const, crop, model: 1 + ((crop + 1) % TRAINING_FOLDS) },
+      ...(keep ? [{ kind: "bytes" as const, crop, model: 0 }] : []),
     ]);
     const bytes = await this.#runner.run(crops, models, jobs) as number[];
-    let keptBytes = 0;
     let learnedBytes = 0;
-    for (let j = 0; j < jobs.length; j += 2) {
-      keptBytes += bytes[j];
-      learnedBytes += bytes[j + 1];
-    }
+    let keptBytes = this.#startBytes ?? 0;
+    jobs.forEach((job, j) => {
+      if (job.model === 0) keptBytes += bytes[j];
+      else learnedBytes += bytes[j];
+    });
     return learnedBytes < keptBytes;
   }
 }
