@@ -26,6 +26,7 @@ export {
   type EncodeOptions,
   ModelTrainer,
   packArchive,
+  type TrainingImageSource,
   trainModel,
   type TrainOptions,
   unpackArchive,

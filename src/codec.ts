@@ -117,6 +117,24 @@ export type DirectSlotCounter = (
 ) => Promise<DirectSlotCounts>;
 
 /**
+ * Where a training image comes from, so that v2 training can read it again instead of keeping
+ * it (see {@link ModelTrainer.addImage}).
+ *
+ * @example
+ * ```ts
+ * import type { TrainingImageSource } from "./codec.ts";
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
+ * const source: TrainingImageSource = { name: "dot.pgm", reload: () => Promise.resolve(image) };
+ * ```
+ */
+export interface TrainingImageSource {
+  /** Reads the image again (it must be the same image). */
+  reload(): Promise<GrayImage>;
+  /** Its name for error messages, e.g. the file's path. */
+  name?: string;
+}
+
+/**
  * Counts classic context statistics somewhere else than in this thread (e.g. on a GPU).
  *
  * @example
@@ -164,7 +182,7 @@ export class ModelTrainer {
   #cropRunner: CropRunner | undefined;
   /** v2: each image's central crop, and the image or how to read it again. */
   #v2Crops: Crop[] = [];
-  #v2Images: (GrayImage | (() => Promise<GrayImage>))[] = [];
+  #v2Images: (GrayImage | TrainingImageSource)[] = [];
   #v2Samples = 0;
   /** Images added so far. */
   images = 0;
@@ -187,17 +205,18 @@ export class ModelTrainer {
 
   /**
    * Adds one image to the training statistics. v2 training counts every image again at the end:
-   * give `reload` (e.g. reading the file again) and only the image's central crop is kept until
-   * then, so a large training set need not fit in memory; otherwise the image is kept.
+   * give `source.reload` (e.g. reading the file again) and only the image's central crop is kept
+   * until then, so a large training set need not fit in memory; otherwise the image is kept. An
+   * image that reloads differently is an error naming `source.name`.
    */
-  addImage(image: GrayImage, reload?: () => Promise<GrayImage>): void {
+  addImage(image: GrayImage, source?: TrainingImageSource): void {
     if (this.#format === "classic") {
       const { samples } = normalizeClassic(image, this.#polarity);
       (this.#counter ?? this.#counts).addImage(samples, image.width, image.height);
     } else {
       const normalized = this.#normalizeV2(image);
       this.#v2Crops.push(centralCrop(normalized));
-      this.#v2Images.push(reload ?? normalized);
+      this.#v2Images.push(source ?? normalized);
       this.#v2Samples += image.width * image.height;
     }
     this.images++;
@@ -210,14 +229,13 @@ export class ModelTrainer {
   /** v2 training image `index`, read again if it was added with a `reload`. */
   async #v2Image(index: number): Promise<GrayImage> {
     const kept = this.#v2Images[index];
-    if (typeof kept !== "function") return kept;
-    const image = this.#normalizeV2(await kept());
+    if (!("reload" in kept)) return kept;
+    const image = this.#normalizeV2(await kept.reload());
     const crop = centralCrop(image);
     const added = this.#v2Crops[index];
     if (!sameSamples(crop.samples, added.samples) || crop.width !== added.width) {
-      throw new FormatError(
-        `training image ${index + 1} of ${this.images} changed while training: train again`,
-      );
+      const name = kept.name ?? `training image ${index + 1}`;
+      throw new FormatError(`${name}: changed while training: train again`);
     }
     return image;
   }

@@ -108,7 +108,9 @@ Deno.test("a domain model refined from the built-in one codes its domain's test 
 Deno.test("v2 ModelTrainer: images read again at the end give the same model; a changed one is an error", async () => {
   const train = async (reload?: (i: number) => () => Promise<GrayImage>) => {
     const trainer = new ModelTrainer();
-    images.forEach((image, i) => trainer.addImage(image, reload?.(i)));
+    images.forEach((image, i) =>
+      trainer.addImage(image, reload && { name: `image${i}.pgm`, reload: reload(i) })
+    );
     return (await trainer.finish()).bytes;
   };
   const kept = await train();
@@ -124,5 +126,5 @@ Deno.test("v2 ModelTrainer: images read again at the end give the same model; a 
     data[data.length >> 1] ^= 1; // one sample of the central crop
     return Promise.resolve({ ...images[i], data });
   };
-  await assertRejects(() => train(changed), FormatError, "changed while training");
+  await assertRejects(() => train(changed), FormatError, "image0.pgm: changed while training");
 });

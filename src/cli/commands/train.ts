@@ -120,12 +120,15 @@ export const trainCommand: Command = {
         const image = await readImage(path);
         try {
           // v2 reads each file again when it counts, instead of keeping every image
-          trainer.addImage(image, async () => {
-            try {
-              return await readImage(path);
-            } catch (e) {
-              throw errorFor(path, e);
-            }
+          trainer.addImage(image, {
+            name: path,
+            reload: async () => {
+              try {
+                return await readImage(path);
+              } catch (e) {
+                throw errorFor(path, e);
+              }
+            },
           });
           await trainer.ready();
         } catch (e) {
