@@ -189,3 +189,16 @@ export class ByteReader {
 export function magicOf(data: Uint8Array): string {
   return data.length < 4 ? "" : String.fromCharCode(data[0], data[1], data[2], data[3]);
 }
+
+/**
+ * Whether two typed arrays hold the same values in the same order.
+ *
+ * @example
+ * ```ts
+ * import { sameValues } from "./bytes.ts";
+ * console.log(sameValues(new Uint8Array([1, 2]), new Uint8Array([1, 2]))); // true
+ * ```
+ */
+export function sameValues<T extends Uint8Array | Uint16Array>(a: T, b: T): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}

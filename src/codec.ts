@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { magicOf } from "./bytes.ts";
+import { magicOf, sameValues } from "./bytes.ts";
 import {
   parseClassicArchive,
   parseClassicImage,
@@ -233,7 +233,7 @@ export class ModelTrainer {
     const image = this.#normalizeV2(await kept.reload());
     const crop = centralCrop(image);
     const added = this.#v2Crops[index];
-    if (!sameSamples(crop.samples, added.samples) || crop.width !== added.width) {
+    if (!sameValues(crop.samples, added.samples) || crop.width !== added.width) {
       const name = kept.name ?? `training image ${index + 1}`;
       throw new FormatError(`${name}: changed while training: train again`);
     }
@@ -466,8 +466,4 @@ export async function unpackArchive(
     model,
     entries: decodeEntries(archive.entries, (e) => decodeClassicImage(e, model.params)),
   };
-}
-
-function sameSamples(a: Uint16Array, b: Uint16Array): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { magicOf } from "./bytes.ts";
+import { magicOf, sameValues } from "./bytes.ts";
 import { type ClassicModel, parseClassicModel, serializeClassicModel } from "./classic/model.ts";
 import { FormatError } from "./errors.ts";
 import { sha256 } from "./sha256.ts";
@@ -102,12 +102,8 @@ export async function modelFromClassic(params: ClassicModel): Promise<ClassicMod
 export async function modelFromV2(params: V2Model): Promise<V2ModelFile> {
   const bytes = wrapV2Model(serializeV2Model(params));
   const hash = await sha256(bytes);
-  const builtIn = sameBytes(hash, (await defaultModel()).hash);
+  const builtIn = sameValues(hash, (await defaultModel()).hash);
   return { format: "v2", params, bytes, hash, builtIn };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 let builtInModel: Promise<V2ModelFile> | undefined;
@@ -140,7 +136,7 @@ export function defaultModel(): Promise<V2ModelFile> {
  * ```
  */
 export async function isDefaultModelHash(hash: Uint8Array): Promise<boolean> {
-  return sameBytes(hash, (await defaultModel()).hash);
+  return sameValues(hash, (await defaultModel()).hash);
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import type { GrayImage } from "../image/gray_image.ts";
 import { encodeV2, significantBits } from "./codec.ts";
-import { FIRST_LAYER_NEURONS, MIXER_INPUTS, type V2Model } from "./model.ts";
+import { FINAL_NEURON_INPUTS, FIRST_LAYER_NEURONS, MIXER_INPUTS, type V2Model } from "./model.ts";
 import { V2Predictor } from "./predictor.ts";
 
 const CROP_SIDE = 384;
@@ -75,7 +75,7 @@ export function cropBytes(crop: Crop, model: V2Model): number {
 }
 
 /** Length of what {@link cropNetwork} returns: the first-layer weights, then the final ones. */
-export const NETWORK_WEIGHTS = FIRST_LAYER_NEURONS * MIXER_INPUTS + FIRST_LAYER_NEURONS + 1;
+export const NETWORK_WEIGHTS = FIRST_LAYER_NEURONS * MIXER_INPUTS + FINAL_NEURON_INPUTS;
 
 /**
  * Runs the model from `model` over `crop` as the encoder would, and returns per neuron the mean
