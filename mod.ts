@@ -19,13 +19,19 @@
  */
 export {
   type ArchiveEntry,
+  type ArchiveEntryInfo,
   type ClassicContextCounter,
   decodeImage,
+  type DecodeOptions,
   type DirectSlotCounter,
   encodeImage,
   type EncodeOptions,
   ModelTrainer,
+  openArchive,
+  type OpenArchiveOptions,
+  type OpenedArchive,
   packArchive,
+  type PackOptions,
   type TrainingImageSource,
   trainModel,
   type TrainOptions,
@@ -48,7 +54,8 @@ export type { DirectSlotCounts, TrainingImages } from "./src/v2/direct_counts.ts
 export type { TrainingProgress } from "./src/v2/progress.ts";
 export type { Crop, CropJob, CropRunner } from "./src/v2/crop_work.ts";
 export { defaultWorkerCount, TrainingWorkers } from "./src/workers/training_workers.ts";
-export { FormatError } from "./src/errors.ts";
+export { DeviceError, type ErrorCode, FormatError } from "./src/errors.ts";
+export { DEFAULT_MAX_PIXELS, type ImageLimits } from "./src/image/limits.ts";
 export { createGrayImage, type GrayImage } from "./src/image/gray_image.ts";
 export { decodeImageFile, encodeImageFile } from "./src/image/image_file.ts";
 export { POLARITY_MODES, type PolarityMode } from "./src/image/polarity.ts";

@@ -9,18 +9,15 @@ import { FormatError } from "./errors.ts";
 
 /**
  * Checks an archive entry name: non-empty, `/`-separated, relative (no leading `/`, no drive
- * prefix such as `C:`), no NUL, no backslash, no `..` component, and no empty component.
+ * prefix such as `C:`), no NUL, no backslash, and no empty, `.` or `..` component.
  *
  * @throws {FormatError} naming the rule the name breaks.
  * @example
  * ```ts
+ * import { throws } from "node:assert/strict";
  * import { checkEntryName } from "./archive_name.ts";
  * checkEntryName("scans/page1.png"); // fine
- * try {
- *   checkEntryName("../etc/passwd");
- * } catch (e) {
- *   console.log((e as Error).message); // unsafe entry name "../etc/passwd": it contains ".."
- * }
+ * throws(() => checkEntryName("../etc/passwd"), /unsafe entry name "..\/etc\/passwd": it contains ".."/);
  * ```
  */
 export function checkEntryName(name: string): void {
@@ -36,22 +33,81 @@ function unsafeReason(name: string): string | undefined {
   if (/^[A-Za-z]:/.test(name)) return "it starts with a drive prefix";
   const parts = name.split("/");
   if (parts.includes("..")) return 'it contains ".."';
+  if (parts.includes(".")) return 'it has a "." component';
   if (parts.some((p) => p === "")) return "it has an empty path component";
   return undefined;
 }
 
 /**
- * The name with `.` components removed: two entries with the same normalized name would be
- * written to the same file.
+ * Orders entry names as archives store them: by their UTF-8 bytes (the order in which `pack`
+ * lists a folder).
  *
  * @example
  * ```ts
- * import { normalizeEntryName } from "./archive_name.ts";
- * console.log(normalizeEntryName("./a/./b.png")); // "a/b.png"
+ * import { strictEqual } from "node:assert/strict";
+ * import { compareEntryNames } from "./archive_name.ts";
+ * strictEqual(compareEntryNames("B.png", "a.png") < 0, true); // "B" (0x42) before "a" (0x61)
  * ```
  */
-export function normalizeEntryName(name: string): string {
-  return name.split("/").filter((p) => p !== ".").join("/");
+export function compareEntryNames(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** Ranks UTF-16 code units so that comparing them orders strings by code point (= UTF-8). */
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
+}
+
+/**
+ * Checks the names of an archive's entries together, before anything is decoded: each is safe
+ * ({@link checkEntryName}), they are in strictly increasing UTF-8 byte order (so no name is
+ * repeated and a reordered archive is caught), and no name is also the folder of another
+ * (`a` and `a/b.png` cannot both be written).
+ *
+ * @throws {FormatError} naming the first name that breaks a rule.
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { checkEntryNames } from "./archive_name.ts";
+ * checkEntryNames(["a.png", "b/c.png"]); // fine
+ * throws(() => checkEntryNames(["a.png", "a.png"]), /twice/);
+ * throws(() => checkEntryNames(["a", "a/b.png"]), /both a file and a folder/);
+ * ```
+ */
+export function checkEntryNames(names: readonly string[]): void {
+  const files = new Set<string>();
+  const folders = new Set<string>();
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    checkEntryName(name);
+    if (i > 0) {
+      const order = compareEntryNames(names[i - 1], name);
+      if (order === 0) throw new FormatError(`entry name ${JSON.stringify(name)} appears twice`);
+      if (order > 0) {
+        throw new FormatError(
+          `entry ${JSON.stringify(name)} is out of order (the archive is damaged or reordered)`,
+        );
+      }
+    }
+    files.add(name);
+    for (let slash = name.indexOf("/"); slash !== -1; slash = name.indexOf("/", slash + 1)) {
+      folders.add(name.slice(0, slash));
+    }
+  }
+  for (const folder of folders) {
+    if (files.has(folder)) {
+      throw new FormatError(
+        `entry name ${JSON.stringify(folder)} is both a file and a folder of other entries`,
+      );
+    }
+  }
 }
 
 /**

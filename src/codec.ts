@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkEntryNames, compareEntryNames } from "./archive_name.ts";
 import { magicOf, sameValues } from "./bytes.ts";
 import {
   parseClassicArchive,
@@ -20,8 +21,10 @@ import {
 import { ClassicCounts, DEFAULT_ALPHA } from "./classic/model.ts";
 import { FormatError } from "./errors.ts";
 import type { GrayImage } from "./image/gray_image.ts";
+import { checkPixelLimit, type ImageLimits } from "./image/limits.ts";
 import type { PolarityMode } from "./image/polarity.ts";
 import {
+  type ClassicModelFile,
   defaultModel,
   type FormatName,
   isDefaultModelHash,
@@ -33,6 +36,7 @@ import {
 } from "./model_file.ts";
 import { toHex } from "./sha256.ts";
 import {
+  checkEntryStream,
   parseV2Archive,
   parseV2Image,
   serializeV2Archive,
@@ -322,47 +326,83 @@ export async function encodeImage(
   return serializeV2Image(encodeV2Image(image, model.params, polarity), model.hash);
 }
 
+/**
+ * Options for decoding: the pixel limit every image is checked against before it is decoded.
+ *
+ * @example
+ * ```ts
+ * import type { DecodeOptions } from "./codec.ts";
+ * const options: DecodeOptions = { maxPixels: 100_000_000 };
+ * ```
+ */
+export type DecodeOptions = ImageLimits;
+
 /** The v2 model a file refers to: the one given (checked), or the built-in one. */
 async function v2ModelFor(hash: Uint8Array, model: Model | undefined): Promise<V2ModelFile> {
   if (model) {
     if (model.format !== "v2") {
-      throw new FormatError("a v2 file needs a v2 model, not a classic one");
+      throw new FormatError("a v2 file needs a v2 model, not a classic one", "model-mismatch");
     }
     checkModelHash(hash, model.hash);
     return model;
   }
   if (await isDefaultModelHash(hash)) return defaultModel();
   throw new FormatError(
-    `coded with model ${toHex(hash).slice(0, 16)}…, not the built-in one: pass its --model`,
+    `coded with model ${toHex(hash).slice(0, 16)}…, not the built-in one: its model is needed`,
+    "model-required",
   );
+}
+
+/** The classic model a file was coded with: the one given, checked. */
+function classicModelFor(hash: Uint8Array, model: Model | undefined): ClassicModelFile {
+  if (!model) {
+    throw new FormatError(
+      `coded with classic model ${toHex(hash).slice(0, 16)}…: classic files need their model`,
+      "model-required",
+    );
+  }
+  if (model.format !== "classic") {
+    throw new FormatError("a classic file needs a classic model, not a v2 one", "model-mismatch");
+  }
+  checkModelHash(hash, model.hash);
+  return model;
 }
 
 /**
  * Decodes a single-image file of any format, recognised by its magic. Classic files need the
- * model they were coded with; v2 files too, unless they were coded with the built-in model.
+ * model they were coded with; v2 files too, unless they were coded with the built-in model. The
+ * image's size is checked against the pixel limit and the length of its coded stream before
+ * anything is allocated for it.
  *
- * @throws {FormatError} for damaged files, a missing or mismatched model.
+ * @throws {FormatError} for damaged files (code `invalid`), a missing model (`model-required`)
+ *   or a mismatched one (`model-mismatch`), and images over the limit (`too-large`).
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { decodeImage, encodeImage, trainModel } from "./codec.ts";
  * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([10, 20]) };
  * const model = await trainModel([image]);
  * const decoded = await decodeImage(await encodeImage(image, model), model);
- * console.log(decoded.data); // Uint16Array(2) [ 10, 20 ]
+ * deepStrictEqual(decoded, image);
  * ```
  */
-export async function decodeImage(bytes: Uint8Array, model?: Model): Promise<GrayImage> {
+export async function decodeImage(
+  bytes: Uint8Array,
+  model?: Model,
+  options: DecodeOptions = {},
+): Promise<GrayImage> {
   const magic = magicOf(bytes);
   if (magic === "BPC2") {
     const file = parseV2Image(bytes);
-    return decodeV2Image(file.image, (await v2ModelFor(file.modelHash, model)).params);
+    const { params } = await v2ModelFor(file.modelHash, model);
+    checkPixelLimit(file.image.width, file.image.height, options);
+    return decodeV2Image(file.image, params);
   }
   if (magic !== "BPC1") throw new FormatError("not a bpcodec image (.bpc) file: bad magic");
   const file = parseClassicImage(bytes);
-  if (!model) throw new FormatError("classic files need their model: pass --model");
-  if (model.format !== "classic") throw new FormatError("a classic file needs a classic model");
-  checkModelHash(file.modelHash, model.hash);
-  return decodeClassicImage(file, model.params);
+  const { params } = classicModelFor(file.modelHash, model);
+  checkPixelLimit(file.width, file.height, options);
+  return decodeClassicImage(file, params);
 }
 
 /**
@@ -384,78 +424,220 @@ export interface ArchiveEntry {
 }
 
 /**
- * Codes images into an archive (`.bpa`) in the model's format; without a model, v2 with the
- * built-in default model. The archive embeds its model, except the built-in one, which it
- * refers to by hash.
+ * Options for {@link packArchive}.
  *
  * @example
  * ```ts
- * import { packArchive, trainModel } from "./codec.ts";
- * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
- * const bpa = await packArchive([{ name: "a.pgm", image }], await trainModel([image]));
- * console.log(new TextDecoder().decode(bpa.subarray(0, 4))); // BPA1
+ * import type { PackOptions } from "./codec.ts";
+ * const skipped: string[] = [];
+ * const options: PackOptions = { skip: (name) => skipped.push(name) };
  * ```
  */
-export async function packArchive(
-  entries: Iterable<ArchiveEntry>,
-  model?: Model,
-  options: EncodeOptions = {},
-): Promise<Uint8Array> {
-  const polarity = options.polarity ?? "auto";
-  model ??= await defaultModel();
-  if (model.format === "classic") {
-    const coded = [];
-    for (const { name, image } of entries) {
-      coded.push({ name, ...encodeClassicImage(image, model.params, polarity) });
-    }
-    return serializeClassicArchive({ modelBytes: model.bytes, entries: coded });
-  }
-  const coded = [];
-  for (const { name, image } of entries) {
-    coded.push({ name, ...encodeV2Image(image, model.params, polarity) });
-  }
-  const modelBytes = model.builtIn ? undefined : model.bytes;
-  return serializeV2Archive({ modelHash: model.hash, modelBytes, entries: coded });
-}
-
-/** Decodes every entry with `decode`, naming the entry in any error. */
-function decodeEntries<T extends { name: string }>(
-  entries: T[],
-  decode: (entry: T) => GrayImage,
-): ArchiveEntry[] {
-  return entries.map((entry) => {
-    try {
-      return { name: entry.name, image: decode(entry) };
-    } catch (e) {
-      throw new FormatError(`entry ${JSON.stringify(entry.name)}: ${(e as Error).message}`);
-    }
-  });
+export interface PackOptions extends EncodeOptions {
+  /**
+   * Told of an entry that cannot be coded (e.g. a 16-bit image in a classic archive), which is
+   * then left out; without it, such an entry fails the whole archive.
+   */
+  skip?: (name: string, error: FormatError) => void;
 }
 
 /**
- * Decodes every image of an archive, with the model it embeds.
+ * Codes images into an archive (`.bpa`) in the model's format; without a model, v2 with the
+ * built-in default model. Each image is coded as it comes from `entries` (which may be async),
+ * so only the coded streams are held. Entries are stored in the UTF-8 byte order of their names (as `pack`
+ * lists a folder), which every archive reader checks; two entries may not have the same name,
+ * nor may a name be the folder of another. The archive embeds its model, except the built-in
+ * one, which it refers to by hash.
  *
- * @throws {FormatError} for damaged archives and unsafe entry names.
+ * @throws {FormatError} for unsafe or clashing names, and images the format cannot hold.
  * @example
  * ```ts
- * import { packArchive, trainModel, unpackArchive } from "./codec.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { packArchive, trainModel } from "./codec.ts";
  * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
  * const bpa = await packArchive([{ name: "a.pgm", image }], await trainModel([image]));
- * const { entries } = await unpackArchive(bpa);
- * console.log(entries[0].name, entries[0].image.data[0]); // a.pgm 9
+ * strictEqual(new TextDecoder().decode(bpa.subarray(0, 4)), "BPA2");
  * ```
  */
-export async function unpackArchive(
+export async function packArchive(
+  entries: Iterable<ArchiveEntry> | AsyncIterable<ArchiveEntry>,
+  model?: Model,
+  options: PackOptions = {},
+): Promise<Uint8Array> {
+  const polarity = options.polarity ?? "auto";
+  const chosen = model ?? await defaultModel();
+  if (chosen.format === "classic") {
+    const encode = (image: GrayImage) => encodeClassicImage(image, chosen.params, polarity);
+    const coded = await codeEntries(entries, encode, options.skip);
+    return serializeClassicArchive({ modelBytes: chosen.bytes, entries: coded });
+  }
+  const encode = (image: GrayImage) => encodeV2Image(image, chosen.params, polarity);
+  const coded = await codeEntries(entries, encode, options.skip);
+  const modelBytes = chosen.builtIn ? undefined : chosen.bytes;
+  return serializeV2Archive({ modelHash: chosen.hash, modelBytes, entries: coded });
+}
+
+/**
+ * Codes each entry as it comes (only the coded streams are kept), leaving out those `skip` is
+ * told of, and returns them in archive order with their names checked.
+ */
+async function codeEntries<T>(
+  entries: Iterable<ArchiveEntry> | AsyncIterable<ArchiveEntry>,
+  encode: (image: GrayImage) => T,
+  skip: PackOptions["skip"],
+): Promise<(T & { name: string })[]> {
+  const coded: (T & { name: string })[] = [];
+  for await (const { name, image } of entries) {
+    try {
+      coded.push({ name, ...encode(image) });
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      const error = new FormatError(`entry ${JSON.stringify(name)}: ${e.message}`, e.code);
+      if (!skip) throw error;
+      skip(name, error);
+    }
+  }
+  coded.sort((a, b) => compareEntryNames(a.name, b.name));
+  checkEntryNames(coded.map((e) => e.name));
+  return coded;
+}
+
+/**
+ * What an archive entry is, read from the archive's index without decoding it.
+ *
+ * @example
+ * ```ts
+ * import type { ArchiveEntryInfo } from "./codec.ts";
+ * const info: ArchiveEntryInfo = { name: "a.pgm", width: 4, height: 3, streamBytes: 5 };
+ * ```
+ */
+export interface ArchiveEntryInfo {
+  /** Relative path with `/` separators. */
+  name: string;
+  /** Samples per row. */
+  width: number;
+  /** Rows. */
+  height: number;
+  /** Bytes of the coded stream. */
+  streamBytes: number;
+  /**
+   * Whether the stream's checksum matched (v2); `undefined` for classic archives, which carry
+   * no checksums.
+   */
+  streamIntact?: boolean;
+}
+
+/**
+ * An archive whose index, names and model have been read and checked; its entries decode one at
+ * a time, so that no more than one image need be in memory.
+ *
+ * @example
+ * ```ts
+ * import type { OpenedArchive } from "./codec.ts";
+ * function names(archive: OpenedArchive): string[] {
+ *   return archive.entries.map((e) => e.name);
+ * }
+ * ```
+ */
+export interface OpenedArchive {
+  /** The archive's format. */
+  format: FormatName;
+  /** The model the entries were coded with (embedded, or the built-in one). */
+  model: Model;
+  /** The entries, in stored order. */
+  entries: ArchiveEntryInfo[];
+  /** Whether the archive's own checksum matched (v2); `undefined` for classic archives. */
+  intact?: boolean;
+  /**
+   * Decodes entry `index`, checked against its checksums (v2) and against the pixel limit.
+   *
+   * @throws {FormatError} naming the entry.
+   */
+  decode(index: number): GrayImage;
+}
+
+/** What the index of an archive says of an entry, whatever the format. */
+interface EntryIndex {
+  name: string;
+  width: number;
+  height: number;
+  stream: Uint8Array;
+}
+
+/** Runs `decode` for an entry, naming the entry in any error. */
+function decodeEntry<T extends EntryIndex>(
+  entry: T,
+  options: DecodeOptions,
+  decode: (entry: T) => GrayImage,
+): GrayImage {
+  try {
+    checkPixelLimit(entry.width, entry.height, options);
+    return decode(entry);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    throw new FormatError(`entry ${JSON.stringify(entry.name)}: ${e.message}`, e.code);
+  }
+}
+
+/**
+ * Options for {@link openArchive}.
+ *
+ * @example
+ * ```ts
+ * import type { OpenArchiveOptions } from "./codec.ts";
+ * const options: OpenArchiveOptions = { deferChecksums: true, maxPixels: 1e8 };
+ * ```
+ */
+export interface OpenArchiveOptions extends DecodeOptions {
+  /**
+   * Record checksum mismatches (`intact`, `streamIntact`) instead of refusing the archive, so
+   * that each entry can be checked on its own; an entry whose stream is damaged still refuses
+   * to decode.
+   */
+  deferChecksums?: boolean;
+}
+
+/**
+ * Reads an archive's index, names and model, checking them all (names are checked before any
+ * entry is decoded), and returns it ready to decode entry by entry.
+ *
+ * @throws {FormatError} for damaged archives and unsafe, repeated or clashing entry names.
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { openArchive, packArchive } from "./codec.ts";
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
+ * const archive = await openArchive(await packArchive([{ name: "a.pgm", image }]));
+ * deepStrictEqual(archive.entries.map((e) => e.name), ["a.pgm"]);
+ * deepStrictEqual(archive.decode(0), image);
+ * ```
+ */
+export async function openArchive(
   bytes: Uint8Array,
-): Promise<{ model: Model; entries: ArchiveEntry[] }> {
+  options: OpenArchiveOptions = {},
+): Promise<OpenedArchive> {
   const magic = magicOf(bytes);
+  const info = (e: EntryIndex & { streamIntact?: boolean }): ArchiveEntryInfo => ({
+    name: e.name,
+    width: e.width,
+    height: e.height,
+    streamBytes: e.stream.length,
+    streamIntact: e.streamIntact,
+  });
   if (magic === "BPA2") {
-    const archive = parseV2Archive(bytes);
+    const archive = parseV2Archive(bytes, options);
     const embedded = archive.modelBytes && await parseModel(archive.modelBytes);
     const model = await v2ModelFor(archive.modelHash, embedded);
+    const decodeChecked = (entry: (typeof archive.entries)[number]) => {
+      checkEntryStream(entry);
+      return decodeV2Image(entry, model.params);
+    };
     return {
+      format: "v2",
       model,
-      entries: decodeEntries(archive.entries, (e) => decodeV2Image(e, model.params)),
+      entries: archive.entries.map(info),
+      intact: archive.intact,
+      decode: (i) => decodeEntry(archive.entries[i], options, decodeChecked),
     };
   }
   if (magic !== "BPA1") throw new FormatError("not a bpcodec archive (.bpa) file: bad magic");
@@ -463,7 +645,36 @@ export async function unpackArchive(
   const model = await parseModel(archive.modelBytes);
   if (model.format !== "classic") throw new FormatError("a classic archive needs a classic model");
   return {
+    format: "classic",
     model,
-    entries: decodeEntries(archive.entries, (e) => decodeClassicImage(e, model.params)),
+    entries: archive.entries.map(info),
+    decode: (i) =>
+      decodeEntry(archive.entries[i], options, (e) => decodeClassicImage(e, model.params)),
+  };
+}
+
+/**
+ * Decodes every image of an archive, with the model it embeds (or the built-in one).
+ *
+ * @throws {FormatError} for damaged archives and unsafe entry names.
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { packArchive, trainModel, unpackArchive } from "./codec.ts";
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
+ * const bpa = await packArchive([{ name: "a.pgm", image }], await trainModel([image]));
+ * const { entries } = await unpackArchive(bpa);
+ * strictEqual(entries[0].name, "a.pgm");
+ * strictEqual(entries[0].image.data[0], 9);
+ * ```
+ */
+export async function unpackArchive(
+  bytes: Uint8Array,
+  options: DecodeOptions = {},
+): Promise<{ model: Model; entries: ArchiveEntry[] }> {
+  const archive = await openArchive(bytes, options);
+  return {
+    model: archive.model,
+    entries: archive.entries.map((e, i) => ({ name: e.name, image: archive.decode(i) })),
   };
 }

@@ -19,11 +19,10 @@ Deno.test("netpbm: P2, P5 (8- and 16-bit), P1, P4, P3 and P6 gray are read exact
   );
   const wide = decodeNetpbm(Uint8Array.of(...text("P5\n2 1\n65535\n"), 0x12, 0x34, 0xff, 0xff));
   assertEquals([wide.maxValue, ...wide.data], [65535, 0x1234, 0xffff]);
-  assertEquals(decodeNetpbm(text("P1\n3 1\n1 0 1\n")).data, Uint16Array.of(0, 255, 0));
-  assertEquals(
-    decodeNetpbm(Uint8Array.of(...text("P4\n3 1\n"), 0b10100000)).data,
-    Uint16Array.of(0, 255, 0),
-  );
+  const plainBits = decodeNetpbm(text("P1\n3 1\n1 0 1\n"));
+  assertEquals([plainBits.maxValue, ...plainBits.data], [1, 0, 1, 0]);
+  const bits = decodeNetpbm(Uint8Array.of(...text("P4\n3 1\n"), 0b10100000));
+  assertEquals([bits.maxValue, ...bits.data], [1, 0, 1, 0]);
   assertEquals(decodeNetpbm(text("P3\n1 1\n255\n9 9 9\n")).data, Uint16Array.of(9));
   assertEquals(
     decodeNetpbm(Uint8Array.of(...text("P6\n1 1\n255\n"), 4, 4, 4)).data,
@@ -61,8 +60,10 @@ Deno.test("png: gray 8/16-bit, low depths, RGB(A), gray+alpha and palette are re
   assertEquals(decodeImageFile(png([3, 250], 1)).data, Uint16Array.of(3, 250));
   const wide = decodeImageFile(png([3, 60000], 1, 16));
   assertEquals([wide.maxValue, ...wide.data], [65535, 3, 60000]);
-  assertEquals(decodeImageFile(png([0b01000000], 1, 1)).data, Uint16Array.of(0, 255));
-  assertEquals(decodeImageFile(png([0b00100000], 1, 4)).data, Uint16Array.of(34, 0));
+  const oneBit = decodeImageFile(png([0b01000000], 1, 1));
+  assertEquals([oneBit.maxValue, ...oneBit.data], [1, 0, 1]);
+  const fourBit = decodeImageFile(png([0b00100000], 1, 4));
+  assertEquals([fourBit.maxValue, ...fourBit.data], [15, 2, 0]);
   assertEquals(decodeImageFile(png([5, 5, 5, 6, 6, 6], 3)).data, Uint16Array.of(5, 6));
   assertEquals(decodeImageFile(png([5, 5, 5, 255, 6, 6, 6, 255], 4)).data, Uint16Array.of(5, 6));
   assertEquals(decodeImageFile(png([5, 255, 6, 255], 2)).data, Uint16Array.of(5, 6));
@@ -83,8 +84,15 @@ Deno.test("image files: written by extension and read back identically", () => {
       assertEquals(decodeImageFile(encodeImageFile(image, name)), image);
     }
   }
-  const bilevel = makeImage(9, 2, (x) => (x % 3 ? 255 : 0));
+  // Low depths keep their depth in PNG; PBM holds bilevel images (maxval 1).
+  for (const maxValue of [1, 3, 15]) {
+    const low = makeImage(9, 2, (x, y) => (x + y) % (maxValue + 1), maxValue);
+    assertEquals(decodeImageFile(encodeImageFile(low, "low.png")), low);
+  }
+  const bilevel = makeImage(9, 2, (x) => (x % 3 ? 1 : 0), 1);
   assertEquals(decodeImageFile(encodeImageFile(bilevel, "b.pbm")), bilevel);
+  const bilevel255 = makeImage(9, 2, (x) => (x % 3 ? 255 : 0));
+  assertEquals(decodeImageFile(encodeImageFile(bilevel255, "b.pbm")), bilevel);
   assertThrows(() => encodeImageFile(image8, "b.pbm"), /bilevel/);
   assertThrows(() => encodeImageFile(image8, "b.jpg"), /extension/);
 });

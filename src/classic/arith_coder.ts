@@ -5,6 +5,8 @@
  * @module
  */
 
+import { FormatError } from "../errors.ts";
+
 const TOP = 0xffffffff;
 const HALF = 0x80000000;
 const QUARTER = 0x40000000;
@@ -13,6 +15,12 @@ const THREE_QUARTERS = 0xc0000000;
 export const PROB_TOTAL = 4096;
 /** `1 / 4096`: multiplying by it is exact, and cheaper than dividing. */
 const INV_TOTAL = 1 / PROB_TOTAL;
+/**
+ * Bits past the stream's end the decoder may read: it reads 32 bits ahead, and the encoder's
+ * flush writes at least 2 bits past the last decision's, so an intact stream is never read
+ * further.
+ */
+const READ_AHEAD_PAST_END = 32;
 
 /**
  * Encodes binary decisions into a byte stream.
@@ -94,7 +102,8 @@ export class ClassicEncoder {
 
 /**
  * Decodes the binary decisions of a stream written by {@link ClassicEncoder}, given the same
- * sequence of probabilities. Bits past the end of the stream read as 0.
+ * sequence of probabilities. Bits past the end of the stream read as 0, as far as the decoder's
+ * look-ahead reaches; reading further means the stream is damaged.
  *
  * @example
  * ```ts
@@ -123,7 +132,12 @@ export class ClassicDecoder {
   #nextBit(): number {
     const pos = this.#bitPos++;
     const byte = pos >>> 3;
-    return byte < this.#data.length ? (this.#data[byte] >>> (7 - (pos & 7))) & 1 : 0;
+    if (byte < this.#data.length) return (this.#data[byte] >>> (7 - (pos & 7))) & 1;
+    // The encoder's stream ends at most 30 bits before the decoder's look-ahead does.
+    if (pos >= this.#data.length * 8 + READ_AHEAD_PAST_END) {
+      throw new FormatError("coded stream is damaged (it ends too early)");
+    }
+    return 0;
   }
 
   /** Bits of the stream read so far, including the 32 read ahead at the start. */

@@ -8,6 +8,7 @@ import { FormatError } from "../errors.ts";
 import { ClassicDecoder, ClassicEncoder } from "./arith_coder.ts";
 import { type ClassicDecisionSink, scanPlanes } from "./context.ts";
 import type { ClassicModel } from "./model.ts";
+import { checkStreamHolds } from "../stream_bound.ts";
 
 /**
  * Codes the 8 bit planes of a normalized (polarity already applied) 8-bit image.
@@ -51,7 +52,9 @@ class PlaneDecoder implements ClassicDecisionSink {
 /**
  * Decodes a stream written by {@link encodePlanes} into the normalized samples, then checks the
  * stream strictly: classic files carry no checksum, so the stream must be exactly the one the
- * encoder writes for the decoded samples (same bits, same length), otherwise it is damaged.
+ * encoder writes for the decoded samples (same bits, same length), otherwise it is damaged. A
+ * stream too short for the size given is refused before anything is allocated, and decoding
+ * stops as soon as it reads past the stream's end.
  *
  * @throws {FormatError} when the stream is not exactly the encoding of what it decodes to.
  * @example
@@ -69,6 +72,7 @@ export function decodePlanes(
   height: number,
   model: ClassicModel,
 ): Uint8Array {
+  checkStreamHolds(width, height, 8, stream.length);
   const samples = new Uint8Array(width * height);
   const decoder = new ClassicDecoder(stream);
   scanPlanes(samples, width, height, new PlaneDecoder(decoder, model.p0));

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { readEntryName, writeEntryName } from "../archive_name.ts";
+import { checkEntryNames, readEntryName, writeEntryName } from "../archive_name.ts";
 import { ByteReader, ByteWriter } from "../bytes.ts";
 import { FormatError } from "../errors.ts";
 import { CLASSIC_MODEL_BYTES, parseClassicModel } from "./model.ts";
@@ -156,7 +156,7 @@ export function parseClassicImage(bytes: Uint8Array): ClassicImageFile {
 }
 
 /**
- * Writes a `BPA1` archive.
+ * Writes a `BPA1` archive; the entries must be in order ({@link checkEntryNames}).
  *
  * @example
  * ```ts
@@ -169,6 +169,7 @@ export function parseClassicImage(bytes: Uint8Array): ClassicImageFile {
  * ```
  */
 export function serializeClassicArchive(archive: ClassicArchive): Uint8Array {
+  checkEntryNames(archive.entries.map((e) => e.name));
   const w = new ByteWriter();
   w.ascii("BPA1");
   w.u16(1);
@@ -185,7 +186,8 @@ export function serializeClassicArchive(archive: ClassicArchive): Uint8Array {
 }
 
 /**
- * Parses a `BPA1` archive, checking every field, the embedded model and every entry name.
+ * Parses a `BPA1` archive, checking every field, the embedded model and the entry names (each
+ * safe, all in strictly increasing order, no file also a folder).
  *
  * @throws {FormatError} when the bytes are not a valid classic archive.
  * @example
@@ -217,5 +219,6 @@ export function parseClassicArchive(bytes: Uint8Array): ClassicArchive {
     entries.push({ name, ...header, stream: readStream(r) });
   }
   r.end();
+  checkEntryNames(entries.map((e) => e.name));
   return { modelBytes, entries };
 }

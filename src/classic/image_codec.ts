@@ -12,24 +12,33 @@ import type { ClassicCodedImage } from "./container.ts";
 import type { ClassicModel } from "./model.ts";
 
 /**
- * Returns the 8-bit samples of an image the classic format can hold (`maxValue ≤ 255`).
+ * Returns the 8-bit samples of an image the classic format can hold: 8-bit images as they are,
+ * and 1-, 2- and 4-bit images (`maxValue` 1, 3 or 15) scaled exactly to 8 bits, as the classic
+ * release read them (they decode as 8-bit images).
  *
- * @throws {FormatError} for deeper images, naming their bit depth.
+ * @throws {FormatError} for any other `maxValue`, naming it.
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { classicSamples } from "./image_codec.ts";
- * const s = classicSamples({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([7]) });
- * console.log(s[0]); // 7
+ * const bilevel = { width: 2, height: 1, maxValue: 1, data: new Uint16Array([0, 1]) };
+ * deepStrictEqual(classicSamples(bilevel), new Uint8Array([0, 255]));
  * ```
  */
 export function classicSamples(image: GrayImage): Uint8Array {
-  if (image.maxValue > 255) {
-    const bits = 32 - Math.clz32(image.maxValue);
+  const { maxValue, data } = image;
+  if (maxValue !== 255 && maxValue !== 1 && maxValue !== 3 && maxValue !== 15) {
+    const bits = 32 - Math.clz32(maxValue);
     throw new FormatError(
-      `${bits}-bit image (maxval ${image.maxValue}): the classic format codes 8-bit images only`,
+      `${bits}-bit image (maxval ${maxValue}): the classic format codes 8-bit images ` +
+        `(maxval 255, or 1-, 2- and 4-bit images scaled to 8 bits) only`,
+      "unsupported",
     );
   }
-  return Uint8Array.from(image.data);
+  const samples = Uint8Array.from(data);
+  const scale = 255 / maxValue;
+  if (scale !== 1) { for (let i = 0; i < samples.length; i++) samples[i] *= scale; }
+  return samples;
 }
 
 /**
@@ -110,6 +119,7 @@ export function checkModelHash(stored: Uint8Array, model: Uint8Array): void {
     throw new FormatError(
       `model mismatch: the file was coded with model ${toHex(stored).slice(0, 16)}…, ` +
         `not with the given model ${toHex(model).slice(0, 16)}…`,
+      "model-mismatch",
     );
   }
 }

@@ -183,6 +183,12 @@ export class Reporter {
     console.log(text);
   }
 
+  /** Prints a warning line on stderr (in every mode: it is not part of the result). */
+  warning(text: string): void {
+    this.#clearProgress();
+    console.error(text);
+  }
+
   /** Prints the JSON result (JSON mode only). */
   result(value: unknown): void {
     if (this.#json) console.log(JSON.stringify(value, null, 2));

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type ErrorCode, FormatError } from "../errors.ts";
 
 /**
  * A failure to report to the user: `file: reason` (or just the reason), exit code 1.
@@ -15,11 +16,40 @@
  * ```
  */
 export class CliError extends Error {
+  /** What kind of failure it is, when the library said (for the advice {@link hintFor} adds). */
+  readonly code: ErrorCode | undefined;
+
   /** Creates the error; `file` (when given) starts the message. */
-  constructor(file: string | undefined, reason: string) {
+  constructor(file: string | undefined, reason: string, code?: ErrorCode) {
     super(file === undefined ? reason : `${file}: ${reason}`);
     this.name = "CliError";
+    this.code = code;
   }
+}
+
+/** What the command line advises for each kind of library failure. */
+const HINTS: Partial<Record<ErrorCode, string>> = {
+  "model-required": "pass the model it was coded with: --model M.bpm",
+  "model-mismatch": "pass the model it was coded with: --model M.bpm",
+  "too-large": "raise --max-pixels to accept it",
+  "device-failed": "run with --device cpu, which trains the same model",
+};
+
+/**
+ * The command line's advice for a kind of failure, as text to append to the message ("" when it
+ * has none).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { hintFor } from "./errors.ts";
+ * strictEqual(hintFor("too-large"), " (raise --max-pixels to accept it)");
+ * strictEqual(hintFor("invalid"), "");
+ * ```
+ */
+export function hintFor(code: ErrorCode | undefined): string {
+  const hint = code && HINTS[code];
+  return hint ? ` (${hint})` : "";
 }
 
 /**
@@ -50,5 +80,6 @@ export class UsageError extends Error {
  */
 export function errorFor(file: string, error: unknown): CliError | UsageError {
   if (error instanceof CliError || error instanceof UsageError) return error;
-  return new CliError(file, error instanceof Error ? error.message : String(error));
+  const code = error instanceof FormatError ? error.code : undefined;
+  return new CliError(file, error instanceof Error ? error.message : String(error), code);
 }

@@ -5,8 +5,10 @@
  * @module
  */
 import { basename, dirname, join, relative, sep } from "node:path";
+import { compareEntryNames } from "../archive_name.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
+import type { ImageLimits } from "../image/limits.ts";
 import { decodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../image/image_file.ts";
 import { CliError, errorFor } from "./errors.ts";
 
@@ -36,7 +38,7 @@ export async function readBytes(path: string): Promise<Uint8Array> {
 }
 
 /**
- * Reads and decodes an image file (PNG or PGM/PNM).
+ * Reads and decodes an image file (PNG or PGM/PNM), refusing images over the pixel limit.
  *
  * @throws {CliError} naming the file and the reason.
  * @example
@@ -45,10 +47,10 @@ export async function readBytes(path: string): Promise<Uint8Array> {
  * const image = await readImage("samples/test/eso_dss_test2.pgm");
  * ```
  */
-export async function readImage(path: string): Promise<GrayImage> {
+export async function readImage(path: string, limits: ImageLimits = {}): Promise<GrayImage> {
   const bytes = await readBytes(path);
   try {
-    return decodeImageFile(bytes);
+    return decodeImageFile(bytes, limits);
   } catch (e) {
     throw errorFor(path, e);
   }
@@ -100,14 +102,6 @@ export async function writeAtomic(path: string, bytes: Uint8Array, force: boolea
   }
 }
 
-/** Compares UTF-8 byte strings, as the classic release sorts paths. */
-function compareUtf8(x: Uint8Array, y: Uint8Array): number {
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return x[i] - y[i];
-  }
-  return x.length - y.length;
-}
-
 /**
  * Lists the image files under a folder, recursively: files whose extension (any case) is png,
  * pgm, pnm, ppm or pbm, as `/`-separated paths relative to the folder, sorted by their UTF-8
@@ -140,7 +134,5 @@ export async function listImages(folder: string): Promise<string[]> {
   } catch (e) {
     throw e instanceof FormatError ? errorFor(folder, e) : new CliError(folder, describeIoError(e));
   }
-  const encoder = new TextEncoder();
-  return found.map((path) => ({ path, bytes: encoder.encode(path) }))
-    .sort((a, b) => compareUtf8(a.bytes, b.bytes)).map(({ path }) => path);
+  return found.sort(compareEntryNames);
 }

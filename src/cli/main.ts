@@ -7,7 +7,7 @@ import { VERSION } from "../version.ts";
 import { type Command, COMMON_FLAGS, parseCommandArgs, Reporter } from "./command.ts";
 import { ALL_COMMANDS } from "./commands/index.ts";
 import { FormatError } from "../errors.ts";
-import { CliError, UsageError } from "./errors.ts";
+import { CliError, hintFor, UsageError } from "./errors.ts";
 
 /** Every subcommand, in the order help lists them. */
 export const COMMANDS: readonly Command[] = ALL_COMMANDS;
@@ -91,7 +91,7 @@ export async function main(args: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof CliError || e instanceof FormatError) {
-      console.error(`bpcodec ${command.name}: ${e.message}`);
+      console.error(`bpcodec ${command.name}: ${e.message}${hintFor(e.code)}`);
       return 1;
     }
     // A bug, not bad input: still one line, with the stack only when asked for.

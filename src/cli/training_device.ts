@@ -6,7 +6,7 @@
 import { GpuClassicCounter } from "../gpu/classic_counts.ts";
 import { type GpuContext, requestGpu } from "../gpu/device.ts";
 import type { ClassicContextCounter } from "../codec.ts";
-import { CliError, UsageError } from "./errors.ts";
+import { CliError, errorFor, UsageError } from "./errors.ts";
 
 /** The values of `--device`. */
 export const DEVICE_MODES = ["auto", "gpu", "cpu"] as const;
@@ -59,7 +59,7 @@ export async function openTrainingDevice(mode: string): Promise<TrainingDevice> 
   try {
     gpu = await requestGpu();
   } catch (e) {
-    if (mode === "gpu") throw new CliError(undefined, (e as Error).message);
+    if (mode === "gpu") throw errorFor("--device gpu", e);
   }
   if (gpu === null) {
     if (mode === "gpu") {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DeviceError } from "../errors.ts";
 import { CLASSIC_CONTEXTS } from "../classic/context.ts";
 import {
   CLASSIC_COUNTS_WGSL,
@@ -190,8 +191,8 @@ export class GpuClassicCounter {
     device.queue.submit([encoder.finish()]);
     const failures = Promise.all([device.popErrorScope(), device.popErrorScope()]);
     const done = this.#addReadback(readback, failures).catch((cause) => {
-      const message = `GPU counting failed (${cause.message}): run with --device cpu`;
-      this.#failure ??= new Error(message, { cause });
+      const message = `GPU counting failed (${cause.message}): the CPU gives the same counts`;
+      this.#failure ??= new DeviceError(message, { cause });
     }).finally(() => this.#inFlight.splice(this.#inFlight.indexOf(done), 1));
     this.#inFlight.push(done);
   }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DeviceError } from "../errors.ts";
 
 /**
  * A WebGPU device ready for compute work, with a description of the adapter behind it.
@@ -54,7 +55,7 @@ export function describeAdapterInfo(
  * Opens the default WebGPU adapter and a device on it. Returns `null` when this runtime has no
  * WebGPU or no adapter (then train on the CPU).
  *
- * @throws {Error} when an adapter exists but refuses to give a device.
+ * @throws {DeviceError} when an adapter exists but refuses to give a device.
  * @example
  * ```ts
  * import { requestGpu } from "./device.ts";
@@ -79,7 +80,7 @@ export async function requestGpu(): Promise<GpuContext | null> {
       },
     });
   } catch (error) {
-    throw new Error(`the WebGPU adapter gave no device (${error}): run with --device cpu`);
+    throw new DeviceError(`the WebGPU adapter gave no device (${error})`);
   }
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const software = info.isFallbackAdapter === true ||

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DeviceError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { significantBits } from "../v2/codec.ts";
 import type { TrainingProgress } from "../v2/progress.ts";
@@ -61,7 +62,7 @@ export interface GpuDirectCountOptions {
  * Counts the direct slots of `images` (image `i` in fold `i % 2`) with `start`'s learning rates,
  * on `gpu`: the same counts as `countDirectSlots` on the CPU.
  *
- * @throws {Error} when the GPU fails (then train with `--device cpu`).
+ * @throws {DeviceError} when the GPU fails (counting on the CPU gives the same counts).
  * @example
  * ```ts
  * import { requestGpu } from "./device.ts";
@@ -144,7 +145,9 @@ async function gpuWork<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
-    throw new Error(`GPU counting failed (${message}): run with --device cpu`, { cause });
+    throw new DeviceError(`GPU counting failed (${message}): the CPU gives the same counts`, {
+      cause,
+    });
   }
 }
 

@@ -7,6 +7,7 @@
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "./gray_image.ts";
 import { decodeNetpbm, encodePbm, encodePgm, encodePpm, isNetpbm } from "./netpbm.ts";
+import type { ImageLimits } from "./limits.ts";
 import { decodePng, encodePng, isPng } from "./png.ts";
 
 /** Extensions (lowercase, without the dot) of the image files bpcodec reads and writes. */
@@ -28,9 +29,10 @@ export function extensionOf(name: string): string {
 }
 
 /**
- * Decodes a PNG or Netpbm (PGM, PBM, PPM) file, whatever its name says.
+ * Decodes a PNG or Netpbm (PGM, PBM, PPM) file, whatever its name says, refusing images over
+ * the pixel limit before anything large is allocated.
  *
- * @throws {FormatError} when the bytes are not a supported gray image.
+ * @throws {FormatError} when the bytes are not a supported gray image, or one over the limit.
  * @example
  * ```ts
  * import { decodeImageFile } from "./image_file.ts";
@@ -38,10 +40,10 @@ export function extensionOf(name: string): string {
  * console.log(image.data[0]); // 5
  * ```
  */
-export function decodeImageFile(bytes: Uint8Array): GrayImage {
-  if (isPng(bytes)) return decodePng(bytes);
-  if (isNetpbm(bytes)) return decodeNetpbm(bytes);
-  throw new FormatError("not a PNG or PGM/PNM image");
+export function decodeImageFile(bytes: Uint8Array, limits: ImageLimits = {}): GrayImage {
+  if (isPng(bytes)) return decodePng(bytes, limits);
+  if (isNetpbm(bytes)) return decodeNetpbm(bytes, limits);
+  throw new FormatError("not a PNG or PGM/PNM image", "unsupported");
 }
 
 /**

@@ -5,8 +5,9 @@
  */
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "./gray_image.ts";
+import { checkPixelLimit, type ImageLimits } from "./limits.ts";
 
-const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
+const WHITESPACE_BYTES = [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d];
 
 /** Reads the whitespace- and comment-separated header fields of a Netpbm file. */
 class HeaderReader {
@@ -16,7 +17,7 @@ class HeaderReader {
   #skip(): void {
     const b = this.bytes;
     while (this.pos < b.length) {
-      if (WHITESPACE.has(b[this.pos])) this.pos++;
+      if (WHITESPACE_BYTES.includes(b[this.pos])) this.pos++;
       else if (b[this.pos] === 0x23) {
         while (this.pos < b.length && b[this.pos] !== 0x0a && b[this.pos] !== 0x0d) this.pos++;
       } else break;
@@ -48,109 +49,175 @@ class HeaderReader {
 
   /** Consumes the single whitespace byte that ends a binary header. */
   endHeader(): void {
-    if (!WHITESPACE.has(this.bytes[this.pos])) {
+    if (!WHITESPACE_BYTES.includes(this.bytes[this.pos])) {
       throw new FormatError("header does not end with whitespace");
     }
     this.pos++;
   }
 }
 
-/** Largest width or height accepted from an image file (2^24 − 1). */
-export const MAX_DIMENSION = 0xffffff;
-/** Largest number of pixels accepted from an image file (2^31 − 1). */
-export const MAX_PIXELS = 0x7fffffff;
-
-/**
- * Checks that an image of this size can be held in memory.
- *
- * @throws {FormatError} when `width × height` exceeds {@link MAX_PIXELS}.
- * @example
- * ```ts
- * import { checkImageSize } from "./netpbm.ts";
- * checkImageSize(4096, 4096); // fine
- * ```
- */
-export function checkImageSize(width: number, height: number): void {
-  if (width * height > MAX_PIXELS) {
-    throw new FormatError(
-      `image of ${width}x${height} pixels is too large (at most 2^31 − 1 pixels)`,
-    );
-  }
-}
+/** Largest width or height a header may give (2^31 − 1). */
+const MAX_DIMENSION = 0x7fffffff;
 
 /**
  * Tells whether the bytes start like a Netpbm file (`P1`…`P6`).
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { isNetpbm } from "./netpbm.ts";
- * console.log(isNetpbm(new TextEncoder().encode("P5\n1 1\n255\n\0"))); // true
+ * strictEqual(isNetpbm(new TextEncoder().encode("P5\n1 1\n255\n\0")), true);
  * ```
  */
 export function isNetpbm(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] >= 0x31 && bytes[1] <= 0x36;
 }
 
+/** Throws unless `count` items of at least `bytesEach` bytes fit in the `left` bytes. */
+function checkFits(count: number, bytesEach: number, left: number): void {
+  if (count * bytesEach > left) throw new FormatError("pixel data is truncated");
+}
+
+/** Checks that nothing but whitespace follows the pixel data (no second image, no junk). */
+function checkEnd(bytes: Uint8Array, at: number): void {
+  for (let i = at; i < bytes.length; i++) {
+    if (WHITESPACE_BYTES.includes(bytes[i])) continue;
+    if (isNetpbm(bytes.subarray(i))) {
+      throw new FormatError(
+        "the file holds more than one image: only single-image Netpbm files are supported",
+        "unsupported",
+      );
+    }
+    throw new FormatError(`${bytes.length - i} unexpected bytes after the pixel data`);
+  }
+}
+
 /**
- * Decodes a PGM (P2, P5), a PBM (P1, P4; black is 0, white 255) or a PPM (P3, P6) whose red,
- * green and blue are equal in every pixel. 16-bit samples are big-endian, as Netpbm says.
+ * Decodes a PGM (P2, P5), a PBM (P1, P4) or a PPM (P3, P6) whose red, green and blue are equal
+ * in every pixel. 16-bit samples are big-endian, as Netpbm says. A PBM gives a bilevel image of
+ * `maxValue` 1 (white 1, black 0). Sizes are checked against the file's length and the pixel
+ * limit before anything is allocated.
  *
- * @throws {FormatError} for malformed or truncated data and for colour PPMs.
+ * @throws {FormatError} for malformed or truncated data, colour PPMs (code `unsupported`) and
+ *   images over the pixel limit (`too-large`).
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { decodeNetpbm } from "./netpbm.ts";
  * const image = decodeNetpbm(new TextEncoder().encode("P2\n2 1\n255\n7 9\n"));
- * console.log(image.data); // Uint16Array(2) [ 7, 9 ]
+ * deepStrictEqual(image.data, new Uint16Array([7, 9]));
  * ```
  */
-export function decodeNetpbm(bytes: Uint8Array): GrayImage {
+export function decodeNetpbm(bytes: Uint8Array, limits: ImageLimits = {}): GrayImage {
   if (!isNetpbm(bytes)) throw new FormatError("not a Netpbm image");
   const kind = bytes[1] - 0x30;
   const h = new HeaderReader(bytes);
   const width = h.number("width", 1, MAX_DIMENSION);
   const height = h.number("height", 1, MAX_DIMENSION);
   const bilevel = kind === 1 || kind === 4;
-  const maxValue = bilevel ? 255 : h.number("maxval", 1, 65535);
+  const maxValue = bilevel ? 1 : h.number("maxval", 1, 65535);
   const channels = kind === 3 || kind === 6 ? 3 : 1;
-  checkImageSize(width, height);
+  const binary = kind >= 4;
   const count = width * height;
+  if (binary) h.endHeader();
+  const left = bytes.length - h.pos;
+  // Each plain sample takes a digit and a separator (plain PBM digits may touch).
+  if (kind === 4) checkFits(height, (width + 7) >> 3, left);
+  else if (binary) checkFits(count * channels, maxValue > 255 ? 2 : 1, left);
+  else checkFits(count * channels, kind === 1 ? 1 : 2, left + 1);
+  checkPixelLimit(width, height, limits);
   const data = new Uint16Array(count);
+  const image = { width, height, maxValue, data };
   if (kind === 4) {
-    h.endHeader();
     const rowBytes = (width + 7) >> 3;
-    if (bytes.length - h.pos < rowBytes * height) throw new FormatError("PBM data is truncated");
     for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const bit = (bytes[h.pos + y * rowBytes + (x >> 3)] >> (7 - (x & 7))) & 1;
-        data[y * width + x] = bit ? 0 : 255;
+      const row = h.pos + y * rowBytes;
+      for (let x = 0, i = y * width; x < width; x++, i++) {
+        data[i] = 1 - ((bytes[row + (x >> 3)] >> (7 - (x & 7))) & 1);
       }
     }
-    return { width, height, maxValue, data };
+    checkEnd(bytes, h.pos + rowBytes * height);
+    return image;
   }
-  const binary = kind >= 4;
-  const wide = maxValue > 255;
-  if (binary) h.endHeader();
-  const sampleBytes = wide ? 2 : 1;
-  if (binary && bytes.length - h.pos < count * channels * sampleBytes) {
-    throw new FormatError("pixel data is truncated");
+  if (!binary) {
+    readPlainSamples(h, kind, channels, maxValue, data);
+    checkEnd(bytes, h.pos);
+    return image;
   }
-  let pos = h.pos;
-  const readSample = (): number => {
-    if (kind === 1) return h.bit() ? 0 : 255;
-    if (!binary) return h.number("sample", 0, maxValue);
-    const v = wide ? (bytes[pos] << 8) | bytes[pos + 1] : bytes[pos];
-    pos += sampleBytes;
-    if (v > maxValue) throw new FormatError(`sample ${v} exceeds maxval ${maxValue}`);
-    return v;
-  };
-  for (let i = 0; i < count; i++) {
-    const v = readSample();
-    if (channels === 3 && (readSample() !== v || readSample() !== v)) {
-      throw new FormatError("colour PPM image: only gray images (R = G = B) are supported");
+  const end = readBinarySamples(bytes, h.pos, channels, maxValue, data);
+  checkEnd(bytes, end);
+  return image;
+}
+
+function colourPpm(): FormatError {
+  return new FormatError(
+    "colour PPM image: only gray images (R = G = B) are supported",
+    "unsupported",
+  );
+}
+
+/** Reads P1, P2 or P3 samples into `data`. */
+function readPlainSamples(
+  h: HeaderReader,
+  kind: number,
+  channels: number,
+  maxValue: number,
+  data: Uint16Array,
+): void {
+  for (let i = 0; i < data.length; i++) {
+    if (kind === 1) {
+      data[i] = 1 - h.bit();
+      continue;
+    }
+    const v = h.number("sample", 0, maxValue);
+    if (
+      channels === 3 &&
+      (h.number("sample", 0, maxValue) !== v || h.number("sample", 0, maxValue) !== v)
+    ) {
+      throw colourPpm();
     }
     data[i] = v;
   }
-  return { width, height, maxValue, data };
+}
+
+/** Reads P5 or P6 samples starting at `at` into `data`; returns where they end. */
+function readBinarySamples(
+  bytes: Uint8Array,
+  at: number,
+  channels: number,
+  maxValue: number,
+  data: Uint16Array,
+): number {
+  const wide = maxValue > 255;
+  const n = data.length;
+  if (!wide && channels === 1) {
+    data.set(bytes.subarray(at, at + n));
+    at += n;
+  } else if (channels === 1) {
+    for (let i = 0; i < n; i++, at += 2) data[i] = (bytes[at] << 8) | bytes[at + 1];
+  } else if (!wide) {
+    for (let i = 0; i < n; i++, at += 3) {
+      const v = bytes[at];
+      if (bytes[at + 1] !== v || bytes[at + 2] !== v) throw colourPpm();
+      data[i] = v;
+    }
+  } else {
+    for (let i = 0; i < n; i++, at += 6) {
+      const v = (bytes[at] << 8) | bytes[at + 1];
+      if (
+        ((bytes[at + 2] << 8) | bytes[at + 3]) !== v || ((bytes[at + 4] << 8) | bytes[at + 5]) !== v
+      ) {
+        throw colourPpm();
+      }
+      data[i] = v;
+    }
+  }
+  if (maxValue < (wide ? 65535 : 255)) {
+    for (let i = 0; i < n; i++) {
+      if (data[i] > maxValue) throw new FormatError(`sample ${data[i]} exceeds maxval ${maxValue}`);
+    }
+  }
+  return at;
 }
 
 /**

@@ -4,6 +4,7 @@
  * @module
  */
 import { FormatError } from "../errors.ts";
+import { checkStreamHolds } from "../stream_bound.ts";
 import type { V2Model } from "./model.ts";
 import { V2Predictor } from "./predictor.ts";
 import { RangeDecoder, RangeEncoder } from "./range_coder.ts";
@@ -69,8 +70,9 @@ export function encodeV2(
 
 /**
  * Decodes a v2 stream written by {@link encodeV2} with the same size, bit depth and model.
- * Throws a `FormatError` if the stream is found truncated or has trailing bytes; other damage
- * yields different samples (the container's pixel checksum catches it).
+ * Throws a `FormatError` if the stream is too short for the size given (checked before anything
+ * is allocated), is found truncated or has trailing bytes; other damage yields different
+ * samples (the container's pixel checksum catches it).
  *
  * @example
  * ```ts
@@ -89,6 +91,7 @@ export function decodeV2(
 ): Uint16Array {
   checkShape(width * height, width, height, bits);
   if (stream.length === 0) throw new FormatError("v2 stream is empty");
+  checkStreamHolds(width, height, bits, stream.length);
   const samples = new Uint16Array(width * height);
   const predictor = new V2Predictor(samples, width, height, bits, model);
   const decoder = new RangeDecoder(stream);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { readEntryName, writeEntryName } from "../archive_name.ts";
+import { checkEntryNames, readEntryName, writeEntryName } from "../archive_name.ts";
 import { ByteReader, ByteWriter } from "../bytes.ts";
 import { crc32 } from "../crc32.ts";
 import { FormatError } from "../errors.ts";
@@ -107,7 +107,8 @@ function writeCoded(w: ByteWriter, image: V2CodedImage): void {
   w.bytes(image.stream);
 }
 
-function readCoded(r: ByteReader): V2CodedImage {
+/** Reads one coded image; its stream checksum is checked, or (`deferred`) only recorded. */
+function readCoded(r: ByteReader, deferred = false): V2CodedImage & { streamIntact: boolean } {
   const flags = r.u8("flags");
   if (flags & ~1) throw new FormatError(`unknown flag bits 0x${flags.toString(16)}`);
   const bits = r.u8("bit count");
@@ -126,10 +127,29 @@ function readCoded(r: ByteReader): V2CodedImage {
   const crc = r.u32("image checksum");
   const streamCrc = r.u32("stream checksum");
   const stream = r.bytes(r.u64("stream length"), "coded stream");
-  if (crc32(stream) !== streamCrc) {
-    throw new FormatError("coded stream is damaged (stream checksum mismatch)");
-  }
-  return { width, height, maxValue, bits, inverted: (flags & 1) === 1, imageCrc: crc, stream };
+  const streamIntact = crc32(stream) === streamCrc;
+  if (!streamIntact && !deferred) throw streamDamaged();
+  const inverted = (flags & 1) === 1;
+  return { width, height, maxValue, bits, inverted, imageCrc: crc, stream, streamIntact };
+}
+
+function streamDamaged(): FormatError {
+  return new FormatError("coded stream is damaged (stream checksum mismatch)");
+}
+
+/**
+ * Checks an archive entry read with deferred checksums before it is decoded.
+ *
+ * @throws {FormatError} when its stream checksum did not match.
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { checkEntryStream } from "./container.ts";
+ * throws(() => checkEntryStream({ streamIntact: false }), /stream checksum mismatch/);
+ * ```
+ */
+export function checkEntryStream(entry: { streamIntact: boolean }): void {
+  if (!entry.streamIntact) throw streamDamaged();
 }
 
 /**
@@ -217,14 +237,15 @@ export function parseV2Image(bytes: Uint8Array): { modelHash: Uint8Array; image:
   const version = r.u16("version");
   if (version !== V2_VERSION) throw new FormatError(`unsupported BPC2 version ${version}`);
   const modelHash = r.bytes(32, "model hash");
-  const image = readCoded(r);
+  const { streamIntact: _, ...image } = readCoded(r);
   r.end();
   return { modelHash, image };
 }
 
 /**
  * Writes a `BPA2` archive. With `modelBytes`, the model file is embedded; without, the archive
- * refers to the built-in model by `modelHash`.
+ * refers to the built-in model by `modelHash`. The entries must be in order
+ * ({@link checkEntryNames}).
  *
  * @example
  * ```ts
@@ -238,6 +259,7 @@ export function serializeV2Archive(archive: {
   modelBytes?: Uint8Array;
   entries: V2ArchiveEntry[];
 }): Uint8Array {
+  checkEntryNames(archive.entries.map((e) => e.name));
   const w = new ByteWriter();
   w.ascii("BPA2");
   w.u16(V2_VERSION);
@@ -256,34 +278,55 @@ export function serializeV2Archive(archive: {
 }
 
 /**
- * Parses a `BPA2` archive, checking every field, every entry name, the stream checksums and
- * the archive checksum.
+ * A `BPA2` archive as read by {@link parseV2Archive}.
+ *
+ * @example
+ * ```ts
+ * import type { ParsedV2Archive } from "./container.ts";
+ * const archive: ParsedV2Archive = { modelHash: new Uint8Array(32), entries: [], intact: true };
+ * ```
+ */
+export interface ParsedV2Archive {
+  /** The hash of the model the entries were coded with. */
+  modelHash: Uint8Array;
+  /** The embedded model file, if any. */
+  modelBytes?: Uint8Array;
+  /** The entries, each with whether its stream checksum matched. */
+  entries: (V2ArchiveEntry & { streamIntact: boolean })[];
+  /** Whether the archive checksum matched. */
+  intact: boolean;
+}
+
+/**
+ * Parses a `BPA2` archive, checking every field, the entry names (each safe, all in strictly
+ * increasing order, no file also a folder), the stream checksums and the archive checksum. With
+ * `deferChecksums`, a checksum mismatch is recorded (`intact`, each entry's `streamIntact`)
+ * instead of thrown, so that the good entries of a damaged archive can still be listed and
+ * checked one by one.
  *
  * @throws {FormatError} when the archive is malformed or damaged.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { parseV2Archive, serializeV2Archive } from "./container.ts";
  * const bytes = serializeV2Archive({ modelHash: new Uint8Array(32), entries: [] });
- * console.log(parseV2Archive(bytes).entries.length); // 0
+ * strictEqual(parseV2Archive(bytes).entries.length, 0);
  * ```
  */
-export function parseV2Archive(bytes: Uint8Array): {
-  modelHash: Uint8Array;
-  modelBytes?: Uint8Array;
-  entries: V2ArchiveEntry[];
-} {
-  if (bytes.length >= 4) {
-    const stored = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4);
-    if (stored.getUint32(0, true) !== crc32(bytes.subarray(0, bytes.length - 4))) {
-      // Parse first for a precise message about truncation or structure, then report the CRC.
-      parseV2ArchiveBody(bytes);
-      throw new FormatError("archive is damaged (archive checksum mismatch)");
-    }
-  }
-  return parseV2ArchiveBody(bytes);
+export function parseV2Archive(
+  bytes: Uint8Array,
+  options: { deferChecksums?: boolean } = {},
+): ParsedV2Archive {
+  const deferred = options.deferChecksums === true;
+  // Parse first for a precise message about truncation or structure, then check the CRC.
+  const archive = parseV2ArchiveBody(bytes, deferred);
+  const stored = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4);
+  const intact = stored.getUint32(0, true) === crc32(bytes.subarray(0, bytes.length - 4));
+  if (!intact && !deferred) throw new FormatError("archive is damaged (archive checksum mismatch)");
+  return { ...archive, intact };
 }
 
-function parseV2ArchiveBody(bytes: Uint8Array) {
+function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
   const r = new ByteReader(bytes);
   r.magic("BPA2");
   const version = r.u16("version");
@@ -297,12 +340,13 @@ function parseV2ArchiveBody(bytes: Uint8Array) {
   }
   const modelBytes = flags & 1 ? r.bytes(modelLength, "embedded model") : undefined;
   const count = r.u32("image count");
-  const entries: V2ArchiveEntry[] = [];
+  const entries: ParsedV2Archive["entries"] = [];
   for (let i = 0; i < count; i++) {
     const name = readEntryName(r, i);
-    entries.push({ name, ...readCoded(r) });
+    entries.push({ name, ...readCoded(r, deferred) });
   }
   r.u32("archive checksum");
   r.end();
+  checkEntryNames(entries.map((e) => e.name));
   return { modelHash, modelBytes, entries };
 }

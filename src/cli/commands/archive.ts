@@ -1,12 +1,15 @@
 /**
- * `bpcodec pack` and `unpack`: archives (`.bpa`) of many images with their model.
+ * `bpcodec pack`, `unpack`, `extract` and `list`: archives (`.bpa`) of many images with their
+ * model.
  *
  * @module
  */
 import { join } from "node:path";
-import { normalizeEntryName } from "../../archive_name.ts";
-import { type ArchiveEntry, packArchive, unpackArchive } from "../../codec.ts";
-import { encodeImageFile, extensionOf } from "../../image/image_file.ts";
+import { checkEntryName } from "../../archive_name.ts";
+import { type ArchiveEntry, openArchive, type OpenedArchive, packArchive } from "../../codec.ts";
+import { FormatError } from "../../errors.ts";
+import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
+import { checkPixelLimit, type ImageLimits } from "../../image/limits.ts";
 import { toHex } from "../../sha256.ts";
 import {
   bitsPerPixel,
@@ -14,79 +17,193 @@ import {
   type Command,
   forceFlag,
   modelFlag,
+  optionalFlag,
   type ParsedArgs,
   POLARITY_FLAG,
   polarityFlag,
   type Reporter,
   requireFlag,
 } from "../command.ts";
-import { CliError, errorFor } from "../errors.ts";
+import { CliError, errorFor, UsageError } from "../errors.ts";
 import { checkWritable, listImages, readBytes, readImage, writeAtomic } from "../files.ts";
+import { EXIT_SKIPPED, KEEP_GOING_FLAG, MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
+import { OutputFolder } from "../output_folder.ts";
+
+/** A file `pack` left out, and why. */
+interface Skipped {
+  file: string;
+  reason: string;
+}
 
 /** The `pack` command. */
 export const packCommand: Command = {
   name: "pack",
   summary: "code every image under a folder into one archive (.bpa) with its model",
-  usage: "pack [--model M.bpm] --input-dir DIR --output OUT.bpa [--polarity auto|invert|none]",
+  usage:
+    "pack [--model M.bpm] --input-dir DIR --output OUT.bpa [--polarity auto|invert|none] [--keep-going]",
   examples: [
     "bpcodec pack --input-dir scans/2024 --output scans-2024.bpa",
-    "bpcodec pack --model scans.bpm --input-dir scans/2024 --output scans-2024.bpa",
+    "bpcodec pack --model scans.bpm --input-dir scans/2024 --output scans-2024.bpa --keep-going",
   ],
   flags: {
     ...CODING_MODEL_FLAGS,
     "input-dir": { type: "string", help: "folder of images, searched recursively" },
     output: { type: "string", help: "the archive to write (embeds a model given by --model)" },
     ...POLARITY_FLAG,
+    ...MAX_PIXELS_FLAG,
+    ...KEEP_GOING_FLAG,
     ...forceFlag("an existing archive"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const dir = requireFlag(args, "input-dir");
     const output = requireFlag(args, "output");
     const force = args.values.force === true;
+    const keepGoing = args.values["keep-going"] === true;
     const polarity = polarityFlag(args);
+    const limits = maxPixelsFlag(args);
     const model = await modelFlag(args);
     await checkWritable(output, force);
     const names = await listImages(dir);
     if (names.length === 0) {
       throw new CliError(dir, "no images found (.png, .pgm, .pnm, .ppm, .pbm)");
     }
-    const entries: ArchiveEntry[] = [];
+    const skipped: Skipped[] = [];
+    const skip = (file: string, error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      report.warning(`skipped: ${file}: ${reason.replace(`${file}: `, "")}`);
+      skipped.push({ file, reason });
+    };
     let rawBytes = 0;
     let pixels = 0;
-    for (const [i, name] of names.entries()) {
-      report.progress(i, names.length, name);
-      const path = join(dir, name);
-      rawBytes += (await Deno.stat(path)).size;
-      const image = await readImage(path);
-      pixels += image.width * image.height;
-      entries.push({ name, image });
+    let images = 0;
+    // Images are read one at a time and coded as they come: only coded streams are kept.
+    async function* entries(): AsyncGenerator<ArchiveEntry> {
+      for (const [i, name] of names.entries()) {
+        report.progress(i, names.length, name);
+        const path = join(dir, name);
+        let image;
+        try {
+          checkEntryName(name);
+          image = await readImage(path, limits);
+        } catch (e) {
+          if (!keepGoing) throw errorFor(path, e);
+          skip(path, e);
+          continue;
+        }
+        rawBytes += (await Deno.stat(path)).size;
+        pixels += image.width * image.height;
+        images++;
+        yield { name, image };
+      }
     }
-    report.done();
     let bytes: Uint8Array;
     try {
-      bytes = await packArchive(entries, model, { polarity });
+      bytes = await packArchive(entries(), model, {
+        polarity,
+        skip: keepGoing
+          ? (name, error) => {
+            skip(join(dir, name), error);
+            images--;
+          }
+          : undefined,
+      });
     } catch (e) {
       throw errorFor(dir, e);
     }
+    report.done();
+    if (images === 0) throw new CliError(dir, "no image could be packed");
     await writeAtomic(output, bytes, force);
     const bpp = bitsPerPixel(bytes.length, pixels);
     report.line(
-      `packed: raw_bytes=${rawBytes}, archive_bytes=${bytes.length}, bpp=${bpp}, pixels=${pixels}, images=${names.length}`,
+      `packed: raw_bytes=${rawBytes}, archive_bytes=${bytes.length}, bpp=${bpp}, pixels=${pixels}, images=${images}` +
+        (skipped.length > 0 ? `, skipped=${skipped.length}` : ""),
     );
     report.result({
       command: "pack",
       output,
       format: model.format,
-      images: names.length,
+      images,
       pixels,
       rawBytes,
       bytes: bytes.length,
       bpp,
       modelHash: toHex(model.hash),
+      skipped,
     });
-    return 0;
+    return skipped.length > 0 ? EXIT_SKIPPED : 0;
   },
 };
+
+/** The file name an entry is written as: its own, or with `.png` when it has no extension. */
+function outputName(name: string): string {
+  return extensionOf(name) === "" ? `${name}.png` : name;
+}
+
+/** Opens an archive for `unpack`, `extract` and `list`, naming it in any error. */
+async function readArchive(
+  path: string,
+  options: ImageLimits & { deferChecksums?: boolean },
+): Promise<OpenedArchive> {
+  const bytes = await readBytes(path);
+  try {
+    return await openArchive(bytes, options);
+  } catch (e) {
+    throw errorFor(path, e);
+  }
+}
+
+/**
+ * Writes entries `indices` of an archive into `dir`: every target is checked first (names,
+ * sizes, the output folder), each entry is decoded and written into a staging folder, and the
+ * files are moved into place only when all are written; on a failure nothing is left behind.
+ */
+async function writeEntries(
+  input: string,
+  archive: OpenedArchive,
+  indices: number[],
+  dir: string,
+  options: { force: boolean; limits: ImageLimits; report: Reporter },
+): Promise<string[]> {
+  const { force, limits, report } = options;
+  const names = indices.map((i) => outputName(archive.entries[i].name));
+  for (const i of indices) {
+    const entry = archive.entries[i];
+    const extension = extensionOf(outputName(entry.name));
+    const where = `entry ${JSON.stringify(entry.name)}`;
+    if (!IMAGE_EXTENSIONS.includes(extension)) {
+      throw new CliError(input, `${where}: cannot be written as an image of type .${extension}`);
+    }
+    try {
+      checkPixelLimit(entry.width, entry.height, limits);
+    } catch (e) {
+      throw errorFor(input, new FormatError(`${where}: ${(e as Error).message}`, "too-large"));
+    }
+  }
+  const folder = await OutputFolder.open(dir, names, { force });
+  try {
+    for (const [k, i] of indices.entries()) {
+      report.progress(k, indices.length, names[k]);
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeImageFile(archive.decode(i), names[k]);
+      } catch (e) {
+        const message = (e as Error).message;
+        const named = message.startsWith("entry ")
+          ? message
+          : `entry ${JSON.stringify(archive.entries[i].name)}: ${message}`;
+        throw errorFor(input, e instanceof FormatError ? new FormatError(named, e.code) : e);
+      }
+      await folder.stage(k, bytes);
+    }
+    await folder.commit();
+  } catch (e) {
+    await folder.abandon();
+    throw e;
+  } finally {
+    report.done();
+  }
+  return names;
+}
 
 /** The `unpack` command. */
 export const unpackCommand: Command = {
@@ -97,49 +214,124 @@ export const unpackCommand: Command = {
   flags: {
     input: { type: "string", help: "the archive" },
     "output-dir": { type: "string", help: "folder to write the images into (created if needed)" },
+    ...MAX_PIXELS_FLAG,
     ...forceFlag("existing files"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const input = requireFlag(args, "input");
     const dir = requireFlag(args, "output-dir");
+    const limits = maxPixelsFlag(args);
+    const archive = await readArchive(input, limits);
+    const indices = archive.entries.map((_, i) => i);
     const force = args.values.force === true;
-    const bytes = await readBytes(input);
-    let entries: ArchiveEntry[];
-    try {
-      ({ entries } = await unpackArchive(bytes));
-    } catch (e) {
-      throw errorFor(input, e);
-    }
-    // Check everything before writing anything: no partial output on a bad archive.
-    const seen = new Set<string>();
-    const files: { path: string; bytes: Uint8Array }[] = [];
-    for (const { name, image } of entries) {
-      const normalized = normalizeEntryName(name);
-      if (seen.has(normalized)) {
-        throw new CliError(input, `two entries are named ${JSON.stringify(normalized)}`);
-      }
-      seen.add(normalized);
-      const path = join(dir, normalized);
-      await checkWritable(path, force);
-      const ext = extensionOf(name);
-      try {
-        files.push({ path, bytes: encodeImageFile(image, ext === "" ? `${name}.png` : name) });
-      } catch (e) {
-        throw errorFor(input, new Error(`entry ${JSON.stringify(name)}: ${(e as Error).message}`));
-      }
-    }
-    for (const [i, file] of files.entries()) {
-      report.progress(i, files.length, file.path);
-      await writeAtomic(file.path, file.bytes, force);
-    }
-    report.done();
-    report.line(`unpacked: ${input} -> ${dir}, images=${files.length}`);
+    await writeEntries(input, archive, indices, dir, { force, limits, report });
+    report.line(`unpacked: ${input} -> ${dir}, images=${indices.length}`);
     report.result({
       command: "unpack",
       input,
       outputDir: dir,
-      images: entries.map((e) => ({ name: e.name, width: e.image.width, height: e.image.height })),
+      images: archive.entries.map((e) => ({ name: e.name, width: e.width, height: e.height })),
     });
     return 0;
+  },
+};
+
+/** The indices of the entries `wanted` names: entry names, or folders of entries. */
+function selectEntries(input: string, archive: OpenedArchive, wanted: string[]): number[] {
+  const chosen = new Set<number>();
+  for (const name of wanted) {
+    const folder = name.endsWith("/") ? name : `${name}/`;
+    const found = archive.entries.flatMap((e, i) =>
+      e.name === name || e.name.startsWith(folder) ? [i] : []
+    );
+    if (found.length === 0) throw new CliError(input, `no entry named ${JSON.stringify(name)}`);
+    for (const i of found) chosen.add(i);
+  }
+  return [...chosen].sort((a, b) => a - b);
+}
+
+/** The `extract` command. */
+export const extractCommand: Command = {
+  name: "extract",
+  summary: "restore some entries of an archive (by name or folder) into a folder",
+  usage: "extract ARCHIVE ENTRY... [--output-dir DIR] [--force]",
+  examples: [
+    "bpcodec extract scans-2024.bpa march/page1.png",
+    "bpcodec extract scans-2024.bpa march/ --output-dir restored",
+  ],
+  flags: {
+    "output-dir": { type: "string", help: "folder to write the images into (default: .)" },
+    ...MAX_PIXELS_FLAG,
+    ...forceFlag("existing files"),
+  },
+  positionals: "ARCHIVE ENTRY...",
+  async run(args: ParsedArgs, report: Reporter): Promise<number> {
+    const [input, ...wanted] = args.positionals;
+    if (input === undefined || wanted.length === 0) {
+      throw new UsageError("extract needs an ARCHIVE and at least one ENTRY");
+    }
+    const dir = optionalFlag(args, "output-dir") ?? ".";
+    const limits = maxPixelsFlag(args);
+    const archive = await readArchive(input, limits);
+    const indices = selectEntries(input, archive, wanted);
+    const force = args.values.force === true;
+    const written = await writeEntries(input, archive, indices, dir, { force, limits, report });
+    report.line(`extracted: ${input} -> ${dir}, images=${written.length}`);
+    report.result({ command: "extract", input, outputDir: dir, entries: written });
+    return 0;
+  },
+};
+
+/** The `list` command. */
+export const listCommand: Command = {
+  name: "list",
+  summary: "list the entries of an archive: names, sizes, bpp and checksum status",
+  usage: "list ARCHIVE...",
+  examples: ["bpcodec list scans-2024.bpa", "bpcodec list --json scans-2024.bpa"],
+  flags: {},
+  positionals: "ARCHIVE...",
+  async run(args: ParsedArgs, report: Reporter): Promise<number> {
+    if (args.positionals.length === 0) throw new UsageError("list needs at least one ARCHIVE");
+    const results = [];
+    let damaged = false;
+    for (const input of args.positionals) {
+      const archive = await readArchive(input, { deferChecksums: true });
+      const entries = archive.entries.map((e) => ({
+        name: e.name,
+        width: e.width,
+        height: e.height,
+        streamBytes: e.streamBytes,
+        bpp: bitsPerPixel(e.streamBytes, e.width * e.height),
+        checksum: e.streamIntact === undefined ? "none" : e.streamIntact ? "ok" : "DAMAGED",
+      }));
+      const archiveChecksum = archive.intact === undefined
+        ? "none (classic archives carry no checksums)"
+        : archive.intact
+        ? "ok"
+        : "DAMAGED";
+      damaged ||= archive.intact === false || entries.some((e) => e.checksum === "DAMAGED");
+      const model = toHex(archive.model.hash).slice(0, 16);
+      report.line(
+        `${input}: ${archive.format} archive, ${entries.length} entries, model ${model}…, ` +
+          `archive checksum ${archiveChecksum}`,
+      );
+      for (const e of entries) {
+        report.line(
+          `  ${`${e.width}x${e.height}`.padStart(11)} ${
+            String(e.streamBytes).padStart(10)
+          } bytes ` +
+            `${e.bpp.toFixed(4).padStart(8)} bpp  ${e.checksum.padEnd(7)}  ${e.name}`,
+        );
+      }
+      results.push({
+        path: input,
+        format: archive.format,
+        modelHash: toHex(archive.model.hash),
+        archiveChecksum: archive.intact === undefined ? "none" : archive.intact ? "ok" : "DAMAGED",
+        entries,
+      });
+    }
+    report.result({ command: "list", archives: results });
+    return damaged ? 1 : 0;
   },
 };

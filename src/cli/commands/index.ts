@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from "../command.ts";
-import { packCommand, unpackCommand } from "./archive.ts";
+import { extractCommand, listCommand, packCommand, unpackCommand } from "./archive.ts";
 import { benchCommand } from "./bench.ts";
 import { decodeCommand, encodeCommand, verifyCommand } from "./code.ts";
 import { infoCommand } from "./info.ts";
@@ -18,6 +18,8 @@ export const ALL_COMMANDS: readonly Command[] = [
   verifyCommand,
   packCommand,
   unpackCommand,
+  extractCommand,
+  listCommand,
   infoCommand,
   benchCommand,
 ];
