@@ -5,7 +5,8 @@
  */
 
 /**
- * A failure to report to the user: `file: reason` (or just the reason), exit code 1.
+ * A failure to report to the user: `file: reason` (or just the reason), exit code 1. The file and
+ * the reason are also kept apart, for `--json`.
  *
  * @example
  * ```ts
@@ -15,10 +16,17 @@
  * ```
  */
 export class CliError extends Error {
+  /** The file the failure is about, if any. */
+  readonly file: string | undefined;
+  /** What went wrong, without the file name. */
+  readonly reason: string;
+
   /** Creates the error; `file` (when given) starts the message. */
   constructor(file: string | undefined, reason: string) {
     super(file === undefined ? reason : `${file}: ${reason}`);
     this.name = "CliError";
+    this.file = file;
+    this.reason = reason;
   }
 }
 
