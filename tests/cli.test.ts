@@ -239,9 +239,9 @@ Deno.test("cli: bad input gives one line naming the file, exit 1 and no output f
     base,
   );
   await assertFails(
-    ["encode", ...m, "--input", "img.pgm", "--output", "img.pgm"],
+    ["encode", ...m, "--input", "img.pgm", "--output", "cut.bpc"],
     dir,
-    "img.pgm",
+    "cut.bpc",
     /already exists.*--force/,
     base,
   );

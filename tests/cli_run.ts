@@ -8,19 +8,48 @@ import { ROOT } from "./helpers.ts";
 /** What one run printed and returned. */
 export interface CliRun {
   code: number;
+  /** stdout as text. */
   stdout: string;
+  /** stdout as bytes, for data written to `-`. */
+  stdoutBytes: Uint8Array;
   stderr: string;
 }
 
-/** Runs `deno run -A <cli> ...args` in `cwd`; `cli` defaults to the repository's `cli.ts`. */
-export async function runCli(args: string[], cwd: string, cli = `${ROOT}cli.ts`): Promise<CliRun> {
-  const out = await new Deno.Command(Deno.execPath(), {
+/** How to run it. */
+export interface CliRunOptions {
+  /** The `cli.ts` to run (a path or URL); the repository's by default. */
+  cli?: string;
+  /** Bytes to feed to stdin; stdin is empty (`/dev/null`) without them. */
+  stdin?: Uint8Array;
+}
+
+/** Runs `deno run -A <cli> ...args` in `cwd`. */
+export async function runCli(
+  args: string[],
+  cwd: string,
+  { cli = `${ROOT}cli.ts`, stdin }: CliRunOptions = {},
+): Promise<CliRun> {
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", cli, ...args],
     cwd,
+    stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
-  }).output();
+  }).spawn();
+  const feed = async () => {
+    if (stdin === undefined) return;
+    const writer = child.stdin.getWriter();
+    // The command may exit before it reads everything (e.g. on a usage error).
+    await writer.write(stdin).catch(() => {});
+    await writer.close().catch(() => {});
+  };
+  const [out] = await Promise.all([child.output(), feed()]);
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  return {
+    code: out.code,
+    stdout: decode(out.stdout),
+    stdoutBytes: out.stdout,
+    stderr: decode(out.stderr),
+  };
 }

@@ -7,18 +7,20 @@ Deno.test("cli: runs from a URL (cli.ts served over loopback HTTP, no deno.json)
   await using server = serveDir(ROOT);
   const cli = `${server.url}cli.ts`;
   const dir = Deno.makeTempDirSync();
-  const version = await runCli(["--version"], dir, cli);
+  const version = await runCli(["--version"], dir, { cli });
   assertEquals(version.code, 0, version.stderr);
   assertMatch(version.stdout, /^bpcodec \d/);
   const train = await runCli(
     ["train", "--format", "classic", "--input-dir", `${COMPAT}train`, "--model", "m.bpm"],
     dir,
-    cli,
+    { cli },
   );
   assertEquals(train.code, 0, train.stderr);
   const png = `${COMPAT}03_r_faq_p012_crop200x100.png`;
   assertEquals(
-    (await runCli(["encode", "--model", "m.bpm", "--input", png, "--output", "p.bpc"], dir, cli))
+    (await runCli(["encode", "--model", "m.bpm", "--input", png, "--output", "p.bpc"], dir, {
+      cli,
+    }))
       .code,
     0,
   );
@@ -29,17 +31,17 @@ Deno.test("cli: runs from a URL (cli.ts served over loopback HTTP, no deno.json)
   const decode = await runCli(
     ["decode", "--model", "m.bpm", "--input", "p.bpc", "--output", "p.png"],
     dir,
-    cli,
+    { cli },
   );
   assertEquals(decode.code, 0, decode.stderr);
   // v2 with the built-in model: nothing but the URL is needed.
-  const v2 = await runCli(["encode", "--input", png, "--output", "v2.bpc"], dir, cli);
+  const v2 = await runCli(["encode", "--input", png, "--output", "v2.bpc"], dir, { cli });
   assertEquals(v2.code, 0, v2.stderr);
-  const back = await runCli(["decode", "--input", "v2.bpc", "--output", "v2.png"], dir, cli);
+  const back = await runCli(["decode", "--input", "v2.bpc", "--output", "v2.png"], dir, { cli });
   assertEquals(back.code, 0, back.stderr);
   // v2 training with two workers: the worker module comes from the same URL.
   const trainV2 = ["train", "--input-dir", `${COMPAT}train`, "--workers", "2", "--device", "cpu"];
-  const remote = await runCli([...trainV2, "--model", "r.bpm"], dir, cli);
+  const remote = await runCli([...trainV2, "--model", "r.bpm"], dir, { cli });
   assertEquals(remote.code, 0, remote.stderr);
   const local = await runCli([...trainV2, "--model", "l.bpm"], dir);
   assertEquals(local.code, 0, local.stderr);

@@ -1,10 +1,9 @@
 /**
- * What every subcommand of the command line is made of, and the shared pieces they use:
- * argument parsing, model loading, reporting and progress.
+ * What every subcommand of the command line is made of, and the shared pieces they use: flags,
+ * the input argument, model loading and (re-exported) the {@link Reporter}.
  *
  * @module
  */
-import { parseArgs } from "../deps/cli_args.ts";
 import { POLARITY_MODES, type PolarityMode } from "../image/polarity.ts";
 import {
   defaultModel,
@@ -15,13 +14,31 @@ import {
 } from "../model_file.ts";
 import { errorFor, UsageError } from "./errors.ts";
 import { readBytes } from "./files.ts";
+import type { Reporter } from "./reporter.ts";
 
-/** One flag of a command: a string value or a boolean switch. */
+export { Reporter } from "./reporter.ts";
+
+/**
+ * One flag of a command: a string value or a boolean switch.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import type { FlagSpec } from "./command.ts";
+ * const output: FlagSpec = { type: "string", help: "the archive", outputExtensions: ["bpa"] };
+ * strictEqual(output.outputExtensions?.[0], "bpa");
+ * ```
+ */
 export interface FlagSpec {
   /** `string` takes a value, `boolean` is a switch. */
   type: "string" | "boolean";
   /** What the flag does, for `--help`. */
   help: string;
+  /**
+   * For a file the command writes: the extensions (lowercase, without the dot) that its name may
+   * end in, checked (in any case) before the command runs. A name without an extension passes.
+   */
+  outputExtensions?: readonly string[];
 }
 
 /** A subcommand: its flags, help text and what it does. */
@@ -30,11 +47,11 @@ export interface Command {
   name: string;
   /** One line for the command list. */
   summary: string;
-  /** Synopsis, e.g. `encode --model M.bpm --input IMG [--output OUT.bpc]`. */
+  /** Synopsis, e.g. `encode [--model M.bpm] [-o OUT.bpc|-] IMG|-`. */
   usage: string;
   /** Example command lines. */
   examples: string[];
-  /** Flags besides `--help` and `--json`. */
+  /** Flags besides the {@link COMMON_FLAGS}. */
   flags: Record<string, FlagSpec>;
   /** Whether the command takes positional arguments (e.g. `info FILE…`). */
   positionals?: string;
@@ -68,39 +85,55 @@ export function forceFlag(what: string): Record<string, FlagSpec> {
 
 /** Flags every command accepts. */
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
+  quiet: { type: "boolean", help: "print nothing on success (errors are still printed)" },
+  verbose: {
+    type: "boolean",
+    help: "print details too (encode, decode, verify: the model, each step's time)",
+  },
+  json: { type: "boolean", help: "print the result (or the error) as one JSON document" },
   help: { type: "boolean", help: "show this help" },
-  json: { type: "boolean", help: "print the result as one JSON document on stdout" },
+  version: { type: "boolean", help: "print the version" },
 };
 
-/** Parses a command's arguments strictly: unknown flags and missing values are usage errors. */
-export function parseCommandArgs(command: Command, args: string[]): ParsedArgs {
-  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
-  for (const [name, spec] of Object.entries({ ...COMMON_FLAGS, ...command.flags })) {
-    options[name] = { type: spec.type };
-  }
-  options.help.short = "h";
-  try {
-    const { values, positionals } = parseArgs({
-      args,
-      options,
-      strict: true,
-      allowPositionals: true,
-    });
-    if (positionals.length > 0 && !command.positionals && !values.help) {
-      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-    }
-    return { values: values as ParsedArgs["values"], positionals };
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError((e as Error).message.split("\n")[0]);
-  }
-}
+/** The one-letter form of a flag, by its name: the same letter in every command that has it. */
+export const SHORT_OPTIONS: Readonly<Record<string, string>> = {
+  output: "o",
+  force: "f",
+  quiet: "q",
+  verbose: "v",
+  help: "h",
+  version: "V",
+};
 
 /** Returns a string flag's value, or throws a usage error when it is missing. */
 export function requireFlag(args: ParsedArgs, name: string): string {
   const value = args.values[name];
   if (typeof value !== "string" || value === "") throw new UsageError(`missing --${name}`);
   return value;
+}
+
+/**
+ * The input of a command that reads one file: given as its one positional argument or as
+ * `--input`, not both.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { inputArg } from "./command.ts";
+ * strictEqual(inputArg({ values: {}, positionals: ["page.png"] }), "page.png");
+ * strictEqual(inputArg({ values: { input: "-" }, positionals: [] }), "-");
+ * ```
+ */
+export function inputArg(args: ParsedArgs): string {
+  const [positional, extra] = args.positionals;
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`);
+  const flag = optionalFlag(args, "input");
+  if (flag !== undefined && positional !== undefined) {
+    throw new UsageError(`two inputs: ${JSON.stringify(positional)} and --input ${flag}`);
+  }
+  const input = flag ?? positional;
+  if (input === undefined || input === "") throw new UsageError("missing input (FILE or --input)");
+  return input;
 }
 
 /** Returns a string flag's value or `undefined`. */
@@ -154,64 +187,6 @@ export async function loadModel(path: string): Promise<Model> {
     return await parseModel(bytes);
   } catch (e) {
     throw errorFor(path, e);
-  }
-}
-
-/**
- * Prints results: human-readable lines, or (with `--json`) one JSON document at the end; and
- * progress on a terminal.
- */
-export class Reporter {
-  #json: boolean;
-  #progressShown = false;
-  #encoder = new TextEncoder();
-
-  /** Creates a reporter; `json` selects machine-readable output. */
-  constructor(json: boolean) {
-    this.#json = json;
-  }
-
-  /** Whether output is JSON. */
-  get json(): boolean {
-    return this.#json;
-  }
-
-  /** Prints a line of human-readable output (nothing in JSON mode). */
-  line(text: string): void {
-    if (this.#json) return;
-    this.#clearProgress();
-    console.log(text);
-  }
-
-  /** Prints a warning line on stderr (in every mode: it is not part of the result). */
-  warning(text: string): void {
-    this.#clearProgress();
-    console.error(text);
-  }
-
-  /** Prints the JSON result (JSON mode only). */
-  result(value: unknown): void {
-    if (this.#json) console.log(JSON.stringify(value, null, 2));
-  }
-
-  /** Shows `[done/total] what` on a terminal's stderr; nothing when not a terminal. */
-  progress(done: number, total: number, what: string): void {
-    if (!Deno.stderr.isTerminal()) return;
-    const text = `[${done}/${total}] ${what}`.slice(0, 78);
-    Deno.stderr.writeSync(this.#encoder.encode(`\r\x1b[K${text}`));
-    this.#progressShown = true;
-  }
-
-  /** Removes the progress line. */
-  #clearProgress(): void {
-    if (!this.#progressShown) return;
-    Deno.stderr.writeSync(this.#encoder.encode("\r\x1b[K"));
-    this.#progressShown = false;
-  }
-
-  /** Ends progress display. */
-  done(): void {
-    this.#clearProgress();
   }
 }
 

@@ -6,7 +6,8 @@
 import { type ErrorCode, FormatError } from "../errors.ts";
 
 /**
- * A failure to report to the user: `file: reason` (or just the reason), exit code 1.
+ * A failure to report to the user: `file: reason` (or just the reason), exit code 1. The file and
+ * the reason are also kept apart, for `--json`.
  *
  * @example
  * ```ts
@@ -18,12 +19,18 @@ import { type ErrorCode, FormatError } from "../errors.ts";
 export class CliError extends Error {
   /** What kind of failure it is, when the library said (for the advice {@link hintFor} adds). */
   readonly code: ErrorCode | undefined;
+  /** The file the failure is about, if any. */
+  readonly file: string | undefined;
+  /** What went wrong, without the file name. */
+  readonly reason: string;
 
   /** Creates the error; `file` (when given) starts the message. */
   constructor(file: string | undefined, reason: string, code?: ErrorCode) {
     super(file === undefined ? reason : `${file}: ${reason}`);
     this.name = "CliError";
     this.code = code;
+    this.file = file;
+    this.reason = reason;
   }
 }
 
@@ -36,20 +43,18 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
 };
 
 /**
- * The command line's advice for a kind of failure, as text to append to the message ("" when it
- * has none).
+ * The command line's advice for a kind of library failure, if it has one.
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { hintFor } from "./errors.ts";
- * strictEqual(hintFor("too-large"), " (raise --max-pixels to accept it)");
- * strictEqual(hintFor("invalid"), "");
+ * strictEqual(hintFor("too-large"), "raise --max-pixels to accept it");
+ * strictEqual(hintFor("invalid"), undefined);
  * ```
  */
-export function hintFor(code: ErrorCode | undefined): string {
-  const hint = code && HINTS[code];
-  return hint ? ` (${hint})` : "";
+export function hintFor(code: ErrorCode | undefined): string | undefined {
+  return code && HINTS[code];
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * File access for the command line: reads that name the file in their errors, writes that leave
- * no partial file behind, and the image listing of a folder.
+ * File access for the command line: reads that name the file in their errors (`-` reads stdin),
+ * writes that leave no partial file behind (and `-` for stdout where a command allows it), and
+ * the image listing of a folder.
  *
  * @module
  */
@@ -12,15 +13,61 @@ import type { ImageLimits } from "../image/limits.ts";
 import { decodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../image/image_file.ts";
 import { CliError, errorFor } from "./errors.ts";
 
+/** The file argument that means stdin (an input) or stdout (an output). */
+export const STDIO = "-";
+
+/**
+ * How messages name an input: `<stdin>` for {@link STDIO}, else the path.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { inputName } from "./files.ts";
+ * strictEqual(inputName("-"), "<stdin>");
+ * strictEqual(inputName("page.png"), "page.png");
+ * ```
+ */
+export function inputName(path: string): string {
+  return path === STDIO ? "<stdin>" : path;
+}
+
+/**
+ * How messages name an output: `<stdout>` for {@link STDIO}, else the path.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { outputName } from "./files.ts";
+ * strictEqual(outputName("-"), "<stdout>");
+ * ```
+ */
+export function outputName(path: string): string {
+  return path === STDIO ? "<stdout>" : path;
+}
+
 function describeIoError(error: unknown): string {
   if (error instanceof Deno.errors.NotFound) return "no such file or folder";
+  if (error instanceof Deno.errors.BrokenPipe) return "closed before all the data was written";
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (error instanceof Deno.errors.IsADirectory) return "is a folder, not a file";
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Reads stdin to its end (refusing a terminal: binary data is not typed). */
+async function readStdin(): Promise<Uint8Array> {
+  const name = inputName(STDIO);
+  if (Deno.stdin.isTerminal()) {
+    throw new CliError(name, "is a terminal; pipe or redirect the input into it");
+  }
+  try {
+    return await new Response(Deno.stdin.readable).bytes();
+  } catch (e) {
+    throw new CliError(name, describeIoError(e));
+  }
+}
+
 /**
- * Reads a whole file.
+ * Reads a whole file, or all of stdin for {@link STDIO}.
  *
  * @throws {CliError} naming the file when it cannot be read.
  * @example
@@ -30,6 +77,7 @@ function describeIoError(error: unknown): string {
  * ```
  */
 export async function readBytes(path: string): Promise<Uint8Array> {
+  if (path === STDIO) return await readStdin();
   try {
     return await Deno.readFile(path);
   } catch (e) {
@@ -38,7 +86,8 @@ export async function readBytes(path: string): Promise<Uint8Array> {
 }
 
 /**
- * Reads and decodes an image file (PNG or PGM/PNM), refusing images over the pixel limit.
+ * Reads and decodes an image file (PNG or PGM/PNM), or one from stdin for {@link STDIO},
+ * refusing images over the pixel limit.
  *
  * @throws {CliError} naming the file and the reason.
  * @example
@@ -52,7 +101,7 @@ export async function readImage(path: string, limits: ImageLimits = {}): Promise
   try {
     return decodeImageFile(bytes, limits);
   } catch (e) {
-    throw errorFor(path, e);
+    throw errorFor(inputName(path), e);
   }
 }
 
@@ -100,6 +149,56 @@ export async function writeAtomic(path: string, bytes: Uint8Array, force: boolea
     await Deno.remove(temp).catch(() => {});
     throw new CliError(path, describeIoError(e));
   }
+}
+
+/**
+ * Like {@link checkWritable}, but {@link STDIO} means stdout, which must not be a terminal (binary
+ * data would garble it).
+ *
+ * @throws {CliError} as {@link checkWritable} does, or when stdout is a terminal.
+ * @example
+ * ```ts
+ * import { checkOutput } from "./files.ts";
+ * await checkOutput("out/new-file.bpc", false);
+ * ```
+ */
+export async function checkOutput(path: string, force: boolean): Promise<void> {
+  if (path !== STDIO) return await checkWritable(path, force);
+  if (Deno.stdout.isTerminal()) {
+    throw new CliError(
+      outputName(path),
+      "is a terminal; not writing binary data to it (use -o FILE or redirect stdout)",
+    );
+  }
+}
+
+/**
+ * Like {@link writeAtomic}, but {@link STDIO} writes the bytes to stdout.
+ *
+ * @throws {CliError} as {@link writeAtomic} does, or when stdout cannot take all the bytes.
+ * @example
+ * ```ts
+ * import { writeOutput } from "./files.ts";
+ * await writeOutput("/tmp/example.bin", new Uint8Array([1, 2, 3]), true);
+ * ```
+ */
+export async function writeOutput(path: string, bytes: Uint8Array, force: boolean): Promise<void> {
+  if (path !== STDIO) return await writeAtomic(path, bytes, force);
+  try {
+    for (let written = 0; written < bytes.length;) {
+      written += await Deno.stdout.write(bytes.subarray(written));
+    }
+  } catch (e) {
+    throw new CliError(outputName(path), describeIoError(e));
+  }
+}
+
+/** Compares UTF-8 byte strings, as the classic release sorts paths. */
+function compareUtf8(x: Uint8Array, y: Uint8Array): number {
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i] - y[i];
+  }
+  return x.length - y.length;
 }
 
 /**

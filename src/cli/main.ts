@@ -4,25 +4,31 @@
  * @module
  */
 import { VERSION } from "../version.ts";
-import { type Command, COMMON_FLAGS, parseCommandArgs, Reporter } from "./command.ts";
+import { type Command, COMMON_FLAGS, type FlagSpec, SHORT_OPTIONS } from "./command.ts";
 import { ALL_COMMANDS } from "./commands/index.ts";
 import { FormatError } from "../errors.ts";
 import { CliError, hintFor, UsageError } from "./errors.ts";
+import { readCommandLine } from "./parse_args.ts";
+import { Reporter } from "./reporter.ts";
+import { didYouMean } from "./suggest.ts";
 
 /** Every subcommand, in the order help lists them. */
 export const COMMANDS: readonly Command[] = ALL_COMMANDS;
 
+function optionHelp(name: string, spec: FlagSpec): string {
+  const short = SHORT_OPTIONS[name];
+  const long = `--${name}${spec.type === "string" ? " VALUE" : ""}`;
+  return `  ${short === undefined ? "    " : `-${short}, `}${long.padEnd(22)} ${spec.help}`;
+}
+
 function commandHelp(command: Command): string {
-  const flags = Object.entries({ ...command.flags, ...COMMON_FLAGS }).map(([name, spec]) =>
-    `  --${(name + (spec.type === "string" ? " VALUE" : "")).padEnd(18)} ${spec.help}`
-  );
   return [
     `bpcodec ${command.name}: ${command.summary}`,
     "",
     `Usage: bpcodec ${command.usage}`,
     "",
     "Options:",
-    ...flags,
+    ...Object.entries({ ...command.flags, ...COMMON_FLAGS }).map(([n, s]) => optionHelp(n, s)),
     "",
     "Examples:",
     ...command.examples.map((e) => `  ${e}`),
@@ -39,13 +45,50 @@ function mainHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
     `  ${"help".padEnd(8)} show help for a command`,
     "",
-    "Options: --help, --version",
+    "Options: -h, --help; -V, --version",
+    "Every command takes -q/--quiet, -v/--verbose, --json, -h/--help and -V/--version.",
+    "The file - is stdin (encode, decode, verify, info) or, as -o -, stdout (encode, decode).",
     "",
-    "Example:",
+    "Examples:",
+    "  bpcodec encode page1.png                     # built-in model, writes page1.bpc",
+    "  bpcodec decode page1.bpc -o page1.png",
     "  bpcodec train --input-dir scans/train --model scans.bpm",
-    "  bpcodec encode --model scans.bpm --input page1.png --output page1.bpc",
-    "  bpcodec decode --model scans.bpm --input page1.bpc --output page1.png",
+    "  bpcodec encode --model scans.bpm page1.png -o page1.bpc",
+    "  bpcodec decode --model scans.bpm page1.bpc -o page1.png",
+    "  bpcodec encode - < page1.pgm | bpcodec decode --output-format pgm - > same.pgm",
   ].join("\n");
+}
+
+/** What is wrong with `bpcodec WORD …` when WORD is no command. */
+function unknownCommand(word: string): string {
+  const names = COMMANDS.map((c) => c.name);
+  if (!word.startsWith("-")) {
+    return `unknown command ${JSON.stringify(word)}${didYouMean(word, names)}`;
+  }
+  const name = word.replace(/^--?/, "").split("=")[0];
+  const commandOption = [...COMMANDS.map((c) => c.flags), COMMON_FLAGS]
+    .some((flags) => Object.hasOwn(flags, name)) || Object.values(SHORT_OPTIONS).includes(name);
+  return commandOption
+    ? `unknown option ${word} before the command (it goes after it: bpcodec COMMAND ${word} …)`
+    : `unknown option ${word}${didYouMean(name, ["help", "version"], "--")}`;
+}
+
+/** Reports a failure of `command` (thrown by it or by its command line); returns the exit code. */
+function reportFailure(report: Reporter, command: string, error: unknown): number {
+  if (error instanceof UsageError) {
+    report.failure(error.message, undefined, `see bpcodec ${command} --help`);
+    return 2;
+  }
+  if (error instanceof CliError) {
+    report.failure(error.reason, error.file, hintFor(error.code), error.code);
+  } else if (error instanceof FormatError) {
+    report.failure(error.message, undefined, hintFor(error.code), error.code);
+  } else {
+    // A bug, not bad input: still one line, with the stack only when asked for.
+    if (Deno.env.get("BPCODEC_DEBUG")) console.error(error);
+    report.failure(`internal error: ${(error as Error).message}`);
+  }
+  return 1;
 }
 
 /**
@@ -68,35 +111,36 @@ export async function main(args: string[]): Promise<number> {
     console.log(`bpcodec ${VERSION}`);
     return 0;
   }
-  if (name === "help") {
-    const command = COMMANDS.find((c) => c.name === rest[0]);
+  const wanted = name === "help" ? rest[0] : name;
+  const command = COMMANDS.find((c) => c.name === wanted);
+  if (name === "help" && (wanted === undefined || command)) {
     console.log(command ? commandHelp(command) : mainHelp());
-    return rest[0] === undefined || command ? 0 : 2;
+    return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    console.error(`bpcodec: unknown command ${JSON.stringify(name)} (see bpcodec --help)`);
+    const report = new Reporter({ json: args.includes("--json") });
+    report.failure(unknownCommand(wanted ?? ""), undefined, "see bpcodec --help");
     return 2;
   }
+  const line = readCommandLine(command, rest);
+  const report = new Reporter({
+    command: command.name,
+    json: line.values.json === true,
+    quiet: line.values.quiet === true,
+    verbose: line.values.verbose === true,
+  });
   try {
-    const parsed = parseCommandArgs(command, rest);
-    if (parsed.values.help) {
+    if (line.error) throw line.error;
+    if (line.values.help) {
       console.log(commandHelp(command));
       return 0;
     }
-    return await command.run(parsed, new Reporter(parsed.values.json === true));
+    if (line.values.version) {
+      console.log(`bpcodec ${VERSION}`);
+      return 0;
+    }
+    return await command.run(line, report);
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`bpcodec ${command.name}: ${e.message} (see bpcodec ${command.name} --help)`);
-      return 2;
-    }
-    if (e instanceof CliError || e instanceof FormatError) {
-      console.error(`bpcodec ${command.name}: ${e.message}${hintFor(e.code)}`);
-      return 1;
-    }
-    // A bug, not bad input: still one line, with the stack only when asked for.
-    if (Deno.env.get("BPCODEC_DEBUG")) console.error(e);
-    console.error(`bpcodec ${command.name}: internal error: ${(e as Error).message}`);
-    return 1;
+    return reportFailure(report, command.name, e);
   }
 }

@@ -48,7 +48,11 @@ export const packCommand: Command = {
   flags: {
     ...CODING_MODEL_FLAGS,
     "input-dir": { type: "string", help: "folder of images, searched recursively" },
-    output: { type: "string", help: "the archive to write (embeds a model given by --model)" },
+    output: {
+      type: "string",
+      help: "the archive to write (embeds a model given by --model)",
+      outputExtensions: ["bpa"],
+    },
     ...POLARITY_FLAG,
     ...MAX_PIXELS_FLAG,
     ...KEEP_GOING_FLAG,

@@ -3,14 +3,18 @@
  *
  * @module
  */
+import { sameValues } from "../../bytes.ts";
 import { decodeImage, encodeImage } from "../../codec.ts";
 import type { GrayImage } from "../../image/gray_image.ts";
-import { encodeImageFile } from "../../image/image_file.ts";
+import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
+import { defaultModel, type Model } from "../../model_file.ts";
+import { toHex } from "../../sha256.ts";
 import {
   bitsPerPixel,
   CODING_MODEL_FLAGS,
   type Command,
   forceFlag,
+  inputArg,
   loadModel,
   modelFlag,
   optionalFlag,
@@ -18,10 +22,17 @@ import {
   POLARITY_FLAG,
   polarityFlag,
   type Reporter,
-  requireFlag,
 } from "../command.ts";
-import { errorFor } from "../errors.ts";
-import { checkWritable, readBytes, readImage, writeAtomic } from "../files.ts";
+import { errorFor, UsageError } from "../errors.ts";
+import {
+  checkOutput,
+  inputName,
+  outputName,
+  readBytes,
+  readImage,
+  STDIO,
+  writeOutput,
+} from "../files.ts";
 
 /** `name.ext` → `name.newExt` (or `name.newExt` appended when there is no extension). */
 function replaceExtension(path: string, extension: string): string {
@@ -30,51 +41,95 @@ function replaceExtension(path: string, extension: string): string {
   return (dot > slash + 1 ? path.slice(0, dot) : path) + extension;
 }
 
-function samePixels(a: GrayImage, b: GrayImage): boolean {
-  return a.width === b.width && a.height === b.height && a.data.length === b.data.length &&
-    a.data.every((v, i) => v === b.data[i]);
+/** Where an image goes when no `--output` is given: stdout for stdin, else beside the input. */
+function defaultOutput(input: string, extension: string): string {
+  return input === STDIO ? STDIO : replaceExtension(input, `.${extension}`);
+}
+
+/** Checks that `output` can be written and, for stdout, keeps stdout for the data. */
+async function prepareOutput(output: string, force: boolean, report: Reporter): Promise<void> {
+  await checkOutput(output, force);
+  if (output === STDIO) report.reserveStdoutForData();
+}
+
+/** The `--verbose` line that names the model coded with: format, hash and where it came from. */
+function modelDetail(model: Model, path: string | undefined): string {
+  return `model: ${model.format} ${toHex(model.hash)} (${path ?? "built-in"})`;
+}
+
+/** Times consecutive steps for the `--verbose` line `time: read 2.0 ms, encode 98.1 ms (…)`. */
+class StepTimes {
+  #last = performance.now();
+  #steps: string[] = [];
+
+  /** Ends step `name` (begun when the last one ended); `pixels` adds its speed in MP/s. */
+  end(name: string, pixels?: number): void {
+    const now = performance.now();
+    const ms = now - this.#last;
+    const speed = pixels === undefined ? "" : ` (${(pixels / 1000 / ms).toFixed(2)} MP/s)`;
+    this.#steps.push(`${name} ${ms.toFixed(1)} ms${speed}`);
+    this.#last = now;
+  }
+
+  /** The line. */
+  toString(): string {
+    return `time: ${this.#steps.join(", ")}`;
+  }
 }
 
 /** The `encode` command. */
 export const encodeCommand: Command = {
   name: "encode",
   summary: "code one image into a .bpc file",
-  usage: "encode [--model M.bpm] --input IMG [--output OUT.bpc] [--polarity auto|invert|none]",
+  usage: "encode [--model M.bpm] [--polarity auto|invert|none] [-o OUT.bpc|-] [-f] IMG|-",
   examples: [
-    "bpcodec encode --input page1.png                  # built-in model, writes page1.bpc",
-    "bpcodec encode --model scans.bpm --input page1.png --output page1.bpc",
+    "bpcodec encode page1.png                          # built-in model, writes page1.bpc",
+    "bpcodec encode --model scans.bpm page1.png -o page1.bpc",
+    "bpcodec encode - < page1.png > page1.bpc          # stdin to stdout",
   ],
   flags: {
     ...CODING_MODEL_FLAGS,
-    input: { type: "string", help: "image to code (PNG or PGM/PNM)" },
-    output: { type: "string", help: "the .bpc file to write (default: input name + .bpc)" },
+    input: { type: "string", help: "image to code (PNG or PGM/PNM), - for stdin; or give IMG" },
+    output: {
+      type: "string",
+      help: "the .bpc file to write, - for stdout (default: IMG's name with .bpc; stdout for -)",
+      outputExtensions: ["bpc"],
+    },
     ...POLARITY_FLAG,
     ...forceFlag("an existing output file"),
   },
+  positionals: "IMG",
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
-    const input = requireFlag(args, "input");
-    const output = optionalFlag(args, "output") ?? replaceExtension(input, ".bpc");
+    const input = inputArg(args);
+    const output = optionalFlag(args, "output") ?? defaultOutput(input, "bpc");
     const force = args.values.force === true;
     const polarity = polarityFlag(args);
     const model = await modelFlag(args);
-    await checkWritable(output, force);
+    await prepareOutput(output, force, report);
+    const times = new StepTimes();
     const image = await readImage(input);
+    const pixels = image.width * image.height;
+    times.end("read");
     let bytes: Uint8Array;
     try {
       bytes = await encodeImage(image, model, { polarity });
     } catch (e) {
-      throw errorFor(input, e);
+      throw errorFor(inputName(input), e);
     }
-    await writeAtomic(output, bytes, force);
-    const pixels = image.width * image.height;
+    times.end("encode", pixels);
+    await writeOutput(output, bytes, force);
+    times.end("write");
     const bpp = bitsPerPixel(bytes.length, pixels);
     report.line(
-      `encoded: ${input} -> ${output}, ${image.width}x${image.height}, bytes=${bytes.length}, bpp=${bpp}`,
+      `encoded: ${inputName(input)} -> ${outputName(output)}, ${image.width}x${image.height}, ` +
+        `bytes=${bytes.length}, bpp=${bpp}`,
     );
+    report.detail(modelDetail(model, optionalFlag(args, "model")));
+    report.detail(`${times}`);
     report.result({
       command: "encode",
-      input,
-      output,
+      input: inputName(input),
+      output: outputName(output),
       format: model.format,
       width: image.width,
       height: image.height,
@@ -85,47 +140,103 @@ export const encodeCommand: Command = {
   },
 };
 
+/**
+ * The image format `decode` writes (an extension from {@link IMAGE_EXTENSIONS}): `--output-format`
+ * or the output's extension, which must agree when both are given; PNG for stdout.
+ */
+function decodedFormat(output: string, given: string | undefined): string {
+  const extension = output === STDIO ? "" : extensionOf(output);
+  if (extension !== "" && given !== undefined && given !== extension) {
+    throw new UsageError(`--output-format ${given} contradicts --output ${output}`);
+  }
+  if (extension === "" && given === undefined && output !== STDIO) {
+    throw new UsageError(
+      `--output ${output} has no extension to tell the image format: add one or give --output-format`,
+    );
+  }
+  return given ?? (extension || "png");
+}
+
+/** Reads `--output-format`, if given. */
+function outputFormatFlag(args: ParsedArgs): string | undefined {
+  const value = optionalFlag(args, "output-format");
+  if (value !== undefined && !IMAGE_EXTENSIONS.includes(value)) {
+    throw new UsageError(
+      `--output-format must be one of ${IMAGE_EXTENSIONS.join(", ")}, not ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
 /** The `decode` command. */
 export const decodeCommand: Command = {
   name: "decode",
-  summary: "restore the image of a .bpc file (PNG or PGM by the output's extension)",
-  usage: "decode [--model M.bpm] --input IN.bpc [--output OUT.png|OUT.pgm]",
+  summary: "restore the image of a .bpc file (PNG, PGM, PPM or PBM)",
+  usage: "decode [--model M.bpm] [-o OUT.png|OUT.pgm|-] [--output-format FORMAT] [-f] IN.bpc|-",
   examples: [
-    "bpcodec decode --input page1.bpc --output page1.png",
-    "bpcodec decode --model scans.bpm --input page1.bpc --output page1.pgm",
+    "bpcodec decode page1.bpc -o page1.png",
+    "bpcodec decode --model scans.bpm page1.bpc -o page1.pgm",
+    "bpcodec decode --output-format pgm - < page1.bpc > page1.pgm",
   ],
   flags: {
     model: {
       type: "string",
       help: "the model the file was coded with (not needed for the built-in model)",
     },
-    input: { type: "string", help: "the .bpc file" },
-    output: { type: "string", help: "image to write: .png or .pgm (default: input name + .png)" },
+    input: { type: "string", help: "the .bpc file, - for stdin; or give IN.bpc" },
+    output: {
+      type: "string",
+      help: "image to write, - for stdout (default: IN's name with .png; stdout for -)",
+      outputExtensions: IMAGE_EXTENSIONS,
+    },
+    "output-format": {
+      type: "string",
+      help: "png, pgm, pnm, ppm or pbm (default: the output's extension; png for stdout)",
+    },
     ...forceFlag("an existing output file"),
   },
+  positionals: "IN.bpc",
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
-    const input = requireFlag(args, "input");
-    const output = optionalFlag(args, "output") ?? replaceExtension(input, ".png");
+    const input = inputArg(args);
+    const given = outputFormatFlag(args);
+    const output = optionalFlag(args, "output") ?? defaultOutput(input, given ?? "png");
+    const format = decodedFormat(output, given);
     const force = args.values.force === true;
     const modelPath = optionalFlag(args, "model");
     const model = modelPath === undefined ? undefined : await loadModel(modelPath);
-    await checkWritable(output, force);
+    await prepareOutput(output, force, report);
+    const times = new StepTimes();
     const bytes = await readBytes(input);
+    times.end("read");
     let image: GrayImage;
     try {
       image = await decodeImage(bytes, model);
     } catch (e) {
-      throw errorFor(input, e);
+      throw errorFor(inputName(input), e);
     }
+    times.end("decode", image.width * image.height);
     let encoded: Uint8Array;
     try {
-      encoded = encodeImageFile(image, output);
+      // encodeImageFile tells the format by a file name's extension.
+      encoded = encodeImageFile(image, `image.${format}`);
     } catch (e) {
-      throw errorFor(output, e);
+      throw errorFor(outputName(output), e);
     }
-    await writeAtomic(output, encoded, force);
-    report.line(`decoded: ${input} -> ${output}, ${image.width}x${image.height}`);
-    report.result({ command: "decode", input, output, width: image.width, height: image.height });
+    await writeOutput(output, encoded, force);
+    times.end("write");
+    report.line(
+      `decoded: ${inputName(input)} -> ${outputName(output)}, ${image.width}x${image.height}`,
+    );
+    // A file that decodes without --model was coded with the built-in model.
+    report.detail(modelDetail(model ?? await defaultModel(), modelPath));
+    report.detail(`${times}`);
+    report.result({
+      command: "decode",
+      input: inputName(input),
+      output: outputName(output),
+      width: image.width,
+      height: image.height,
+    });
     return 0;
   },
 };
@@ -134,37 +245,48 @@ export const decodeCommand: Command = {
 export const verifyCommand: Command = {
   name: "verify",
   summary: "code and decode an image in memory; print bpp and PASS or FAIL",
-  usage: "verify [--model M.bpm] --input IMG [--polarity auto|invert|none]",
+  usage: "verify [--model M.bpm] [--polarity auto|invert|none] IMG|-",
   examples: [
-    "bpcodec verify --input page1.png",
-    "bpcodec verify --model scans.bpm --input page1.png",
+    "bpcodec verify page1.png",
+    "bpcodec verify --model scans.bpm page1.png",
   ],
   flags: {
     ...CODING_MODEL_FLAGS,
-    input: { type: "string", help: "image to check (PNG or PGM/PNM)" },
+    input: { type: "string", help: "image to check (PNG or PGM/PNM), - for stdin; or give IMG" },
     ...POLARITY_FLAG,
   },
+  positionals: "IMG",
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
-    const input = requireFlag(args, "input");
+    const input = inputArg(args);
     const polarity = polarityFlag(args);
     const model = await modelFlag(args);
+    const times = new StepTimes();
     const image = await readImage(input);
+    const pixels = image.width * image.height;
+    times.end("read");
     let ok = false;
     let bytes = 0;
     let reason = "";
     try {
       const coded = await encodeImage(image, model, { polarity });
+      times.end("encode", pixels);
       bytes = coded.length;
-      ok = samePixels(image, await decodeImage(coded, model));
+      const decoded = await decodeImage(coded, model);
+      times.end("decode", pixels);
+      ok = decoded.width === image.width && sameValues(decoded.data, image.data);
       if (!ok) reason = "decoded pixels differ";
     } catch (e) {
       reason = (e as Error).message;
     }
-    const bpp = bitsPerPixel(bytes, image.width * image.height);
-    report.line(
-      `${ok ? "PASS" : "FAIL"}: ${input}, bytes=${bytes}, bpp=${bpp}${reason && `, ${reason}`}`,
+    const bpp = bitsPerPixel(bytes, pixels);
+    const name = inputName(input);
+    report.outcome(
+      `${ok ? "PASS" : "FAIL"}: ${name}, bytes=${bytes}, bpp=${bpp}${reason && `, ${reason}`}`,
+      ok,
     );
-    report.result({ command: "verify", input, ok, bytes, bpp, ...(reason && { reason }) });
+    report.detail(modelDetail(model, optionalFlag(args, "model")));
+    report.detail(`${times}`);
+    report.result({ command: "verify", input: name, ok, bytes, bpp, ...(reason && { reason }) });
     return ok ? 0 : 1;
   },
 };

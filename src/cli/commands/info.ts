@@ -5,8 +5,18 @@
  */
 import { describeFile, type FileInfo } from "../../file_info.ts";
 import type { Command, ParsedArgs, Reporter } from "../command.ts";
-import { errorFor, UsageError } from "../errors.ts";
-import { readBytes } from "../files.ts";
+import { CliError, errorFor, UsageError } from "../errors.ts";
+import { inputName, readBytes } from "../files.ts";
+
+/** Reads and describes one file (stdin for `-`). */
+async function describePath(path: string): Promise<FileInfo> {
+  const bytes = await readBytes(path);
+  try {
+    return await describeFile(bytes);
+  } catch (e) {
+    throw errorFor(inputName(path), e);
+  }
+}
 
 function printInfo(path: string, info: FileInfo, report: Reporter): void {
   report.line(`${path}: ${info.format} ${info.kind} (${info.magic}), ${info.bytes} bytes`);
@@ -27,26 +37,34 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
 /** The `info` command. */
 export const infoCommand: Command = {
   name: "info",
-  summary: "show what a .bpm, .bpc or .bpa file holds (format, sizes, model hash, entries)",
-  usage: "info FILE...",
-  examples: ["bpcodec info scans-2024.bpa", "bpcodec info --json page1.bpc"],
+  summary: "show what .bpm, .bpc or .bpa files hold (format, sizes, model hash, entries)",
+  usage: "info FILE...      (FILE - reads stdin)",
+  examples: [
+    "bpcodec info scans-2024.bpa",
+    "bpcodec info --json page1.bpc scans.bpm",
+    "bpcodec encode page1.png -o - | bpcodec info -",
+  ],
   flags: {},
   positionals: "FILE...",
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     if (args.positionals.length === 0) throw new UsageError("info needs at least one FILE");
+    // A bad file is reported, and the others are still described.
     const results = [];
+    let failed = 0;
     for (const path of args.positionals) {
-      const bytes = await readBytes(path);
-      let info: FileInfo;
+      const name = inputName(path);
       try {
-        info = await describeFile(bytes);
+        const info = await describePath(path);
+        printInfo(name, info, report);
+        results.push({ path: name, ...info });
       } catch (e) {
-        throw errorFor(path, e);
+        if (!(e instanceof CliError)) throw e;
+        report.error(e.message);
+        results.push({ path: name, error: e.reason });
+        failed++;
       }
-      printInfo(path, info, report);
-      results.push({ path, ...info });
     }
     report.result({ command: "info", files: results });
-    return 0;
+    return failed === 0 ? 0 : 1;
   },
 };

@@ -74,7 +74,7 @@ export const trainCommand: Command = {
   ],
   flags: {
     "input-dir": { type: "string", help: "folder of training images, searched recursively" },
-    model: { type: "string", help: "the model file to write" },
+    model: { type: "string", help: "the model file to write", outputExtensions: ["bpm"] },
     format: { type: "string", help: "model format: v2 (default) or classic" },
     alpha: { type: "string", help: "classic smoothing constant, at least 1 (default 16)" },
     ...POLARITY_FLAG,
