@@ -193,14 +193,6 @@ export async function writeOutput(path: string, bytes: Uint8Array, force: boolea
   }
 }
 
-/** Compares UTF-8 byte strings, as the classic release sorts paths. */
-function compareUtf8(x: Uint8Array, y: Uint8Array): number {
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return x[i] - y[i];
-  }
-  return x.length - y.length;
-}
-
 /**
  * Lists the image files under a folder, recursively: files whose extension (any case) is png,
  * pgm, pnm, ppm or pbm, as `/`-separated paths relative to the folder, sorted by their UTF-8
