@@ -22,6 +22,7 @@ import { ClassicCounts, DEFAULT_ALPHA } from "./classic/model.ts";
 import { FormatError } from "./errors.ts";
 import type { GrayImage } from "./image/gray_image.ts";
 import { checkPixelLimit, type ImageLimits } from "./image/limits.ts";
+import { checkStreamHolds } from "./stream_bound.ts";
 import type { PolarityMode } from "./image/polarity.ts";
 import {
   type ClassicModelFile,
@@ -337,6 +338,22 @@ export async function encodeImage(
  */
 export type DecodeOptions = ImageLimits;
 
+/** Bit planes of every classic image. */
+const CLASSIC_BITS = 8;
+
+/**
+ * Checks a coded image's declared size before anything is allocated for it: first that its
+ * stream can hold it (else the file is damaged, whatever the limit), then the pixel limit.
+ */
+function checkDeclaredSize(
+  coded: { width: number; height: number; stream: Uint8Array },
+  bits: number,
+  options: DecodeOptions,
+): void {
+  checkStreamHolds(coded.width, coded.height, bits, coded.stream.length);
+  checkPixelLimit(coded.width, coded.height, options);
+}
+
 /** The v2 model a file refers to: the one given (checked), or the built-in one. */
 async function v2ModelFor(hash: Uint8Array, model: Model | undefined): Promise<V2ModelFile> {
   if (model) {
@@ -395,13 +412,13 @@ export async function decodeImage(
   if (magic === "BPC2") {
     const file = parseV2Image(bytes);
     const { params } = await v2ModelFor(file.modelHash, model);
-    checkPixelLimit(file.image.width, file.image.height, options);
+    checkDeclaredSize(file.image, file.image.bits, options);
     return decodeV2Image(file.image, params);
   }
   if (magic !== "BPC1") throw new FormatError("not a bpcodec image (.bpc) file: bad magic");
   const file = parseClassicImage(bytes);
   const { params } = classicModelFor(file.modelHash, model);
-  checkPixelLimit(file.width, file.height, options);
+  checkDeclaredSize(file, CLASSIC_BITS, options);
   return decodeClassicImage(file, params);
 }
 
@@ -567,11 +584,12 @@ interface EntryIndex {
 /** Runs `decode` for an entry, naming the entry in any error. */
 function decodeEntry<T extends EntryIndex>(
   entry: T,
+  bits: number,
   options: DecodeOptions,
   decode: (entry: T) => GrayImage,
 ): GrayImage {
   try {
-    checkPixelLimit(entry.width, entry.height, options);
+    checkDeclaredSize(entry, bits, options);
     return decode(entry);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
@@ -637,7 +655,8 @@ export async function openArchive(
       model,
       entries: archive.entries.map(info),
       intact: archive.intact,
-      decode: (i) => decodeEntry(archive.entries[i], options, decodeChecked),
+      decode: (i) =>
+        decodeEntry(archive.entries[i], archive.entries[i].bits, options, decodeChecked),
     };
   }
   if (magic !== "BPA1") throw new FormatError("not a bpcodec archive (.bpa) file: bad magic");
@@ -649,7 +668,12 @@ export async function openArchive(
     model,
     entries: archive.entries.map(info),
     decode: (i) =>
-      decodeEntry(archive.entries[i], options, (e) => decodeClassicImage(e, model.params)),
+      decodeEntry(
+        archive.entries[i],
+        CLASSIC_BITS,
+        options,
+        (e) => decodeClassicImage(e, model.params),
+      ),
   };
 }
 

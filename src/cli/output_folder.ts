@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { CliError } from "./errors.ts";
 
 /** Longest file or folder name (bytes of UTF-8; Windows: UTF-16 units) on common systems. */
@@ -101,14 +101,16 @@ export class OutputFolder {
 
   /**
    * Checks that every name can be written under `folder` (created if missing), then creates
-   * the staging folder. `names` are safe relative names (see `checkEntryNames`).
+   * the staging folder. `names` are safe relative names (see `checkEntryNames`). Whether the
+   * file system ignores case is found out by looking up the staging folder's name in upper
+   * case, unless `ignoresCase` says.
    *
    * @throws {CliError} naming the folder, or the first name that cannot be written.
    */
   static async open(
     folder: string,
     names: readonly string[],
-    options: { force: boolean },
+    options: { force: boolean; ignoresCase?: boolean },
   ): Promise<OutputFolder> {
     const info = await lstatOrNull(folder);
     if (info && !info.isDirectory && !(info.isSymlink && (await Deno.stat(folder)).isDirectory)) {
@@ -121,26 +123,29 @@ export class OutputFolder {
     }
     const staging = `.bpcodec-staging-${crypto.randomUUID()}`;
     const output = new OutputFolder(folder, names, options.force, join(folder, staging));
-    if (!info) {
-      await output.#createFolder(folder);
-    }
-    await Deno.mkdir(output.#staging);
     try {
-      await output.#checkTargets(await ignoresCase(folder, staging));
+      if (!info) await output.#createFolder(folder);
+      await Deno.mkdir(output.#staging);
+      await output.#checkTargets(options.ignoresCase ?? await ignoresCase(folder, staging));
     } catch (e) {
       await output.abandon();
-      throw e;
+      throw e instanceof CliError ? e : new CliError(folder, (e as Error).message);
     }
     return output;
   }
 
+  /** Creates `path` and its missing parents, each recorded so that {@link abandon} removes it. */
   async #createFolder(path: string): Promise<void> {
-    try {
-      await Deno.mkdir(path, { recursive: true });
-    } catch (e) {
-      throw new CliError(path, `cannot create the folder (${(e as Error).message})`);
+    const missing: string[] = [];
+    for (let at = resolve(path); !(await lstatOrNull(at)); at = dirname(at)) missing.unshift(at);
+    for (const folder of missing) {
+      try {
+        await Deno.mkdir(folder);
+      } catch (e) {
+        throw new CliError(path, `cannot create the folder (${(e as Error).message})`);
+      }
+      this.#createdFolders.push(folder);
     }
-    this.#createdFolders.push(path);
   }
 
   /** Checks every target: no clash on this file system, no link or file on the way. */

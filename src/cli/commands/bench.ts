@@ -18,6 +18,7 @@ import {
   requireFlag,
 } from "../command.ts";
 import { CliError, errorFor } from "../errors.ts";
+import { MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { checkWritable, listImages, readImage, writeAtomic } from "../files.ts";
 
 /** One image's figures. */
@@ -66,6 +67,7 @@ export const benchCommand: Command = {
     ...CODING_MODEL_FLAGS,
     "input-dir": { type: "string", help: "folder of images, searched recursively" },
     csv: { type: "string", help: "also write one row per image to this CSV file" },
+    ...MAX_PIXELS_FLAG,
     ...forceFlag("an existing CSV file"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
@@ -73,6 +75,7 @@ export const benchCommand: Command = {
     const csv = optionalFlag(args, "csv");
     const force = args.values.force === true;
     const model = await modelFlag(args);
+    const limits = maxPixelsFlag(args);
     if (csv !== undefined) await checkWritable(csv, force);
     const names = await listImages(dir);
     if (names.length === 0) {
@@ -85,7 +88,7 @@ export const benchCommand: Command = {
     for (const [i, name] of names.entries()) {
       report.progress(i, names.length, name);
       const path = join(dir, name);
-      const image = await readImage(path);
+      const image = await readImage(path, limits);
       const pixels = image.width * image.height;
       try {
         const t0 = performance.now();

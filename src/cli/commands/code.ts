@@ -1,9 +1,8 @@
 /**
- * `bpcodec encode`, `decode` and `verify`: single images.
+ * `bpcodec encode` and `decode`: single images.
  *
  * @module
  */
-import { sameValues } from "../../bytes.ts";
 import { decodeImage, encodeImage } from "../../codec.ts";
 import type { GrayImage } from "../../image/gray_image.ts";
 import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
@@ -24,6 +23,7 @@ import {
   type Reporter,
 } from "../command.ts";
 import { errorFor, UsageError } from "../errors.ts";
+import { MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import {
   checkOutput,
   inputName,
@@ -96,6 +96,7 @@ export const encodeCommand: Command = {
       outputExtensions: ["bpc"],
     },
     ...POLARITY_FLAG,
+    ...MAX_PIXELS_FLAG,
     ...forceFlag("an existing output file"),
   },
   positionals: "IMG",
@@ -107,7 +108,7 @@ export const encodeCommand: Command = {
     const model = await modelFlag(args);
     await prepareOutput(output, force, report);
     const times = new StepTimes();
-    const image = await readImage(input);
+    const image = await readImage(input, maxPixelsFlag(args));
     const pixels = image.width * image.height;
     times.end("read");
     let bytes: Uint8Array;
@@ -193,6 +194,7 @@ export const decodeCommand: Command = {
       type: "string",
       help: "png, pgm, pnm, ppm or pbm (default: the output's extension; png for stdout)",
     },
+    ...MAX_PIXELS_FLAG,
     ...forceFlag("an existing output file"),
   },
   positionals: "IN.bpc",
@@ -210,7 +212,7 @@ export const decodeCommand: Command = {
     times.end("read");
     let image: GrayImage;
     try {
-      image = await decodeImage(bytes, model);
+      image = await decodeImage(bytes, model, maxPixelsFlag(args));
     } catch (e) {
       throw errorFor(inputName(input), e);
     }
@@ -238,55 +240,5 @@ export const decodeCommand: Command = {
       height: image.height,
     });
     return 0;
-  },
-};
-
-/** The `verify` command. */
-export const verifyCommand: Command = {
-  name: "verify",
-  summary: "code and decode an image in memory; print bpp and PASS or FAIL",
-  usage: "verify [--model M.bpm] [--polarity auto|invert|none] IMG|-",
-  examples: [
-    "bpcodec verify page1.png",
-    "bpcodec verify --model scans.bpm page1.png",
-  ],
-  flags: {
-    ...CODING_MODEL_FLAGS,
-    input: { type: "string", help: "image to check (PNG or PGM/PNM), - for stdin; or give IMG" },
-    ...POLARITY_FLAG,
-  },
-  positionals: "IMG",
-  async run(args: ParsedArgs, report: Reporter): Promise<number> {
-    const input = inputArg(args);
-    const polarity = polarityFlag(args);
-    const model = await modelFlag(args);
-    const times = new StepTimes();
-    const image = await readImage(input);
-    const pixels = image.width * image.height;
-    times.end("read");
-    let ok = false;
-    let bytes = 0;
-    let reason = "";
-    try {
-      const coded = await encodeImage(image, model, { polarity });
-      times.end("encode", pixels);
-      bytes = coded.length;
-      const decoded = await decodeImage(coded, model);
-      times.end("decode", pixels);
-      ok = decoded.width === image.width && sameValues(decoded.data, image.data);
-      if (!ok) reason = "decoded pixels differ";
-    } catch (e) {
-      reason = (e as Error).message;
-    }
-    const bpp = bitsPerPixel(bytes, pixels);
-    const name = inputName(input);
-    report.outcome(
-      `${ok ? "PASS" : "FAIL"}: ${name}, bytes=${bytes}, bpp=${bpp}${reason && `, ${reason}`}`,
-      ok,
-    );
-    report.detail(modelDetail(model, optionalFlag(args, "model")));
-    report.detail(`${times}`);
-    report.result({ command: "verify", input: name, ok, bytes, bpp, ...(reason && { reason }) });
-    return ok ? 0 : 1;
   },
 };

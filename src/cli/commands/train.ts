@@ -17,6 +17,7 @@ import {
   requireFlag,
 } from "../command.ts";
 import { CliError, errorFor, UsageError } from "../errors.ts";
+import { EXIT_SKIPPED, KEEP_GOING_FLAG, MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { checkWritable, listImages, readImage, writeAtomic } from "../files.ts";
 import { openTrainingDevice, type TrainingDevice } from "../training_device.ts";
 import { countDirectSlotsOnGpu, type RecordPacker } from "../../gpu/v2_counts.ts";
@@ -86,6 +87,8 @@ export const trainCommand: Command = {
       type: "string",
       help: "v2: how many CPU workers train (default: one per core, at most 16)",
     },
+    ...MAX_PIXELS_FLAG,
+    ...KEEP_GOING_FLAG,
     ...forceFlag("an existing model file"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
@@ -102,7 +105,11 @@ export const trainCommand: Command = {
       throw new CliError(dir, "no training images found (.png, .pgm, .pnm, .ppm, .pbm)");
     }
     const device = await openTrainingDevice(optionalFlag(args, "device") ?? "auto");
+    const limits = maxPixelsFlag(args);
+    const keepGoing = args.values["keep-going"] === true;
+    const skipped: { file: string; reason: string }[] = [];
     let pixels = 0;
+    let images = 0;
     let model;
     // One worker is this thread: no pool to start.
     const pool = format === "v2" && workers > 1 ? new TrainingWorkers(workers) : undefined;
@@ -117,14 +124,15 @@ export const trainCommand: Command = {
       for (const [i, name] of names.entries()) {
         report.progress(i, names.length, name);
         const path = join(dir, name);
-        const image = await readImage(path);
+        let image;
         try {
+          image = await readImage(path, limits);
           // v2 reads each file again when it counts, instead of keeping every image
           trainer.addImage(image, {
             name: path,
             reload: async () => {
               try {
-                return await readImage(path);
+                return await readImage(path, limits);
               } catch (e) {
                 throw errorFor(path, e);
               }
@@ -132,10 +140,15 @@ export const trainCommand: Command = {
           });
           await trainer.ready();
         } catch (e) {
-          throw errorFor(path, e);
+          if (!keepGoing) throw errorFor(path, e);
+          report.warning(`skipped: ${errorFor(path, e).message}`);
+          skipped.push({ file: path, reason: (e as Error).message });
+          continue;
         }
         pixels += image.width * image.height;
+        images++;
       }
+      if (images === 0) throw new CliError(dir, "no training image could be read");
       report.progress(names.length, names.length, "making the model");
       model = await trainer.finish();
       report.done();
@@ -148,8 +161,8 @@ export const trainCommand: Command = {
     const alpha = model.format === "classic" ? model.params.alpha : undefined;
     report.line(
       model.format === "classic"
-        ? `trained model: images=${names.length}, contexts=5120, alpha=${alpha}, hash=${hash}`
-        : `trained model: format=v2, images=${names.length}, bytes=${model.bytes.length}, hash=${hash}`,
+        ? `trained model: images=${images}, contexts=5120, alpha=${alpha}, hash=${hash}`
+        : `trained model: format=v2, images=${images}, bytes=${model.bytes.length}, hash=${hash}`,
     );
     const software = device.software ? " (software adapter)" : "";
     report.line(device.kind === "gpu" ? `device: GPU ${device.adapter}${software}` : "device: CPU");
@@ -157,7 +170,8 @@ export const trainCommand: Command = {
       command: "train",
       model: out,
       format: model.format,
-      images: names.length,
+      images,
+      skipped,
       pixels,
       alpha,
       modelHash: hash,
@@ -167,6 +181,6 @@ export const trainCommand: Command = {
       adapter: device.adapter ?? null,
       softwareAdapter: device.software ?? false,
     });
-    return 0;
+    return skipped.length > 0 ? EXIT_SKIPPED : 0;
   },
 };

@@ -1,0 +1,268 @@
+/**
+ * Hostile and damaged input: bombs (small files declaring huge images), damaged PNGs, pixel
+ * limits, archives whose names repeat, clash or are out of order. Every case is refused with
+ * the project's own error before anything large is allocated or decoded.
+ */
+import { decodeImage, openArchive, packArchive, trainModel, unpackArchive } from "../mod.ts";
+import { ByteWriter } from "../src/bytes.ts";
+import {
+  parseClassicArchive,
+  serializeClassicArchive,
+  serializeClassicImage,
+} from "../src/classic/container.ts";
+import { crc32 } from "../src/crc32.ts";
+import { FormatError } from "../src/errors.ts";
+import { decodeImageFile } from "../src/image/image_file.ts";
+import { decodePng, encodePng } from "../src/image/png.ts";
+import { PNG_SIGNATURE } from "../src/image/png_chunks.ts";
+import { serializeV2Image } from "../src/v2/container.ts";
+import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { makeImage } from "./helpers.ts";
+import { handMadeV2Archive } from "./archive_writer.ts";
+import { chunk, concat, header, pngFile, rows } from "./png_writer.ts";
+
+/** Asserts that `run` throws a FormatError of `code` whose one-line message matches `pattern`. */
+function assertRefused(run: () => unknown, pattern: RegExp, code = "invalid"): void {
+  assertThrows(run, (e: Error) => {
+    assert(e instanceof FormatError, `${e.name}: ${e.message}`);
+    assert(!e.message.includes("\n"), e.message);
+    assert(pattern.test(e.message), `${e.message} should match ${pattern}`);
+    assertEquals(e.code, code, e.message);
+    return true;
+  });
+}
+
+Deno.test("png: damage the checksums catch, and impossible headers, are refused", () => {
+  const good = pngFile(header(4, 4, 8, 0), rows(4, 4, 7));
+  assertEquals(decodePng(good).data, new Uint16Array(16).fill(7));
+  // Adler-32 of the zlib stream: the last 4 bytes of IDAT's data (IDAT ends 16 bytes before EOF).
+  const idat = good.length - 12 - 4;
+  const badAdler = good.slice();
+  badAdler[idat - 1] ^= 1;
+  // recompute the IDAT CRC so that only the zlib checksum is wrong
+  const idatStart = 8 + 25;
+  const idatLength = new DataView(good.buffer).getUint32(idatStart);
+  new DataView(badAdler.buffer).setUint32(
+    idatStart + 8 + idatLength,
+    crc32(badAdler.subarray(idatStart + 4, idatStart + 8 + idatLength)),
+  );
+  assertRefused(() => decodePng(badAdler), /zlib checksum mismatch/);
+  const badCrc = good.slice();
+  badCrc[idatStart + 10] ^= 1;
+  assertRefused(() => decodePng(badCrc), /IDAT chunk CRC mismatch/);
+  assertRefused(() => decodePng(pngFile(header(0, 4, 8, 0), rows(1, 1, 0))), /size 0x4/);
+  assertRefused(() => decodePng(pngFile(header(4, 4, 8, 0), rows(2, 4, 7))), /truncated/);
+  assertRefused(() => decodePng(pngFile(header(4, 4, 8, 0), rows(5, 4, 7))), /longer/);
+  assertRefused(
+    () => decodePng(pngFile(header(4, 4, 8, 0), rows(4, 4, 7).fill(9, 0, 1))),
+    /filter/,
+  );
+  // A palette index with no entry.
+  const plte = chunk("PLTE", new Uint8Array([5, 5, 5]));
+  assertRefused(() => decodePng(pngFile(header(2, 1, 8, 3), rows(1, 2, 1), [plte])), /index 1/);
+  // IDAT chunks must be together; a second IHDR, or IEND with no data, is corrupt.
+  const parts = [PNG_SIGNATURE, chunk("IHDR", header(1, 1, 8, 0))];
+  const split = concat([
+    ...parts,
+    chunk("IDAT", new Uint8Array([0x78, 0x01])),
+    chunk("tEXt", new TextEncoder().encode("a\0b")),
+    chunk("IDAT", new Uint8Array([0x63, 0x60, 0, 0, 0, 2, 0, 1])),
+    chunk("IEND"),
+  ]);
+  assertRefused(() => decodePng(split), /not together/);
+  assertRefused(() => decodePng(concat([...parts, chunk("IEND")])), /IEND before/);
+  assertRefused(() => decodePng(good.subarray(0, good.length - 5)), /truncated/);
+});
+
+Deno.test("png: meaning chunks: transparency keys, suggested palettes, APNG, unknown critical", () => {
+  const gray = (extra: Uint8Array[]) => pngFile(header(2, 1, 8, 0), rows(1, 2, 7), extra);
+  // A tRNS key equal to a pixel makes it transparent; compared before any scaling.
+  assertRefused(
+    () => decodePng(gray([chunk("tRNS", new Uint8Array([0, 7]))])),
+    /transparent/,
+    "unsupported",
+  );
+  assertEquals(decodePng(gray([chunk("tRNS", new Uint8Array([0, 8]))])).data, Uint16Array.of(7, 7));
+  const lowKey = pngFile(header(8, 1, 1, 0), rows(1, 1, 0b10000000), [
+    chunk("tRNS", new Uint8Array([0, 1])),
+  ]);
+  assertRefused(() => decodePng(lowKey), /transparent/, "unsupported");
+  // A suggested palette in an RGB image does not change its pixels.
+  const rgb = pngFile(header(2, 1, 8, 2), rows(1, 6, 9), [
+    chunk("PLTE", new Uint8Array([1, 2, 3])),
+  ]);
+  const image = decodePng(rgb);
+  assertEquals([image.maxValue, ...image.data], [255, 9, 9]);
+  assertRefused(
+    () => decodePng(gray([chunk("acTL", new Uint8Array(8))])),
+    /animated/,
+    "unsupported",
+  );
+  assertRefused(
+    () => decodePng(gray([chunk("ABCD", new Uint8Array(1))])),
+    /critical/,
+    "unsupported",
+  );
+  assertEquals(decodePng(gray([chunk("abCD", new Uint8Array(1))])).data, Uint16Array.of(7, 7));
+});
+
+Deno.test("png: a bomb is refused from its header; valid huge images are read row by row", () => {
+  // 2^31 − 1 pixels declared in 60-odd bytes: it cannot hold them (at most 1032 bytes a byte).
+  const bomb = pngFile(header(0x7fffffff, 1, 8, 0), rows(1, 16, 7));
+  assert(bomb.length < 100);
+  assertRefused(() => decodePng(bomb), /more than its size can hold/);
+  // Within what the file can hold, the pixel limit decides.
+  const big = pngFile(header(4000, 4000, 1, 0), rows(4000, 500, 0xff));
+  assertRefused(() => decodePng(big, { maxPixels: 1_000_000 }), /over the limit/, "too-large");
+  const image = decodePng(big);
+  assertEquals([image.width, image.height, image.maxValue], [4000, 4000, 1]);
+  assert(image.data.every((v) => v === 1));
+});
+
+Deno.test("png: a 12000×11200 1-bit and an 8000×8000 16-bit PNG are read and written", () => {
+  const bilevel = makeImage(12000, 11200, (x, y) => ((x >> 6) + (y >> 6)) & 1, 1);
+  const bilevelPng = encodePng(bilevel);
+  assert(bilevelPng.length < 200_000, `${bilevelPng.length} bytes`);
+  assertEquals(decodePng(bilevelPng), bilevel);
+  const wide = makeImage(8000, 8000, (x, y) => (x * 8 + y) & 0xffff, 65535);
+  assertEquals(decodePng(encodePng(wide)), wide);
+});
+
+Deno.test("netpbm: sizes are checked against the file before allocating, and limits apply", () => {
+  const text = (s: string) => new TextEncoder().encode(s);
+  assertRefused(() => decodeImageFile(text("P5\n16000000 16000000\n255\n\0")), /truncated/);
+  assertRefused(() => decodeImageFile(text("P2\n100000 100000\n255\n0 0\n")), /truncated/);
+  const ok = Uint8Array.of(...text("P5\n4 4\n255\n"), ...new Uint8Array(16));
+  assertEquals(decodeImageFile(ok).width, 4);
+  assertRefused(() => decodeImageFile(ok, { maxPixels: 15 }), /over the limit of 15/, "too-large");
+  assertRefused(
+    () => decodeImageFile(Uint8Array.of(...ok, ...ok)),
+    /more than one image/,
+    "unsupported",
+  );
+  assertRefused(() => decodeImageFile(Uint8Array.of(...ok, 1, 2, 3)), /unexpected bytes/);
+  assertEquals(decodeImageFile(Uint8Array.of(...ok, 10)).height, 4);
+});
+
+Deno.test("bombs: coded files declaring more pixels than their stream can hold", async () => {
+  const model = await trainModel([makeImage(8, 8, (x, y) => x * y)], { format: "classic" });
+  const classic = serializeClassicImage({
+    width: 60000,
+    height: 60000,
+    inverted: false,
+    stream: new Uint8Array(2),
+    modelHash: model.hash,
+  });
+  assertEquals(classic.length, 60);
+  const started = performance.now();
+  await assertRejectsRefused(() => decodeImage(classic, model), /too short/);
+  const v2 = serializeV2Image({
+    width: 65536,
+    height: 32767,
+    maxValue: 255,
+    bits: 8,
+    inverted: false,
+    imageCrc: 0,
+    stream: new Uint8Array(16),
+  }, (await import("../mod.ts").then((m) => m.defaultModel())).hash);
+  assertEquals(v2.length, 88);
+  await assertRejectsRefused(() => decodeImage(v2), /too short/);
+  // Refused from the header: no decoding happened (a pass over 3.6 G pixels takes minutes).
+  assert(performance.now() - started < 10_000);
+  // The pixel limit applies to coded files too.
+  const small = await (await import("../mod.ts")).encodeImage(makeImage(40, 30, (x) => x));
+  await assertRejectsRefused(
+    () => decodeImage(small, undefined, { maxPixels: 1000 }),
+    /limit/,
+    "too-large",
+  );
+});
+
+async function assertRejectsRefused(
+  run: () => Promise<unknown>,
+  pattern: RegExp,
+  code = "invalid",
+) {
+  let error: unknown;
+  try {
+    await run();
+  } catch (e) {
+    error = e;
+  }
+  assert(error instanceof FormatError, `expected a FormatError, got ${error}`);
+  assert(pattern.test(error.message), `${error.message} should match ${pattern}`);
+  assertEquals(error.code, code, error.message);
+}
+
+Deno.test("archives: names are checked from the index before any entry is decoded", async () => {
+  // 100 000 entries with one name, each a valid stream whose image checksum is wrong: the
+  // repeated name must be found first, without decoding (which would fail differently).
+  const coded = {
+    width: 4,
+    height: 4,
+    maxValue: 255,
+    bits: 8,
+    inverted: false,
+    imageCrc: 12345,
+    stream: new Uint8Array(16),
+  };
+  const repeated = handMadeV2Archive(Array(100_000).fill({ name: "a.pgm", coded }));
+  const started = performance.now();
+  await assertRejectsRefused(() => openArchive(repeated), /"a\.pgm" appears twice/);
+  assert(performance.now() - started < 10_000);
+  for (
+    const [names, pattern] of [
+      [["."], /"\." component/],
+      [["a/./b.pgm"], /"\." component/],
+      [["a//b.pgm"], /empty path component/],
+      [["a", "a/b.pgm"], /both a file and a folder/],
+      [["b.pgm", "a.pgm"], /out of order/],
+      [["../x.pgm"], /\.\./],
+    ] as const
+  ) {
+    await assertRejectsRefused(
+      () => openArchive(handMadeV2Archive(names.map((name) => ({ name, coded })))),
+      pattern,
+    );
+  }
+});
+
+Deno.test("classic archives: reordered or repeated entries are caught, a dropped one cannot be", async () => {
+  const images = [0, 1, 2].map((k) => makeImage(12, 8, (x, y) => (x * (k + 3) + y * 7) & 255));
+  const model = await trainModel(images, { format: "classic" });
+  const names = ["a.pgm", "b.pgm", "c.pgm"];
+  const bytes = await packArchive(names.map((name, i) => ({ name, image: images[i] })), model);
+  const archive = parseClassicArchive(bytes);
+  const rewrite = (entries: typeof archive.entries) => {
+    // the writer refuses such lists: write them as the classic container lays them out
+    const w = new ByteWriter();
+    w.ascii("BPA1");
+    w.u16(1);
+    w.u32(archive.modelBytes.length);
+    w.bytes(archive.modelBytes);
+    w.u32(entries.length);
+    for (const e of entries) {
+      const name = new TextEncoder().encode(e.name);
+      w.u16(name.length);
+      w.bytes(name);
+      w.u16(e.width);
+      w.u16(e.height);
+      w.u8(e.inverted ? 1 : 0);
+      w.zeros(7);
+      w.u64(e.stream.length);
+      w.bytes(e.stream);
+    }
+    return w.finish();
+  };
+  assertEquals(rewrite(archive.entries), bytes);
+  const [a, b, c] = archive.entries;
+  await assertRejectsRefused(() => unpackArchive(rewrite([b, a, c])), /out of order/);
+  await assertRejectsRefused(() => unpackArchive(rewrite([a, a, b, c])), /appears twice/);
+  // Without a checksum, an archive with an entry left out is a valid archive of the others.
+  const dropped = await unpackArchive(rewrite([a, c]));
+  assertEquals(dropped.entries.map((e) => e.name), ["a.pgm", "c.pgm"]);
+  assertEquals(
+    serializeClassicArchive({ modelBytes: archive.modelBytes, entries: [a, c] }),
+    rewrite([a, c]),
+  );
+});
