@@ -25,7 +25,16 @@ import {
   requireFlag,
 } from "../command.ts";
 import { CliError, errorFor, UsageError } from "../errors.ts";
-import { checkWritable, listImages, readBytes, readImage, writeAtomic } from "../files.ts";
+import {
+  checkOutput,
+  inputName,
+  listImages,
+  outputName,
+  readBytes,
+  readImage,
+  STDIO,
+  writeOutput,
+} from "../files.ts";
 import { EXIT_SKIPPED, KEEP_GOING_FLAG, MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { OutputFolder } from "../output_folder.ts";
 
@@ -40,7 +49,7 @@ export const packCommand: Command = {
   name: "pack",
   summary: "code every image under a folder into one archive (.bpa) with its model",
   usage:
-    "pack [--model M.bpm] --input-dir DIR --output OUT.bpa [--polarity auto|invert|none] [--keep-going]",
+    "pack [--model M.bpm] --input-dir DIR -o OUT.bpa|- [--polarity auto|invert|none] [--keep-going]",
   examples: [
     "bpcodec pack --input-dir scans/2024 --output scans-2024.bpa",
     "bpcodec pack --model scans.bpm --input-dir scans/2024 --output scans-2024.bpa --keep-going",
@@ -50,7 +59,7 @@ export const packCommand: Command = {
     "input-dir": { type: "string", help: "folder of images, searched recursively" },
     output: {
       type: "string",
-      help: "the archive to write (embeds a model given by --model)",
+      help: "the archive to write, - for stdout (it embeds a model given by --model)",
       outputExtensions: ["bpa"],
     },
     ...POLARITY_FLAG,
@@ -66,7 +75,8 @@ export const packCommand: Command = {
     const polarity = polarityFlag(args);
     const limits = maxPixelsFlag(args);
     const model = await modelFlag(args);
-    await checkWritable(output, force);
+    await checkOutput(output, force);
+    if (output === STDIO) report.reserveStdoutForData();
     const names = await listImages(dir);
     if (names.length === 0) {
       throw new CliError(dir, "no images found (.png, .pgm, .pnm, .ppm, .pbm)");
@@ -116,7 +126,7 @@ export const packCommand: Command = {
     }
     report.done();
     if (images === 0) throw new CliError(dir, "no image could be packed");
-    await writeAtomic(output, bytes, force);
+    await writeOutput(output, bytes, force);
     const bpp = bitsPerPixel(bytes.length, pixels);
     report.line(
       `packed: raw_bytes=${rawBytes}, archive_bytes=${bytes.length}, bpp=${bpp}, pixels=${pixels}, images=${images}` +
@@ -124,7 +134,7 @@ export const packCommand: Command = {
     );
     report.result({
       command: "pack",
-      output,
+      output: outputName(output),
       format: model.format,
       images,
       pixels,
@@ -139,7 +149,7 @@ export const packCommand: Command = {
 };
 
 /** The file name an entry is written as: its own, or with `.png` when it has no extension. */
-function outputName(name: string): string {
+function entryFileName(name: string): string {
   return extensionOf(name) === "" ? `${name}.png` : name;
 }
 
@@ -152,7 +162,7 @@ async function readArchive(
   try {
     return await openArchive(bytes, options);
   } catch (e) {
-    throw errorFor(path, e);
+    throw errorFor(inputName(path), e);
   }
 }
 
@@ -169,18 +179,24 @@ async function writeEntries(
   options: { force: boolean; limits: ImageLimits; report: Reporter },
 ): Promise<string[]> {
   const { force, limits, report } = options;
-  const names = indices.map((i) => outputName(archive.entries[i].name));
+  const names = indices.map((i) => entryFileName(archive.entries[i].name));
   for (const i of indices) {
     const entry = archive.entries[i];
-    const extension = extensionOf(outputName(entry.name));
+    const extension = extensionOf(entryFileName(entry.name));
     const where = `entry ${JSON.stringify(entry.name)}`;
     if (!IMAGE_EXTENSIONS.includes(extension)) {
-      throw new CliError(input, `${where}: cannot be written as an image of type .${extension}`);
+      throw new CliError(
+        inputName(input),
+        `${where}: cannot be written as an image of type .${extension}`,
+      );
     }
     try {
       checkPixelLimit(entry.width, entry.height, limits);
     } catch (e) {
-      throw errorFor(input, new FormatError(`${where}: ${(e as Error).message}`, "too-large"));
+      throw errorFor(
+        inputName(input),
+        new FormatError(`${where}: ${(e as Error).message}`, "too-large"),
+      );
     }
   }
   const folder = await OutputFolder.open(dir, names, { force });
@@ -195,7 +211,10 @@ async function writeEntries(
         const named = message.startsWith("entry ")
           ? message
           : `entry ${JSON.stringify(archive.entries[i].name)}: ${message}`;
-        throw errorFor(input, e instanceof FormatError ? new FormatError(named, e.code) : e);
+        throw errorFor(
+          inputName(input),
+          e instanceof FormatError ? new FormatError(named, e.code) : e,
+        );
       }
       await folder.stage(k, bytes);
     }
@@ -216,7 +235,7 @@ export const unpackCommand: Command = {
   usage: "unpack --input IN.bpa --output-dir DIR [--force]",
   examples: ["bpcodec unpack --input scans-2024.bpa --output-dir restored"],
   flags: {
-    input: { type: "string", help: "the archive" },
+    input: { type: "string", help: "the archive, - for stdin" },
     "output-dir": { type: "string", help: "folder to write the images into (created if needed)" },
     ...MAX_PIXELS_FLAG,
     ...forceFlag("existing files"),
@@ -248,7 +267,9 @@ function selectEntries(input: string, archive: OpenedArchive, wanted: string[]):
     const found = archive.entries.flatMap((e, i) =>
       e.name === name || e.name.startsWith(folder) ? [i] : []
     );
-    if (found.length === 0) throw new CliError(input, `no entry named ${JSON.stringify(name)}`);
+    if (found.length === 0) {
+      throw new CliError(inputName(input), `no entry named ${JSON.stringify(name)}`);
+    }
     for (const i of found) chosen.add(i);
   }
   return [...chosen].sort((a, b) => a - b);
@@ -316,7 +337,9 @@ export const listCommand: Command = {
       damaged ||= archive.intact === false || entries.some((e) => e.checksum === "DAMAGED");
       const model = toHex(archive.model.hash).slice(0, 16);
       report.line(
-        `${input}: ${archive.format} archive, ${entries.length} entries, model ${model}…, ` +
+        `${
+          inputName(input)
+        }: ${archive.format} archive, ${entries.length} entries, model ${model}…, ` +
           `archive checksum ${archiveChecksum}`,
       );
       for (const e of entries) {
@@ -328,7 +351,7 @@ export const listCommand: Command = {
         );
       }
       results.push({
-        path: input,
+        path: inputName(input),
         format: archive.format,
         modelHash: toHex(archive.model.hash),
         archiveChecksum: archive.intact === undefined ? "none" : archive.intact ? "ok" : "DAMAGED",
