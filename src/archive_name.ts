@@ -14,13 +14,13 @@ import { FormatError } from "./errors.ts";
  * @throws {FormatError} naming the rule the name breaks.
  * @example
  * ```ts
+ * import { throws } from "node:assert/strict";
  * import { checkEntryName } from "./archive_name.ts";
  * checkEntryName("scans/page1.png"); // fine
- * try {
- *   checkEntryName("../etc/passwd");
- * } catch (e) {
- *   console.log((e as Error).message); // unsafe entry name "../etc/passwd": it contains ".."
- * }
+ * throws(
+ *   () => checkEntryName("../etc/passwd"),
+ *   /unsafe entry name "..\/etc\/passwd": it contains ".."/,
+ * );
  * ```
  */
 export function checkEntryName(name: string): void {
@@ -46,8 +46,9 @@ function unsafeReason(name: string): string | undefined {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { normalizeEntryName } from "./archive_name.ts";
- * console.log(normalizeEntryName("./a/./b.png")); // "a/b.png"
+ * strictEqual(normalizeEntryName("./a/./b.png"), "a/b.png");
  * ```
  */
 export function normalizeEntryName(name: string): string {
@@ -60,11 +61,12 @@ export function normalizeEntryName(name: string): string {
  * @throws {FormatError} for an unsafe name or one longer than 65535 bytes.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { writeEntryName } from "./archive_name.ts";
  * import { ByteWriter } from "./bytes.ts";
  * const w = new ByteWriter();
  * writeEntryName(w, "a.png");
- * console.log(w.finish().length); // 7
+ * strictEqual(w.finish().length, 7);
  * ```
  */
 export function writeEntryName(w: ByteWriter, name: string): void {
@@ -81,9 +83,10 @@ export function writeEntryName(w: ByteWriter, name: string): void {
  * @throws {FormatError} for truncated data, invalid UTF-8 or an unsafe name.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { readEntryName } from "./archive_name.ts";
  * import { ByteReader } from "./bytes.ts";
- * console.log(readEntryName(new ByteReader(new Uint8Array([1, 0, 97])), 0)); // "a"
+ * strictEqual(readEntryName(new ByteReader(new Uint8Array([1, 0, 97])), 0), "a");
  * ```
  */
 export function readEntryName(r: ByteReader, index: number): string {

@@ -54,8 +54,13 @@ import { V2Training } from "./v2/train.ts";
  *
  * @example
  * ```ts
- * import type { EncodeOptions } from "./codec.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { type EncodeOptions, encodeImage } from "./codec.ts";
+ * import { describeFile } from "./file_info.ts";
  * const options: EncodeOptions = { polarity: "none" };
+ * const bright = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([250]) };
+ * const info = await describeFile(await encodeImage(bright, undefined, options));
+ * strictEqual(info.images?.[0].inverted, false); // "auto" would have inverted it
  * ```
  */
 export interface EncodeOptions {
@@ -68,8 +73,11 @@ export interface EncodeOptions {
  *
  * @example
  * ```ts
- * import type { TrainOptions } from "./codec.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { type TrainOptions, trainModel } from "./codec.ts";
  * const options: TrainOptions = { format: "classic", alpha: 16 };
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
+ * strictEqual((await trainModel([image], options)).format, "classic");
  * ```
  */
 export interface TrainOptions extends EncodeOptions {
@@ -105,9 +113,13 @@ export interface TrainOptions extends EncodeOptions {
  *
  * @example
  * ```ts
- * import type { DirectSlotCounter } from "./codec.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { type DirectSlotCounter, trainModel } from "./codec.ts";
  * import { countDirectSlots } from "./v2/direct_counts.ts";
  * const counter: DirectSlotCounter = (images, start) => countDirectSlots(images, start);
+ * const image = { width: 4, height: 4, maxValue: 255, data: new Uint16Array(16).fill(7) };
+ * const model = await trainModel([image], { directSlotCounter: counter });
+ * deepStrictEqual(model.bytes, (await trainModel([image])).bytes); // the same model
  * ```
  */
 export type DirectSlotCounter = (
@@ -122,9 +134,13 @@ export type DirectSlotCounter = (
  *
  * @example
  * ```ts
- * import type { TrainingImageSource } from "./codec.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { ModelTrainer, type TrainingImageSource } from "./codec.ts";
  * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
  * const source: TrainingImageSource = { name: "dot.pgm", reload: () => Promise.resolve(image) };
+ * const trainer = new ModelTrainer();
+ * trainer.addImage(image, source); // keeps only a crop of it until `finish` reloads it
+ * strictEqual((await trainer.finish()).format, "v2");
  * ```
  */
 export interface TrainingImageSource {
@@ -139,7 +155,8 @@ export interface TrainingImageSource {
  *
  * @example
  * ```ts
- * import type { ClassicContextCounter } from "./codec.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { type ClassicContextCounter, trainModel } from "./codec.ts";
  * import { ClassicCounts } from "./classic/model.ts";
  * const counts = new ClassicCounts();
  * const counter: ClassicContextCounter = {
@@ -147,6 +164,9 @@ export interface TrainingImageSource {
  *   throttle: () => Promise.resolve(),
  *   finish: () => Promise.resolve({ zeros: counts.zeros, ones: counts.ones }),
  * };
+ * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([9, 200]) };
+ * const model = await trainModel([image], { format: "classic", classicCounter: counter });
+ * deepStrictEqual(model.bytes, (await trainModel([image], { format: "classic" })).bytes);
  * ```
  */
 export interface ClassicContextCounter {
@@ -164,11 +184,13 @@ export interface ClassicContextCounter {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { ModelTrainer } from "./codec.ts";
  * const trainer = new ModelTrainer({ format: "classic" });
  * trainer.addImage({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([3]) });
  * const model = await trainer.finish();
- * console.log(model.format, trainer.images); // classic 1
+ * strictEqual(model.format, "classic");
+ * strictEqual(trainer.images, 1);
  * ```
  */
 export class ModelTrainer {
@@ -277,10 +299,11 @@ export class ModelTrainer {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { trainModel } from "./codec.ts";
  * const image = { width: 2, height: 2, maxValue: 255, data: new Uint16Array([1, 2, 3, 4]) };
  * const model = await trainModel([image], { format: "classic" });
- * console.log(model.bytes.length); // 10288
+ * strictEqual(model.bytes.length, 10288);
  * ```
  */
 export async function trainModel(
@@ -301,11 +324,12 @@ export async function trainModel(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodeImage, trainModel } from "./codec.ts";
  * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([10, 20]) };
  * const model = await trainModel([image]);
  * const bpc = await encodeImage(image, model);
- * console.log(new TextDecoder().decode(bpc.subarray(0, 4))); // BPC1
+ * strictEqual(new TextDecoder().decode(bpc.subarray(0, 4)), "BPC2"); // v2, the default format
  * ```
  */
 export async function encodeImage(
@@ -344,11 +368,12 @@ async function v2ModelFor(hash: Uint8Array, model: Model | undefined): Promise<V
  * @throws {FormatError} for damaged files, a missing or mismatched model.
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { decodeImage, encodeImage, trainModel } from "./codec.ts";
  * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([10, 20]) };
  * const model = await trainModel([image]);
  * const decoded = await decodeImage(await encodeImage(image, model), model);
- * console.log(decoded.data); // Uint16Array(2) [ 10, 20 ]
+ * deepStrictEqual(decoded.data, new Uint16Array([10, 20]));
  * ```
  */
 export async function decodeImage(bytes: Uint8Array, model?: Model): Promise<GrayImage> {
@@ -370,10 +395,13 @@ export async function decodeImage(bytes: Uint8Array, model?: Model): Promise<Gra
  *
  * @example
  * ```ts
- * import type { ArchiveEntry } from "./codec.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { type ArchiveEntry, packArchive, unpackArchive } from "./codec.ts";
  * const entry: ArchiveEntry = {
  *   name: "a.png", image: { width: 1, height: 1, maxValue: 255, data: new Uint16Array(1) },
  * };
+ * const { entries } = await unpackArchive(await packArchive([entry]));
+ * strictEqual(entries[0].name, "a.png");
  * ```
  */
 export interface ArchiveEntry {
@@ -390,10 +418,11 @@ export interface ArchiveEntry {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { packArchive, trainModel } from "./codec.ts";
  * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
  * const bpa = await packArchive([{ name: "a.pgm", image }], await trainModel([image]));
- * console.log(new TextDecoder().decode(bpa.subarray(0, 4))); // BPA1
+ * strictEqual(new TextDecoder().decode(bpa.subarray(0, 4)), "BPA2"); // v2, the default format
  * ```
  */
 export async function packArchive(
@@ -438,11 +467,13 @@ function decodeEntries<T extends { name: string }>(
  * @throws {FormatError} for damaged archives and unsafe entry names.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { packArchive, trainModel, unpackArchive } from "./codec.ts";
  * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
  * const bpa = await packArchive([{ name: "a.pgm", image }], await trainModel([image]));
  * const { entries } = await unpackArchive(bpa);
- * console.log(entries[0].name, entries[0].image.data[0]); // a.pgm 9
+ * strictEqual(entries[0].name, "a.pgm");
+ * strictEqual(entries[0].image.data[0], 9);
  * ```
  */
 export async function unpackArchive(

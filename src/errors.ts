@@ -11,12 +11,11 @@
  *
  * @example
  * ```ts
+ * import { throws } from "node:assert/strict";
  * import { FormatError } from "./errors.ts";
- * try {
+ * throws(() => {
  *   throw new FormatError("bad magic: expected BPC1");
- * } catch (e) {
- *   console.log(e instanceof FormatError); // true
- * }
+ * }, FormatError);
  * ```
  */
 export class FormatError extends Error {

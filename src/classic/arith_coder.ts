@@ -19,12 +19,14 @@ const INV_TOTAL = 1 / PROB_TOTAL;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { ClassicDecoder, ClassicEncoder } from "./arith_coder.ts";
  * const enc = new ClassicEncoder();
  * enc.encode(1, 2048);
  * enc.encode(0, 4000);
  * const dec = new ClassicDecoder(enc.finish());
- * console.log(dec.decode(2048), dec.decode(4000)); // 1 0
+ * strictEqual(dec.decode(2048), 1);
+ * strictEqual(dec.decode(4000), 0);
  * ```
  */
 export class ClassicEncoder {
@@ -98,9 +100,10 @@ export class ClassicEncoder {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { ClassicDecoder } from "./arith_coder.ts";
  * const dec = new ClassicDecoder(new Uint8Array([0x80]));
- * console.log(dec.decode(2048)); // 1
+ * strictEqual(dec.decode(2048), 1);
  * ```
  */
 export class ClassicDecoder {

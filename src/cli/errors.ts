@@ -9,9 +9,10 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { CliError } from "./errors.ts";
- * console.log(new CliError("scan.png", "not a PNG or PGM/PNM image").message);
- * // scan.png: not a PNG or PGM/PNM image
+ * const error = new CliError("scan.png", "not a PNG or PGM/PNM image");
+ * strictEqual(error.message, "scan.png: not a PNG or PGM/PNM image");
  * ```
  */
 export class CliError extends Error {
@@ -27,8 +28,9 @@ export class CliError extends Error {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { UsageError } from "./errors.ts";
- * console.log(new UsageError("missing --input").message); // missing --input
+ * strictEqual(new UsageError("missing --input").message, "missing --input");
  * ```
  */
 export class UsageError extends Error {
@@ -44,8 +46,9 @@ export class UsageError extends Error {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { errorFor } from "./errors.ts";
- * console.log(errorFor("a.bpc", new Error("truncated")).message); // a.bpc: truncated
+ * strictEqual(errorFor("a.bpc", new Error("truncated")).message, "a.bpc: truncated");
  * ```
  */
 export function errorFor(file: string, error: unknown): CliError | UsageError {

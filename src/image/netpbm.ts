@@ -66,8 +66,10 @@ export const MAX_PIXELS = 0x7fffffff;
  * @throws {FormatError} when `width × height` exceeds {@link MAX_PIXELS}.
  * @example
  * ```ts
+ * import { throws } from "node:assert/strict";
  * import { checkImageSize } from "./netpbm.ts";
  * checkImageSize(4096, 4096); // fine
+ * throws(() => checkImageSize(65536, 65536), /too large/);
  * ```
  */
 export function checkImageSize(width: number, height: number): void {
@@ -83,8 +85,9 @@ export function checkImageSize(width: number, height: number): void {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { isNetpbm } from "./netpbm.ts";
- * console.log(isNetpbm(new TextEncoder().encode("P5\n1 1\n255\n\0"))); // true
+ * strictEqual(isNetpbm(new TextEncoder().encode("P5\n1 1\n255\n\0")), true);
  * ```
  */
 export function isNetpbm(bytes: Uint8Array): boolean {
@@ -98,9 +101,10 @@ export function isNetpbm(bytes: Uint8Array): boolean {
  * @throws {FormatError} for malformed or truncated data and for colour PPMs.
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { decodeNetpbm } from "./netpbm.ts";
  * const image = decodeNetpbm(new TextEncoder().encode("P2\n2 1\n255\n7 9\n"));
- * console.log(image.data); // Uint16Array(2) [ 7, 9 ]
+ * deepStrictEqual(image.data, new Uint16Array([7, 9]));
  * ```
  */
 export function decodeNetpbm(bytes: Uint8Array): GrayImage {
@@ -158,9 +162,10 @@ export function decodeNetpbm(bytes: Uint8Array): GrayImage {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodePgm } from "./netpbm.ts";
  * const pgm = encodePgm({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) });
- * console.log(new TextDecoder().decode(pgm.subarray(0, 11))); // "P5\n1 1\n255\n"
+ * strictEqual(new TextDecoder().decode(pgm.subarray(0, 11)), "P5\n1 1\n255\n");
  * ```
  */
 export function encodePgm(image: GrayImage): Uint8Array {
@@ -172,9 +177,10 @@ export function encodePgm(image: GrayImage): Uint8Array {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodePpm } from "./netpbm.ts";
  * const ppm = encodePpm({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) });
- * console.log(ppm.length); // 14
+ * strictEqual(ppm.length, 14);
  * ```
  */
 export function encodePpm(image: GrayImage): Uint8Array {
@@ -203,9 +209,10 @@ function encodeBinaryNetpbm(image: GrayImage, magic: string, channels: number): 
  * @throws {FormatError} when the image has other values.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodePbm } from "./netpbm.ts";
  * const pbm = encodePbm({ width: 2, height: 1, maxValue: 255, data: new Uint16Array([0, 255]) });
- * console.log(pbm[pbm.length - 1].toString(2)); // "10000000"
+ * strictEqual(pbm[pbm.length - 1].toString(2), "10000000");
  * ```
  */
 export function encodePbm(image: GrayImage): Uint8Array {

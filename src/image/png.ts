@@ -15,8 +15,9 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { isPng } from "./png.ts";
- * console.log(isPng(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10]))); // true
+ * strictEqual(isPng(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10])), true);
  * ```
  */
 export function isPng(bytes: Uint8Array): boolean {
@@ -46,9 +47,10 @@ function unpackLowDepth(packed: ArrayLike<number>, width: number, height: number
  * @throws {FormatError} for malformed PNGs and for colour or transparent pixels.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { decodePng, encodePng } from "./png.ts";
  * const png = encodePng({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([42]) });
- * console.log(decodePng(png).data[0]); // 42
+ * strictEqual(decodePng(png).data[0], 42);
  * ```
  */
 export function decodePng(bytes: Uint8Array): GrayImage {
@@ -110,8 +112,10 @@ export function decodePng(bytes: Uint8Array): GrayImage {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodePng, isPng } from "./png.ts";
- * console.log(isPng(encodePng({ width: 1, height: 1, maxValue: 255, data: new Uint16Array(1) }))); // true
+ * const png = encodePng({ width: 1, height: 1, maxValue: 255, data: new Uint16Array(1) });
+ * strictEqual(isPng(png), true);
  * ```
  */
 export function encodePng(image: GrayImage): Uint8Array {
