@@ -7,12 +7,13 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { decodeImage, encodeImage, trainModel } from "@bpcodec/bpcodec";
  * const image = { width: 2, height: 2, maxValue: 255, data: new Uint16Array([0, 50, 100, 150]) };
  * const model = await trainModel([image], { format: "classic" });
  * const bpc = await encodeImage(image, model);
  * const back = await decodeImage(bpc, model);
- * console.log(back.data); // Uint16Array(4) [ 0, 50, 100, 150 ]
+ * deepStrictEqual(back.data, new Uint16Array([0, 50, 100, 150]));
  * ```
  *
  * @module

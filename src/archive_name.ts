@@ -116,11 +116,12 @@ export function checkEntryNames(names: readonly string[]): void {
  * @throws {FormatError} for an unsafe name or one longer than 65535 bytes.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { writeEntryName } from "./archive_name.ts";
  * import { ByteWriter } from "./bytes.ts";
  * const w = new ByteWriter();
  * writeEntryName(w, "a.png");
- * console.log(w.finish().length); // 7
+ * strictEqual(w.finish().length, 7);
  * ```
  */
 export function writeEntryName(w: ByteWriter, name: string): void {
@@ -137,9 +138,10 @@ export function writeEntryName(w: ByteWriter, name: string): void {
  * @throws {FormatError} for truncated data, invalid UTF-8 or an unsafe name.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { readEntryName } from "./archive_name.ts";
  * import { ByteReader } from "./bytes.ts";
- * console.log(readEntryName(new ByteReader(new Uint8Array([1, 0, 97])), 0)); // "a"
+ * strictEqual(readEntryName(new ByteReader(new Uint8Array([1, 0, 97])), 0), "a");
  * ```
  */
 export function readEntryName(r: ByteReader, index: number): string {

@@ -10,11 +10,12 @@ import { FormatError } from "./errors.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { ByteWriter } from "./bytes.ts";
  * const w = new ByteWriter();
  * w.ascii("BPC1");
  * w.u16(1);
- * console.log(w.finish().length); // 6
+ * strictEqual(w.finish().length, 6);
  * ```
  */
 export class ByteWriter {
@@ -86,9 +87,10 @@ export class ByteWriter {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { ByteReader } from "./bytes.ts";
  * const r = new ByteReader(new Uint8Array([2, 0]));
- * console.log(r.u16("version")); // 2
+ * strictEqual(r.u16("version"), 2);
  * r.end();
  * ```
  */
@@ -182,8 +184,9 @@ export class ByteReader {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { magicOf } from "./bytes.ts";
- * console.log(magicOf(new TextEncoder().encode("BPC1...."))); // "BPC1"
+ * strictEqual(magicOf(new TextEncoder().encode("BPC1....")), "BPC1");
  * ```
  */
 export function magicOf(data: Uint8Array): string {
@@ -195,8 +198,9 @@ export function magicOf(data: Uint8Array): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { sameValues } from "./bytes.ts";
- * console.log(sameValues(new Uint8Array([1, 2]), new Uint8Array([1, 2]))); // true
+ * strictEqual(sameValues(new Uint8Array([1, 2]), new Uint8Array([1, 2])), true);
  * ```
  */
 export function sameValues<T extends Uint8Array | Uint16Array>(a: T, b: T): boolean {

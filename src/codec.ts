@@ -59,8 +59,13 @@ import { V2Training } from "./v2/train.ts";
  *
  * @example
  * ```ts
- * import type { EncodeOptions } from "./codec.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { type EncodeOptions, encodeImage } from "./codec.ts";
+ * import { describeFile } from "./file_info.ts";
  * const options: EncodeOptions = { polarity: "none" };
+ * const bright = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([250]) };
+ * const info = await describeFile(await encodeImage(bright, undefined, options));
+ * strictEqual(info.images?.[0].inverted, false); // "auto" would have inverted it
  * ```
  */
 export interface EncodeOptions {
@@ -73,8 +78,11 @@ export interface EncodeOptions {
  *
  * @example
  * ```ts
- * import type { TrainOptions } from "./codec.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { type TrainOptions, trainModel } from "./codec.ts";
  * const options: TrainOptions = { format: "classic", alpha: 16 };
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
+ * strictEqual((await trainModel([image], options)).format, "classic");
  * ```
  */
 export interface TrainOptions extends EncodeOptions {
@@ -110,9 +118,13 @@ export interface TrainOptions extends EncodeOptions {
  *
  * @example
  * ```ts
- * import type { DirectSlotCounter } from "./codec.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { type DirectSlotCounter, trainModel } from "./codec.ts";
  * import { countDirectSlots } from "./v2/direct_counts.ts";
  * const counter: DirectSlotCounter = (images, start) => countDirectSlots(images, start);
+ * const image = { width: 4, height: 4, maxValue: 255, data: new Uint16Array(16).fill(7) };
+ * const model = await trainModel([image], { directSlotCounter: counter });
+ * deepStrictEqual(model.bytes, (await trainModel([image])).bytes); // the same model
  * ```
  */
 export type DirectSlotCounter = (
@@ -127,9 +139,13 @@ export type DirectSlotCounter = (
  *
  * @example
  * ```ts
- * import type { TrainingImageSource } from "./codec.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { ModelTrainer, type TrainingImageSource } from "./codec.ts";
  * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
  * const source: TrainingImageSource = { name: "dot.pgm", reload: () => Promise.resolve(image) };
+ * const trainer = new ModelTrainer();
+ * trainer.addImage(image, source); // keeps only a crop of it until `finish` reloads it
+ * strictEqual((await trainer.finish()).format, "v2");
  * ```
  */
 export interface TrainingImageSource {
@@ -144,7 +160,8 @@ export interface TrainingImageSource {
  *
  * @example
  * ```ts
- * import type { ClassicContextCounter } from "./codec.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { type ClassicContextCounter, trainModel } from "./codec.ts";
  * import { ClassicCounts } from "./classic/model.ts";
  * const counts = new ClassicCounts();
  * const counter: ClassicContextCounter = {
@@ -152,6 +169,9 @@ export interface TrainingImageSource {
  *   throttle: () => Promise.resolve(),
  *   finish: () => Promise.resolve({ zeros: counts.zeros, ones: counts.ones }),
  * };
+ * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([9, 200]) };
+ * const model = await trainModel([image], { format: "classic", classicCounter: counter });
+ * deepStrictEqual(model.bytes, (await trainModel([image], { format: "classic" })).bytes);
  * ```
  */
 export interface ClassicContextCounter {
@@ -169,11 +189,13 @@ export interface ClassicContextCounter {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { ModelTrainer } from "./codec.ts";
  * const trainer = new ModelTrainer({ format: "classic" });
  * trainer.addImage({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([3]) });
  * const model = await trainer.finish();
- * console.log(model.format, trainer.images); // classic 1
+ * strictEqual(model.format, "classic");
+ * strictEqual(trainer.images, 1);
  * ```
  */
 export class ModelTrainer {
@@ -282,10 +304,11 @@ export class ModelTrainer {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { trainModel } from "./codec.ts";
  * const image = { width: 2, height: 2, maxValue: 255, data: new Uint16Array([1, 2, 3, 4]) };
  * const model = await trainModel([image], { format: "classic" });
- * console.log(model.bytes.length); // 10288
+ * strictEqual(model.bytes.length, 10288);
  * ```
  */
 export async function trainModel(
@@ -306,11 +329,12 @@ export async function trainModel(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodeImage, trainModel } from "./codec.ts";
  * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([10, 20]) };
  * const model = await trainModel([image]);
  * const bpc = await encodeImage(image, model);
- * console.log(new TextDecoder().decode(bpc.subarray(0, 4))); // BPC1
+ * strictEqual(new TextDecoder().decode(bpc.subarray(0, 4)), "BPC2"); // v2, the default format
  * ```
  */
 export async function encodeImage(
@@ -427,10 +451,13 @@ export async function decodeImage(
  *
  * @example
  * ```ts
- * import type { ArchiveEntry } from "./codec.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { type ArchiveEntry, packArchive, unpackArchive } from "./codec.ts";
  * const entry: ArchiveEntry = {
  *   name: "a.png", image: { width: 1, height: 1, maxValue: 255, data: new Uint16Array(1) },
  * };
+ * const { entries } = await unpackArchive(await packArchive([entry]));
+ * strictEqual(entries[0].name, "a.png");
  * ```
  */
 export interface ArchiveEntry {

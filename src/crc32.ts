@@ -16,8 +16,9 @@ for (let n = 0; n < 256; n++) {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { crc32 } from "./crc32.ts";
- * console.log(crc32(new TextEncoder().encode("123456789")).toString(16)); // "cbf43926"
+ * strictEqual(crc32(new TextEncoder().encode("123456789")).toString(16), "cbf43926");
  * ```
  */
 export function crc32(data: Uint8Array, crc = 0): number {

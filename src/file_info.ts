@@ -41,8 +41,12 @@ export interface CodedImageInfo {
  *
  * @example
  * ```ts
- * import type { FileInfo } from "./file_info.ts";
- * const info: FileInfo = { kind: "model", format: "classic", magic: "BPM1", bytes: 10288, modelHash: "…" };
+ * import { strictEqual } from "node:assert/strict";
+ * import { describeFile, type FileInfo } from "./file_info.ts";
+ * import { serializeClassicModel, uniformClassicModel } from "./classic/model.ts";
+ * const info: FileInfo = await describeFile(serializeClassicModel(uniformClassicModel()));
+ * strictEqual(info.magic, "BPM1");
+ * strictEqual(info.bytes, 10288);
  * ```
  */
 export interface FileInfo {
@@ -73,10 +77,12 @@ export interface FileInfo {
  * @throws {FormatError} when the file is not a valid bpcodec file.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { describeFile } from "./file_info.ts";
  * import { serializeClassicModel, uniformClassicModel } from "./classic/model.ts";
  * const info = await describeFile(serializeClassicModel(uniformClassicModel()));
- * console.log(info.kind, info.format); // model classic
+ * strictEqual(info.kind, "model");
+ * strictEqual(info.format, "classic");
  * ```
  */
 export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {

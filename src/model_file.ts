@@ -21,10 +21,12 @@ export const FORMAT_NAMES: readonly FormatName[] = ["v2", "classic"];
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { modelFromClassic } from "./model_file.ts";
  * import { uniformClassicModel } from "./classic/model.ts";
  * const model = await modelFromClassic(uniformClassicModel());
- * console.log(model.format, model.bytes.length); // classic 10288
+ * strictEqual(model.format, "classic");
+ * strictEqual(model.bytes.length, 10288);
  * ```
  */
 export interface ClassicModelFile {
@@ -43,9 +45,11 @@ export interface ClassicModelFile {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { defaultModel } from "./model_file.ts";
  * const model = await defaultModel();
- * console.log(model.format, model.builtIn); // v2 true
+ * strictEqual(model.format, "v2");
+ * strictEqual(model.builtIn, true);
  * ```
  */
 export interface V2ModelFile {
@@ -66,10 +70,11 @@ export interface V2ModelFile {
  *
  * @example
  * ```ts
- * import { parseModel, type Model } from "./model_file.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { type Model, parseModel } from "./model_file.ts";
  * import { serializeClassicModel, uniformClassicModel } from "./classic/model.ts";
  * const model: Model = await parseModel(serializeClassicModel(uniformClassicModel()));
- * console.log(model.format); // classic
+ * strictEqual(model.format, "classic");
  * ```
  */
 export type Model = ClassicModelFile | V2ModelFile;
@@ -79,9 +84,10 @@ export type Model = ClassicModelFile | V2ModelFile;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { modelFromClassic } from "./model_file.ts";
  * import { uniformClassicModel } from "./classic/model.ts";
- * console.log((await modelFromClassic(uniformClassicModel())).hash.length); // 32
+ * strictEqual((await modelFromClassic(uniformClassicModel())).hash.length, 32);
  * ```
  */
 export async function modelFromClassic(params: ClassicModel): Promise<ClassicModelFile> {
@@ -94,9 +100,10 @@ export async function modelFromClassic(params: ClassicModel): Promise<ClassicMod
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { modelFromV2 } from "./model_file.ts";
  * import { defaultV2Model } from "./v2/model.ts";
- * console.log((await modelFromV2(defaultV2Model())).format); // v2
+ * strictEqual((await modelFromV2(defaultV2Model())).format, "v2");
  * ```
  */
 export async function modelFromV2(params: V2Model): Promise<V2ModelFile> {
@@ -113,8 +120,9 @@ let builtInModel: Promise<V2ModelFile> | undefined;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { defaultModel } from "./model_file.ts";
- * console.log((await defaultModel()).hash.length); // 32
+ * strictEqual((await defaultModel()).hash.length, 32);
  * ```
  */
 export function defaultModel(): Promise<V2ModelFile> {
@@ -131,8 +139,9 @@ export function defaultModel(): Promise<V2ModelFile> {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { defaultModel, isDefaultModelHash } from "./model_file.ts";
- * console.log(await isDefaultModelHash((await defaultModel()).hash)); // true
+ * strictEqual(await isDefaultModelHash((await defaultModel()).hash), true);
  * ```
  */
 export async function isDefaultModelHash(hash: Uint8Array): Promise<boolean> {
@@ -145,10 +154,12 @@ export async function isDefaultModelHash(hash: Uint8Array): Promise<boolean> {
  * @throws {FormatError} when the bytes are not a valid model file.
  * @example
  * ```ts
+ * import { ok, strictEqual } from "node:assert/strict";
  * import { parseModel } from "./model_file.ts";
  * import { serializeClassicModel, uniformClassicModel } from "./classic/model.ts";
  * const model = await parseModel(serializeClassicModel(uniformClassicModel()));
- * console.log(model.format, model.format === "classic" && model.params.p0.length); // classic 5120
+ * ok(model.format === "classic");
+ * strictEqual(model.params.p0.length, 5120);
  * ```
  */
 export async function parseModel(bytes: Uint8Array): Promise<Model> {

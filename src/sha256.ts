@@ -9,9 +9,10 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { sha256 } from "./sha256.ts";
  * const digest = await sha256(new Uint8Array());
- * console.log(digest.length); // 32
+ * strictEqual(digest.length, 32);
  * ```
  */
 export async function sha256(data: Uint8Array): Promise<Uint8Array> {
@@ -23,8 +24,9 @@ export async function sha256(data: Uint8Array): Promise<Uint8Array> {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { toHex } from "./sha256.ts";
- * console.log(toHex(new Uint8Array([1, 171]))); // "01ab"
+ * strictEqual(toHex(new Uint8Array([1, 171])), "01ab");
  * ```
  */
 export function toHex(bytes: Uint8Array): string {

@@ -10,8 +10,9 @@ import config from "../deno.json" with { type: "json" };
  *
  * @example
  * ```ts
+ * import { match } from "node:assert/strict";
  * import { VERSION } from "./version.ts";
- * console.log(`bpcodec ${VERSION}`);
+ * match(VERSION, /^\d+\.\d+\.\d+/); // e.g. "0.1.0"
  * ```
  */
 export const VERSION: string = config.version;

@@ -27,12 +27,14 @@ const READ_AHEAD_PAST_END = 32;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { ClassicDecoder, ClassicEncoder } from "./arith_coder.ts";
  * const enc = new ClassicEncoder();
  * enc.encode(1, 2048);
  * enc.encode(0, 4000);
  * const dec = new ClassicDecoder(enc.finish());
- * console.log(dec.decode(2048), dec.decode(4000)); // 1 0
+ * strictEqual(dec.decode(2048), 1);
+ * strictEqual(dec.decode(4000), 0);
  * ```
  */
 export class ClassicEncoder {
@@ -107,9 +109,10 @@ export class ClassicEncoder {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { ClassicDecoder } from "./arith_coder.ts";
  * const dec = new ClassicDecoder(new Uint8Array([0x80]));
- * console.log(dec.decode(2048)); // 1
+ * strictEqual(dec.decode(2048), 1);
  * ```
  */
 export class ClassicDecoder {

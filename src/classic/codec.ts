@@ -15,10 +15,11 @@ import { checkStreamHolds } from "../stream_bound.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodePlanes } from "./codec.ts";
  * import { uniformClassicModel } from "./model.ts";
  * const stream = encodePlanes(new Uint8Array([200]), 1, 1, uniformClassicModel());
- * console.log(stream.length); // 2
+ * strictEqual(stream.length, 2);
  * ```
  */
 export function encodePlanes(
@@ -59,11 +60,12 @@ class PlaneDecoder implements ClassicDecisionSink {
  * @throws {FormatError} when the stream is not exactly the encoding of what it decodes to.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { decodePlanes, encodePlanes } from "./codec.ts";
  * import { uniformClassicModel } from "./model.ts";
  * const model = uniformClassicModel();
  * const stream = encodePlanes(new Uint8Array([200]), 1, 1, model);
- * console.log(decodePlanes(stream, 1, 1, model)[0]); // 200
+ * strictEqual(decodePlanes(stream, 1, 1, model)[0], 200);
  * ```
  */
 export function decodePlanes(

@@ -112,11 +112,12 @@ function readStream(r: ByteReader): Uint8Array {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { serializeClassicImage } from "./container.ts";
  * const bytes = serializeClassicImage({
  *   width: 1, height: 1, inverted: false, stream: new Uint8Array(2), modelHash: new Uint8Array(32),
  * });
- * console.log(bytes.length); // 60
+ * strictEqual(bytes.length, 60);
  * ```
  */
 export function serializeClassicImage(file: ClassicImageFile): Uint8Array {
@@ -136,11 +137,13 @@ export function serializeClassicImage(file: ClassicImageFile): Uint8Array {
  * @throws {FormatError} when the bytes are not a valid classic image file.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { parseClassicImage, serializeClassicImage } from "./container.ts";
  * const file = parseClassicImage(serializeClassicImage({
  *   width: 3, height: 1, inverted: true, stream: new Uint8Array(2), modelHash: new Uint8Array(32),
  * }));
- * console.log(file.width, file.inverted); // 3 true
+ * strictEqual(file.width, 3);
+ * strictEqual(file.inverted, true);
  * ```
  */
 export function parseClassicImage(bytes: Uint8Array): ClassicImageFile {
@@ -160,12 +163,13 @@ export function parseClassicImage(bytes: Uint8Array): ClassicImageFile {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { serializeClassicArchive } from "./container.ts";
  * import { serializeClassicModel, uniformClassicModel } from "./model.ts";
  * const bytes = serializeClassicArchive({
  *   modelBytes: serializeClassicModel(uniformClassicModel()), entries: [],
  * });
- * console.log(bytes.length); // 10302
+ * strictEqual(bytes.length, 10302);
  * ```
  */
 export function serializeClassicArchive(archive: ClassicArchive): Uint8Array {
@@ -192,12 +196,13 @@ export function serializeClassicArchive(archive: ClassicArchive): Uint8Array {
  * @throws {FormatError} when the bytes are not a valid classic archive.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { parseClassicArchive, serializeClassicArchive } from "./container.ts";
  * import { serializeClassicModel, uniformClassicModel } from "./model.ts";
  * const bytes = serializeClassicArchive({
  *   modelBytes: serializeClassicModel(uniformClassicModel()), entries: [],
  * });
- * console.log(parseClassicArchive(bytes).entries.length); // 0
+ * strictEqual(parseClassicArchive(bytes).entries.length, 0);
  * ```
  */
 export function parseClassicArchive(bytes: Uint8Array): ClassicArchive {

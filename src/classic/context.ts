@@ -15,9 +15,10 @@ export const CLASSIC_CONTEXTS = 5120;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { classicContext } from "./context.ts";
  * const p = new Uint8Array([0, 0, 0, 0]);
- * console.log(classicContext(p, 2, 0, 0, 7)); // 3 (top-left corner of plane 0)
+ * strictEqual(classicContext(p, 2, 0, 0, 7), 3); // the top-left corner of plane 0
  * ```
  */
 export function classicContext(
@@ -68,10 +69,12 @@ for (let b = 0; b < 7; b++) {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { scanPlanes } from "./context.ts";
  * const seen: number[] = [];
  * scanPlanes(new Uint8Array([128]), 1, 1, { decide: (c, bit) => (seen.push(c), bit) });
- * console.log(seen.length, seen[0]); // 8 3
+ * strictEqual(seen.length, 8);
+ * strictEqual(seen[0], 3);
  * ```
  */
 export function scanPlanes(

@@ -47,9 +47,12 @@ export function classicSamples(image: GrayImage): Uint8Array {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { normalizeClassic } from "./image_codec.ts";
- * const n = normalizeClassic({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) }, "auto");
- * console.log(n.inverted, n.samples[0]); // true 55
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) };
+ * const n = normalizeClassic(image, "auto");
+ * strictEqual(n.inverted, true);
+ * strictEqual(n.samples[0], 55);
  * ```
  */
 export function normalizeClassic(
@@ -67,10 +70,11 @@ export function normalizeClassic(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodeClassicImage } from "./image_codec.ts";
  * import { uniformClassicModel } from "./model.ts";
  * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) };
- * console.log(encodeClassicImage(image, uniformClassicModel(), "auto").inverted); // true
+ * strictEqual(encodeClassicImage(image, uniformClassicModel(), "auto").inverted, true);
  * ```
  */
 export function encodeClassicImage(
@@ -89,11 +93,12 @@ export function encodeClassicImage(
  * @throws {FormatError} when the stream is damaged.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { decodeClassicImage, encodeClassicImage } from "./image_codec.ts";
  * import { uniformClassicModel } from "./model.ts";
  * const model = uniformClassicModel();
  * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) };
- * console.log(decodeClassicImage(encodeClassicImage(image, model, "auto"), model).data[0]); // 200
+ * strictEqual(decodeClassicImage(encodeClassicImage(image, model, "auto"), model).data[0], 200);
  * ```
  */
 export function decodeClassicImage(coded: ClassicCodedImage, model: ClassicModel): GrayImage {
@@ -110,8 +115,10 @@ export function decodeClassicImage(coded: ClassicCodedImage, model: ClassicModel
  * @throws {FormatError} naming both hashes when they differ.
  * @example
  * ```ts
+ * import { throws } from "node:assert/strict";
  * import { checkModelHash } from "./image_codec.ts";
  * checkModelHash(new Uint8Array(32), new Uint8Array(32)); // same: no error
+ * throws(() => checkModelHash(new Uint8Array(32), new Uint8Array(32).fill(1)), /model mismatch/);
  * ```
  */
 export function checkModelHash(stored: Uint8Array, model: Uint8Array): void {

@@ -19,9 +19,10 @@ export const DEFAULT_ALPHA = 16;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { uniformClassicModel } from "./model.ts";
  * const model = uniformClassicModel();
- * console.log(model.p0[0]); // 2048
+ * strictEqual(model.p0[0], 2048);
  * ```
  */
 export interface ClassicModel {
@@ -36,8 +37,9 @@ export interface ClassicModel {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { uniformClassicModel } from "./model.ts";
- * console.log(uniformClassicModel().alpha); // 16
+ * strictEqual(uniformClassicModel().alpha, 16);
  * ```
  */
 export function uniformClassicModel(): ClassicModel {
@@ -51,10 +53,11 @@ export function uniformClassicModel(): ClassicModel {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { ClassicCounts } from "./model.ts";
  * const counts = new ClassicCounts();
  * counts.addImage(new Uint8Array([255]), 1, 1);
- * console.log(counts.ones[3]); // 1 (plane 0, corner context)
+ * strictEqual(counts.ones[3], 1); // plane 0, corner context
  * ```
  */
 export class ClassicCounts implements ClassicDecisionSink {
@@ -111,8 +114,9 @@ export class ClassicCounts implements ClassicDecisionSink {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { serializeClassicModel, uniformClassicModel } from "./model.ts";
- * console.log(serializeClassicModel(uniformClassicModel()).length); // 10288
+ * strictEqual(serializeClassicModel(uniformClassicModel()).length, 10288);
  * ```
  */
 export function serializeClassicModel(model: ClassicModel): Uint8Array {
@@ -133,9 +137,10 @@ export function serializeClassicModel(model: ClassicModel): Uint8Array {
  * @throws {FormatError} when the bytes are not a valid classic model.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { parseClassicModel, serializeClassicModel, uniformClassicModel } from "./model.ts";
  * const model = parseClassicModel(serializeClassicModel(uniformClassicModel()));
- * console.log(model.p0.length); // 5120
+ * strictEqual(model.p0.length, 5120);
  * ```
  */
 export function parseClassicModel(bytes: Uint8Array): ClassicModel {
@@ -169,8 +174,9 @@ export function parseClassicModel(bytes: Uint8Array): ClassicModel {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { classicModelHash, uniformClassicModel } from "./model.ts";
- * console.log((await classicModelHash(uniformClassicModel())).length); // 32
+ * strictEqual((await classicModelHash(uniformClassicModel())).length, 32);
  * ```
  */
 export function classicModelHash(model: ClassicModel): Promise<Uint8Array> {

@@ -11,9 +11,10 @@ import { type ErrorCode, FormatError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { CliError } from "./errors.ts";
- * console.log(new CliError("scan.png", "not a PNG or PGM/PNM image").message);
- * // scan.png: not a PNG or PGM/PNM image
+ * const error = new CliError("scan.png", "not a PNG or PGM/PNM image");
+ * strictEqual(error.message, "scan.png: not a PNG or PGM/PNM image");
  * ```
  */
 export class CliError extends Error {
@@ -62,8 +63,9 @@ export function hintFor(code: ErrorCode | undefined): string | undefined {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { UsageError } from "./errors.ts";
- * console.log(new UsageError("missing --input").message); // missing --input
+ * strictEqual(new UsageError("missing --input").message, "missing --input");
  * ```
  */
 export class UsageError extends Error {
@@ -79,8 +81,9 @@ export class UsageError extends Error {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { errorFor } from "./errors.ts";
- * console.log(errorFor("a.bpc", new Error("truncated")).message); // a.bpc: truncated
+ * strictEqual(errorFor("a.bpc", new Error("truncated")).message, "a.bpc: truncated");
  * ```
  */
 export function errorFor(file: string, error: unknown): CliError | UsageError {

@@ -72,8 +72,12 @@ async function readStdin(): Promise<Uint8Array> {
  * @throws {CliError} naming the file when it cannot be read.
  * @example
  * ```ts
+ * import { deepStrictEqual, rejects } from "node:assert/strict";
  * import { readBytes } from "./files.ts";
- * const bytes = await readBytes("deno.json");
+ * const path = `${Deno.makeTempDirSync()}/a.bin`;
+ * Deno.writeFileSync(path, new Uint8Array([1, 2, 3]));
+ * deepStrictEqual(await readBytes(path), new Uint8Array([1, 2, 3]));
+ * await rejects(readBytes(`${path}.missing`), /a\.bin\.missing: no such file or folder/);
  * ```
  */
 export async function readBytes(path: string): Promise<Uint8Array> {
@@ -92,8 +96,11 @@ export async function readBytes(path: string): Promise<Uint8Array> {
  * @throws {CliError} naming the file and the reason.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { readImage } from "./files.ts";
- * const image = await readImage("samples/test/eso_dss_test2.pgm");
+ * const path = `${Deno.makeTempDirSync()}/dot.pgm`;
+ * Deno.writeTextFileSync(path, "P2\n1 1\n255\n5\n");
+ * strictEqual((await readImage(path)).data[0], 5);
  * ```
  */
 export async function readImage(path: string, limits: ImageLimits = {}): Promise<GrayImage> {
@@ -111,8 +118,13 @@ export async function readImage(path: string, limits: ImageLimits = {}): Promise
  * @throws {CliError} when the file exists and `force` is false.
  * @example
  * ```ts
+ * import { rejects } from "node:assert/strict";
  * import { checkWritable } from "./files.ts";
- * await checkWritable("out/new-file.bpc", false);
+ * const dir = Deno.makeTempDirSync();
+ * await checkWritable(`${dir}/new-file.bpc`, false); // free: no error
+ * Deno.writeFileSync(`${dir}/old.bpc`, new Uint8Array());
+ * await checkWritable(`${dir}/old.bpc`, true); // may be replaced
+ * await rejects(checkWritable(`${dir}/old.bpc`, false), /already exists/);
  * ```
  */
 export async function checkWritable(path: string, force: boolean): Promise<void> {
@@ -134,8 +146,11 @@ export async function checkWritable(path: string, force: boolean): Promise<void>
  * @throws {CliError} when the file exists and `force` is false, or cannot be written.
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { writeAtomic } from "./files.ts";
- * await writeAtomic("/tmp/example.bin", new Uint8Array([1, 2, 3]), true);
+ * const path = `${Deno.makeTempDirSync()}/out/example.bin`; // out/ is created
+ * await writeAtomic(path, new Uint8Array([1, 2, 3]), false);
+ * deepStrictEqual(Deno.readFileSync(path), new Uint8Array([1, 2, 3]));
  * ```
  */
 export async function writeAtomic(path: string, bytes: Uint8Array, force: boolean): Promise<void> {
@@ -201,8 +216,14 @@ export async function writeOutput(path: string, bytes: Uint8Array, force: boolea
  * @throws {CliError} when the folder cannot be read.
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { listImages } from "./files.ts";
- * console.log(await listImages("samples/train"));
+ * const dir = Deno.makeTempDirSync();
+ * Deno.mkdirSync(`${dir}/scans`);
+ * for (const name of ["b.png", "notes.txt", "scans/A.PGM"]) {
+ *   Deno.writeTextFileSync(`${dir}/${name}`, "");
+ * }
+ * deepStrictEqual(await listImages(dir), ["b.png", "scans/A.PGM"]);
  * ```
  */
 export async function listImages(folder: string): Promise<string[]> {

@@ -97,8 +97,9 @@ function reportFailure(report: Reporter, command: string, error: unknown): numbe
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { main } from "./main.ts";
- * const code = await main(["--version"]);
+ * strictEqual(await main(["--version"]), 0); // after printing "bpcodec 0.1.0"
  * ```
  */
 export async function main(args: string[]): Promise<number> {

@@ -56,7 +56,8 @@ export interface ClassicContextCounts {
  *
  * @example
  * ```ts
- * import { ClassicCounts, serializeClassicModel } from "../classic/model.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { ClassicCounts } from "../classic/model.ts";
  * import { GpuClassicCounter } from "./classic_counts.ts";
  * import { requestGpu } from "./device.ts";
  * const gpu = await requestGpu();
@@ -64,10 +65,10 @@ export interface ClassicContextCounts {
  *   const counter = new GpuClassicCounter(gpu);
  *   counter.addImage(new Uint8Array([255]), 1, 1);
  *   const { zeros, ones } = await counter.finish();
- *   const counts = new ClassicCounts();
- *   counts.addCounts(zeros, ones);
- *   console.log(serializeClassicModel(counts.toModel(16)).length); // 10288
  *   gpu.device.destroy();
+ *   const cpu = new ClassicCounts();
+ *   cpu.addImage(new Uint8Array([255]), 1, 1);
+ *   deepStrictEqual({ zeros, ones }, { zeros: cpu.zeros, ones: cpu.ones }); // as on the CPU
  * }
  * ```
  */

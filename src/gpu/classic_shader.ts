@@ -33,8 +33,9 @@ const HISTOGRAM_SIZE = CLASSIC_PLANES_PER_WORKGROUP * PLANE_CONTEXTS;
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { CLASSIC_COUNTS_WGSL } from "./classic_shader.ts";
- * console.log(CLASSIC_COUNTS_WGSL.includes("fn main")); // true
+ * ok(CLASSIC_COUNTS_WGSL.includes("fn main"));
  * ```
  */
 export const CLASSIC_COUNTS_WGSL = /* wgsl */ `

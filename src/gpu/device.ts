@@ -11,10 +11,13 @@ import { DeviceError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { requestGpu } from "./device.ts";
  * const gpu = await requestGpu();
- * console.log(gpu === null ? "no GPU" : gpu.description);
- * gpu?.device.destroy();
+ * if (gpu !== null) {
+ *   ok(gpu.description !== ""); // e.g. "llvmpipe (LLVM 15.0.6, 256 bits), vendor 65541"
+ *   gpu.device.destroy();
+ * }
  * ```
  */
 export interface GpuContext {
@@ -34,9 +37,11 @@ export interface GpuContext {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { describeAdapterInfo } from "./device.ts";
  * const info = { vendor: "65541", architecture: "", device: "0", description: "llvmpipe" };
- * console.log(describeAdapterInfo(info)); // llvmpipe, vendor 65541
+ * strictEqual(describeAdapterInfo(info), "llvmpipe, vendor 65541");
+ * strictEqual(describeAdapterInfo({}), "unknown adapter");
  * ```
  */
 export function describeAdapterInfo(
@@ -58,11 +63,13 @@ export function describeAdapterInfo(
  * @throws {DeviceError} when an adapter exists but refuses to give a device.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { requestGpu } from "./device.ts";
- * const gpu = await requestGpu();
+ * const gpu = await requestGpu(); // null without WebGPU: then train on the CPU
  * if (gpu !== null) {
- *   console.log(gpu.software ? "software adapter" : "hardware adapter");
- *   gpu.device.destroy();
+ *   const { adapter, device } = gpu;
+ *   strictEqual(device.limits.maxBufferSize, adapter.limits.maxBufferSize);
+ *   device.destroy();
  * }
  * ```
  */

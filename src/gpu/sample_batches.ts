@@ -20,7 +20,9 @@ export const JOB_WORDS = 4;
  * @example
  * ```ts
  * import type { SampleBatch } from "./sample_batches.ts";
- * const batch: SampleBatch = { samples: new Uint8Array(4), jobs: new Uint32Array([0, 1, 0, 1]), jobCount: 1 };
+ * const batch: SampleBatch = {
+ *   samples: new Uint8Array(4), jobs: new Uint32Array([0, 1, 0, 1]), jobCount: 1,
+ * };
  * ```
  */
 export interface SampleBatch {
@@ -56,6 +58,7 @@ export interface BatchLimits {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { SampleBatcher } from "./sample_batches.ts";
  * const sizes: number[] = [];
  * const batcher = new SampleBatcher(
@@ -64,7 +67,7 @@ export interface BatchLimits {
  * );
  * batcher.add(new Uint8Array(12), 4, 3); // 4×3 image: rows 0–1, then rows 1–2 (row 1 as overlap)
  * batcher.flush();
- * console.log(sizes); // [ 8, 8 ]
+ * deepStrictEqual(sizes, [8, 8]);
  * ```
  */
 export class SampleBatcher {

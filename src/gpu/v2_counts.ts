@@ -65,15 +65,17 @@ export interface GpuDirectCountOptions {
  * @throws {DeviceError} when the GPU fails (counting on the CPU gives the same counts).
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { requestGpu } from "./device.ts";
  * import { countDirectSlotsOnGpu } from "./v2_counts.ts";
+ * import { countDirectSlots } from "../v2/direct_counts.ts";
  * import { untrainedV2Model } from "../v2/model.ts";
  * const gpu = await requestGpu();
  * if (gpu !== null) {
  *   const image = { width: 4, height: 4, maxValue: 255, data: new Uint16Array(16).fill(7) };
  *   const counts = await countDirectSlotsOnGpu(gpu, [image], untrainedV2Model());
- *   console.log(counts.totals.reduce((a, b) => a + b)); // 432
  *   gpu.device.destroy();
+ *   deepStrictEqual(counts, await countDirectSlots([image], untrainedV2Model())); // as on the CPU
  * }
  * ```
  */

@@ -23,13 +23,15 @@ export const CLASS_WORD = Math.ceil((1 + DIRECT_INPUTS) / 2);
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { packRecords, RECORD_WORDS } from "./v2_records.ts";
  * import { SampleContexts } from "../v2/direct_counts.ts";
  * import { untrainedV2Model } from "../v2/model.ts";
  * const image = { width: 3, height: 2, maxValue: 255, data: new Uint16Array([1, 2, 3, 4, 5, 6]) };
  * const contexts = new SampleContexts(image, 3, untrainedV2Model());
  * const records = packRecords(contexts, 3, 10);
- * console.log(records.length === 6 * RECORD_WORDS, records[0] & 0xffff); // true 1
+ * strictEqual(records.length, 6 * RECORD_WORDS);
+ * strictEqual(records[0] & 0xffff, 1);
  * ```
  */
 export function packRecords(

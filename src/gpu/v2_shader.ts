@@ -26,8 +26,9 @@ export const V2_SEGMENT_SAMPLES = 256;
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { V2_COUNTS_WGSL } from "./v2_shader.ts";
- * console.log(V2_COUNTS_WGSL.includes("fn main")); // true
+ * ok(V2_COUNTS_WGSL.includes("fn main"));
  * ```
  */
 export const V2_COUNTS_WGSL: string = /* wgsl */ `

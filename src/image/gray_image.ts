@@ -13,8 +13,10 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import type { GrayImage } from "./gray_image.ts";
  * const image: GrayImage = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([0, 255]) };
+ * strictEqual(image.data.length, image.width * image.height);
  * ```
  */
 export interface GrayImage {
@@ -33,9 +35,10 @@ export interface GrayImage {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { createGrayImage } from "./gray_image.ts";
  * const image = createGrayImage(4, 3, 255);
- * console.log(image.data.length); // 12
+ * strictEqual(image.data.length, 12);
  * ```
  */
 export function createGrayImage(width: number, height: number, maxValue: number): GrayImage {

@@ -18,8 +18,9 @@ export const IMAGE_EXTENSIONS: readonly string[] = ["png", "pgm", "pnm", "ppm", 
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { extensionOf } from "./image_file.ts";
- * console.log(extensionOf("scans/Page.PNG")); // "png"
+ * strictEqual(extensionOf("scans/Page.PNG"), "png");
  * ```
  */
 export function extensionOf(name: string): string {
@@ -35,9 +36,10 @@ export function extensionOf(name: string): string {
  * @throws {FormatError} when the bytes are not a supported gray image, or one over the limit.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { decodeImageFile } from "./image_file.ts";
  * const image = decodeImageFile(new TextEncoder().encode("P2\n1 1\n255\n5\n"));
- * console.log(image.data[0]); // 5
+ * strictEqual(image.data[0], 5);
  * ```
  */
 export function decodeImageFile(bytes: Uint8Array, limits: ImageLimits = {}): GrayImage {
@@ -53,9 +55,11 @@ export function decodeImageFile(bytes: Uint8Array, limits: ImageLimits = {}): Gr
  * @throws {FormatError} for any other extension, and for a non-bilevel image as PBM.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodeImageFile } from "./image_file.ts";
- * const bytes = encodeImageFile({ width: 1, height: 1, maxValue: 255, data: new Uint16Array(1) }, "a.pgm");
- * console.log(bytes[1]); // 53 ("5")
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array(1) };
+ * const bytes = encodeImageFile(image, "a.pgm");
+ * strictEqual(String.fromCharCode(bytes[0], bytes[1]), "P5"); // binary PGM
  * ```
  */
 export function encodeImageFile(image: GrayImage, name: string): Uint8Array {

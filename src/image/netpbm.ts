@@ -225,9 +225,10 @@ function readBinarySamples(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodePgm } from "./netpbm.ts";
  * const pgm = encodePgm({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) });
- * console.log(new TextDecoder().decode(pgm.subarray(0, 11))); // "P5\n1 1\n255\n"
+ * strictEqual(new TextDecoder().decode(pgm.subarray(0, 11)), "P5\n1 1\n255\n");
  * ```
  */
 export function encodePgm(image: GrayImage): Uint8Array {
@@ -239,9 +240,10 @@ export function encodePgm(image: GrayImage): Uint8Array {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodePpm } from "./netpbm.ts";
  * const ppm = encodePpm({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) });
- * console.log(ppm.length); // 14
+ * strictEqual(ppm.length, 14);
  * ```
  */
 export function encodePpm(image: GrayImage): Uint8Array {
@@ -270,9 +272,10 @@ function encodeBinaryNetpbm(image: GrayImage, magic: string, channels: number): 
  * @throws {FormatError} when the image has other values.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodePbm } from "./netpbm.ts";
  * const pbm = encodePbm({ width: 2, height: 1, maxValue: 255, data: new Uint16Array([0, 255]) });
- * console.log(pbm[pbm.length - 1].toString(2)); // "10000000"
+ * strictEqual(pbm[pbm.length - 1].toString(2), "10000000");
  * ```
  */
 export function encodePbm(image: GrayImage): Uint8Array {

@@ -20,9 +20,10 @@ export const POLARITY_MODES: readonly PolarityMode[] = ["auto", "invert", "none"
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { choosePolarity } from "./polarity.ts";
  * const white = { width: 2, height: 2, maxValue: 255, data: new Uint16Array([255, 255, 255, 0]) };
- * console.log(choosePolarity(white, "auto")); // true
+ * strictEqual(choosePolarity(white, "auto"), true);
  * ```
  */
 export function choosePolarity(image: GrayImage, mode: PolarityMode): boolean {
@@ -53,9 +54,10 @@ export function choosePolarity(image: GrayImage, mode: PolarityMode): boolean {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { invertImage } from "./polarity.ts";
  * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) };
- * console.log(invertImage(image).data[0]); // 55
+ * strictEqual(invertImage(image).data[0], 55);
  * ```
  */
 export function invertImage(image: GrayImage): GrayImage {

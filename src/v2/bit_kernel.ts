@@ -107,13 +107,14 @@ function kernelModule(): WebAssembly.Module {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { BitKernel } from "./bit_kernel.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const kernel = new BitKernel(untrainedV2Model(), 8, 12);
  * kernel.directPrediction.fill(100); // every predictor says 100
  * const p = kernel.startSample(); // is the sample ≥ 128?
  * const next = kernel.update(0); // is it ≥ 64?
- * console.log(p > 0 && p < 4096 && next > 0); // true
+ * ok(p > 0 && p < 4096 && next > 0);
  * ```
  */
 export class BitKernel {

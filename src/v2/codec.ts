@@ -25,8 +25,9 @@ function checkShape(length: number, width: number, height: number, bits: number)
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { significantBits } from "./codec.ts";
- * console.log(significantBits(new Uint16Array([3, 4095]))); // 12
+ * strictEqual(significantBits(new Uint16Array([3, 4095])), 12);
  * ```
  */
 export function significantBits(samples: Uint16Array): number {
@@ -41,11 +42,12 @@ export function significantBits(samples: Uint16Array): number {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { decodeV2, encodeV2, untrainedV2Model } from "./mod.ts";
  * const samples = new Uint16Array([0, 1, 2, 3, 4, 5]);
  * const model = untrainedV2Model();
  * const stream = encodeV2(samples, 3, 2, 3, model);
- * console.log(decodeV2(stream, 3, 2, 3, model)); // Uint16Array(6) [ 0, 1, 2, 3, 4, 5 ]
+ * deepStrictEqual(decodeV2(stream, 3, 2, 3, model), new Uint16Array([0, 1, 2, 3, 4, 5]));
  * ```
  */
 export function encodeV2(
@@ -76,10 +78,11 @@ export function encodeV2(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { decodeV2, encodeV2, untrainedV2Model } from "./mod.ts";
  * const model = untrainedV2Model();
  * const stream = encodeV2(new Uint16Array([7]), 1, 1, 3, model);
- * console.log(decodeV2(stream, 1, 1, 3, model)[0]); // 7
+ * strictEqual(decodeV2(stream, 1, 1, 3, model)[0], 7);
  * ```
  */
 export function decodeV2(

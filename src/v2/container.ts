@@ -67,8 +67,11 @@ export interface V2ArchiveEntry extends V2CodedImage {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { imageCrc } from "./container.ts";
- * console.log(imageCrc(1, 1, 255, new Uint16Array([0])).toString(16).length <= 8); // true
+ * const data = new Uint16Array([0, 0]);
+ * ok(imageCrc(2, 1, 255, data) !== imageCrc(1, 2, 255, data)); // the same samples, another size
+ * ok(imageCrc(2, 1, 255, data) !== imageCrc(2, 1, 65535, data)); // another maxval
  * ```
  */
 export function imageCrc(
@@ -157,8 +160,9 @@ export function checkEntryStream(entry: { streamIntact: boolean }): void {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { wrapV2Model } from "./container.ts";
- * console.log(wrapV2Model(new Uint8Array([1, 2, 3])).length); // 35
+ * strictEqual(wrapV2Model(new Uint8Array([1, 2, 3])).length, 35);
  * ```
  */
 export function wrapV2Model(payload: Uint8Array): Uint8Array {
@@ -179,8 +183,9 @@ export function wrapV2Model(payload: Uint8Array): Uint8Array {
  * @throws {FormatError} when the file is malformed or damaged.
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { unwrapV2Model, wrapV2Model } from "./container.ts";
- * console.log(unwrapV2Model(wrapV2Model(new Uint8Array([7])))); // Uint8Array(1) [ 7 ]
+ * deepStrictEqual(unwrapV2Model(wrapV2Model(new Uint8Array([7]))), new Uint8Array([7]));
  * ```
  */
 export function unwrapV2Model(bytes: Uint8Array): Uint8Array {
@@ -203,12 +208,13 @@ export function unwrapV2Model(bytes: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { serializeV2Image } from "./container.ts";
  * const bytes = serializeV2Image({
  *   width: 1, height: 1, maxValue: 255, bits: 1, inverted: false, imageCrc: 0,
  *   stream: new Uint8Array(0),
  * }, new Uint8Array(32));
- * console.log(bytes.length); // 72
+ * strictEqual(bytes.length, 72);
  * ```
  */
 export function serializeV2Image(image: V2CodedImage, modelHash: Uint8Array): Uint8Array {
@@ -226,9 +232,13 @@ export function serializeV2Image(image: V2CodedImage, modelHash: Uint8Array): Ui
  * @throws {FormatError} when the file is malformed or damaged.
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { parseV2Image, serializeV2Image } from "./container.ts";
- * const image = { width: 2, height: 1, maxValue: 255, bits: 1, inverted: false, imageCrc: 0, stream: new Uint8Array(0) };
- * console.log(parseV2Image(serializeV2Image(image, new Uint8Array(32))).image.width); // 2
+ * const image = {
+ *   width: 2, height: 1, maxValue: 255, bits: 1, inverted: false, imageCrc: 0,
+ *   stream: new Uint8Array(0),
+ * };
+ * strictEqual(parseV2Image(serializeV2Image(image, new Uint8Array(32))).image.width, 2);
  * ```
  */
 export function parseV2Image(bytes: Uint8Array): { modelHash: Uint8Array; image: V2CodedImage } {
@@ -249,9 +259,10 @@ export function parseV2Image(bytes: Uint8Array): { modelHash: Uint8Array; image:
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { serializeV2Archive } from "./container.ts";
  * const bytes = serializeV2Archive({ modelHash: new Uint8Array(32), entries: [] });
- * console.log(bytes.length); // 52
+ * strictEqual(bytes.length, 52);
  * ```
  */
 export function serializeV2Archive(archive: {

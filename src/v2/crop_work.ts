@@ -41,9 +41,13 @@ export interface Crop {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { centralCrop } from "./crop_work.ts";
  * const image = { width: 500, height: 10, maxValue: 255, data: new Uint16Array(5000).fill(9) };
- * console.log(centralCrop(image).width, centralCrop(image).bits); // 384 4
+ * const crop = centralCrop(image);
+ * strictEqual(crop.width, 384);
+ * strictEqual(crop.height, 10);
+ * strictEqual(crop.bits, 4); // 9 needs 4 bits
  * ```
  */
 export function centralCrop(image: GrayImage): Crop {
@@ -64,10 +68,11 @@ export function centralCrop(image: GrayImage): Crop {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { cropBytes } from "./crop_work.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const crop = { samples: new Uint16Array(64).fill(200), width: 8, height: 8, bits: 8 };
- * console.log(cropBytes(crop, untrainedV2Model()) < 64); // true
+ * ok(cropBytes(crop, untrainedV2Model()) < 64);
  * ```
  */
 export function cropBytes(crop: Crop, model: V2Model): number {
@@ -85,11 +90,12 @@ export const NETWORK_WEIGHTS = FIRST_LAYER_NEURONS * MIXER_INPUTS + FINAL_NEURON
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { cropNetwork, NETWORK_WEIGHTS } from "./crop_work.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const samples = new Uint16Array(256).map((_, i) => (i * 37) & 255);
  * const weights = cropNetwork({ samples, width: 16, height: 16, bits: 8 }, untrainedV2Model());
- * console.log(weights.length === NETWORK_WEIGHTS); // true
+ * strictEqual(weights.length, NETWORK_WEIGHTS);
  * ```
  */
 export function cropNetwork(crop: Crop, model: V2Model): Int32Array {
@@ -159,11 +165,13 @@ export interface CropJob {
  *
  * @example
  * ```ts
- * import { runCropJob } from "./crop_work.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { cropBytes, runCropJob } from "./crop_work.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const crops = [{ samples: new Uint16Array(64).fill(3), width: 8, height: 8, bits: 2 }];
- * console.log(typeof runCropJob(crops, [untrainedV2Model()], { kind: "bytes", crop: 0, model: 0 }));
- * // number
+ * const models = [untrainedV2Model()];
+ * const bytes = runCropJob(crops, models, { kind: "bytes", crop: 0, model: 0 });
+ * strictEqual(bytes, cropBytes(crops[0], models[0]));
  * ```
  */
 export function runCropJob(
@@ -182,7 +190,7 @@ export function runCropJob(
  *
  * @example
  * ```ts
- * import { IN_THREAD, type CropRunner } from "./crop_work.ts";
+ * import { type CropRunner, IN_THREAD } from "./crop_work.ts";
  * const runner: CropRunner = IN_THREAD;
  * ```
  */
@@ -200,13 +208,13 @@ export interface CropRunner {
  *
  * @example
  * ```ts
- * import { IN_THREAD } from "./crop_work.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * import { cropBytes, IN_THREAD } from "./crop_work.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const crops = [{ samples: new Uint16Array(64).fill(3), width: 8, height: 8, bits: 2 }];
- * const [bytes] = await IN_THREAD.run(crops, [untrainedV2Model()], [
- *   { kind: "bytes", crop: 0, model: 0 },
- * ]);
- * console.log(typeof bytes); // number
+ * const models = [untrainedV2Model()];
+ * const [bytes] = await IN_THREAD.run(crops, models, [{ kind: "bytes", crop: 0, model: 0 }]);
+ * strictEqual(bytes, cropBytes(crops[0], models[0]));
  * ```
  */
 export const IN_THREAD: CropRunner = {

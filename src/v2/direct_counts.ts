@@ -29,6 +29,7 @@ import { DIFFERENCE_BUCKETS, MAX_DIFFERENCE, SIGNED_BUCKETS, signedBucket } from
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { countingProgress } from "./direct_counts.ts";
  * const seen: number[] = [];
  * const tell = countingProgress((done) => seen.push(done), 200);
@@ -36,7 +37,7 @@ import { DIFFERENCE_BUCKETS, MAX_DIFFERENCE, SIGNED_BUCKETS, signedBucket } from
  * tell(1);
  * tell(3);
  * tell(200);
- * console.log(seen); // [ 0, 1, 100 ]
+ * deepStrictEqual(seen, [0, 1, 100]); // percents: tell(1) is still 0 %
  * ```
  */
 export function countingProgress(
@@ -60,12 +61,13 @@ export const TRAINING_FOLDS = 2;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { countDirectSlots } from "./direct_counts.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const data = new Uint16Array(16).fill(7);
  * const image = { width: 4, height: 4, maxValue: 255, data };
  * const counts = await countDirectSlots([image], untrainedV2Model());
- * console.log(counts.totals.reduce((a, b) => a + b)); // 432 (16 samples × 3 bits × 9 tables)
+ * strictEqual(counts.totals.reduce((a, b) => a + b), 432); // 16 samples × 3 bits × 9 tables
  * ```
  */
 export interface DirectSlotCounts {
@@ -80,8 +82,9 @@ export interface DirectSlotCounts {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { emptyDirectSlotCounts } from "./direct_counts.ts";
- * console.log(emptyDirectSlotCounts().ones.length); // 294912
+ * strictEqual(emptyDirectSlotCounts().ones.length, 294912);
  * ```
  */
 export function emptyDirectSlotCounts(): DirectSlotCounts {
@@ -115,13 +118,15 @@ export type SampleContextVisitor = (
  *
  * @example
  * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  * import { SampleContexts } from "./direct_counts.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([10, 12]) };
  * const contexts = new SampleContexts(image, 4, untrainedV2Model());
  * const seen: number[] = [];
  * contexts.visitRow((value) => seen.push(value));
- * console.log(seen, contexts.rowsLeft); // [ 10, 12 ] 0
+ * deepStrictEqual(seen, [10, 12]);
+ * strictEqual(contexts.rowsLeft, 0);
  * ```
  */
 export class SampleContexts {
@@ -171,8 +176,9 @@ export class SampleContexts {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { directSlot } from "./direct_counts.ts";
- * console.log(directSlot(0, 7, 0, 128, 3)); // 7424: bit 7, class 3, prediction 0 below 128
+ * strictEqual(directSlot(0, 7, 0, 128, 3), 7392); // bit 7, class 3, prediction 128 at the middle
  * ```
  */
 export function directSlot(
@@ -212,9 +218,10 @@ export interface TrainingImages {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { asTrainingImages } from "./direct_counts.ts";
  * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([7, 8]) };
- * console.log(asTrainingImages([image]).samples); // 2
+ * strictEqual(asTrainingImages([image]).samples, 2);
  * ```
  */
 export function asTrainingImages(images: TrainingImages | readonly GrayImage[]): TrainingImages {
@@ -233,12 +240,13 @@ export function asTrainingImages(images: TrainingImages | readonly GrayImage[]):
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { addImageCounts, emptyDirectSlotCounts } from "./direct_counts.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const counts = emptyDirectSlotCounts();
  * const image = { width: 4, height: 4, maxValue: 255, data: new Uint16Array(16).fill(7) };
  * addImageCounts(counts, image, 1, untrainedV2Model());
- * console.log(counts.totals.reduce((a, b) => a + b)); // 432 (16 samples × 3 bits × 9 tables)
+ * strictEqual(counts.totals.reduce((a, b) => a + b), 432); // 16 samples × 3 bits × 9 tables
  * ```
  */
 export function addImageCounts(
@@ -281,12 +289,13 @@ export function addImageCounts(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { countDirectSlots } from "./direct_counts.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const data = new Uint16Array(64).map((_, i) => i);
  * const image = { width: 8, height: 8, maxValue: 255, data };
  * const counts = await countDirectSlots([image], untrainedV2Model());
- * console.log(counts.ones.reduce((a, b) => a + b) > 0); // true
+ * ok(counts.ones.reduce((a, b) => a + b) > 0);
  * ```
  */
 export async function countDirectSlots(

@@ -18,9 +18,13 @@ import type { V2Model } from "./model.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { normalizeV2 } from "./image_codec.ts";
- * const n = normalizeV2({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) }, "auto");
- * console.log(n.bits, n.inverted, n.samples[0]); // 8 true 55
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) };
+ * const n = normalizeV2(image, "auto");
+ * strictEqual(n.bits, 8);
+ * strictEqual(n.inverted, true);
+ * strictEqual(n.samples[0], 55);
  * ```
  */
 export function normalizeV2(
@@ -39,10 +43,11 @@ export function normalizeV2(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { encodeV2Image } from "./image_codec.ts";
  * import { defaultV2Model } from "./model.ts";
  * const image = { width: 2, height: 1, maxValue: 65535, data: new Uint16Array([100, 4000]) };
- * console.log(encodeV2Image(image, defaultV2Model(), "none").bits); // 12
+ * strictEqual(encodeV2Image(image, defaultV2Model(), "none").bits, 12);
  * ```
  */
 export function encodeV2Image(
@@ -73,11 +78,12 @@ export function encodeV2Image(
  * @throws {FormatError} when the stream is damaged or was coded with another model.
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { decodeV2Image, encodeV2Image } from "./image_codec.ts";
  * import { defaultV2Model } from "./model.ts";
  * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([1, 2]) };
  * const coded = encodeV2Image(image, defaultV2Model(), "auto");
- * console.log(decodeV2Image(coded, defaultV2Model()).data); // Uint16Array(2) [ 1, 2 ]
+ * deepStrictEqual(decodeV2Image(coded, defaultV2Model()).data, new Uint16Array([1, 2]));
  * ```
  */
 export function decodeV2Image(coded: V2CodedImage, model: V2Model): GrayImage {

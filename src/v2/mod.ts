@@ -3,11 +3,12 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { decodeV2, defaultV2Model, encodeV2 } from "./mod.ts";
  * const model = defaultV2Model();
  * const samples = new Uint16Array([10, 20, 30, 40]);
  * const stream = encodeV2(samples, 2, 2, 8, model);
- * console.log(decodeV2(stream, 2, 2, 8, model)); // Uint16Array(4) [ 10, 20, 30, 40 ]
+ * deepStrictEqual(decodeV2(stream, 2, 2, 8, model), new Uint16Array([10, 20, 30, 40]));
  * ```
  *
  * @module

@@ -55,9 +55,10 @@ export interface V2Parameters {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { defaultV2Model } from "./model.ts";
  * const model = defaultV2Model();
- * console.log(model.mixerWeights.length); // 33
+ * strictEqual(model.mixerWeights.length, 54); // 3 first-layer mixers × 18 inputs
  * ```
  */
 export interface V2Model {
@@ -96,8 +97,9 @@ const PARAMETER_RANGES: [keyof V2Parameters, number, number][] = [
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { untrainedV2Model } from "./model.ts";
- * console.log(untrainedV2Model().directStarts[0]); // 0
+ * strictEqual(untrainedV2Model().directStarts[0], 0);
  * ```
  */
 export function untrainedV2Model(): V2Model {
@@ -128,9 +130,10 @@ export function untrainedV2Model(): V2Model {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { parseV2Model, serializeV2Model, untrainedV2Model } from "./model.ts";
  * const bytes = serializeV2Model(untrainedV2Model());
- * console.log(parseV2Model(bytes).finalWeights.length); // 4
+ * strictEqual(parseV2Model(bytes).finalWeights.length, 4);
  * ```
  */
 export function serializeV2Model(model: V2Model): Uint8Array {
@@ -167,12 +170,9 @@ export function serializeV2Model(model: V2Model): Uint8Array {
  *
  * @example
  * ```ts
+ * import { throws } from "node:assert/strict";
  * import { parseV2Model } from "./model.ts";
- * try {
- *   parseV2Model(new Uint8Array(3));
- * } catch (e) {
- *   console.log((e as Error).message.startsWith("v2 model payload")); // true
- * }
+ * throws(() => parseV2Model(new Uint8Array(3)), /v2 model payload has 3 bytes, expected at least/);
  * ```
  */
 export function parseV2Model(payload: Uint8Array): V2Model {
@@ -249,8 +249,9 @@ function checkModel(model: V2Model): void {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { defaultV2Model } from "./model.ts";
- * console.log(defaultV2Model().finalWeights.length); // 4
+ * strictEqual(defaultV2Model().finalWeights.length, 4);
  * ```
  */
 export function defaultV2Model(): V2Model {

@@ -21,9 +21,11 @@ function probability(slots: Int32Array, index: number): number {
  *
  * @example
  * ```ts
+ * import { ok, strictEqual } from "node:assert/strict";
  * import { packBytes, unpackBytes } from "./packed_bytes.ts";
  * const packed = packBytes(new Uint8Array(1000));
- * console.log(packed.length < 40, unpackBytes(packed, 1000).length); // true 1000
+ * ok(packed.length < 40);
+ * strictEqual(unpackBytes(packed, 1000).length, 1000);
  * ```
  */
 export function packBytes(bytes: Uint8Array): Uint8Array {
@@ -50,8 +52,9 @@ export function packBytes(bytes: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { packBytes, unpackBytes } from "./packed_bytes.ts";
- * console.log(unpackBytes(packBytes(Uint8Array.of(5, 6)), 2)); // Uint8Array(2) [ 5, 6 ]
+ * deepStrictEqual(unpackBytes(packBytes(Uint8Array.of(5, 6)), 2), Uint8Array.of(5, 6));
  * ```
  */
 export function unpackBytes(packed: Uint8Array, length: number): Uint8Array {

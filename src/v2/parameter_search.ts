@@ -27,12 +27,13 @@ const CANDIDATES: readonly [keyof V2Parameters, readonly number[]][] = [
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { codedBytes } from "./parameter_search.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const model = untrainedV2Model();
  * const crop = { samples: new Uint16Array(64).fill(200), width: 8, height: 8, bits: 8 };
  * const [bytes] = await codedBytes([crop], model, [model.parameters]);
- * console.log(bytes < 64); // true
+ * ok(bytes < 64);
  * ```
  */
 export async function codedBytes(
@@ -57,13 +58,15 @@ export async function codedBytes(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { searchV2Parameters } from "./parameter_search.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const samples = new Uint16Array(256).map((_, i) => (i * 13) & 255);
  * const crop = { samples, width: 16, height: 16, bits: 8 };
  * const model = untrainedV2Model();
  * const { parameters, bytes } = await searchV2Parameters([crop], model, model.parameters);
- * console.log(parameters.mixerRate > 0, bytes > 0); // true true
+ * ok(parameters.mixerRate > 0);
+ * ok(bytes > 0);
  * ```
  */
 export async function searchV2Parameters(

@@ -45,13 +45,14 @@ function mix(h: number, value: number): number {
  *
  * @example
  * ```ts
+ * import { ok, strictEqual } from "node:assert/strict";
  * import { V2Predictor } from "./predictor.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const samples = new Uint16Array([1]);
  * const predictor = new V2Predictor(samples, 1, 1, 1, untrainedV2Model());
  * const p = predictor.startSample(0, 0); // probability that the sample's only bit is 1
- * console.log(p > 0 && p < 4096); // true
- * console.log(predictor.update(1)); // 0: the sample is complete
+ * ok(p > 0 && p < 4096);
+ * strictEqual(predictor.update(1), 0); // 0: the sample is complete
  * ```
  */
 export class V2Predictor {

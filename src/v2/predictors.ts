@@ -11,8 +11,11 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { logBucket } from "./predictors.ts";
- * console.log(logBucket(3), logBucket(6), logBucket(12)); // 3 5 7
+ * strictEqual(logBucket(3), 3);
+ * strictEqual(logBucket(6), 5);
+ * strictEqual(logBucket(12), 7);
  * ```
  */
 export function logBucket(value: number): number {
@@ -31,8 +34,11 @@ export const SIGNED_BUCKETS = 64;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { signedBucket } from "./predictors.ts";
- * console.log(signedBucket(0), signedBucket(-1), signedBucket(5)); // 32 31 36
+ * strictEqual(signedBucket(0), 32);
+ * strictEqual(signedBucket(-1), 31);
+ * strictEqual(signedBucket(5), 36);
  * ```
  */
 export function signedBucket(d: number): number {
@@ -44,8 +50,9 @@ export function signedBucket(d: number): number {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { MAX_DIFFERENCE } from "./predictors.ts";
- * console.log(MAX_DIFFERENCE); // 65535
+ * strictEqual(MAX_DIFFERENCE, 65535);
  * ```
  */
 export const MAX_DIFFERENCE = 65535;
@@ -56,8 +63,9 @@ export const MAX_DIFFERENCE = 65535;
  *
  * @example
  * ```ts
- * import { DIFFERENCE_BUCKETS, MAX_DIFFERENCE } from "./predictors.ts";
- * console.log(DIFFERENCE_BUCKETS[MAX_DIFFERENCE - 1]); // 31
+ * import { strictEqual } from "node:assert/strict";
+ * import { DIFFERENCE_BUCKETS, MAX_DIFFERENCE, signedBucket } from "./predictors.ts";
+ * strictEqual(DIFFERENCE_BUCKETS[MAX_DIFFERENCE - 1], signedBucket(-1)); // 31
  * ```
  */
 export const DIFFERENCE_BUCKETS: Uint8Array = new Uint8Array(2 * MAX_DIFFERENCE + 1);
@@ -71,8 +79,9 @@ for (let d = -MAX_DIFFERENCE; d <= MAX_DIFFERENCE; d++) {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { medianEdgePredict } from "./predictors.ts";
- * console.log(medianEdgePredict(10, 20, 5)); // 20
+ * strictEqual(medianEdgePredict(10, 20, 5), 20);
  * ```
  */
 export function medianEdgePredict(w: number, n: number, nw: number): number {
@@ -89,8 +98,9 @@ export function medianEdgePredict(w: number, n: number, nw: number): number {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { gradientAdjustedPredict } from "./predictors.ts";
- * console.log(gradientAdjustedPredict(100, 100, 100, 100, 100, 100, 100, 0)); // 100
+ * strictEqual(gradientAdjustedPredict(100, 100, 100, 100, 100, 100, 100, 0), 100);
  * ```
  */
 export function gradientAdjustedPredict(

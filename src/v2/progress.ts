@@ -10,9 +10,12 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import type { TrainingProgress } from "./progress.ts";
- * const log: TrainingProgress = (done, total, what) => console.log(`${what}: ${done}/${total}`);
- * log(1, 4, "choosing learning rates"); // choosing learning rates: 1/4
+ * const lines: string[] = [];
+ * const log: TrainingProgress = (done, total, what) => lines.push(`${what}: ${done}/${total}`);
+ * log(1, 4, "choosing learning rates");
+ * deepStrictEqual(lines, ["choosing learning rates: 1/4"]);
  * ```
  */
 export type TrainingProgress = (done: number, total: number, what: string) => void;

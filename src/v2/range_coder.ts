@@ -26,11 +26,12 @@ function splitPoint(low: number, high: number, p: number): number {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { RangeEncoder } from "./range_coder.ts";
  * const encoder = new RangeEncoder();
  * encoder.encode(1, 3000);
  * encoder.encode(0, 3000);
- * console.log(encoder.finish().length); // 4
+ * strictEqual(encoder.finish().length, 4);
  * ```
  */
 export class RangeEncoder {
@@ -72,11 +73,12 @@ export class RangeEncoder {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { RangeDecoder, RangeEncoder } from "./range_coder.ts";
  * const encoder = new RangeEncoder();
  * encoder.encode(1, 3000);
  * const decoder = new RangeDecoder(encoder.finish());
- * console.log(decoder.decode(3000)); // 1
+ * strictEqual(decoder.decode(3000), 1);
  * decoder.finish();
  * ```
  */

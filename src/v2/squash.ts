@@ -83,8 +83,9 @@ export const STRETCH_TABLE: Int16Array = buildStretchTable();
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { squash } from "./squash.ts";
- * console.log(squash(0)); // 2047
+ * strictEqual(squash(0), 2047);
  * ```
  */
 export function squash(x: number): number {
@@ -98,8 +99,9 @@ export function squash(x: number): number {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { stretch } from "./squash.ts";
- * console.log(stretch(2048)); // 1
+ * strictEqual(stretch(2048), 1);
  * ```
  */
 export function stretch(p: number): number {

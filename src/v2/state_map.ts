@@ -31,8 +31,9 @@ const TARGET_ONE = (1 << 22) - 128;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { makeSlot, slotProbability } from "./state_map.ts";
- * console.log(slotProbability(makeSlot(3000, 5))); // 3000
+ * strictEqual(slotProbability(makeSlot(3000, 5)), 3000);
  * ```
  */
 export function makeSlot(probability12: number, count: number): number {
@@ -44,8 +45,9 @@ export function makeSlot(probability12: number, count: number): number {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { INITIAL_SLOT, slotProbability } from "./state_map.ts";
- * console.log(slotProbability(INITIAL_SLOT)); // 2048
+ * strictEqual(slotProbability(INITIAL_SLOT), 2048);
  * ```
  */
 export function slotProbability(slot: number): number {
@@ -58,10 +60,11 @@ export function slotProbability(slot: number): number {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { INITIAL_SLOT, slotProbability, updateSlot } from "./state_map.ts";
  * const slots = new Int32Array([INITIAL_SLOT]);
  * updateSlot(slots, 0, 1, 255);
- * console.log(slotProbability(slots[0]) > 2048); // true
+ * ok(slotProbability(slots[0]) > 2048);
  * ```
  */
 export function updateSlot(slots: Int32Array, index: number, bit: number, limit: number): void {

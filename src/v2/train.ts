@@ -73,10 +73,11 @@ export const PRIOR_WEIGHT = 8;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { trainV2Model } from "./train.ts";
  * const data = new Uint16Array(64).map((_, i) => (i * 7) & 255);
  * const model = await trainV2Model([{ width: 8, height: 8, maxValue: 255, data }]);
- * console.log(model.finalWeights.length); // 4
+ * strictEqual(model.finalWeights.length, 4);
  * ```
  */
 export async function trainV2Model(
@@ -97,6 +98,7 @@ export async function trainV2Model(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { centralCrop } from "./crop_work.ts";
  * import { countDirectSlots } from "./direct_counts.ts";
  * import { V2Training } from "./train.ts";
@@ -104,7 +106,7 @@ export async function trainV2Model(
  * const images = [{ width: 8, height: 8, maxValue: 255, data }];
  * const training = await V2Training.begin(images.map(centralCrop));
  * const model = await training.finish(await countDirectSlots(images, training.start));
- * console.log(model.mixerWeights.length); // 54
+ * strictEqual(model.mixerWeights.length, 54);
  * ```
  */
 export class V2Training {

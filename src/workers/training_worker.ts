@@ -21,7 +21,9 @@ import { DIRECT_SLOTS, type V2Model } from "../v2/model.ts";
  * @example
  * ```ts
  * import type { TrainingWorkerRequest } from "./training_worker.ts";
- * const request: TrainingWorkerRequest = { type: "crop", index: 0, job: { kind: "bytes", crop: 0, model: 0 } };
+ * const request: TrainingWorkerRequest = {
+ *   type: "crop", index: 0, job: { kind: "bytes", crop: 0, model: 0 },
+ * };
  * ```
  */
 export type TrainingWorkerRequest =

@@ -29,8 +29,9 @@ type RecordChunk = { index: number; records: Uint32Array; bits: number };
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { defaultWorkerCount } from "./training_workers.ts";
- * console.log(defaultWorkerCount() >= 1); // true
+ * ok(defaultWorkerCount() >= 1);
  * ```
  */
 export function defaultWorkerCount(): number {
@@ -43,15 +44,16 @@ export function defaultWorkerCount(): number {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { TrainingWorkers } from "./training_workers.ts";
+ * import { cropBytes } from "../v2/crop_work.ts";
  * import { untrainedV2Model } from "../v2/model.ts";
  * const workers = new TrainingWorkers(2);
  * try {
- *   const crops = [{ samples: new Uint16Array(64).fill(3), width: 8, height: 8, bits: 2 }];
- *   const [bytes] = await workers.run(crops, [untrainedV2Model()], [
- *     { kind: "bytes", crop: 0, model: 0 },
- *   ]);
- *   console.log(typeof bytes); // number
+ *   const crop = { samples: new Uint16Array(64).fill(3), width: 8, height: 8, bits: 2 };
+ *   const model = untrainedV2Model();
+ *   const [bytes] = await workers.run([crop], [model], [{ kind: "bytes", crop: 0, model: 0 }]);
+ *   strictEqual(bytes, cropBytes(crop, model)); // as in this thread
  * } finally {
  *   workers.close();
  * }
