@@ -46,7 +46,9 @@ export function pngInvalidity(bytes: Uint8Array): string | undefined {
   const width = view.getUint32(16);
   const height = view.getUint32(20);
   const [depth, colorType, compression, filter, interlace] = bytes.subarray(24, 29);
-  if (width < 1 || height < 1 || width > 0x7fffffff || height > 0x7fffffff) return "bad size";
+  if (width < 1 || height < 1 || width > 0x7fffffff || height > 0x7fffffff) {
+    return `size ${width}x${height}`;
+  }
   if (!DEPTHS[colorType]?.includes(depth)) return `colour type ${colorType} with depth ${depth}`;
   if (compression !== 0 || filter !== 0 || interlace > 1) return "bad method or interlace";
   if (types.at(-1) !== "IEND") return "IEND is not last";
