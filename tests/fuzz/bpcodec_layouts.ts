@@ -1,0 +1,158 @@
+/**
+ * Layouts of bpcodec's own files, walked as `docs/format-v2.md` and the shared
+ * `spec/classic-v1.md` specify them: models `BPM1`/`BPM2`, images `BPC1`/`BPC2`, archives
+ * `BPA1`/`BPA2`. Only ever applied to the seeds, which are valid.
+ *
+ * @module
+ */
+import { type Layout, LayoutBuilder } from "./layout.ts";
+
+/** v2 model payload: version and parameters (u8 ×6, u16 ×2), 58 weights, packed starts. */
+const V2_WEIGHTS = 3 * 18 + 4;
+
+function bpm1(b: LayoutBuilder, prefix: string): void {
+  b.region(`${prefix}magic`, 4);
+  const header = b.pos;
+  b.field(`${prefix}version`, 2);
+  b.field(`${prefix}total probability`, 2);
+  b.field(`${prefix}context count`, 4);
+  b.field(`${prefix}alpha`, 4);
+  b.layout.regions.push({ name: `${prefix}header`, start: header, end: b.pos });
+  b.region(`${prefix}reserved`, 32);
+  const table = b.pos;
+  for (const c of [0, 1, 2559, 5119]) {
+    b.pos = table + 2 * c;
+    b.field(`${prefix}p0[${c}]`, 2);
+  }
+  b.pos = table;
+  b.region(`${prefix}probabilities`, 5120 * 2);
+}
+
+function bpm2(b: LayoutBuilder, prefix: string): void {
+  b.region(`${prefix}magic`, 4);
+  b.field(`${prefix}version`, 2);
+  b.field(`${prefix}reserved u16`, 2);
+  const length = b.field(`${prefix}payload length`, 4);
+  const crcAt = b.pos;
+  b.field(`${prefix}payload checksum`, 4);
+  b.region(`${prefix}reserved`, 16);
+  const payload = { start: b.pos, end: b.pos + length };
+  b.field(`${prefix}payload version`, 1);
+  for (const name of ["mixerRate", "finalRate", "lmsRateShift", "slowLmsRateShift", "startCount"]) {
+    b.field(`${prefix}${name}`, 1);
+  }
+  b.field(`${prefix}shortPathThreshold`, 2);
+  b.field(`${prefix}hashedLimit`, 2);
+  b.layout.regions.push({ name: `${prefix}parameters`, start: payload.start, end: b.pos });
+  const weights = b.pos;
+  for (const w of [0, 1, 17, 53, 54, 57]) {
+    b.pos = weights + 4 * w;
+    b.field(`${prefix}weight[${w}]`, 4);
+  }
+  b.pos = weights;
+  b.region(`${prefix}weights`, V2_WEIGHTS * 4);
+  const packed = b.field(`${prefix}packed length`, 4);
+  b.region(`${prefix}packed starts`, packed);
+  if (b.pos !== payload.end) throw new Error("seed layout: BPM2 payload length disagrees");
+  b.checksum(`${prefix}payload checksum`, crcAt, payload);
+}
+
+function classicRecord(b: LayoutBuilder, prefix: string, hash: boolean): void {
+  const header = b.pos;
+  b.field(`${prefix}width`, 2);
+  b.field(`${prefix}height`, 2);
+  b.field(`${prefix}flags`, 1);
+  b.region(`${prefix}reserved`, 7);
+  b.layout.regions.push({ name: `${prefix}image header`, start: header, end: header + 5 });
+  if (hash) b.region(`${prefix}model hash`, 32);
+  const length = b.field(`${prefix}stream length`, 8);
+  b.region(`${prefix}stream`, length);
+}
+
+function v2Record(b: LayoutBuilder, prefix: string): void {
+  const header = b.pos;
+  b.field(`${prefix}flags`, 1);
+  b.field(`${prefix}bits`, 1);
+  b.field(`${prefix}width`, 4);
+  b.field(`${prefix}height`, 4);
+  b.field(`${prefix}maxval`, 2);
+  b.layout.regions.push({ name: `${prefix}image header`, start: header, end: b.pos });
+  b.region(`${prefix}reserved`, 6);
+  b.field(`${prefix}image checksum`, 4);
+  const crcAt = b.pos;
+  b.field(`${prefix}stream checksum`, 4);
+  const length = b.field(`${prefix}stream length`, 8);
+  const stream = b.region(`${prefix}stream`, length);
+  b.checksum(`${prefix}stream checksum`, crcAt, stream);
+}
+
+function entryName(b: LayoutBuilder, prefix: string): void {
+  const length = b.field(`${prefix}name length`, 2);
+  b.region(`${prefix}name`, length);
+}
+
+function version(b: LayoutBuilder): void {
+  b.region("magic", 4);
+  b.field("version", 2);
+}
+
+function finish(b: LayoutBuilder): Layout {
+  if (b.pos !== b.bytes.length) throw new Error("seed layout: trailing bytes");
+  return b.layout;
+}
+
+/** The layout of a valid bpcodec file, by its magic. */
+export function bpcodecLayout(bytes: Uint8Array): Layout {
+  const b = new LayoutBuilder(bytes);
+  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  switch (magic) {
+    case "BPM1":
+      bpm1(b, "");
+      break;
+    case "BPM2":
+      bpm2(b, "");
+      break;
+    case "BPC1":
+      version(b);
+      classicRecord(b, "", true);
+      break;
+    case "BPC2":
+      version(b);
+      b.region("model hash", 32);
+      v2Record(b, "");
+      break;
+    case "BPA1": {
+      version(b);
+      const length = b.field("model length", 4);
+      const model = b.pos;
+      bpm1(b, "model.");
+      if (b.pos !== model + length) throw new Error("seed layout: BPA1 model length disagrees");
+      const count = b.field("image count", 4);
+      for (let i = 0; i < count; i++) {
+        entryName(b, `entry ${i} `);
+        classicRecord(b, `entry ${i} `, false);
+      }
+      break;
+    }
+    case "BPA2": {
+      version(b);
+      const flags = b.field("archive flags", 2);
+      b.region("model hash", 32);
+      const length = b.field("model length", 4);
+      if (flags & 1) bpm2(b, "model.");
+      else if (length !== 0) throw new Error("seed layout: BPA2 model length without a model");
+      const count = b.field("image count", 4);
+      for (let i = 0; i < count; i++) {
+        entryName(b, `entry ${i} `);
+        v2Record(b, `entry ${i} `);
+      }
+      const crcAt = b.pos;
+      b.field("archive checksum", 4);
+      b.checksum("archive checksum", crcAt, { start: 0, end: crcAt });
+      break;
+    }
+    default:
+      throw new Error(`seed layout: unknown magic ${JSON.stringify(magic)}`);
+  }
+  return finish(b);
+}

@@ -1,0 +1,220 @@
+/**
+ * The fuzzer's seeds: small real files whose content is known. Crops of 24×16…48×32 of the
+ * repository's sample images and the shared 16-bit corpus, coded with the library (classic and
+ * v2, built-in and trained models, images and archives); PNGs from the library's encoder, the
+ * fuzzer's own builder (palette, gray+alpha, RGB) and PngSuite (gray, with libpng's pixels);
+ * Netpbm files of every kind written by the fuzzer; and the shared classic test vectors. Source
+ * images are read with the fuzzer's reference Netpbm reader, not the library's.
+ *
+ * @module
+ */
+import type { ArchiveEntry } from "../../src/codec.ts";
+import { encodeImage, packArchive, trainModel } from "../../src/codec.ts";
+import type { GrayImage } from "../../src/image/gray_image.ts";
+import { encodeImageFile } from "../../src/image/image_file.ts";
+import { defaultModel, type Model, parseModel } from "../../src/model_file.ts";
+import { COMPAT, ROOT, SHARED } from "../helpers.ts";
+import { bpcodecLayout } from "./bpcodec_layouts.ts";
+import type { Layout } from "./layout.ts";
+import { readNetpbm } from "./netpbm_reference.ts";
+import { type NetpbmMagic, writeNetpbm } from "./netpbm_writer.ts";
+import { buildPng } from "./png_builder.ts";
+import { pngLayout } from "./png_chunks.ts";
+
+/** The kinds of seed files. */
+export type SeedFormat = "png" | "netpbm" | "bpm1" | "bpm2" | "bpc1" | "bpc2" | "bpa1" | "bpa2";
+
+/** One seed file and what it holds. */
+export interface Seed {
+  /** Short unique name, e.g. `bpc2:chelsea-32x24`. */
+  name: string;
+  format: SeedFormat;
+  bytes: Uint8Array;
+  layout: Layout;
+  /** The model file needed to decode it (classic images, v2 images of a trained model). */
+  model?: Uint8Array;
+  /** The image it was made from (images), or libpng's pixels (PngSuite). */
+  image?: GrayImage;
+  /** The entries it was packed from (archives). */
+  entries?: ArchiveEntry[];
+}
+
+/** Every seed, and every model file among them (for mutations that swap models). */
+export interface SeedSet {
+  seeds: Seed[];
+  models: Uint8Array[];
+}
+
+/** The PngSuite gray files for which `pngsuite/ref/` has libpng's pixels. */
+const PNGSUITE = [
+  "basn0g01",
+  "basn0g02",
+  "basi0g04",
+  "basn0g08",
+  "basi0g08",
+  "basn0g16",
+  "basi0g16",
+];
+
+function readPgm(path: string): GrayImage {
+  const { image, error } = readNetpbm(Deno.readFileSync(path), false);
+  if (!image) throw new Error(`seed source ${path}: ${error}`);
+  return image;
+}
+
+function crop(image: GrayImage, x0: number, y0: number, width: number, height: number) {
+  const data = new Uint16Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      data[y * width + x] = image.data[(y0 + y) * image.width + x0 + x];
+    }
+  }
+  return { width, height, maxValue: image.maxValue, data };
+}
+
+/** The same samples under the smallest `2^k − 1` maxval that holds them. */
+function tightMaxValue(image: GrayImage): GrayImage {
+  const top = image.data.reduce((a, b) => Math.max(a, b), 1);
+  return { ...image, maxValue: 2 ** (32 - Math.clz32(top)) - 1 };
+}
+
+function bilevel(image: GrayImage): GrayImage {
+  return { ...image, data: image.data.map((v) => (v < 128 ? 0 : 255)) };
+}
+
+/** The source images, by name. */
+function sourceImages() {
+  const sample = (path: string) => readPgm(`${ROOT}samples/${path}`);
+  const chelsea = sample("test/skimage_chelsea.pgm");
+  const text = sample("test/skimage_text.pgm");
+  const eso = sample("test/eso_dss_test2.pgm");
+  const coins = sample("train/skimage_coins.pgm");
+  const page = sample("train/skimage_page.pgm");
+  const ct16 = readPgm(`${SHARED}corpus16/medical/test/pydicom_ct_small.pgm`);
+  return {
+    chelsea: crop(chelsea, 200, 100, 32, 24),
+    text: crop(text, 100, 60, 48, 32),
+    textSmall: crop(text, 20, 20, 24, 16),
+    eso: crop(eso, 80, 80, 24, 16),
+    esoSmall: crop(eso, 60, 70, 12, 8),
+    coins: crop(coins, 150, 120, 40, 30),
+    coinsSmall: crop(coins, 100, 100, 20, 15),
+    page: bilevel(crop(page, 50, 50, 37, 21)),
+    ct16: crop(ct16, 40, 40, 32, 24),
+    ct16Small: crop(ct16, 50, 50, 16, 12),
+    ct16Tiny: crop(ct16, 60, 60, 8, 6),
+    synthetic: readPgm(`${COMPAT}04_synthetic_7x5.pgm`),
+    dot: readPgm(`${COMPAT}05_synthetic_1x1.pgm`),
+  };
+}
+
+/** Builds every seed (a second or so: it trains two small models). */
+export async function buildSeeds(): Promise<SeedSet> {
+  const img = sourceImages();
+  const compatModel = await parseModel(Deno.readFileSync(`${COMPAT}model.bpm`));
+  const classic = await trainModel([img.coins, img.eso], { format: "classic", alpha: 4 });
+  const builtIn = await defaultModel();
+  const trained = await trainModel([img.coins, img.ct16]);
+  const seeds: Seed[] = [];
+  const add = (seed: Omit<Seed, "layout">, layout: (bytes: Uint8Array) => Layout) =>
+    seeds.push({ ...seed, layout: layout(seed.bytes) });
+  const bpcodec = (
+    format: SeedFormat,
+    name: string,
+    bytes: Uint8Array,
+    extra: Partial<Seed> = {},
+  ) => add({ name: `${format}:${name}`, format, bytes, ...extra }, bpcodecLayout);
+  const png = (name: string, bytes: Uint8Array, image: GrayImage) =>
+    add({ name: `png:${name}`, format: "png", bytes, image }, pngLayout);
+  const netpbm = (name: string, magic: NetpbmMagic, image: GrayImage, comment?: string) => {
+    const bytes = writeNetpbm(image, magic, comment);
+    add({ name: `netpbm:${magic}-${name}`, format: "netpbm", bytes, image }, netpbmLayout);
+  };
+
+  png("chelsea-8bit", encodeImageFile(img.chelsea, "x.png"), img.chelsea);
+  png("ct16-16bit", encodeImageFile(img.ct16, "x.png"), img.ct16);
+  png("eso-palette", buildPng(img.eso, 3), img.eso);
+  png("text-gray-alpha", buildPng(img.textSmall, 4), img.textSmall);
+  png("coins-rgb", buildPng(img.coinsSmall, 2), img.coinsSmall);
+  for (const name of PNGSUITE) {
+    const bytes = Deno.readFileSync(`${SHARED}pngsuite/${name}.png`);
+    png(`pngsuite-${name}`, bytes, readPgm(`${SHARED}pngsuite/ref/${name}.pgm`));
+  }
+
+  netpbm("eso-comment", "P2", img.eso, "fuzz seed");
+  netpbm("chelsea", "P5", img.chelsea);
+  netpbm("ct16small-16bit", "P2", img.ct16Small);
+  netpbm("ct16-16bit", "P5", img.ct16);
+  netpbm("ct16small-12bit", "P5", tightMaxValue(img.ct16Small));
+  netpbm("page", "P1", img.page);
+  netpbm("page", "P4", img.page);
+  netpbm("esosmall", "P3", img.esoSmall);
+  netpbm("coinssmall", "P6", img.coinsSmall);
+  netpbm("ct16tiny-16bit", "P6", img.ct16Tiny);
+  const compatPgm = Deno.readFileSync(`${COMPAT}04_synthetic_7x5.pgm`);
+  add(
+    { name: "netpbm:compat-7x5", format: "netpbm", bytes: compatPgm, image: img.synthetic },
+    netpbmLayout,
+  );
+
+  bpcodec("bpm1", "compat", compatModel.bytes);
+  bpcodec("bpm1", "trained-alpha4", classic.bytes);
+  bpcodec("bpm2", "built-in", builtIn.bytes);
+  bpcodec("bpm2", "trained", trained.bytes);
+
+  const compatBpc = (file: string, image: GrayImage) =>
+    bpcodec("bpc1", `compat-${file}`, Deno.readFileSync(`${COMPAT}${file}.bpc`), {
+      model: compatModel.bytes,
+      image,
+    });
+  compatBpc("04_synthetic_7x5", img.synthetic);
+  compatBpc("05_synthetic_1x1", img.dot);
+  const coded = async (format: SeedFormat, name: string, image: GrayImage, model?: Model) =>
+    bpcodec(format, name, await encodeImage(image, model), {
+      model: model && !("builtIn" in model && model.builtIn) ? model.bytes : undefined,
+      image,
+    });
+  await coded("bpc1", "chelsea", img.chelsea, compatModel);
+  await coded("bpc1", "text-trained", img.text, classic);
+  await coded("bpc2", "chelsea", img.chelsea);
+  await coded("bpc2", "text", img.text);
+  await coded("bpc2", "ct16-16bit", img.ct16);
+  await coded("bpc2", "dot", img.dot);
+  await coded("bpc2", "eso-trained", img.eso, trained);
+  await coded("bpc2", "ct16small-trained", img.ct16Small, trained);
+
+  const packed = async (format: SeedFormat, name: string, entries: ArchiveEntry[], model?: Model) =>
+    bpcodec(format, name, await packArchive(entries, model), { entries });
+  await packed("bpa1", "three", [
+    { name: "a.pgm", image: img.chelsea },
+    { name: "dir/b.png", image: img.textSmall },
+    { name: "c.pgm", image: img.synthetic },
+  ], compatModel);
+  await packed("bpa2", "built-in", [
+    { name: "a.pgm", image: img.eso },
+    { name: "x/y/c.png", image: img.ct16Small },
+    { name: "b.pgm", image: img.dot },
+  ]);
+  await packed("bpa2", "embedded", [
+    { name: "e.pgm", image: img.coinsSmall },
+    { name: "f.png", image: img.esoSmall },
+  ], trained);
+  return {
+    seeds,
+    models: [compatModel.bytes, classic.bytes, builtIn.bytes, trained.bytes],
+  };
+}
+
+/** Netpbm: the magic, the header (numbers and separators) and the raster. */
+function netpbmLayout(bytes: Uint8Array): Layout {
+  const { rasterStart } = readNetpbm(bytes);
+  return {
+    fields: [],
+    regions: [
+      { name: "magic", start: 0, end: 2 },
+      { name: "header", start: 2, end: rasterStart },
+      { name: "raster", start: rasterStart, end: bytes.length },
+    ],
+    checksums: [],
+  };
+}
