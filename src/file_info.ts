@@ -5,6 +5,7 @@
  */
 import { magicOf } from "./bytes.ts";
 import { parseClassicArchive, parseClassicImage } from "./classic/container.ts";
+import { checkModelHash } from "./classic/image_codec.ts";
 import { FormatError } from "./errors.ts";
 import { type FormatName, isDefaultModelHash, parseModel } from "./model_file.ts";
 import { sha256, toHex } from "./sha256.ts";
@@ -146,7 +147,9 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
     }
     case "BPA2": {
       const archive = parseV2Archive(bytes);
-      if (archive.modelBytes) await parseModel(archive.modelBytes);
+      if (archive.modelBytes) {
+        checkModelHash(archive.modelHash, (await parseModel(archive.modelBytes)).hash);
+      }
       return {
         ...v2,
         kind: "archive",

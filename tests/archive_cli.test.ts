@@ -9,7 +9,7 @@ import { encodeImageFile } from "../src/image/image_file.ts";
 import { encodeV2Image } from "../src/v2/image_codec.ts";
 import { defaultModel } from "../src/model_file.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
-import { handMadeV2Archive } from "./archive_writer.ts";
+import { uncheckedV2Archive } from "./archive_writer.ts";
 import { runCli } from "./cli_run.ts";
 import { makeImage } from "./helpers.ts";
 
@@ -71,7 +71,10 @@ Deno.test("unpack: clashes, long names and existing files are refused before wri
   const write = (name: string, names: string[]) =>
     Deno.writeFileSync(
       `${dir}/${name}`,
-      handMadeV2Archive(names.map((n) => ({ name: n, coded })), model.hash),
+      uncheckedV2Archive({
+        modelHash: model.hash,
+        entries: names.map((name) => ({ name, ...coded })),
+      }),
     );
   write("clash.bpa", ["a", "a/b.pgm"]);
   assertOneLine(
@@ -108,11 +111,14 @@ Deno.test("unpack: a damaged entry leaves nothing behind, not even the folder it
   const model = await defaultModel();
   const good = encodeV2Image(images[0], model.params, "auto");
   const bad = { ...good, imageCrc: good.imageCrc ^ 1 };
-  const archive = handMadeV2Archive([
-    { name: "a/one.pgm", coded: good },
-    { name: "a/two.pgm", coded: good },
-    { name: "b/three.pgm", coded: bad },
-  ], model.hash);
+  const archive = uncheckedV2Archive({
+    modelHash: model.hash,
+    entries: [
+      { name: "a/one.pgm", ...good },
+      { name: "a/two.pgm", ...good },
+      { name: "b/three.pgm", ...bad },
+    ],
+  });
   Deno.writeFileSync(`${dir}/bad.bpa`, archive);
   assertOneLine(
     await runCli(["unpack", "--input", "bad.bpa", "--output-dir", "new/out"], dir),

@@ -1,30 +1,39 @@
 /**
- * Archives written by hand for the tests, so that names may repeat, clash or be unsafe (the
- * library's writers refuse such names).
+ * Archives written by hand for the tests and the fuzzer, in the containers' exact layouts but
+ * without the writers' checks, so that names may repeat, clash, be unsafe or out of order (the
+ * library's writers refuse such lists).
  *
  * @module
  */
 import { ByteWriter } from "../src/bytes.ts";
+import type { ClassicArchiveEntry } from "../src/classic/container.ts";
 import { crc32 } from "../src/crc32.ts";
-import type { V2CodedImage } from "../src/v2/container.ts";
+import type { V2ArchiveEntry } from "../src/v2/container.ts";
 
-/** A BPA2 archive of `entries` referring to the model `modelHash`, in the given order. */
-export function handMadeV2Archive(
-  entries: { name: string; coded: V2CodedImage }[],
-  modelHash: Uint8Array = new Uint8Array(32),
-): Uint8Array {
+const encoder = new TextEncoder();
+
+function writeName(w: ByteWriter, name: string): void {
+  const bytes = encoder.encode(name);
+  w.u16(bytes.length);
+  w.bytes(bytes);
+}
+
+/** A BPA2 archive of `entries`, in the given order, with every checksum right. */
+export function uncheckedV2Archive(archive: {
+  modelHash: Uint8Array;
+  modelBytes?: Uint8Array;
+  entries: V2ArchiveEntry[];
+}): Uint8Array {
   const w = new ByteWriter();
   w.ascii("BPA2");
   w.u16(2);
-  w.u16(0);
-  w.bytes(modelHash);
-  w.u32(0);
-  w.u32(entries.length);
-  const encoder = new TextEncoder();
-  for (const { name, coded } of entries) {
-    const bytes = encoder.encode(name);
-    w.u16(bytes.length);
-    w.bytes(bytes);
+  w.u16(archive.modelBytes ? 1 : 0);
+  w.bytes(archive.modelHash);
+  w.u32(archive.modelBytes?.length ?? 0);
+  if (archive.modelBytes) w.bytes(archive.modelBytes);
+  w.u32(archive.entries.length);
+  for (const coded of archive.entries) {
+    writeName(w, coded.name);
     w.u8(coded.inverted ? 1 : 0);
     w.u8(coded.bits);
     w.u32(coded.width);
@@ -38,5 +47,28 @@ export function handMadeV2Archive(
   }
   const body = w.finish();
   w.u32(crc32(body));
+  return w.finish();
+}
+
+/** A BPA1 archive of `entries`, in the given order. */
+export function uncheckedClassicArchive(archive: {
+  modelBytes: Uint8Array;
+  entries: ClassicArchiveEntry[];
+}): Uint8Array {
+  const w = new ByteWriter();
+  w.ascii("BPA1");
+  w.u16(1);
+  w.u32(archive.modelBytes.length);
+  w.bytes(archive.modelBytes);
+  w.u32(archive.entries.length);
+  for (const e of archive.entries) {
+    writeName(w, e.name);
+    w.u16(e.width);
+    w.u16(e.height);
+    w.u8(e.inverted ? 1 : 0);
+    w.zeros(7);
+    w.u64(e.stream.length);
+    w.bytes(e.stream);
+  }
   return w.finish();
 }

@@ -4,7 +4,6 @@
  * the project's own error before anything large is allocated or decoded.
  */
 import { decodeImage, openArchive, packArchive, trainModel, unpackArchive } from "../mod.ts";
-import { ByteWriter } from "../src/bytes.ts";
 import {
   parseClassicArchive,
   serializeClassicArchive,
@@ -18,7 +17,7 @@ import { PNG_SIGNATURE } from "../src/image/png_chunks.ts";
 import { serializeV2Image } from "../src/v2/container.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { makeImage } from "./helpers.ts";
-import { handMadeV2Archive } from "./archive_writer.ts";
+import { uncheckedClassicArchive, uncheckedV2Archive } from "./archive_writer.ts";
 import { chunk, concat, header, pngFile, rows } from "./png_writer.ts";
 
 /** Asserts that `run` throws a FormatError of `code` whose one-line message matches `pattern`. */
@@ -206,7 +205,10 @@ Deno.test("archives: names are checked from the index before any entry is decode
     imageCrc: 12345,
     stream: new Uint8Array(16),
   };
-  const repeated = handMadeV2Archive(Array(100_000).fill({ name: "a.pgm", coded }));
+  const repeated = uncheckedV2Archive({
+    modelHash: new Uint8Array(32),
+    entries: Array(100_000).fill({ name: "a.pgm", ...coded }),
+  });
   const started = performance.now();
   await assertRejectsRefused(() => openArchive(repeated), /"a\.pgm" appears twice/);
   assert(performance.now() - started < 10_000);
@@ -221,7 +223,13 @@ Deno.test("archives: names are checked from the index before any entry is decode
     ] as const
   ) {
     await assertRejectsRefused(
-      () => openArchive(handMadeV2Archive(names.map((name) => ({ name, coded })))),
+      () =>
+        openArchive(
+          uncheckedV2Archive({
+            modelHash: new Uint8Array(32),
+            entries: names.map((name) => ({ name, ...coded })),
+          }),
+        ),
       pattern,
     );
   }
@@ -233,27 +241,8 @@ Deno.test("classic archives: reordered or repeated entries are caught, a dropped
   const names = ["a.pgm", "b.pgm", "c.pgm"];
   const bytes = await packArchive(names.map((name, i) => ({ name, image: images[i] })), model);
   const archive = parseClassicArchive(bytes);
-  const rewrite = (entries: typeof archive.entries) => {
-    // the writer refuses such lists: write them as the classic container lays them out
-    const w = new ByteWriter();
-    w.ascii("BPA1");
-    w.u16(1);
-    w.u32(archive.modelBytes.length);
-    w.bytes(archive.modelBytes);
-    w.u32(entries.length);
-    for (const e of entries) {
-      const name = new TextEncoder().encode(e.name);
-      w.u16(name.length);
-      w.bytes(name);
-      w.u16(e.width);
-      w.u16(e.height);
-      w.u8(e.inverted ? 1 : 0);
-      w.zeros(7);
-      w.u64(e.stream.length);
-      w.bytes(e.stream);
-    }
-    return w.finish();
-  };
+  const rewrite = (entries: typeof archive.entries) =>
+    uncheckedClassicArchive({ modelBytes: archive.modelBytes, entries });
   assertEquals(rewrite(archive.entries), bytes);
   const [a, b, c] = archive.entries;
   await assertRejectsRefused(() => unpackArchive(rewrite([b, a, c])), /out of order/);

@@ -159,7 +159,7 @@ function raster(
   for (let i = 0; i < count; i++) {
     const v = values[i * channels];
     if (kind === 1 || kind === 4) {
-      data[i] = v ? 0 : 255;
+      data[i] = v ? 0 : 1;
       continue;
     }
     for (let c = 0; c < channels; c++) {
@@ -168,5 +168,5 @@ function raster(
     }
     data[i] = v;
   }
-  return { width, height, maxValue: kind === 1 || kind === 4 ? 255 : maxValue, data };
+  return { width, height, maxValue: kind === 1 || kind === 4 ? 1 : maxValue, data };
 }

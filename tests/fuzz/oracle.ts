@@ -29,8 +29,8 @@
  *   - PNG: only when the mutation changed content-defining data with its CRC fixed (IHDR, PLTE,
  *     tRNS), or re-deflated a changed raster (valid CRC and Adler-32), the mutant obeys the
  *     structural rules of PNG (`png_validity.ts`), and the result is a well-formed image of the
- *     mutant's IHDR (its width and height, maxval 255 up to 8 bits and
- *     65535 for 16, samples within maxval, low bit depths scaled exactly). Pixels that differ
+ *     mutant's IHDR (its width and height, maxval 2^depth − 1 for gray and gray+alpha, 255 for
+ *     palette images, samples within maxval). Pixels that differ
  *     after any other mutation — a byte under a CRC left stale, IDAT data with the CRC fixed
  *     (Adler-32 still protects it), a cut or extended raster — are a failure.
  *   - Netpbm carries no checksum: an accepted mutant must decode to exactly what the fuzzer's
@@ -116,11 +116,11 @@ export function pngProblem(bytes: Uint8Array, image: GrayImage): string | undefi
   if (image.width !== width || image.height !== height) {
     return `decoded ${image.width}x${image.height} from an IHDR of ${width}x${height}`;
   }
-  const maxValue = depth === 16 ? 65535 : 255;
+  // Gray keeps its bit depth; palette entries are 8-bit.
+  const maxValue = colorType === 3 ? 255 : 2 ** depth - 1;
   if (image.maxValue !== maxValue) return `maxval ${image.maxValue} for bit depth ${depth}`;
   if (image.data.length !== width * height) return `${image.data.length} samples`;
-  const step = colorType === 0 && depth < 8 ? 255 / (2 ** depth - 1) : 1;
-  const bad = image.data.findIndex((v) => v > maxValue || v % step !== 0);
+  const bad = image.data.findIndex((v) => v > maxValue);
   return bad < 0 ? undefined : `sample ${bad} is ${image.data[bad]} at bit depth ${depth}`;
 }
 

@@ -56,6 +56,17 @@ const PNGSUITE = [
   "basi0g16",
 ];
 
+/**
+ * libpng's pixels of a PngSuite gray file at the file's own bit depth (bpcodec keeps it; the
+ * references scale 1-, 2- and 4-bit samples to 8 bits).
+ */
+function atDepth(ref: GrayImage, name: string): GrayImage {
+  const depth = Number(name.slice(-2));
+  if (depth >= 8) return ref;
+  const maxValue = 2 ** depth - 1;
+  return { ...ref, maxValue, data: ref.data.map((v) => v * maxValue / ref.maxValue) };
+}
+
 function readPgm(path: string): GrayImage {
   const { image, error } = readNetpbm(Deno.readFileSync(path), false);
   if (!image) throw new Error(`seed source ${path}: ${error}`);
@@ -79,7 +90,7 @@ function tightMaxValue(image: GrayImage): GrayImage {
 }
 
 function bilevel(image: GrayImage): GrayImage {
-  return { ...image, data: image.data.map((v) => (v < 128 ? 0 : 255)) };
+  return { ...image, maxValue: 1, data: image.data.map((v) => (v < 128 ? 0 : 1)) };
 }
 
 /** The source images, by name. */
@@ -138,7 +149,7 @@ export async function buildSeeds(): Promise<SeedSet> {
   png("coins-rgb", buildPng(img.coinsSmall, 2), img.coinsSmall);
   for (const name of PNGSUITE) {
     const bytes = Deno.readFileSync(`${SHARED}pngsuite/${name}.png`);
-    png(`pngsuite-${name}`, bytes, readPgm(`${SHARED}pngsuite/ref/${name}.pgm`));
+    png(`pngsuite-${name}`, bytes, atDepth(readPgm(`${SHARED}pngsuite/ref/${name}.pgm`), name));
   }
 
   netpbm("eso-comment", "P2", img.eso, "fuzz seed");
@@ -185,15 +196,16 @@ export async function buildSeeds(): Promise<SeedSet> {
 
   const packed = async (format: SeedFormat, name: string, entries: ArchiveEntry[], model?: Model) =>
     bpcodec(format, name, await packArchive(entries, model), { entries });
+  // In archive order: by the names' UTF-8 bytes.
   await packed("bpa1", "three", [
     { name: "a.pgm", image: img.chelsea },
-    { name: "dir/b.png", image: img.textSmall },
     { name: "c.pgm", image: img.synthetic },
+    { name: "dir/b.png", image: img.textSmall },
   ], compatModel);
   await packed("bpa2", "built-in", [
     { name: "a.pgm", image: img.eso },
-    { name: "x/y/c.png", image: img.ct16Small },
     { name: "b.pgm", image: img.dot },
+    { name: "x/y/c.png", image: img.ct16Small },
   ]);
   await packed("bpa2", "embedded", [
     { name: "e.pgm", image: img.coinsSmall },
