@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { crc32 } from "../../src/crc32.ts";
+import { chunk, concat } from "../png_writer.ts";
 import { type Layout, LayoutBuilder } from "./layout.ts";
 
 /** The eight bytes every PNG starts with. */
@@ -41,27 +41,9 @@ export function readPngChunks(bytes: Uint8Array): PngChunk[] {
   return chunks;
 }
 
-/** A chunk as bytes: length, type, data, CRC of type and data. */
-function chunkBytes({ type, data }: PngChunk): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
 /** A PNG made of `chunks`, every CRC correct. */
 export function writePng(chunks: readonly PngChunk[]): Uint8Array {
-  const parts = [Uint8Array.from(PNG_SIGNATURE), ...chunks.map(chunkBytes)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concat([Uint8Array.from(PNG_SIGNATURE), ...chunks.map((c) => chunk(c.type, c.data))]);
 }
 
 /** The IHDR of a PNG when its first chunk is one (13 bytes long), else undefined. */

@@ -7,20 +7,11 @@
  * @module
  */
 import { deflateSync, inflateSync } from "node:zlib";
+import { concat } from "../png_writer.ts";
 import type { Mutant, Mutator } from "./mutation.ts";
 import { type PngChunk, pngHeader, readPngChunks, writePng } from "./png_chunks.ts";
 
 const CONTENT = new Set(["IHDR", "PLTE", "tRNS"]);
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** The chunks with every IDAT replaced by `data` split into `pieces` IDATs. */
 function withImageData(chunks: PngChunk[], data: Uint8Array, pieces: number): PngChunk[] {
@@ -44,7 +35,7 @@ export const chunksMutator: Mutator = {
   apply({ seed, rng }) {
     if (seed.format !== "png") return undefined;
     const chunks = readPngChunks(seed.bytes);
-    const zlib = join(chunks.filter((c) => c.type === "IDAT").map((c) => c.data));
+    const zlib = concat(chunks.filter((c) => c.type === "IDAT").map((c) => c.data));
     const i = rng.int(chunks.length);
     const j = Math.min(chunks.length - 1, i + 1);
     const touches = (...k: number[]) => k.some((n) => CONTENT.has(chunks[n].type));
@@ -125,7 +116,7 @@ export const rasterMutator: Mutator = {
     if (seed.format !== "png") return undefined;
     const chunks = readPngChunks(seed.bytes);
     const raw = new Uint8Array(
-      inflateSync(join(chunks.filter((c) => c.type === "IDAT").map((c) => c.data))),
+      inflateSync(concat(chunks.filter((c) => c.type === "IDAT").map((c) => c.data))),
     );
     const stride = rowBytes(seed.bytes);
     let changed: Uint8Array;
@@ -151,7 +142,7 @@ export const rasterMutator: Mutator = {
       mayChange = false;
     } else {
       const extra = rng.pick([1, 16, (stride ?? 8) + 1]);
-      changed = join([raw, rng.bytes(extra)]);
+      changed = concat([raw, rng.bytes(extra)]);
       what = `raster extended by ${extra} random bytes`;
       mayChange = false;
     }
