@@ -140,8 +140,11 @@ class PngMeaning {
     const { colorType, depth } = this.header;
     if (this.#seenPalette) throw new FormatError("PNG file is corrupt (two PLTE chunks)");
     this.#seenPalette = true;
-    // A palette in a gray image is meaningless: PNG forbids it, libpng ignores it; so do we.
-    if (colorType === 0 || colorType === 4) return;
+    // PNG forbids a palette in a gray image: it may be a palette image whose colour type was
+    // damaged, and its indices would be read as gray values.
+    if (colorType === 0 || colorType === 4) {
+      throw new FormatError("PNG file is corrupt (PLTE chunk in a gray image)");
+    }
     const entries = data.length / 3;
     if (!Number.isInteger(entries) || entries < 1 || entries > 256) {
       throw new FormatError(`PNG file is corrupt (PLTE chunk of ${data.length} bytes)`);
