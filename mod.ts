@@ -51,6 +51,14 @@ export {
   type V2ModelFile,
 } from "./src/model_file.ts";
 export type { V2Model, V2Parameters } from "./src/v2/model.ts";
+export type { TileDecodeJob, TileEncodeJob, TileRunner } from "./src/v2/image_codec.ts";
+export type { TileRect } from "./src/v2/tiles.ts";
+export {
+  CODER_NAMES,
+  type CoderName,
+  type V2CodedTile,
+  type V2ImageHeader,
+} from "./src/v2/container.ts";
 export type { DirectSlotCounts, TrainingImages } from "./src/v2/direct_counts.ts";
 export type { TrainingProgress } from "./src/v2/progress.ts";
 export type { Crop, CropJob, CropRunner } from "./src/v2/crop_work.ts";

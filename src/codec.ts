@@ -7,6 +7,7 @@
 import { checkEntryNames, compareEntryNames } from "./archive_name.ts";
 import { magicOf, sameValues } from "./bytes.ts";
 import {
+  type ClassicCodedImage,
   parseClassicArchive,
   parseClassicImage,
   serializeClassicArchive,
@@ -18,7 +19,7 @@ import {
   encodeClassicImage,
   normalizeClassic,
 } from "./classic/image_codec.ts";
-import { ClassicCounts, DEFAULT_ALPHA } from "./classic/model.ts";
+import { ClassicCounts, type ClassicModel, DEFAULT_ALPHA } from "./classic/model.ts";
 import { FormatError } from "./errors.ts";
 import type { GrayImage } from "./image/gray_image.ts";
 import { checkPixelLimit, type ImageLimits } from "./image/limits.ts";
@@ -37,13 +38,21 @@ import {
 } from "./model_file.ts";
 import { toHex } from "./sha256.ts";
 import {
-  checkEntryStream,
   parseV2Archive,
   parseV2Image,
   serializeV2Archive,
   serializeV2Image,
+  type V2CodedImage,
 } from "./v2/container.ts";
-import { decodeV2Image, encodeV2Image, normalizeV2 } from "./v2/image_codec.ts";
+import {
+  checkRegion,
+  checkTileStreams,
+  decodeV2Image,
+  encodeV2Image,
+  normalizeV2,
+  type TileRunner,
+} from "./v2/image_codec.ts";
+import type { TileRect } from "./v2/tiles.ts";
 import {
   countDirectSlots,
   type DirectSlotCounts,
@@ -71,6 +80,11 @@ import { V2Training } from "./v2/train.ts";
 export interface EncodeOptions {
   /** How the polarity is chosen; `auto` (the default) inverts images with a bright border. */
   polarity?: PolarityMode;
+  /**
+   * Where v2 tiles are coded, e.g. a `CodingWorkers` pool; by default in this thread. Any runner
+   * gives the same bytes.
+   */
+  runner?: TileRunner;
 }
 
 /**
@@ -348,11 +362,13 @@ export async function encodeImage(
     const coded = encodeClassicImage(image, model.params, polarity);
     return serializeClassicImage({ ...coded, modelHash: model.hash });
   }
-  return serializeV2Image(encodeV2Image(image, model.params, polarity), model.hash);
+  const coded = await encodeV2Image(image, model.params, polarity, options.runner);
+  return serializeV2Image(coded, model.hash);
 }
 
 /**
- * Options for decoding: the pixel limit every image is checked against before it is decoded.
+ * Options for decoding: the pixel limit every image is checked against before it is decoded,
+ * where v2 tiles are decoded, and the region to decode.
  *
  * @example
  * ```ts
@@ -360,22 +376,49 @@ export async function encodeImage(
  * const options: DecodeOptions = { maxPixels: 100_000_000 };
  * ```
  */
-export type DecodeOptions = ImageLimits;
+export interface DecodeOptions extends ImageLimits {
+  /** Where v2 tiles are decoded (e.g. a `CodingWorkers` pool); by default in this thread. */
+  runner?: TileRunner;
+  /**
+   * Decode only this rectangle of the image (v2: only the tiles it touches are decoded). The
+   * pixel limit then applies to the region.
+   */
+  region?: TileRect;
+}
 
 /** Bit planes of every classic image. */
 const CLASSIC_BITS = 8;
 
 /**
  * Checks a coded image's declared size before anything is allocated for it: first that its
- * stream can hold it (else the file is damaged, whatever the limit), then the pixel limit.
+ * streams can hold it (else the file is damaged, whatever the limit), then the pixel limit (of
+ * the region, when one is asked for).
  */
 function checkDeclaredSize(
-  coded: { width: number; height: number; stream: Uint8Array },
-  bits: number,
+  coded: ClassicCodedImage | V2CodedImage,
   options: DecodeOptions,
 ): void {
-  checkStreamHolds(coded.width, coded.height, bits, coded.stream.length);
-  checkPixelLimit(coded.width, coded.height, options);
+  if ("tiles" in coded) checkTileStreams(coded);
+  else checkStreamHolds(coded.width, coded.height, CLASSIC_BITS, coded.stream.length);
+  const { width, height } = options.region ?? coded;
+  if (options.region) checkRegion(options.region, coded);
+  checkPixelLimit(width, height, options);
+}
+
+/** Decodes a classic image, or a region of it (the whole image is decoded, then cut). */
+function decodeClassicRegion(
+  coded: ClassicCodedImage,
+  params: ClassicModel,
+  region: TileRect | undefined,
+): GrayImage {
+  const image = decodeClassicImage(coded, params);
+  if (!region) return image;
+  const data = new Uint16Array(region.width * region.height);
+  for (let y = 0; y < region.height; y++) {
+    const from = (region.y + y) * image.width + region.x;
+    data.set(image.data.subarray(from, from + region.width), y * region.width);
+  }
+  return { width: region.width, height: region.height, maxValue: image.maxValue, data };
 }
 
 /** The v2 model a file refers to: the one given (checked), or the built-in one. */
@@ -436,14 +479,14 @@ export async function decodeImage(
   if (magic === "BPC2") {
     const file = parseV2Image(bytes);
     const { params } = await v2ModelFor(file.modelHash, model);
-    checkDeclaredSize(file.image, file.image.bits, options);
-    return decodeV2Image(file.image, params);
+    checkDeclaredSize(file.image, options);
+    return decodeV2Image(file.image, params, options);
   }
   if (magic !== "BPC1") throw new FormatError("not a bpcodec image (.bpc) file: bad magic");
   const file = parseClassicImage(bytes);
   const { params } = classicModelFor(file.modelHash, model);
-  checkDeclaredSize(file, CLASSIC_BITS, options);
-  return decodeClassicImage(file, params);
+  checkDeclaredSize(file, options);
+  return decodeClassicRegion(file, params, options.region);
 }
 
 /**
@@ -515,7 +558,8 @@ export async function packArchive(
     const coded = await codeEntries(entries, encode, options.skip);
     return serializeClassicArchive({ modelBytes: chosen.bytes, entries: coded });
   }
-  const encode = (image: GrayImage) => encodeV2Image(image, chosen.params, polarity);
+  const encode = (image: GrayImage) =>
+    encodeV2Image(image, chosen.params, polarity, options.runner);
   const coded = await codeEntries(entries, encode, options.skip);
   const modelBytes = chosen.builtIn ? undefined : chosen.bytes;
   return serializeV2Archive({ modelHash: chosen.hash, modelBytes, entries: coded });
@@ -527,13 +571,13 @@ export async function packArchive(
  */
 async function codeEntries<T>(
   entries: Iterable<ArchiveEntry> | AsyncIterable<ArchiveEntry>,
-  encode: (image: GrayImage) => T,
+  encode: (image: GrayImage) => T | Promise<T>,
   skip: PackOptions["skip"],
 ): Promise<(T & { name: string })[]> {
   const coded: (T & { name: string })[] = [];
   for await (const { name, image } of entries) {
     try {
-      coded.push({ name, ...encode(image) });
+      coded.push({ name, ...await encode(image) });
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
       const error = new FormatError(`entry ${JSON.stringify(name)}: ${e.message}`, e.code);
@@ -562,10 +606,10 @@ export interface ArchiveEntryInfo {
   width: number;
   /** Rows. */
   height: number;
-  /** Bytes of the coded stream. */
+  /** Bytes of the coded stream (v2: of all its tiles' streams). */
   streamBytes: number;
   /**
-   * Whether the stream's checksum matched (v2); `undefined` for classic archives, which carry
+   * Whether every stream checksum matched (v2); `undefined` for classic archives, which carry
    * no checksums.
    */
   streamIntact?: boolean;
@@ -597,27 +641,18 @@ export interface OpenedArchive {
    *
    * @throws {FormatError} naming the entry.
    */
-  decode(index: number): GrayImage;
+  decode(index: number): Promise<GrayImage>;
 }
 
-/** What the index of an archive says of an entry, whatever the format. */
-interface EntryIndex {
-  name: string;
-  width: number;
-  height: number;
-  stream: Uint8Array;
-}
-
-/** Runs `decode` for an entry, naming the entry in any error. */
-function decodeEntry<T extends EntryIndex>(
+/** Runs `decode` for an entry after checking its size, naming the entry in any error. */
+async function decodeEntry<T extends (ClassicCodedImage | V2CodedImage) & { name: string }>(
   entry: T,
-  bits: number,
   options: DecodeOptions,
-  decode: (entry: T) => GrayImage,
-): GrayImage {
+  decode: (entry: T) => GrayImage | Promise<GrayImage>,
+): Promise<GrayImage> {
   try {
-    checkDeclaredSize(entry, bits, options);
-    return decode(entry);
+    checkDeclaredSize(entry, options);
+    return await decode(entry);
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
     throw new FormatError(`entry ${JSON.stringify(entry.name)}: ${e.message}`, e.code);
@@ -654,7 +689,7 @@ export interface OpenArchiveOptions extends DecodeOptions {
  * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
  * const archive = await openArchive(await packArchive([{ name: "a.pgm", image }]));
  * deepStrictEqual(archive.entries.map((e) => e.name), ["a.pgm"]);
- * deepStrictEqual(archive.decode(0), image);
+ * deepStrictEqual(await archive.decode(0), image);
  * ```
  */
 export async function openArchive(
@@ -662,45 +697,41 @@ export async function openArchive(
   options: OpenArchiveOptions = {},
 ): Promise<OpenedArchive> {
   const magic = magicOf(bytes);
-  const info = (e: EntryIndex & { streamIntact?: boolean }): ArchiveEntryInfo => ({
-    name: e.name,
-    width: e.width,
-    height: e.height,
-    streamBytes: e.stream.length,
-    streamIntact: e.streamIntact,
-  });
   if (magic === "BPA2") {
     const archive = parseV2Archive(bytes, options);
     const embedded = archive.modelBytes && await parseModel(archive.modelBytes);
     const model = await v2ModelFor(archive.modelHash, embedded);
-    const decodeChecked = (entry: (typeof archive.entries)[number]) => {
-      checkEntryStream(entry);
-      return decodeV2Image(entry, model.params);
-    };
+    const decode = (entry: V2CodedImage) => decodeV2Image(entry, model.params, options);
     return {
       format: "v2",
       model,
-      entries: archive.entries.map(info),
+      entries: archive.entries.map((e) => ({
+        name: e.name,
+        width: e.width,
+        height: e.height,
+        streamBytes: e.tiles.reduce((n, t) => n + t.stream.length, 0),
+        streamIntact: e.tiles.every((t) => t.streamIntact),
+      })),
       intact: archive.intact,
-      decode: (i) =>
-        decodeEntry(archive.entries[i], archive.entries[i].bits, options, decodeChecked),
+      decode: (i) => decodeEntry(archive.entries[i], options, decode),
     };
   }
   if (magic !== "BPA1") throw new FormatError("not a bpcodec archive (.bpa) file: bad magic");
   const archive = parseClassicArchive(bytes);
   const model = await parseModel(archive.modelBytes);
   if (model.format !== "classic") throw new FormatError("a classic archive needs a classic model");
+  const decode = (entry: ClassicCodedImage) =>
+    decodeClassicRegion(entry, model.params, options.region);
   return {
     format: "classic",
     model,
-    entries: archive.entries.map(info),
-    decode: (i) =>
-      decodeEntry(
-        archive.entries[i],
-        CLASSIC_BITS,
-        options,
-        (e) => decodeClassicImage(e, model.params),
-      ),
+    entries: archive.entries.map((e) => ({
+      name: e.name,
+      width: e.width,
+      height: e.height,
+      streamBytes: e.stream.length,
+    })),
+    decode: (i) => decodeEntry(archive.entries[i], options, decode),
   };
 }
 
@@ -726,6 +757,8 @@ export async function unpackArchive(
   const archive = await openArchive(bytes, options);
   return {
     model: archive.model,
-    entries: archive.entries.map((e, i) => ({ name: e.name, image: archive.decode(i) })),
+    entries: await Promise.all(
+      archive.entries.map(async (e, i) => ({ name: e.name, image: await archive.decode(i) })),
+    ),
   };
 }

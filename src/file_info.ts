@@ -29,12 +29,14 @@ export interface CodedImageInfo {
   height: number;
   /** Bits per sample of the decoded image (of its maxval). */
   bitDepth: number;
-  /** Bit planes coded (v2: the significant bits of the samples). */
+  /** Bit planes coded (v2: the most significant bits of any tile's samples). */
   codedBits?: number;
-  /** Whether the image is coded inverted. */
+  /** Whether the image (v2: any of its tiles) is coded inverted. */
   inverted: boolean;
-  /** Bytes of the coded stream. */
+  /** Bytes of the coded stream (v2: of all its tiles' streams). */
   streamBytes: number;
+  /** v2: the number of tiles and their size (those of the last column and row may be smaller). */
+  tiles?: { count: number; width: number; height: number };
 }
 
 /**
@@ -90,13 +92,14 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
   const magic = magicOf(bytes);
   const classic = { format: "classic" as const, magic, bytes: bytes.length };
   const v2 = { format: "v2" as const, magic, bytes: bytes.length };
-  const v2Image = ({ width, height, maxValue, bits, inverted, stream }: V2CodedImage) => ({
+  const v2Image = ({ width, height, maxValue, tiles, tileWidth, tileHeight }: V2CodedImage) => ({
     width,
     height,
     bitDepth: 32 - Math.clz32(maxValue),
-    codedBits: bits,
-    inverted,
-    streamBytes: stream.length,
+    codedBits: Math.max(...tiles.map((t) => t.bits)),
+    inverted: tiles.some((t) => t.inverted),
+    streamBytes: tiles.reduce((n, t) => n + t.stream.length, 0),
+    tiles: { count: tiles.length, width: tileWidth, height: tileHeight },
   });
   switch (magic) {
     case "BPM1":

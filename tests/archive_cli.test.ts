@@ -67,7 +67,7 @@ Deno.test("unpack: never writes through a symbolic link, even with --force", asy
 Deno.test("unpack: clashes, long names and existing files are refused before writing", async () => {
   const dir = Deno.makeTempDirSync();
   const model = await defaultModel();
-  const coded = encodeV2Image(images[0], model.params, "auto");
+  const coded = await encodeV2Image(images[0], model.params, "auto");
   const write = (name: string, names: string[]) =>
     Deno.writeFileSync(
       `${dir}/${name}`,
@@ -109,8 +109,8 @@ Deno.test("unpack: clashes, long names and existing files are refused before wri
 Deno.test("unpack: a damaged entry leaves nothing behind, not even the folder it made", async () => {
   const dir = Deno.makeTempDirSync();
   const model = await defaultModel();
-  const good = encodeV2Image(images[0], model.params, "auto");
-  const bad = { ...good, imageCrc: good.imageCrc ^ 1 };
+  const good = await encodeV2Image(images[0], model.params, "auto");
+  const bad = { ...good, tiles: [{ ...good.tiles[0], tileCrc: good.tiles[0].tileCrc ^ 1 }] };
   const archive = uncheckedV2Archive({
     modelHash: model.hash,
     entries: [

@@ -1,14 +1,20 @@
 /**
- * Archives written by hand for the tests and the fuzzer, in the containers' exact layouts but
- * without the writers' checks, so that names may repeat, clash, be unsafe or out of order (the
- * library's writers refuse such lists).
+ * Archives written by hand for the tests and the fuzzer, in the containers' exact layouts (v2
+ * records through the container's own record writers) but without the archive writers' checks,
+ * so that names may repeat, clash, be unsafe or out of order, and tiles may be missing (the
+ * library's writers refuse such archives).
  *
  * @module
  */
 import { ByteWriter } from "../src/bytes.ts";
 import type { ClassicArchiveEntry } from "../src/classic/container.ts";
 import { crc32 } from "../src/crc32.ts";
-import type { V2ArchiveEntry } from "../src/v2/container.ts";
+import {
+  V2_IMAGE_VERSION,
+  type V2ArchiveEntry,
+  writeImageHeader,
+  writeTileRecord,
+} from "../src/v2/container.ts";
 
 const encoder = new TextEncoder();
 
@@ -26,24 +32,16 @@ export function uncheckedV2Archive(archive: {
 }): Uint8Array {
   const w = new ByteWriter();
   w.ascii("BPA2");
-  w.u16(2);
+  w.u16(V2_IMAGE_VERSION);
   w.u16(archive.modelBytes ? 1 : 0);
   w.bytes(archive.modelHash);
   w.u32(archive.modelBytes?.length ?? 0);
   if (archive.modelBytes) w.bytes(archive.modelBytes);
   w.u32(archive.entries.length);
-  for (const coded of archive.entries) {
-    writeName(w, coded.name);
-    w.u8(coded.inverted ? 1 : 0);
-    w.u8(coded.bits);
-    w.u32(coded.width);
-    w.u32(coded.height);
-    w.u16(coded.maxValue);
-    w.zeros(6);
-    w.u32(coded.imageCrc);
-    w.u32(crc32(coded.stream));
-    w.u64(coded.stream.length);
-    w.bytes(coded.stream);
+  for (const entry of archive.entries) {
+    writeName(w, entry.name);
+    writeImageHeader(w, entry);
+    for (const tile of entry.tiles) writeTileRecord(w, tile);
   }
   const body = w.finish();
   w.u32(crc32(body));

@@ -3,7 +3,14 @@
  * limits, archives whose names repeat, clash or are out of order. Every case is refused with
  * the project's own error before anything large is allocated or decoded.
  */
-import { decodeImage, openArchive, packArchive, trainModel, unpackArchive } from "../mod.ts";
+import {
+  decodeImage,
+  defaultModel,
+  openArchive,
+  packArchive,
+  trainModel,
+  unpackArchive,
+} from "../mod.ts";
 import {
   parseClassicArchive,
   serializeClassicArchive,
@@ -14,7 +21,8 @@ import { FormatError } from "../src/errors.ts";
 import { decodeImageFile } from "../src/image/image_file.ts";
 import { decodePng, encodePng } from "../src/image/png.ts";
 import { PNG_SIGNATURE } from "../src/image/png_chunks.ts";
-import { serializeV2Image } from "../src/v2/container.ts";
+import { ByteWriter } from "../src/bytes.ts";
+import { serializeV2Image, writeImageHeader, writeTileRecord } from "../src/v2/container.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { makeImage } from "./helpers.ts";
 import { uncheckedClassicArchive, uncheckedV2Archive } from "./archive_writer.ts";
@@ -155,17 +163,27 @@ Deno.test("bombs: coded files declaring more pixels than their stream can hold",
   assertEquals(classic.length, 60);
   const started = performance.now();
   await assertRejectsRefused(() => decodeImage(classic, model), /too short/);
+  const builtIn = (await defaultModel()).hash;
+  const tile = { inverted: false, bits: 8, tileCrc: 0, stream: new Uint8Array(6) };
+  const header = { maxValue: 255, coder: "cm" as const };
   const v2 = serializeV2Image({
+    ...header,
     width: 65536,
     height: 32767,
-    maxValue: 255,
-    bits: 8,
-    inverted: false,
-    imageCrc: 0,
-    stream: new Uint8Array(16),
-  }, (await import("../mod.ts").then((m) => m.defaultModel())).hash);
+    tileWidth: 65536,
+    tileHeight: 32767,
+    tiles: [tile],
+  }, builtIn);
   assertEquals(v2.length, 88);
   await assertRejectsRefused(() => decodeImage(v2), /too short/);
+  // A terapixel of 4096×4096 tiles cannot be declared in a small file either.
+  const w = new ByteWriter();
+  w.ascii("BPC2");
+  w.u16(3);
+  w.bytes(builtIn);
+  writeImageHeader(w, { ...header, width: 1e6, height: 1e6, tileWidth: 4096, tileHeight: 4096 });
+  writeTileRecord(w, tile);
+  await assertRejectsRefused(() => decodeImage(w.finish()), /60025 tiles cannot fit/);
   // Refused from the header: no decoding happened (a pass over 3.6 G pixels takes minutes).
   assert(performance.now() - started < 10_000);
   // The pixel limit applies to coded files too.
@@ -200,10 +218,10 @@ Deno.test("archives: names are checked from the index before any entry is decode
     width: 4,
     height: 4,
     maxValue: 255,
-    bits: 8,
-    inverted: false,
-    imageCrc: 12345,
-    stream: new Uint8Array(16),
+    coder: "cm" as const,
+    tileWidth: 4,
+    tileHeight: 4,
+    tiles: [{ inverted: false, bits: 8, tileCrc: 12345, stream: new Uint8Array(16) }],
   };
   const repeated = uncheckedV2Archive({
     modelHash: new Uint8Array(32),

@@ -17,7 +17,7 @@ Deno.test("v2 files: the default format codes 8- and 12-in-16-bit images lossles
     assertEquals(await decodeImage(bpc), image);
   }
   // Only the significant planes are coded: 12 of the 16 bits of the container.
-  assertEquals((await encodeImage(image12))[39], 12);
+  assertEquals((await encodeImage(image12))[63], 12);
 });
 
 Deno.test("v2 files: damage anywhere is an error, never a wrong image", async () => {
@@ -31,11 +31,15 @@ Deno.test("v2 files: damage anywhere is an error, never a wrong image", async ()
     [damage(0), /magic/],
     [damage(4), /version/],
     [damage(10), /model mismatch|built-in/],
-    [damage(38, 2), /flag/],
-    [damage(40), /image size|checksum|truncated/],
-    [damage(50), /reserved/],
-    [damage(56), /image checksum/],
-    [damage(60), /stream checksum/],
+    [damage(38, 2), /unknown coder/],
+    [damage(39), /reserved/],
+    [damage(40), /tile size|tile count|checksum|truncated/],
+    [damage(50), /tile size|tile count/],
+    [damage(58), /tile count/],
+    [damage(62, 2), /flag/],
+    [damage(64), /reserved/],
+    [damage(66), /tile checksum/],
+    [damage(70), /stream checksum/],
     [damage(bpc.length - 1), /stream checksum/],
     [bpc.subarray(0, bpc.length - 1), /truncated/],
     [Uint8Array.of(...bpc, 0), /trailing/],

@@ -8,40 +8,138 @@ import { checkEntryNames, readEntryName, writeEntryName } from "../archive_name.
 import { ByteReader, ByteWriter } from "../bytes.ts";
 import { crc32 } from "../crc32.ts";
 import { FormatError } from "../errors.ts";
+import { TileGrid, type TileRect } from "./tiles.ts";
 
-/** The version field of every v2 file. */
+/** The version field of v2 model files (`BPM2`). */
 export const V2_VERSION = 2;
-/** Largest number of pixels of one v2 image (2^31 − 1). */
-export const MAX_V2_PIXELS = 0x7fffffff;
+/** The version field of v2 image and archive files (`BPC2`, `BPA2`): 3, tiled images. */
+export const V2_IMAGE_VERSION = 3;
+/** Largest number of pixels of one tile (2^31 − 1); an image may have more. */
+export const MAX_TILE_PIXELS = 0x7fffffff;
 const MODEL_HEADER_BYTES = 32;
+/** Bytes of a tile record before its stream. */
+const TILE_RECORD_BYTES = 20;
 
 /**
- * One coded image as v2 files hold it.
+ * The coders a v2 image's tiles can be coded with, by their number in the file: context mixing
+ * (`docs/v2-stream.md`, the `default` and `max` levels) and the fast residual coder
+ * (`docs/fast-level.md`, the `fast` level).
  *
  * @example
  * ```ts
- * import type { V2CodedImage } from "./container.ts";
- * const coded: V2CodedImage = {
- *   width: 1, height: 1, maxValue: 255, bits: 8, inverted: false,
- *   imageCrc: 0, stream: new Uint8Array(4),
+ * import { strictEqual } from "node:assert/strict";
+ * import { CODER_NAMES } from "./container.ts";
+ * strictEqual(CODER_NAMES[0], "cm");
+ * ```
+ */
+export const CODER_NAMES = ["cm"] as const;
+
+/**
+ * A coder's name (see {@link CODER_NAMES}).
+ *
+ * @example
+ * ```ts
+ * import type { CoderName } from "./container.ts";
+ * const coder: CoderName = "cm";
+ * ```
+ */
+export type CoderName = (typeof CODER_NAMES)[number];
+
+/**
+ * What a v2 image record says before its tiles: the image's size and maxval, the coder of its
+ * tiles and the tile size.
+ *
+ * @example
+ * ```ts
+ * import type { V2ImageHeader } from "./container.ts";
+ * const header: V2ImageHeader = {
+ *   width: 3000, height: 1000, maxValue: 255, coder: "cm", tileWidth: 2048, tileHeight: 1000,
  * };
  * ```
  */
-export interface V2CodedImage {
+export interface V2ImageHeader {
   /** Samples per row, at least 1. */
   width: number;
   /** Rows, at least 1. */
   height: number;
   /** The image's maxval (1…65535). */
   maxValue: number;
-  /** Coded bit planes (1…16): every coded sample is below `2^bits`. */
-  bits: number;
-  /** Whether samples were coded inverted (`v → 2^bits − 1 − v`). */
+  /** The coder of every tile. */
+  coder: CoderName;
+  /** Columns of a tile (those of the last column of tiles may be fewer), 1…width. */
+  tileWidth: number;
+  /** Rows of a tile (those of the last row of tiles may be fewer), 1…height. */
+  tileHeight: number;
+}
+
+/**
+ * One coded tile.
+ *
+ * @example
+ * ```ts
+ * import type { V2CodedTile } from "./container.ts";
+ * const tile: V2CodedTile = { inverted: false, bits: 8, tileCrc: 0, stream: new Uint8Array(4) };
+ * ```
+ */
+export interface V2CodedTile {
+  /** Whether the tile's samples were coded inverted (`v → 2^bits − 1 − v`). */
   inverted: boolean;
-  /** {@link imageCrc} of the original image. */
-  imageCrc: number;
-  /** The arithmetic-coded planes. */
+  /** Coded bit planes (1…16): every coded sample of the tile is below `2^bits`. */
+  bits: number;
+  /** {@link tileCrc} of the tile's samples. */
+  tileCrc: number;
+  /** The coded stream. */
   stream: Uint8Array;
+}
+
+/**
+ * One coded image as v2 files hold it: its header and its tiles in raster order.
+ *
+ * @example
+ * ```ts
+ * import type { V2CodedImage } from "./container.ts";
+ * const coded: V2CodedImage = {
+ *   width: 1, height: 1, maxValue: 255, coder: "cm", tileWidth: 1, tileHeight: 1,
+ *   tiles: [{ inverted: false, bits: 8, tileCrc: 0, stream: new Uint8Array(4) }],
+ * };
+ * ```
+ */
+export interface V2CodedImage extends V2ImageHeader {
+  /** The tiles, in raster order. */
+  tiles: V2CodedTile[];
+}
+
+/**
+ * A tile as read from a file: whether its stream checksum matched (read with deferred
+ * checksums, a damaged tile is kept and refused only when decoded).
+ *
+ * @example
+ * ```ts
+ * import type { V2ReadTile } from "./container.ts";
+ * const tile: V2ReadTile = {
+ *   inverted: false, bits: 8, tileCrc: 0, stream: new Uint8Array(4), streamIntact: true,
+ * };
+ * ```
+ */
+export interface V2ReadTile extends V2CodedTile {
+  /** Whether the stream's CRC-32 matched. */
+  streamIntact: boolean;
+}
+
+/**
+ * A coded image as read from a file, each tile with whether its stream checksum matched.
+ *
+ * @example
+ * ```ts
+ * import type { V2ReadImage } from "./container.ts";
+ * const image: V2ReadImage = {
+ *   width: 1, height: 1, maxValue: 255, coder: "cm", tileWidth: 1, tileHeight: 1, tiles: [],
+ * };
+ * ```
+ */
+export interface V2ReadImage extends V2CodedImage {
+  /** The tiles, in raster order. */
+  tiles: V2ReadTile[];
 }
 
 /**
@@ -51,8 +149,8 @@ export interface V2CodedImage {
  * ```ts
  * import type { V2ArchiveEntry } from "./container.ts";
  * const entry: V2ArchiveEntry = {
- *   name: "a.png", width: 1, height: 1, maxValue: 255, bits: 1, inverted: false,
- *   imageCrc: 0, stream: new Uint8Array(0),
+ *   name: "a.png", width: 1, height: 1, maxValue: 255, coder: "cm", tileWidth: 1, tileHeight: 1,
+ *   tiles: [],
  * };
  * ```
  */
@@ -62,28 +160,30 @@ export interface V2ArchiveEntry extends V2CodedImage {
 }
 
 /**
- * CRC-32 of an image: of its width and height (u32), maxval (u16) and samples (u16 each), all
- * little-endian, so that a wrong size or maxval is caught as surely as a wrong sample.
+ * CRC-32 of a tile: of the image's width and height (u32), maxval (u16), the tile's first column
+ * and row and its width and height (u32 each), then the tile's samples (u16 each, row-major), all
+ * little-endian: a wrong size, maxval or place is caught as surely as a wrong sample.
  *
  * @example
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { imageCrc } from "./container.ts";
+ * import { tileCrc } from "./container.ts";
+ * const image = { width: 4, height: 1, maxValue: 255 };
  * const data = new Uint16Array([0, 0]);
- * ok(imageCrc(2, 1, 255, data) !== imageCrc(1, 2, 255, data)); // the same samples, another size
- * ok(imageCrc(2, 1, 255, data) !== imageCrc(2, 1, 65535, data)); // another maxval
+ * const left = tileCrc(image, { x: 0, y: 0, width: 2, height: 1 }, data);
+ * ok(left !== tileCrc(image, { x: 2, y: 0, width: 2, height: 1 }, data)); // another place
  * ```
  */
-export function imageCrc(
-  width: number,
-  height: number,
-  maxValue: number,
+export function tileCrc(
+  image: { width: number; height: number; maxValue: number },
+  rect: TileRect,
   data: Uint16Array,
 ): number {
   const w = new ByteWriter();
-  w.u32(width);
-  w.u32(height);
-  w.u16(maxValue);
+  w.u32(image.width);
+  w.u32(image.height);
+  w.u16(image.maxValue);
+  for (const v of [rect.x, rect.y, rect.width, rect.height]) w.u32(v);
   let crc = crc32(w.finish());
   const chunk = new Uint8Array(8192);
   for (let at = 0; at < data.length; at += 4096) {
@@ -97,43 +197,133 @@ export function imageCrc(
   return crc;
 }
 
-function writeCoded(w: ByteWriter, image: V2CodedImage): void {
-  w.u8(image.inverted ? 1 : 0);
-  w.u8(image.bits);
-  w.u32(image.width);
-  w.u32(image.height);
-  w.u16(image.maxValue);
-  w.zeros(6);
-  w.u32(image.imageCrc);
-  w.u32(crc32(image.stream));
-  w.u64(image.stream.length);
-  w.bytes(image.stream);
+/**
+ * Writes the header of an image record (its tiles follow, see {@link writeTileRecord}).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { ByteWriter } from "../bytes.ts";
+ * import { writeImageHeader } from "./container.ts";
+ * const w = new ByteWriter();
+ * writeImageHeader(w, {
+ *   width: 4, height: 4, maxValue: 255, coder: "cm", tileWidth: 4, tileHeight: 4,
+ * });
+ * strictEqual(w.finish().length, 24);
+ * ```
+ */
+export function writeImageHeader(w: ByteWriter, header: V2ImageHeader): void {
+  w.u8(CODER_NAMES.indexOf(header.coder));
+  w.u8(0);
+  w.u32(header.width);
+  w.u32(header.height);
+  w.u16(header.maxValue);
+  w.u32(header.tileWidth);
+  w.u32(header.tileHeight);
+  w.u32(gridOf(header).count);
 }
 
-/** Reads one coded image; its stream checksum is checked, or (`deferred`) only recorded. */
-function readCoded(r: ByteReader, deferred = false): V2CodedImage & { streamIntact: boolean } {
-  const flags = r.u8("flags");
-  if (flags & ~1) throw new FormatError(`unknown flag bits 0x${flags.toString(16)}`);
-  const bits = r.u8("bit count");
+/**
+ * Writes one tile record: flags, bits, the tile and stream checksums, the stream.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { ByteWriter } from "../bytes.ts";
+ * import { writeTileRecord } from "./container.ts";
+ * const w = new ByteWriter();
+ * writeTileRecord(w, { inverted: true, bits: 8, tileCrc: 7, stream: new Uint8Array(4) });
+ * strictEqual(w.finish().length, 24);
+ * ```
+ */
+export function writeTileRecord(w: ByteWriter, tile: V2CodedTile): void {
+  w.u8(tile.inverted ? 1 : 0);
+  w.u8(tile.bits);
+  w.u16(0);
+  w.u32(tile.tileCrc);
+  w.u32(crc32(tile.stream));
+  w.u64(tile.stream.length);
+  w.bytes(tile.stream);
+}
+
+/**
+ * The tile grid of an image header.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { gridOf } from "./container.ts";
+ * const header = { width: 3000, height: 1000, tileWidth: 2048, tileHeight: 1000 };
+ * strictEqual(gridOf(header).count, 2);
+ * ```
+ */
+export function gridOf(
+  header: { width: number; height: number; tileWidth: number; tileHeight: number },
+): TileGrid {
+  return new TileGrid(header.width, header.height, header.tileWidth, header.tileHeight);
+}
+
+function writeCoded(w: ByteWriter, image: V2CodedImage): void {
+  writeImageHeader(w, image);
+  if (image.tiles.length !== gridOf(image).count) {
+    throw new RangeError(`${image.tiles.length} tiles for a grid of ${gridOf(image).count}`);
+  }
+  for (const tile of image.tiles) writeTileRecord(w, tile);
+}
+
+/** Reads and checks an image record's header; returns it with the number of tiles. */
+function readImageHeader(r: ByteReader): V2ImageHeader & { count: number } {
+  const coderIndex = r.u8("coder");
+  const coder = CODER_NAMES[coderIndex];
+  if (coder === undefined) throw new FormatError(`unknown coder ${coderIndex}`);
+  r.reserved(1, "reserved image header byte");
   const width = r.u32("width");
   const height = r.u32("height");
   const maxValue = r.u16("maxval");
-  r.reserved(6, "reserved image header bytes");
+  const tileWidth = r.u32("tile width");
+  const tileHeight = r.u32("tile height");
+  const count = r.u32("tile count");
   if (width < 1 || height < 1) throw new FormatError(`image size ${width}x${height} is empty`);
-  if (width * height > MAX_V2_PIXELS) {
-    throw new FormatError(`image size ${width}x${height} exceeds 2^31 − 1 pixels`);
-  }
   if (maxValue < 1) throw new FormatError("maxval must be at least 1");
+  if (tileWidth < 1 || tileHeight < 1 || tileWidth > width || tileHeight > height) {
+    throw new FormatError(`tile size ${tileWidth}x${tileHeight} does not fit ${width}x${height}`);
+  }
+  if (tileWidth * tileHeight > MAX_TILE_PIXELS) {
+    throw new FormatError(`tile size ${tileWidth}x${tileHeight} exceeds 2^31 − 1 pixels`);
+  }
+  const header = { width, height, maxValue, coder, tileWidth, tileHeight };
+  if (count !== gridOf(header).count) {
+    throw new FormatError(`tile count ${count} does not match the tile grid`);
+  }
+  if (count * TILE_RECORD_BYTES > r.remaining) {
+    throw new FormatError(`${count} tiles cannot fit in the ${r.remaining} bytes left`);
+  }
+  return { ...header, count };
+}
+
+/** Reads one tile record; its stream checksum is checked, or (`deferred`) only recorded. */
+function readTileRecord(r: ByteReader, maxValue: number, deferred: boolean): V2ReadTile {
+  const flags = r.u8("tile flags");
+  if (flags & ~1) throw new FormatError(`unknown tile flag bits 0x${flags.toString(16)}`);
+  const bits = r.u8("bit count");
   if (bits < 1 || bits > 32 - Math.clz32(maxValue)) {
     throw new FormatError(`bit count ${bits} is outside 1…(the bits of maxval ${maxValue})`);
   }
-  const crc = r.u32("image checksum");
+  r.reserved(2, "reserved tile bytes");
+  const crc = r.u32("tile checksum");
   const streamCrc = r.u32("stream checksum");
   const stream = r.bytes(r.u64("stream length"), "coded stream");
   const streamIntact = crc32(stream) === streamCrc;
   if (!streamIntact && !deferred) throw streamDamaged();
-  const inverted = (flags & 1) === 1;
-  return { width, height, maxValue, bits, inverted, imageCrc: crc, stream, streamIntact };
+  return { inverted: (flags & 1) === 1, bits, tileCrc: crc, stream, streamIntact };
+}
+
+/** Reads one image record with all its tiles. */
+function readCoded(r: ByteReader, deferred = false): V2ReadImage {
+  const { count, ...header } = readImageHeader(r);
+  const tiles: V2ReadTile[] = [];
+  for (let i = 0; i < count; i++) tiles.push(readTileRecord(r, header.maxValue, deferred));
+  return { ...header, tiles };
 }
 
 function streamDamaged(): FormatError {
@@ -141,18 +331,31 @@ function streamDamaged(): FormatError {
 }
 
 /**
- * Checks an archive entry read with deferred checksums before it is decoded.
+ * Checks a tile read with deferred checksums before it is decoded.
  *
  * @throws {FormatError} when its stream checksum did not match.
  * @example
  * ```ts
  * import { throws } from "node:assert/strict";
- * import { checkEntryStream } from "./container.ts";
- * throws(() => checkEntryStream({ streamIntact: false }), /stream checksum mismatch/);
+ * import { checkTileStream } from "./container.ts";
+ * throws(() => checkTileStream({ streamIntact: false }), /stream checksum mismatch/);
  * ```
  */
-export function checkEntryStream(entry: { streamIntact: boolean }): void {
-  if (!entry.streamIntact) throw streamDamaged();
+export function checkTileStream(tile: { streamIntact?: boolean }): void {
+  if (tile.streamIntact === false) throw streamDamaged();
+}
+
+/** Reads the version of an image or archive file; only {@link V2_IMAGE_VERSION} is read. */
+function readImageVersion(r: ByteReader, magic: string): void {
+  const version = r.u16("version");
+  if (version === V2_IMAGE_VERSION) return;
+  if (version === 2) {
+    throw new FormatError(
+      `${magic} version 2 (untiled, written by bpcodec 0.1) is no longer read: decode it with 0.1`,
+      "unsupported",
+    );
+  }
+  throw new FormatError(`unsupported ${magic} version ${version}`);
 }
 
 /**
@@ -211,23 +414,23 @@ export function unwrapV2Model(bytes: Uint8Array): Uint8Array {
  * import { strictEqual } from "node:assert/strict";
  * import { serializeV2Image } from "./container.ts";
  * const bytes = serializeV2Image({
- *   width: 1, height: 1, maxValue: 255, bits: 1, inverted: false, imageCrc: 0,
- *   stream: new Uint8Array(0),
+ *   width: 1, height: 1, maxValue: 255, coder: "cm", tileWidth: 1, tileHeight: 1,
+ *   tiles: [{ inverted: false, bits: 1, tileCrc: 0, stream: new Uint8Array(0) }],
  * }, new Uint8Array(32));
- * strictEqual(bytes.length, 72);
+ * strictEqual(bytes.length, 6 + 32 + 24 + 20);
  * ```
  */
 export function serializeV2Image(image: V2CodedImage, modelHash: Uint8Array): Uint8Array {
   const w = new ByteWriter();
   w.ascii("BPC2");
-  w.u16(V2_VERSION);
+  w.u16(V2_IMAGE_VERSION);
   w.bytes(modelHash);
   writeCoded(w, image);
   return w.finish();
 }
 
 /**
- * Parses a `BPC2` file, checking every field and the stream checksum.
+ * Parses a `BPC2` file, checking every field and every tile's stream checksum.
  *
  * @throws {FormatError} when the file is malformed or damaged.
  * @example
@@ -235,19 +438,21 @@ export function serializeV2Image(image: V2CodedImage, modelHash: Uint8Array): Ui
  * import { strictEqual } from "node:assert/strict";
  * import { parseV2Image, serializeV2Image } from "./container.ts";
  * const image = {
- *   width: 2, height: 1, maxValue: 255, bits: 1, inverted: false, imageCrc: 0,
- *   stream: new Uint8Array(0),
+ *   width: 2, height: 1, maxValue: 255, coder: "cm" as const, tileWidth: 2, tileHeight: 1,
+ *   tiles: [{ inverted: false, bits: 1, tileCrc: 0, stream: new Uint8Array(0) }],
  * };
  * strictEqual(parseV2Image(serializeV2Image(image, new Uint8Array(32))).image.width, 2);
  * ```
  */
-export function parseV2Image(bytes: Uint8Array): { modelHash: Uint8Array; image: V2CodedImage } {
+export function parseV2Image(
+  bytes: Uint8Array,
+  options: { deferChecksums?: boolean } = {},
+): { modelHash: Uint8Array; image: V2ReadImage } {
   const r = new ByteReader(bytes);
   r.magic("BPC2");
-  const version = r.u16("version");
-  if (version !== V2_VERSION) throw new FormatError(`unsupported BPC2 version ${version}`);
+  readImageVersion(r, "BPC2");
   const modelHash = r.bytes(32, "model hash");
-  const { streamIntact: _, ...image } = readCoded(r);
+  const image = readCoded(r, options.deferChecksums === true);
   r.end();
   return { modelHash, image };
 }
@@ -273,7 +478,7 @@ export function serializeV2Archive(archive: {
   checkEntryNames(archive.entries.map((e) => e.name));
   const w = new ByteWriter();
   w.ascii("BPA2");
-  w.u16(V2_VERSION);
+  w.u16(V2_IMAGE_VERSION);
   w.u16(archive.modelBytes ? 1 : 0);
   w.bytes(archive.modelHash);
   w.u32(archive.modelBytes?.length ?? 0);
@@ -302,16 +507,17 @@ export interface ParsedV2Archive {
   modelHash: Uint8Array;
   /** The embedded model file, if any. */
   modelBytes?: Uint8Array;
-  /** The entries, each with whether its stream checksum matched. */
-  entries: (V2ArchiveEntry & { streamIntact: boolean })[];
+  /** The entries, each tile with whether its stream checksum matched. */
+  entries: (V2ReadImage & { name: string })[];
   /** Whether the archive checksum matched. */
   intact: boolean;
 }
 
 /**
  * Parses a `BPA2` archive, checking every field, the entry names (each safe, all in strictly
- * increasing order, no file also a folder), the stream checksums and the archive checksum. With
- * `deferChecksums`, a checksum mismatch is recorded (`intact`, each entry's `streamIntact`)
+ * increasing order, no file also a folder), the tiles' stream checksums and the archive
+ * checksum. With
+ * `deferChecksums`, a checksum mismatch is recorded (`intact`, each tile's `streamIntact`)
  * instead of thrown, so that the good entries of a damaged archive can still be listed and
  * checked one by one.
  *
@@ -340,8 +546,7 @@ export function parseV2Archive(
 function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
   const r = new ByteReader(bytes);
   r.magic("BPA2");
-  const version = r.u16("version");
-  if (version !== V2_VERSION) throw new FormatError(`unsupported BPA2 version ${version}`);
+  readImageVersion(r, "BPA2");
   const flags = r.u16("flags");
   if (flags & ~1) throw new FormatError(`unknown archive flag bits 0x${flags.toString(16)}`);
   const modelHash = r.bytes(32, "model hash");

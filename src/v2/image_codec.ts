@@ -1,15 +1,26 @@
 /**
- * v2 coding of whole images: significant planes, polarity and the image checksum around the
- * v2 stream coder.
+ * v2 coding of whole images, tile by tile: each tile is coded on its own from the model's start
+ * state (its own significant planes and polarity, its own checksum), so tiles can be coded in
+ * parallel, decoded alone (a region), and streamed band by band. A small image is one tile,
+ * coded exactly as an untiled image.
  *
  * @module
  */
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { choosePolarity, type PolarityMode } from "../image/polarity.ts";
+import { checkStreamHolds } from "../stream_bound.ts";
 import { decodeV2, encodeV2, significantBits } from "./codec.ts";
-import { imageCrc, MAX_V2_PIXELS, type V2CodedImage } from "./container.ts";
+import {
+  checkTileStream,
+  gridOf,
+  tileCrc,
+  type V2CodedImage,
+  type V2CodedTile,
+  type V2ImageHeader,
+} from "./container.ts";
 import type { V2Model } from "./model.ts";
+import { chooseTileSize, sampledRows, type TileRect } from "./tiles.ts";
 
 /**
  * Returns the samples v2 codes: the image's own, or inverted within its significant bits
@@ -20,8 +31,7 @@ import type { V2Model } from "./model.ts";
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { normalizeV2 } from "./image_codec.ts";
- * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) };
- * const n = normalizeV2(image, "auto");
+ * const n = normalizeV2({ width: 1, height: 1, maxValue: 255, data: new Uint16Array([200]) }, "auto");
  * strictEqual(n.bits, 8);
  * strictEqual(n.inverted, true);
  * strictEqual(n.samples[0], 55);
@@ -34,12 +44,298 @@ export function normalizeV2(
   const bits = significantBits(image.data);
   const top = 2 ** bits - 1;
   const inverted = choosePolarity({ ...image, maxValue: top }, polarity);
-  const samples = inverted ? image.data.map((v) => top - v) : image.data;
+  if (!inverted) return { samples: image.data, bits, inverted };
+  const samples = new Uint16Array(image.data.length);
+  for (let i = 0; i < samples.length; i++) samples[i] = top - image.data[i];
   return { samples, bits, inverted };
 }
 
 /**
- * Codes one image with a v2 model.
+ * Codes one tile (`samples`: its `rect.width × rect.height` samples, row-major) of an image.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { encodeTile } from "./image_codec.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * const header = {
+ *   width: 2, height: 1, maxValue: 65535, coder: "cm" as const, tileWidth: 2, tileHeight: 1,
+ * };
+ * const rect = { x: 0, y: 0, width: 2, height: 1 };
+ * const tile = encodeTile(new Uint16Array([100, 4000]), rect, header, defaultV2Model(), "none");
+ * strictEqual(tile.bits, 12);
+ * ```
+ */
+export function encodeTile(
+  samples: Uint16Array,
+  rect: TileRect,
+  header: V2ImageHeader,
+  model: V2Model,
+  polarity: PolarityMode,
+): V2CodedTile {
+  const tile = { width: rect.width, height: rect.height, maxValue: header.maxValue, data: samples };
+  const normalized = normalizeV2(tile, polarity);
+  const { bits, inverted } = normalized;
+  const stream = encodeV2(normalized.samples, rect.width, rect.height, bits, model);
+  return { inverted, bits, tileCrc: tileCrc(header, rect, samples), stream };
+}
+
+/**
+ * Decodes one tile and checks it against its tile checksum.
+ *
+ * @throws {FormatError} when the stream is damaged or was coded with another model.
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { decodeTile, encodeTile } from "./image_codec.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * const header = {
+ *   width: 2, height: 1, maxValue: 255, coder: "cm" as const, tileWidth: 2, tileHeight: 1,
+ * };
+ * const rect = { x: 0, y: 0, width: 2, height: 1 };
+ * const samples = new Uint16Array([1, 2]);
+ * const tile = encodeTile(samples, rect, header, defaultV2Model(), "auto");
+ * deepStrictEqual(decodeTile(tile, rect, header, defaultV2Model()), samples);
+ * ```
+ */
+export function decodeTile(
+  tile: V2CodedTile & { streamIntact?: boolean },
+  rect: TileRect,
+  header: V2ImageHeader,
+  model: V2Model,
+): Uint16Array {
+  checkTileStream(tile);
+  const { bits } = tile;
+  const data = decodeV2(tile.stream, rect.width, rect.height, bits, model);
+  if (tile.inverted) {
+    const top = 2 ** bits - 1;
+    for (let i = 0; i < data.length; i++) data[i] = top - data[i];
+  }
+  if (tileCrc(header, rect, data) !== tile.tileCrc) {
+    throw new FormatError("decoded image is damaged (tile checksum mismatch)");
+  }
+  return data;
+}
+
+/**
+ * Where tiles are coded: in this thread, or on workers. Each call codes one tile; any runner
+ * gives the same tiles, whatever order it finishes them in.
+ *
+ * @example
+ * ```ts
+ * import type { TileRunner } from "./image_codec.ts";
+ * import { IN_THREAD_TILES } from "./image_codec.ts";
+ * const runner: TileRunner = IN_THREAD_TILES;
+ * ```
+ */
+export interface TileRunner {
+  /** Codes a tile, as {@link encodeTile} does. */
+  encodeTile(job: TileEncodeJob): Promise<V2CodedTile>;
+  /** Decodes a tile, as {@link decodeTile} does. */
+  decodeTile(job: TileDecodeJob): Promise<Uint16Array>;
+}
+
+/**
+ * A tile to code: its samples and place, the image's header, the model and the polarity mode.
+ *
+ * @example
+ * ```ts
+ * import type { TileEncodeJob } from "./image_codec.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * const job: TileEncodeJob = {
+ *   samples: new Uint16Array(1), rect: { x: 0, y: 0, width: 1, height: 1 },
+ *   header: { width: 1, height: 1, maxValue: 255, coder: "cm", tileWidth: 1, tileHeight: 1 },
+ *   model: defaultV2Model(), polarity: "auto",
+ * };
+ * ```
+ */
+export interface TileEncodeJob {
+  /** The tile's samples, row-major. */
+  samples: Uint16Array;
+  /** Where the tile is. */
+  rect: TileRect;
+  /** The image's header. */
+  header: V2ImageHeader;
+  /** The model to code with. */
+  model: V2Model;
+  /** How each tile's polarity is chosen. */
+  polarity: PolarityMode;
+}
+
+/**
+ * A tile to decode: the coded tile, its place, the image's header and the model.
+ *
+ * @example
+ * ```ts
+ * import type { TileDecodeJob } from "./image_codec.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * const job: TileDecodeJob = {
+ *   tile: { inverted: false, bits: 8, tileCrc: 0, stream: new Uint8Array(4) },
+ *   rect: { x: 0, y: 0, width: 1, height: 1 },
+ *   header: { width: 1, height: 1, maxValue: 255, coder: "cm", tileWidth: 1, tileHeight: 1 },
+ *   model: defaultV2Model(),
+ * };
+ * ```
+ */
+export interface TileDecodeJob {
+  /** The coded tile (with `streamIntact` when read with deferred checksums). */
+  tile: V2CodedTile & { streamIntact?: boolean };
+  /** Where the tile is. */
+  rect: TileRect;
+  /** The image's header. */
+  header: V2ImageHeader;
+  /** The model it was coded with. */
+  model: V2Model;
+}
+
+/**
+ * Codes and decodes tiles in this thread, one at a time.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { IN_THREAD_TILES } from "./image_codec.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * const header = {
+ *   width: 1, height: 1, maxValue: 255, coder: "cm" as const, tileWidth: 1, tileHeight: 1,
+ * };
+ * const rect = { x: 0, y: 0, width: 1, height: 1 };
+ * const model = defaultV2Model();
+ * const samples = new Uint16Array([9]);
+ * const tile = await IN_THREAD_TILES.encodeTile({ samples, rect, header, model, polarity: "auto" });
+ * deepStrictEqual(await IN_THREAD_TILES.decodeTile({ tile, rect, header, model }), samples);
+ * ```
+ */
+export const IN_THREAD_TILES: TileRunner = {
+  encodeTile: (job) =>
+    Promise.resolve(encodeTile(job.samples, job.rect, job.header, job.model, job.polarity)),
+  decodeTile: (job) => Promise.resolve(decodeTile(job.tile, job.rect, job.header, job.model)),
+};
+
+/**
+ * Rows of an image to code, asked for a band at a time, in order (a file read as it is coded,
+ * or an image in memory).
+ *
+ * @example
+ * ```ts
+ * import type { RowSource } from "./image_codec.ts";
+ * const data = new Uint16Array(6);
+ * const source: RowSource = {
+ *   width: 3, height: 2, maxValue: 255,
+ *   rows: (y, count) => Promise.resolve(data.subarray(y * 3, (y + count) * 3)),
+ * };
+ * ```
+ */
+export interface RowSource {
+  /** Samples per row. */
+  width: number;
+  /** Rows. */
+  height: number;
+  /** The image's maxval. */
+  maxValue: number;
+  /** Rows `y … y + count − 1`, row-major (a view valid until the next call is fine). */
+  rows(y: number, count: number): Promise<Uint16Array>;
+}
+
+/**
+ * An image in memory as a {@link RowSource}.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { imageRows } from "./image_codec.ts";
+ * const source = imageRows({ width: 2, height: 2, maxValue: 255, data: new Uint16Array([1, 2, 3, 4]) });
+ * strictEqual((await source.rows(1, 1))[0], 3);
+ * ```
+ */
+export function imageRows(image: GrayImage): RowSource {
+  const { width, height, maxValue, data } = image;
+  return {
+    width,
+    height,
+    maxValue,
+    rows: (y, count) => Promise.resolve(data.subarray(y * width, (y + count) * width)),
+  };
+}
+
+/**
+ * Chooses the header of an image to code: its size and maxval, the coder, and the tile size
+ * from its samples (see `chooseTileSize`; only the sampled rows are read).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { imageRows, tiledHeader } from "./image_codec.ts";
+ * const image = { width: 3, height: 1, maxValue: 255, data: new Uint16Array(3) };
+ * strictEqual((await tiledHeader(imageRows(image))).tileWidth, 3);
+ * ```
+ */
+export async function tiledHeader(source: RowSource): Promise<V2ImageHeader> {
+  const { width, height, maxValue } = source;
+  const rows = new Map<number, Uint16Array>();
+  for (const y of sampledRows(width, height)) rows.set(y, (await source.rows(y, 1)).slice());
+  const { tileWidth, tileHeight } = chooseTileSize(width, height, (y) => rows.get(y)!);
+  return { width, height, maxValue, coder: "cm", tileWidth, tileHeight };
+}
+
+/** How many rows of tiles may be coded at once (the next is read while one is coded). */
+const ROWS_IN_FLIGHT = 2;
+
+/**
+ * Codes the tiles of `source` under `header`, a row of tiles at a time (at most two rows of
+ * samples are held), on `runner`; yields the coded tiles in raster order.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { encodeTiles, imageRows, IN_THREAD_TILES, tiledHeader } from "./image_codec.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * const source = imageRows({ width: 4, height: 2, maxValue: 255, data: new Uint16Array(8) });
+ * const header = await tiledHeader(source);
+ * const tiles = [];
+ * for await (const tile of encodeTiles(source, header, defaultV2Model(), "auto", IN_THREAD_TILES)) {
+ *   tiles.push(tile);
+ * }
+ * strictEqual(tiles.length, 1);
+ * ```
+ */
+export async function* encodeTiles(
+  source: RowSource,
+  header: V2ImageHeader,
+  model: V2Model,
+  polarity: PolarityMode,
+  runner: TileRunner,
+): AsyncGenerator<V2CodedTile> {
+  const grid = gridOf(header);
+  const pending: Promise<V2CodedTile>[][] = [];
+  for (let row = 0; row < grid.rows || pending.length > 0;) {
+    while (row < grid.rows && pending.length < ROWS_IN_FLIGHT) {
+      const y = row * grid.tileHeight;
+      const band = await source.rows(y, Math.min(grid.tileHeight, grid.height - y));
+      pending.push(
+        grid.rowOfTiles(row++).map((index) => {
+          const rect = grid.rect(index);
+          const samples = cutTile(band, grid.width, rect);
+          return runner.encodeTile({ samples, rect, header, model, polarity });
+        }),
+      );
+    }
+    for (const tile of await Promise.all(pending.shift()!)) yield tile;
+  }
+}
+
+/** The samples of `rect` from a band of full rows that starts at the tile's first row. */
+function cutTile(band: Uint16Array, width: number, rect: TileRect): Uint16Array {
+  const samples = new Uint16Array(rect.width * rect.height);
+  for (let y = 0; y < rect.height; y++) {
+    const from = y * width + rect.x;
+    samples.set(band.subarray(from, from + rect.width), y * rect.width);
+  }
+  return samples;
+}
+
+/**
+ * Codes one image with a v2 model, tile by tile on `runner` (in this thread by default).
  *
  * @example
  * ```ts
@@ -47,54 +343,179 @@ export function normalizeV2(
  * import { encodeV2Image } from "./image_codec.ts";
  * import { defaultV2Model } from "./model.ts";
  * const image = { width: 2, height: 1, maxValue: 65535, data: new Uint16Array([100, 4000]) };
- * strictEqual(encodeV2Image(image, defaultV2Model(), "none").bits, 12);
+ * const coded = await encodeV2Image(image, defaultV2Model(), "none");
+ * strictEqual(coded.tiles[0].bits, 12);
  * ```
  */
-export function encodeV2Image(
+export async function encodeV2Image(
   image: GrayImage,
   model: V2Model,
   polarity: PolarityMode,
-): V2CodedImage {
-  const { width, height, maxValue, data } = image;
-  if (width * height > MAX_V2_PIXELS) {
-    throw new FormatError(`image size ${width}x${height} exceeds 2^31 − 1 pixels`);
-  }
-  const { samples, bits, inverted } = normalizeV2(image, polarity);
-  const stream = encodeV2(samples, width, height, bits, model);
-  return {
-    width,
-    height,
-    maxValue,
-    bits,
-    inverted,
-    imageCrc: imageCrc(width, height, maxValue, data),
-    stream,
-  };
+  runner: TileRunner = IN_THREAD_TILES,
+): Promise<V2CodedImage> {
+  const source = imageRows(image);
+  const header = await tiledHeader(source);
+  const tiles: V2CodedTile[] = [];
+  for await (const tile of encodeTiles(source, header, model, polarity, runner)) tiles.push(tile);
+  return { ...header, tiles };
 }
 
 /**
- * Decodes one v2 coded image and checks it against its image checksum.
+ * Checks, before anything is allocated for them, that each tile's stream can hold the tile
+ * (else the file is damaged).
  *
- * @throws {FormatError} when the stream is damaged or was coded with another model.
+ * @throws {FormatError} for the first tile whose stream is too short.
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { checkTileStreams } from "./image_codec.ts";
+ * const coded = {
+ *   width: 60000, height: 60000, maxValue: 255, coder: "cm" as const,
+ *   tileWidth: 60000, tileHeight: 60000,
+ *   tiles: [{ inverted: false, bits: 8, tileCrc: 0, stream: new Uint8Array(16) }],
+ * };
+ * throws(() => checkTileStreams(coded), /too short/);
+ * ```
+ */
+export function checkTileStreams(coded: V2CodedImage): void {
+  const grid = gridOf(coded);
+  coded.tiles.forEach((tile, i) => {
+    const rect = grid.rect(i);
+    checkStreamHolds(rect.width, rect.height, tile.bits, tile.stream.length);
+  });
+}
+
+/**
+ * Decodes the tiles of `coded` that `region` touches (all by default), a row of tiles at a
+ * time on `runner`, and yields each band of the region's rows: `{ y, rows }` with `y` the
+ * band's first row in the image and `rows` its `region.width` samples a row.
+ *
+ * @throws {FormatError} when a tile is damaged or was coded with another model.
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { decodeBands, encodeV2Image, IN_THREAD_TILES } from "./image_codec.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * const image = { width: 3, height: 1, maxValue: 255, data: new Uint16Array([1, 2, 3]) };
+ * const coded = await encodeV2Image(image, defaultV2Model(), "auto");
+ * const region = { x: 1, y: 0, width: 2, height: 1 };
+ * const bands = [];
+ * for await (const band of decodeBands(coded, defaultV2Model(), IN_THREAD_TILES, region)) {
+ *   bands.push(band);
+ * }
+ * deepStrictEqual(bands, [{ y: 0, rows: new Uint16Array([2, 3]) }]);
+ * ```
+ */
+export async function* decodeBands(
+  coded: V2CodedImage,
+  model: V2Model,
+  runner: TileRunner,
+  region: TileRect = { x: 0, y: 0, width: coded.width, height: coded.height },
+): AsyncGenerator<{ y: number; rows: Uint16Array }> {
+  checkRegion(region, coded);
+  checkTileStreams(coded);
+  const grid = gridOf(coded);
+  const touched = grid.tilesIn(region);
+  const firstRow = Math.floor(touched[0] / grid.columns);
+  const lastRow = Math.floor(touched[touched.length - 1] / grid.columns);
+  const columns = new Set(touched.map((i) => i % grid.columns));
+  const pending: { row: number; indices: number[]; tiles: Promise<Uint16Array>[] }[] = [];
+  for (let row = firstRow; row <= lastRow || pending.length > 0;) {
+    while (row <= lastRow && pending.length < ROWS_IN_FLIGHT) {
+      const indices = grid.rowOfTiles(row).filter((i) => columns.has(i % grid.columns));
+      const tiles = indices.map((index) =>
+        runner.decodeTile({
+          tile: coded.tiles[index],
+          rect: grid.rect(index),
+          header: coded,
+          model,
+        })
+      );
+      pending.push({ row: row++, indices, tiles });
+    }
+    const { row: done, indices, tiles } = pending.shift()!;
+    const decoded = await Promise.all(tiles);
+    const top = Math.max(region.y, done * grid.tileHeight);
+    const bottom = Math.min(region.y + region.height, (done + 1) * grid.tileHeight);
+    const rows = new Uint16Array((bottom - top) * region.width);
+    indices.forEach((index, k) =>
+      pasteTile(rows, region, top, bottom, grid.rect(index), decoded[k])
+    );
+    yield { y: top, rows };
+  }
+}
+
+/** Copies the part of a decoded tile inside `region` and rows `top … bottom − 1` into `rows`. */
+function pasteTile(
+  rows: Uint16Array,
+  region: TileRect,
+  top: number,
+  bottom: number,
+  rect: TileRect,
+  samples: Uint16Array,
+): void {
+  const left = Math.max(region.x, rect.x);
+  const right = Math.min(region.x + region.width, rect.x + rect.width);
+  for (let y = top; y < bottom; y++) {
+    const from = (y - rect.y) * rect.width + (left - rect.x);
+    rows.set(
+      samples.subarray(from, from + right - left),
+      (y - top) * region.width + left - region.x,
+    );
+  }
+}
+
+/**
+ * Decodes one v2 coded image (or only `region` of it), checking every tile against its tile
+ * checksum.
+ *
+ * @throws {FormatError} when a stream is damaged or was coded with another model, or the region
+ *   lies outside the image.
  * @example
  * ```ts
  * import { deepStrictEqual } from "node:assert/strict";
  * import { decodeV2Image, encodeV2Image } from "./image_codec.ts";
  * import { defaultV2Model } from "./model.ts";
  * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([1, 2]) };
- * const coded = encodeV2Image(image, defaultV2Model(), "auto");
- * deepStrictEqual(decodeV2Image(coded, defaultV2Model()).data, new Uint16Array([1, 2]));
+ * const coded = await encodeV2Image(image, defaultV2Model(), "auto");
+ * deepStrictEqual(await decodeV2Image(coded, defaultV2Model()), image);
  * ```
  */
-export function decodeV2Image(coded: V2CodedImage, model: V2Model): GrayImage {
-  const { width, height, maxValue, bits } = coded;
-  const data = decodeV2(coded.stream, width, height, bits, model);
-  if (coded.inverted) {
-    const top = 2 ** bits - 1;
-    for (let i = 0; i < data.length; i++) data[i] = top - data[i];
+export async function decodeV2Image(
+  coded: V2CodedImage,
+  model: V2Model,
+  options: { runner?: TileRunner; region?: TileRect } = {},
+): Promise<GrayImage> {
+  const region = options.region ?? { x: 0, y: 0, width: coded.width, height: coded.height };
+  const data = new Uint16Array(region.width * region.height);
+  const runner = options.runner ?? IN_THREAD_TILES;
+  for await (const band of decodeBands(coded, model, runner, region)) {
+    data.set(band.rows, (band.y - region.y) * region.width);
   }
-  if (imageCrc(width, height, maxValue, data) !== coded.imageCrc) {
-    throw new FormatError("decoded image is damaged (image checksum mismatch)");
+  return { width: region.width, height: region.height, maxValue: coded.maxValue, data };
+}
+
+/**
+ * Checks that a region is a non-empty rectangle inside an image of `size`.
+ *
+ * @throws {FormatError} (code `invalid`) naming the region and the image size.
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { checkRegion } from "./image_codec.ts";
+ * checkRegion({ x: 0, y: 0, width: 2, height: 2 }, { width: 2, height: 2 });
+ * throws(() => checkRegion({ x: 1, y: 0, width: 2, height: 2 }, { width: 2, height: 2 }), /outside/);
+ * ```
+ */
+export function checkRegion(region: TileRect, size: { width: number; height: number }): void {
+  const { x, y, width, height } = region;
+  const whole = [x, y, width, height].every(Number.isSafeInteger);
+  if (!whole || x < 0 || y < 0 || width < 1 || height < 1) {
+    throw new FormatError(`region ${x},${y},${width},${height} is not a rectangle`);
   }
-  return { width, height, maxValue, data };
+  if (x + width > size.width || y + height > size.height) {
+    throw new FormatError(
+      `region ${x},${y},${width},${height} lies outside the ${size.width}x${size.height} image`,
+    );
+  }
 }

@@ -27,6 +27,17 @@ import type { Seed } from "./seeds.ts";
 
 type Entry = ClassicArchiveEntry | V2ArchiveEntry;
 
+/** An entry's coded stream (v2: its first tile's; the seeds are one tile each). */
+function streamOf(entry: Entry): Uint8Array {
+  return "tiles" in entry ? entry.tiles[0].stream : entry.stream;
+}
+
+/** The entry with its (first tile's) stream replaced. */
+function withStream(entry: Entry, stream: Uint8Array): Entry {
+  if (!("tiles" in entry)) return { ...entry, stream };
+  return { ...entry, tiles: [{ ...entry.tiles[0], stream }, ...entry.tiles.slice(1)] };
+}
+
 /** A coded file taken apart: its entries (one, unnamed, for images) and how to write it again. */
 interface TakenApart {
   entries: Entry[];
@@ -42,7 +53,8 @@ function takeApart(seed: Seed): TakenApart {
       const file = parseClassicImage(bytes);
       return {
         entries: [{ ...file, name: "" }],
-        write: ([e]) => serializeClassicImage({ ...e, modelHash: file.modelHash }),
+        write: ([e]) =>
+          serializeClassicImage({ ...(e as ClassicArchiveEntry), modelHash: file.modelHash }),
       };
     }
     case "bpc2": {
@@ -135,7 +147,7 @@ export const restreamMutator: Mutator = {
     const file = takeApart(seed);
     const entries = file.entries.slice();
     const i = rng.int(entries.length);
-    const stream = entries[i].stream;
+    const stream = streamOf(entries[i]);
     const n = stream.length;
     const options: [string, () => Uint8Array][] = [
       ["cut the last byte", () => stream.slice(0, n - 1)],
@@ -148,10 +160,10 @@ export const restreamMutator: Mutator = {
     ];
     if (entries.length > 1) {
       const other = (i + 1 + rng.int(entries.length - 1)) % entries.length;
-      options.push([`replace it by entry ${other}'s`, () => entries[other].stream.slice()]);
+      options.push([`replace it by entry ${other}'s`, () => streamOf(entries[other]).slice()]);
     }
     const [what, make] = rng.pick(options);
-    entries[i] = { ...entries[i], stream: make() };
+    entries[i] = withStream(entries[i], make());
     return mutant("restream", file.write(entries), `entry ${i} stream: ${what}`);
   },
 };

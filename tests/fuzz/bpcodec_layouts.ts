@@ -71,19 +71,27 @@ function classicRecord(b: LayoutBuilder, prefix: string, hash: boolean): void {
 
 function v2Record(b: LayoutBuilder, prefix: string): void {
   const header = b.pos;
-  b.field(`${prefix}flags`, 1);
-  b.field(`${prefix}bits`, 1);
+  b.field(`${prefix}coder`, 1);
+  b.region(`${prefix}reserved`, 1);
   b.field(`${prefix}width`, 4);
   b.field(`${prefix}height`, 4);
   b.field(`${prefix}maxval`, 2);
+  b.field(`${prefix}tile width`, 4);
+  b.field(`${prefix}tile height`, 4);
+  const count = b.field(`${prefix}tile count`, 4);
   b.layout.regions.push({ name: `${prefix}image header`, start: header, end: b.pos });
-  b.region(`${prefix}reserved`, 6);
-  b.field(`${prefix}image checksum`, 4);
-  const crcAt = b.pos;
-  b.field(`${prefix}stream checksum`, 4);
-  const length = b.field(`${prefix}stream length`, 8);
-  const stream = b.region(`${prefix}stream`, length);
-  b.checksum(`${prefix}stream checksum`, crcAt, stream);
+  for (let t = 0; t < count; t++) {
+    const tile = count === 1 ? prefix : `${prefix}tile ${t} `;
+    b.field(`${tile}flags`, 1);
+    b.field(`${tile}bits`, 1);
+    b.region(`${tile}reserved`, 2);
+    b.field(`${tile}tile checksum`, 4);
+    const crcAt = b.pos;
+    b.field(`${tile}stream checksum`, 4);
+    const length = b.field(`${tile}stream length`, 8);
+    const stream = b.region(`${tile}stream`, length);
+    b.checksum(`${tile}stream checksum`, crcAt, stream);
+  }
 }
 
 function entryName(b: LayoutBuilder, prefix: string): void {

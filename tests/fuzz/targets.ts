@@ -180,7 +180,7 @@ const codedImage = (name: "bpc1" | "bpc2-builtin" | "bpc2-trained"): Target => (
     try {
       const inverted = name === "bpc1"
         ? parseClassicImage(mutant.bytes).inverted
-        : parseV2Image(mutant.bytes).image.inverted;
+        : parseV2Image(mutant.bytes).image.tiles[0].inverted; // the seeds are one tile
       const again = await encodeImage(image, await modelFor(name, seed), {
         polarity: inverted ? "invert" : "none",
       });
@@ -203,7 +203,9 @@ async function repack(value: Unpacked, bytes: Uint8Array, classic: boolean): Pro
   const stored = classic ? parseClassicArchive(bytes) : parseV2Archive(bytes);
   const entries = [];
   for (const [i, { name, image }] of value.entries.entries()) {
-    const polarity = stored.entries[i].inverted ? "invert" : "none";
+    const entry = stored.entries[i];
+    const inverted = "tiles" in entry ? entry.tiles[0].inverted : entry.inverted;
+    const polarity = inverted ? "invert" : "none";
     const coded = await encodeImage(image, value.model, { polarity });
     entries.push({ name, ...(classic ? parseClassicImage(coded) : parseV2Image(coded).image) });
   }

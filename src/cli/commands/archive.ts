@@ -205,7 +205,7 @@ async function writeEntries(
       report.progress(k, indices.length, names[k]);
       let bytes: Uint8Array;
       try {
-        bytes = encodeImageFile(archive.decode(i), names[k]);
+        bytes = encodeImageFile(await archive.decode(i), names[k]);
       } catch (e) {
         const message = (e as Error).message;
         const named = message.startsWith("entry ")

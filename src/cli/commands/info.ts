@@ -28,8 +28,11 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
     const name = image.name === undefined ? "" : `${image.name}: `;
     const polarity = image.inverted ? ", inverted" : "";
     const coded = image.codedBits === undefined ? "" : `, ${image.codedBits} planes coded`;
+    const tiles = image.tiles && image.tiles.count > 1
+      ? `, ${image.tiles.count} tiles of ${image.tiles.width}x${image.tiles.height}`
+      : "";
     report.line(
-      `  ${name}${image.width}x${image.height}, ${image.bitDepth}-bit${coded}${polarity}, stream ${image.streamBytes} bytes`,
+      `  ${name}${image.width}x${image.height}, ${image.bitDepth}-bit${coded}${tiles}${polarity}, stream ${image.streamBytes} bytes`,
     );
   }
 }

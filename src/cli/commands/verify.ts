@@ -90,7 +90,7 @@ async function verifyArchive(input: string, bytes: Uint8Array, context: VerifyCo
   for (const [i, entry] of archive.entries.entries()) {
     pixels += entry.width * entry.height;
     try {
-      archive.decode(i);
+      await archive.decode(i);
     } catch (e) {
       failedEntries.push({ name: entry.name, reason: message(e) });
     }
