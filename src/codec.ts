@@ -5,7 +5,7 @@
  * @module
  */
 import { checkEntryNames, compareEntryNames } from "./archive_name.ts";
-import { magicOf, sameValues } from "./bytes.ts";
+import { ByteWriter, magicOf, sameValues } from "./bytes.ts";
 import {
   type ClassicCodedImage,
   parseClassicArchive,
@@ -41,15 +41,22 @@ import {
   parseV2Archive,
   parseV2Image,
   serializeV2Archive,
-  serializeV2Image,
   type V2CodedImage,
+  writeTileRecord,
+  writeV2ImageStart,
 } from "./v2/container.ts";
 import {
   checkRegion,
   checkTileStreams,
+  decodeBands,
   decodeV2Image,
+  encodeTiles,
   encodeV2Image,
+  imageRows,
+  IN_THREAD_TILES,
   normalizeV2,
+  type RowSource,
+  tiledHeader,
   type TileRunner,
 } from "./v2/image_codec.ts";
 import type { TileRect } from "./v2/tiles.ts";
@@ -356,14 +363,51 @@ export async function encodeImage(
   model?: Model,
   options: EncodeOptions = {},
 ): Promise<Uint8Array> {
+  const w = new ByteWriter();
+  for await (const piece of encodeImageStream(imageRows(image), model, options)) w.bytes(piece);
+  return w.finish();
+}
+
+/**
+ * Codes an image read a band of rows at a time (a file being read, say) into a single-image file,
+ * yielded in pieces as its tiles are coded, so that neither the image nor the file need be in
+ * memory at once (v2; a classic image is read whole: its format has no tiles).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { decodeImage, encodeImage, encodeImageStream } from "./codec.ts";
+ * import { imageRows } from "./v2/image_codec.ts";
+ * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([10, 20]) };
+ * const pieces = [];
+ * for await (const piece of encodeImageStream(imageRows(image))) pieces.push(...piece);
+ * deepStrictEqual(new Uint8Array(pieces), await encodeImage(image));
+ * ```
+ */
+export async function* encodeImageStream(
+  source: RowSource,
+  model?: Model,
+  options: EncodeOptions = {},
+): AsyncGenerator<Uint8Array> {
   const polarity = options.polarity ?? "auto";
-  model ??= await defaultModel();
-  if (model.format === "classic") {
-    const coded = encodeClassicImage(image, model.params, polarity);
-    return serializeClassicImage({ ...coded, modelHash: model.hash });
+  const chosen = model ?? await defaultModel();
+  if (chosen.format === "classic") {
+    const { width, height, maxValue } = source;
+    const image = { width, height, maxValue, data: (await source.rows(0, height)).slice() };
+    const coded = encodeClassicImage(image, chosen.params, polarity);
+    yield serializeClassicImage({ ...coded, modelHash: chosen.hash });
+    return;
   }
-  const coded = await encodeV2Image(image, model.params, polarity, options.runner);
-  return serializeV2Image(coded, model.hash);
+  const header = await tiledHeader(source);
+  const start = new ByteWriter();
+  writeV2ImageStart(start, header, chosen.hash);
+  yield start.finish();
+  const runner = options.runner ?? IN_THREAD_TILES;
+  for await (const tile of encodeTiles(source, header, chosen.params, polarity, runner)) {
+    const record = new ByteWriter();
+    writeTileRecord(record, tile);
+    yield record.finish();
+  }
 }
 
 /**
@@ -475,18 +519,91 @@ export async function decodeImage(
   model?: Model,
   options: DecodeOptions = {},
 ): Promise<GrayImage> {
+  const { width, height, maxValue, bands } = await decodeImageStream(bytes, model, options);
+  const data = new Uint16Array(width * height);
+  for await (const band of bands) data.set(band.rows, band.y * width);
+  return { width, height, maxValue, data };
+}
+
+/**
+ * A decoded image (or region) handed out a band of rows at a time.
+ *
+ * @example
+ * ```ts
+ * import type { DecodedImageStream } from "./codec.ts";
+ * async function rows(stream: DecodedImageStream): Promise<number> {
+ *   let count = 0;
+ *   for await (const band of stream.bands) count += band.rows.length / stream.width;
+ *   return count;
+ * }
+ * ```
+ */
+export interface DecodedImageStream {
+  /** Samples per row (of the region, when one was asked for). */
+  width: number;
+  /** Rows. */
+  height: number;
+  /** The image's maxval. */
+  maxValue: number;
+  /** The bands in order: `y` is a band's first row (from the region's top), `rows` its samples. */
+  bands: AsyncIterable<{ y: number; rows: Uint16Array }>;
+}
+
+/**
+ * Checks a single-image file as {@link decodeImage} does, then decodes it (or `options.region`
+ * of it) a band of rows at a time as the bands are read (v2: a row of tiles at a time, only the
+ * tiles the region touches; classic: one band, the whole image), so that a decoded image can be
+ * written out without being held whole.
+ *
+ * @throws {FormatError} as {@link decodeImage}; a damaged tile fails the band it is in.
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { decodeImageStream, encodeImage } from "./codec.ts";
+ * const image = { width: 3, height: 1, maxValue: 255, data: new Uint16Array([1, 2, 3]) };
+ * const region = { x: 1, y: 0, width: 2, height: 1 };
+ * const stream = await decodeImageStream(await encodeImage(image), undefined, { region });
+ * for await (const band of stream.bands) deepStrictEqual(band.rows, new Uint16Array([2, 3]));
+ * ```
+ */
+export async function decodeImageStream(
+  bytes: Uint8Array,
+  model?: Model,
+  options: DecodeOptions = {},
+): Promise<DecodedImageStream> {
   const magic = magicOf(bytes);
   if (magic === "BPC2") {
     const file = parseV2Image(bytes);
     const { params } = await v2ModelFor(file.modelHash, model);
     checkDeclaredSize(file.image, options);
-    return decodeV2Image(file.image, params, options);
+    const region = options.region ??
+      { x: 0, y: 0, width: file.image.width, height: file.image.height };
+    const runner = options.runner ?? IN_THREAD_TILES;
+    const bands = regionBands(file.image, params, runner, region);
+    const { width, height } = region;
+    return { width, height, maxValue: file.image.maxValue, bands };
   }
   if (magic !== "BPC1") throw new FormatError("not a bpcodec image (.bpc) file: bad magic");
   const file = parseClassicImage(bytes);
   const { params } = classicModelFor(file.modelHash, model);
   checkDeclaredSize(file, options);
-  return decodeClassicRegion(file, params, options.region);
+  const image = decodeClassicRegion(file, params, options.region);
+  const bands = (async function* () {
+    yield { y: 0, rows: image.data };
+  })();
+  return { width: image.width, height: image.height, maxValue: image.maxValue, bands };
+}
+
+/** The bands of `region` of a v2 image, their rows counted from the region's top. */
+async function* regionBands(
+  coded: V2CodedImage,
+  params: V2Model,
+  runner: TileRunner,
+  region: TileRect,
+): AsyncGenerator<{ y: number; rows: Uint16Array }> {
+  for await (const band of decodeBands(coded, params, runner, region)) {
+    yield { y: band.y - region.y, rows: band.rows };
+  }
 }
 
 /**
@@ -555,36 +672,48 @@ export async function packArchive(
   const chosen = model ?? await defaultModel();
   if (chosen.format === "classic") {
     const encode = (image: GrayImage) => encodeClassicImage(image, chosen.params, polarity);
-    const coded = await codeEntries(entries, encode, options.skip);
+    const coded = await codeEntries(entries, encode, options);
     return serializeClassicArchive({ modelBytes: chosen.bytes, entries: coded });
   }
   const encode = (image: GrayImage) =>
     encodeV2Image(image, chosen.params, polarity, options.runner);
-  const coded = await codeEntries(entries, encode, options.skip);
+  const coded = await codeEntries(entries, encode, options);
   const modelBytes = chosen.builtIn ? undefined : chosen.bytes;
   return serializeV2Archive({ modelHash: chosen.hash, modelBytes, entries: coded });
 }
 
 /**
- * Codes each entry as it comes (only the coded streams are kept), leaving out those `skip` is
- * told of, and returns them in archive order with their names checked.
+ * Codes each entry as it comes (only the coded streams are kept; `options.runner.concurrency`
+ * images at once), leaving out those `options.skip` is told of, and returns them in archive
+ * order with their names checked.
  */
 async function codeEntries<T>(
   entries: Iterable<ArchiveEntry> | AsyncIterable<ArchiveEntry>,
   encode: (image: GrayImage) => T | Promise<T>,
-  skip: PackOptions["skip"],
+  options: PackOptions,
 ): Promise<(T & { name: string })[]> {
   const coded: (T & { name: string })[] = [];
-  for await (const { name, image } of entries) {
+  // As many images are coded at once as the runner codes tiles at once, results kept in order.
+  const inFlight: { name: string; coding: Promise<T> }[] = [];
+  const settle = async () => {
+    const { name, coding } = inFlight.shift()!;
     try {
-      coded.push({ name, ...await encode(image) });
+      coded.push({ name, ...await coding });
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
       const error = new FormatError(`entry ${JSON.stringify(name)}: ${e.message}`, e.code);
-      if (!skip) throw error;
-      skip(name, error);
+      if (!options.skip) throw error;
+      options.skip(name, error);
     }
+  };
+  const concurrency = options.runner?.concurrency ?? 1;
+  for await (const { name, image } of entries) {
+    const coding = Promise.resolve().then(() => encode(image));
+    coding.catch(() => {}); // settled in order below
+    inFlight.push({ name, coding });
+    if (inFlight.length >= concurrency) await settle();
   }
+  while (inFlight.length > 0) await settle();
   coded.sort((a, b) => compareEntryNames(a.name, b.name));
   checkEntryNames(coded.map((e) => e.name));
   return coded;

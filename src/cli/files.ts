@@ -45,7 +45,17 @@ export function outputName(path: string): string {
   return path === STDIO ? "<stdout>" : path;
 }
 
-function describeIoError(error: unknown): string {
+/**
+ * A file-system failure in plain words ("no such file or folder", "permission denied", …).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { describeIoError } from "./files.ts";
+ * strictEqual(describeIoError(new Deno.errors.NotFound("open 'x'")), "no such file or folder");
+ * ```
+ */
+export function describeIoError(error: unknown): string {
   if (error instanceof Deno.errors.NotFound) return "no such file or folder";
   if (error instanceof Deno.errors.BrokenPipe) return "closed before all the data was written";
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
@@ -141,7 +151,8 @@ export async function checkWritable(path: string, force: boolean): Promise<void>
 
 /**
  * Writes a file atomically: the bytes go to a temporary file beside it, renamed over `path` only
- * when complete, so a failure never leaves a partial file. Missing parent folders are created.
+ * when complete, so a failure never leaves a partial file. Missing parent folders are created;
+ * {@link STDIO} writes stdout (which must not be a terminal).
  *
  * @throws {CliError} when the file exists and `force` is false, or cannot be written.
  * @example
@@ -154,16 +165,116 @@ export async function checkWritable(path: string, force: boolean): Promise<void>
  * ```
  */
 export async function writeAtomic(path: string, bytes: Uint8Array, force: boolean): Promise<void> {
-  await checkWritable(path, force);
+  const output = await openOutput(path, force);
+  try {
+    await output.write(bytes);
+    await output.commit();
+  } catch (e) {
+    await output.abandon();
+    throw e;
+  }
+}
+
+/**
+ * An output file being written piece by piece: into a temporary file beside it, renamed over the
+ * target only by {@link OutputFile.commit}; {@link STDIO} writes stdout as it goes.
+ *
+ * @example
+ * ```ts
+ * import type { OutputFile } from "./files.ts";
+ * async function writeAll(output: OutputFile, pieces: Uint8Array[]): Promise<void> {
+ *   for (const piece of pieces) await output.write(piece);
+ *   await output.commit();
+ * }
+ * ```
+ */
+export interface OutputFile {
+  /** Appends bytes. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Bytes written so far. */
+  readonly written: number;
+  /** Completes the file: it appears under its name. */
+  commit(): Promise<void>;
+  /** Gives up: the temporary file is removed, the target untouched. */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Opens an output for writing piece by piece (see {@link OutputFile}); missing parent folders
+ * are created.
+ *
+ * @throws {CliError} when the file exists and `force` is false, or cannot be written.
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { openOutput } from "./files.ts";
+ * const path = `${Deno.makeTempDirSync()}/out.bin`;
+ * const output = await openOutput(path, false);
+ * await output.write(new Uint8Array([1, 2]));
+ * await output.write(new Uint8Array([3]));
+ * await output.commit();
+ * deepStrictEqual(Deno.readFileSync(path), new Uint8Array([1, 2, 3]));
+ * ```
+ */
+export async function openOutput(path: string, force: boolean): Promise<OutputFile> {
+  await checkOutput(path, force);
+  let written = 0;
+  const failed = (e: unknown) => new CliError(outputName(path), describeIoError(e));
+  if (path === STDIO) {
+    return {
+      async write(bytes) {
+        try {
+          for (let at = 0; at < bytes.length;) at += await Deno.stdout.write(bytes.subarray(at));
+        } catch (e) {
+          throw failed(e);
+        }
+        written += bytes.length;
+      },
+      get written() {
+        return written;
+      },
+      commit: () => Promise.resolve(),
+      abandon: () => Promise.resolve(),
+    };
+  }
   const temp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
+  let file: Deno.FsFile;
   try {
     await Deno.mkdir(dirname(path), { recursive: true });
-    await Deno.writeFile(temp, bytes);
-    await Deno.rename(temp, path);
+    file = await Deno.open(temp, { write: true, createNew: true });
   } catch (e) {
-    await Deno.remove(temp).catch(() => {});
-    throw new CliError(path, describeIoError(e));
+    throw failed(e);
   }
+  return {
+    async write(bytes) {
+      try {
+        for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+      } catch (e) {
+        throw failed(e);
+      }
+      written += bytes.length;
+    },
+    get written() {
+      return written;
+    },
+    async commit() {
+      try {
+        file.close();
+        await Deno.rename(temp, path);
+      } catch (e) {
+        await Deno.remove(temp).catch(() => {});
+        throw failed(e);
+      }
+    },
+    async abandon() {
+      try {
+        file.close();
+      } catch {
+        // closed already
+      }
+      await Deno.remove(temp).catch(() => {});
+    },
+  };
 }
 
 /**
@@ -184,27 +295,6 @@ export async function checkOutput(path: string, force: boolean): Promise<void> {
       outputName(path),
       "is a terminal; not writing binary data to it (use -o FILE or redirect stdout)",
     );
-  }
-}
-
-/**
- * Like {@link writeAtomic}, but {@link STDIO} writes the bytes to stdout.
- *
- * @throws {CliError} as {@link writeAtomic} does, or when stdout cannot take all the bytes.
- * @example
- * ```ts
- * import { writeOutput } from "./files.ts";
- * await writeOutput("/tmp/example.bin", new Uint8Array([1, 2, 3]), true);
- * ```
- */
-export async function writeOutput(path: string, bytes: Uint8Array, force: boolean): Promise<void> {
-  if (path !== STDIO) return await writeAtomic(path, bytes, force);
-  try {
-    for (let written = 0; written < bytes.length;) {
-      written += await Deno.stdout.write(bytes.subarray(written));
-    }
-  } catch (e) {
-    throw new CliError(outputName(path), describeIoError(e));
   }
 }
 

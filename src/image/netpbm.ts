@@ -73,13 +73,58 @@ export function isNetpbm(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] >= 0x31 && bytes[1] <= 0x36;
 }
 
+/** Reads the header of a Netpbm file: its kind (1…6), size and maxval (1 for PBM). */
+function readHeader(bytes: Uint8Array) {
+  if (!isNetpbm(bytes)) throw new FormatError("not a Netpbm image");
+  const kind = bytes[1] - 0x30;
+  const h = new HeaderReader(bytes);
+  const width = h.number("width", 1, MAX_DIMENSION);
+  const height = h.number("height", 1, MAX_DIMENSION);
+  const maxValue = kind === 1 || kind === 4 ? 1 : h.number("maxval", 1, 65535);
+  if (kind >= 4) h.endHeader();
+  return { kind, width, height, maxValue, h };
+}
+
+/**
+ * The header of a binary PGM (P5), for reading its samples a band at a time: size, maxval,
+ * bytes per sample and where the samples start. `undefined` for any other Netpbm kind.
+ *
+ * @throws {FormatError} for a malformed header (or one cut off by the end of `bytes`).
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { binaryPgmHeader } from "./netpbm.ts";
+ * deepStrictEqual(binaryPgmHeader(new TextEncoder().encode("P5\n3 2\n255\n")), {
+ *   width: 3, height: 2, maxValue: 255, sampleBytes: 1, dataStart: 11,
+ * });
+ * ```
+ */
+export function binaryPgmHeader(bytes: Uint8Array):
+  | { width: number; height: number; maxValue: number; sampleBytes: number; dataStart: number }
+  | undefined {
+  if (bytes[1] !== 0x35) return undefined;
+  const { width, height, maxValue, h } = readHeader(bytes);
+  return { width, height, maxValue, sampleBytes: maxValue > 255 ? 2 : 1, dataStart: h.pos };
+}
+
 /** Throws unless `count` items of at least `bytesEach` bytes fit in the `left` bytes. */
 function checkFits(count: number, bytesEach: number, left: number): void {
   if (count * bytesEach > left) throw new FormatError("pixel data is truncated");
 }
 
-/** Checks that nothing but whitespace follows the pixel data (no second image, no junk). */
-function checkEnd(bytes: Uint8Array, at: number): void {
+/**
+ * Checks that nothing but whitespace follows the pixel data (no second image, no junk).
+ *
+ * @throws {FormatError} naming what follows.
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { checkNetpbmEnd } from "./netpbm.ts";
+ * checkNetpbmEnd(new Uint8Array([7, 10]), 1); // a final newline is fine
+ * throws(() => checkNetpbmEnd(new Uint8Array([7, 1]), 1), /unexpected bytes/);
+ * ```
+ */
+export function checkNetpbmEnd(bytes: Uint8Array, at: number): void {
   for (let i = at; i < bytes.length; i++) {
     if (WHITESPACE_BYTES.includes(bytes[i])) continue;
     if (isNetpbm(bytes.subarray(i))) {
@@ -109,17 +154,10 @@ function checkEnd(bytes: Uint8Array, at: number): void {
  * ```
  */
 export function decodeNetpbm(bytes: Uint8Array, limits: ImageLimits = {}): GrayImage {
-  if (!isNetpbm(bytes)) throw new FormatError("not a Netpbm image");
-  const kind = bytes[1] - 0x30;
-  const h = new HeaderReader(bytes);
-  const width = h.number("width", 1, MAX_DIMENSION);
-  const height = h.number("height", 1, MAX_DIMENSION);
-  const bilevel = kind === 1 || kind === 4;
-  const maxValue = bilevel ? 1 : h.number("maxval", 1, 65535);
+  const { kind, width, height, maxValue, h } = readHeader(bytes);
   const channels = kind === 3 || kind === 6 ? 3 : 1;
   const binary = kind >= 4;
   const count = width * height;
-  if (binary) h.endHeader();
   const left = bytes.length - h.pos;
   // Each plain sample takes a digit and a separator (plain PBM digits may touch).
   if (kind === 4) checkFits(height, (width + 7) >> 3, left);
@@ -136,16 +174,16 @@ export function decodeNetpbm(bytes: Uint8Array, limits: ImageLimits = {}): GrayI
         data[i] = 1 - ((bytes[row + (x >> 3)] >> (7 - (x & 7))) & 1);
       }
     }
-    checkEnd(bytes, h.pos + rowBytes * height);
+    checkNetpbmEnd(bytes, h.pos + rowBytes * height);
     return image;
   }
   if (!binary) {
     readPlainSamples(h, kind, channels, maxValue, data);
-    checkEnd(bytes, h.pos);
+    checkNetpbmEnd(bytes, h.pos);
     return image;
   }
   const end = readBinarySamples(bytes, h.pos, channels, maxValue, data);
-  checkEnd(bytes, end);
+  checkNetpbmEnd(bytes, end);
   return image;
 }
 
@@ -180,8 +218,21 @@ function readPlainSamples(
   }
 }
 
-/** Reads P5 or P6 samples starting at `at` into `data`; returns where they end. */
-function readBinarySamples(
+/**
+ * Reads P5 or P6 samples starting at `at` into `data` (`channels` 1 or 3), checking each
+ * against `maxValue` (and R = G = B); returns where they end.
+ *
+ * @throws {FormatError} for a sample above maxval or a colour pixel.
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { readBinarySamples } from "./netpbm.ts";
+ * const data = new Uint16Array(2);
+ * readBinarySamples(new Uint8Array([1, 2, 3, 4]), 0, 1, 65535, data);
+ * deepStrictEqual(data, new Uint16Array([0x0102, 0x0304]));
+ * ```
+ */
+export function readBinarySamples(
   bytes: Uint8Array,
   at: number,
   channels: number,

@@ -265,6 +265,10 @@ export function gridOf(
 
 function writeCoded(w: ByteWriter, image: V2CodedImage): void {
   writeImageHeader(w, image);
+  writeTiles(w, image);
+}
+
+function writeTiles(w: ByteWriter, image: V2CodedImage): void {
   if (image.tiles.length !== gridOf(image).count) {
     throw new RangeError(`${image.tiles.length} tiles for a grid of ${gridOf(image).count}`);
   }
@@ -422,11 +426,37 @@ export function unwrapV2Model(bytes: Uint8Array): Uint8Array {
  */
 export function serializeV2Image(image: V2CodedImage, modelHash: Uint8Array): Uint8Array {
   const w = new ByteWriter();
+  writeV2ImageStart(w, image, modelHash);
+  writeTiles(w, image);
+  return w.finish();
+}
+
+/**
+ * Writes the start of a `BPC2` file: magic, version, model hash and the image header; the tile
+ * records follow ({@link writeTileRecord}), so that a file can be written as its tiles are coded.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { ByteWriter } from "../bytes.ts";
+ * import { writeV2ImageStart } from "./container.ts";
+ * const w = new ByteWriter();
+ * const header = {
+ *   width: 4, height: 4, maxValue: 255, coder: "cm" as const, tileWidth: 4, tileHeight: 4,
+ * };
+ * writeV2ImageStart(w, header, new Uint8Array(32));
+ * strictEqual(w.finish().length, 6 + 32 + 24);
+ * ```
+ */
+export function writeV2ImageStart(
+  w: ByteWriter,
+  header: V2ImageHeader,
+  modelHash: Uint8Array,
+): void {
   w.ascii("BPC2");
   w.u16(V2_IMAGE_VERSION);
   w.bytes(modelHash);
-  writeCoded(w, image);
-  return w.finish();
+  writeImageHeader(w, header);
 }
 
 /**

@@ -129,6 +129,8 @@ export function decodeTile(
  * ```
  */
 export interface TileRunner {
+  /** How many tiles (or one-tile images) it codes at once: callers keep that many in flight. */
+  readonly concurrency: number;
   /** Codes a tile, as {@link encodeTile} does. */
   encodeTile(job: TileEncodeJob): Promise<V2CodedTile>;
   /** Decodes a tile, as {@link decodeTile} does. */
@@ -150,7 +152,7 @@ export interface TileRunner {
  * ```
  */
 export interface TileEncodeJob {
-  /** The tile's samples, row-major. */
+  /** The tile's samples, row-major, in a buffer of their own (a runner may transfer it). */
   samples: Uint16Array;
   /** Where the tile is. */
   rect: TileRect;
@@ -207,6 +209,7 @@ export interface TileDecodeJob {
  * ```
  */
 export const IN_THREAD_TILES: TileRunner = {
+  concurrency: 1,
   encodeTile: (job) =>
     Promise.resolve(encodeTile(job.samples, job.rect, job.header, job.model, job.polarity)),
   decodeTile: (job) => Promise.resolve(decodeTile(job.tile, job.rect, job.header, job.model)),

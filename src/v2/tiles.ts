@@ -103,6 +103,22 @@ export class TileGrid {
 }
 
 /**
+ * Whether an image of this size is always one tile (at most {@link TILE_SIDE} in both
+ * directions): it is coded exactly as an untiled image.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { isOneTile } from "./tiles.ts";
+ * strictEqual(isOneTile(2048, 1000), true);
+ * strictEqual(isOneTile(2049, 10), false);
+ * ```
+ */
+export function isOneTile(width: number, height: number): boolean {
+  return width <= TILE_SIDE && height <= TILE_SIDE;
+}
+
+/**
  * Chooses the tile size of an image from its samples: the whole image when it fits in one tile,
  * else square tiles of {@link TILE_SIDE}, or {@link FLAT_TILE_SIDE} for flat images (at least
  * {@link FLAT_SHARE} of the samples of up to 256 evenly spaced rows equal their left neighbour).
@@ -124,7 +140,7 @@ export function chooseTileSize(
   height: number,
   row: (y: number) => ArrayLike<number>,
 ): { tileWidth: number; tileHeight: number } {
-  if (width <= TILE_SIDE && height <= TILE_SIDE) return { tileWidth: width, tileHeight: height };
+  if (isOneTile(width, height)) return { tileWidth: width, tileHeight: height };
   const side = isFlat(width, height, row) ? FLAT_TILE_SIDE : TILE_SIDE;
   return { tileWidth: Math.min(side, width), tileHeight: Math.min(side, height) };
 }
@@ -142,7 +158,7 @@ export function chooseTileSize(
  * ```
  */
 export function sampledRows(width: number, height: number): number[] {
-  if (width <= TILE_SIDE && height <= TILE_SIDE) return [];
+  if (isOneTile(width, height)) return [];
   const stride = Math.max(1, Math.floor(height / SAMPLED_ROWS));
   return Array.from({ length: Math.ceil(height / stride) }, (_, k) => k * stride);
 }

@@ -6,7 +6,14 @@
  */
 import { join } from "node:path";
 import { checkEntryName } from "../../archive_name.ts";
-import { type ArchiveEntry, openArchive, type OpenedArchive, packArchive } from "../../codec.ts";
+import {
+  type ArchiveEntry,
+  openArchive,
+  type OpenArchiveOptions,
+  type OpenedArchive,
+  packArchive,
+} from "../../codec.ts";
+import type { GrayImage } from "../../image/gray_image.ts";
 import { FormatError } from "../../errors.ts";
 import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
 import { checkPixelLimit, type ImageLimits } from "../../image/limits.ts";
@@ -33,10 +40,11 @@ import {
   readBytes,
   readImage,
   STDIO,
-  writeOutput,
+  writeAtomic,
 } from "../files.ts";
 import { EXIT_SKIPPED, KEEP_GOING_FLAG, MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { OutputFolder } from "../output_folder.ts";
+import { withCodingWorkers, WORKERS_FLAG } from "../workers_flag.ts";
 
 /** A file `pack` left out, and why. */
 interface Skipped {
@@ -65,6 +73,7 @@ export const packCommand: Command = {
     ...POLARITY_FLAG,
     ...MAX_PIXELS_FLAG,
     ...KEEP_GOING_FLAG,
+    ...WORKERS_FLAG,
     ...forceFlag("an existing archive"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
@@ -112,21 +121,23 @@ export const packCommand: Command = {
     }
     let bytes: Uint8Array;
     try {
-      bytes = await packArchive(entries(), model, {
-        polarity,
-        skip: keepGoing
-          ? (name, error) => {
-            skip(join(dir, name), error);
-            images--;
-          }
-          : undefined,
-      });
+      bytes = await withCodingWorkers(args, (runner) =>
+        packArchive(entries(), model, {
+          polarity,
+          runner,
+          skip: keepGoing
+            ? (name, error) => {
+              skip(join(dir, name), error);
+              images--;
+            }
+            : undefined,
+        }));
     } catch (e) {
       throw errorFor(dir, e);
     }
     report.done();
     if (images === 0) throw new CliError(dir, "no image could be packed");
-    await writeOutput(output, bytes, force);
+    await writeAtomic(output, bytes, force);
     const bpp = bitsPerPixel(bytes.length, pixels);
     report.line(
       `packed: raw_bytes=${rawBytes}, archive_bytes=${bytes.length}, bpp=${bpp}, pixels=${pixels}, images=${images}` +
@@ -154,10 +165,7 @@ function entryFileName(name: string): string {
 }
 
 /** Opens an archive for `unpack`, `extract` and `list`, naming it in any error. */
-async function readArchive(
-  path: string,
-  options: ImageLimits & { deferChecksums?: boolean },
-): Promise<OpenedArchive> {
+async function readArchive(path: string, options: OpenArchiveOptions): Promise<OpenedArchive> {
   const bytes = await readBytes(path);
   try {
     return await openArchive(bytes, options);
@@ -176,9 +184,9 @@ async function writeEntries(
   archive: OpenedArchive,
   indices: number[],
   dir: string,
-  options: { force: boolean; limits: ImageLimits; report: Reporter },
+  options: { force: boolean; limits: ImageLimits; report: Reporter; concurrency: number },
 ): Promise<string[]> {
-  const { force, limits, report } = options;
+  const { force, limits, report, concurrency } = options;
   const names = indices.map((i) => entryFileName(archive.entries[i].name));
   for (const i of indices) {
     const entry = archive.entries[i];
@@ -200,12 +208,25 @@ async function writeEntries(
     }
   }
   const folder = await OutputFolder.open(dir, names, { force });
+  // `concurrency` entries are decoded at once (on workers), written in order.
+  const decoding = new Map<number, Promise<GrayImage>>();
+  const decodeAhead = (k: number) => {
+    for (let j = k; j < Math.min(indices.length, k + concurrency); j++) {
+      if (decoding.has(j)) continue;
+      const image = archive.decode(indices[j]);
+      image.catch(() => {}); // awaited in order below
+      decoding.set(j, image);
+    }
+  };
   try {
     for (const [k, i] of indices.entries()) {
       report.progress(k, indices.length, names[k]);
+      decodeAhead(k);
       let bytes: Uint8Array;
       try {
-        bytes = encodeImageFile(await archive.decode(i), names[k]);
+        const image = await decoding.get(k)!;
+        decoding.delete(k);
+        bytes = encodeImageFile(image, names[k]);
       } catch (e) {
         const message = (e as Error).message;
         const named = message.startsWith("entry ")
@@ -238,17 +259,23 @@ export const unpackCommand: Command = {
     input: { type: "string", help: "the archive, - for stdin" },
     "output-dir": { type: "string", help: "folder to write the images into (created if needed)" },
     ...MAX_PIXELS_FLAG,
+    ...WORKERS_FLAG,
     ...forceFlag("existing files"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
     const input = requireFlag(args, "input");
     const dir = requireFlag(args, "output-dir");
     const limits = maxPixelsFlag(args);
-    const archive = await readArchive(input, limits);
-    const indices = archive.entries.map((_, i) => i);
     const force = args.values.force === true;
-    await writeEntries(input, archive, indices, dir, { force, limits, report });
-    report.line(`unpacked: ${input} -> ${dir}, images=${indices.length}`);
+    const indices = await withCodingWorkers(args, async (runner) => {
+      const archive = await readArchive(input, { ...limits, runner });
+      const indices = archive.entries.map((_, i) => i);
+      const concurrency = runner?.concurrency ?? 1;
+      await writeEntries(input, archive, indices, dir, { force, limits, report, concurrency });
+      return { archive, indices };
+    });
+    const { archive } = indices;
+    report.line(`unpacked: ${input} -> ${dir}, images=${archive.entries.length}`);
     report.result({
       command: "unpack",
       input,
@@ -287,6 +314,7 @@ export const extractCommand: Command = {
   flags: {
     "output-dir": { type: "string", help: "folder to write the images into (default: .)" },
     ...MAX_PIXELS_FLAG,
+    ...WORKERS_FLAG,
     ...forceFlag("existing files"),
   },
   positionals: "ARCHIVE ENTRY...",
@@ -297,10 +325,18 @@ export const extractCommand: Command = {
     }
     const dir = optionalFlag(args, "output-dir") ?? ".";
     const limits = maxPixelsFlag(args);
-    const archive = await readArchive(input, limits);
-    const indices = selectEntries(input, archive, wanted);
     const force = args.values.force === true;
-    const written = await writeEntries(input, archive, indices, dir, { force, limits, report });
+    const written = await withCodingWorkers(args, async (runner) => {
+      const archive = await readArchive(input, { ...limits, runner });
+      const indices = selectEntries(input, archive, wanted);
+      const concurrency = runner?.concurrency ?? 1;
+      return await writeEntries(input, archive, indices, dir, {
+        force,
+        limits,
+        report,
+        concurrency,
+      });
+    });
     report.line(`extracted: ${input} -> ${dir}, images=${written.length}`);
     report.result({ command: "extract", input, outputDir: dir, entries: written });
     return 0;

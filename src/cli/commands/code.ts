@@ -3,8 +3,10 @@
  *
  * @module
  */
-import { decodeImage, encodeImage } from "../../codec.ts";
-import type { GrayImage } from "../../image/gray_image.ts";
+import { type DecodedImageStream, decodeImageStream, encodeImageStream } from "../../codec.ts";
+import { imageRows } from "../../v2/image_codec.ts";
+import { isOneTile, type TileRect } from "../../v2/tiles.ts";
+import { describeFile } from "../../file_info.ts";
 import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
 import { defaultModel, type Model } from "../../model_file.ts";
 import { toHex } from "../../sha256.ts";
@@ -24,14 +26,17 @@ import {
 } from "../command.ts";
 import { errorFor, UsageError } from "../errors.ts";
 import { MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
+import { openPgmRows, writePgmBands } from "../pgm_stream.ts";
+import { withCodingWorkers, WORKERS_FLAG } from "../workers_flag.ts";
 import {
   checkOutput,
   inputName,
+  openOutput,
+  type OutputFile,
   outputName,
   readBytes,
   readImage,
   STDIO,
-  writeOutput,
 } from "../files.ts";
 
 /** `name.ext` → `name.newExt` (or `name.newExt` appended when there is no extension). */
@@ -97,6 +102,7 @@ export const encodeCommand: Command = {
     },
     ...POLARITY_FLAG,
     ...MAX_PIXELS_FLAG,
+    ...WORKERS_FLAG,
     ...forceFlag("an existing output file"),
   },
   positionals: "IMG",
@@ -106,20 +112,34 @@ export const encodeCommand: Command = {
     const force = args.values.force === true;
     const polarity = polarityFlag(args);
     const model = await modelFlag(args);
+    const limits = maxPixelsFlag(args);
     await prepareOutput(output, force, report);
     const times = new StepTimes();
-    const image = await readImage(input, maxPixelsFlag(args));
-    const pixels = image.width * image.height;
+    // A binary PGM file is read a band at a time as its tiles are coded; others are read whole.
+    const streamed = input === STDIO ? undefined : await openPgmRows(input, limits);
+    const source = streamed ?? imageRows(await readImage(input, limits));
+    const pixels = source.width * source.height;
     times.end("read");
-    let bytes: Uint8Array;
+    const out = await openOutput(output, force);
     try {
-      bytes = await encodeImage(image, model, { polarity });
+      await withCodingWorkers(args, async (pool) => {
+        // A one-tile image is coded in this thread: a worker would only add its start-up.
+        const runner = isOneTile(source.width, source.height) ? undefined : pool;
+        for await (const piece of encodeImageStream(source, model, { polarity, runner })) {
+          await out.write(piece);
+        }
+      });
+      times.end("encode", pixels);
+      await out.commit();
     } catch (e) {
+      await out.abandon();
       throw errorFor(inputName(input), e);
+    } finally {
+      streamed?.close();
     }
-    times.end("encode", pixels);
-    await writeOutput(output, bytes, force);
     times.end("write");
+    const bytes = { length: out.written };
+    const image = source;
     const bpp = bitsPerPixel(bytes.length, pixels);
     report.line(
       `encoded: ${inputName(input)} -> ${outputName(output)}, ${image.width}x${image.height}, ` +
@@ -169,6 +189,53 @@ function outputFormatFlag(args: ParsedArgs): string | undefined {
   return value;
 }
 
+/**
+ * Writes a decoded image to `output` as `format`: binary PGM band by band as the bands are
+ * decoded, other formats once the whole image is decoded. Decoding errors go through `named`;
+ * an image the format cannot hold is an error naming the output.
+ */
+async function writeDecoded(
+  stream: DecodedImageStream,
+  format: string,
+  output: { file: OutputFile; name: string },
+  named: (e: unknown) => never,
+): Promise<void> {
+  async function* bands() {
+    try {
+      yield* stream.bands;
+    } catch (e) {
+      named(e);
+    }
+  }
+  if (format === "pgm" || format === "pnm") {
+    return await writePgmBands(output.file, stream, bands());
+  }
+  const { width, height, maxValue } = stream;
+  const data = new Uint16Array(width * height);
+  for await (const band of bands()) data.set(band.rows, band.y * width);
+  let encoded: Uint8Array;
+  try {
+    // encodeImageFile tells the format by a file name's extension.
+    encoded = encodeImageFile({ width, height, maxValue, data }, `image.${format}`);
+  } catch (e) {
+    throw errorFor(output.name, e);
+  }
+  await output.file.write(encoded);
+}
+
+/** Reads `--region x,y,width,height`, if given. */
+function regionFlag(args: ParsedArgs): TileRect | undefined {
+  const text = optionalFlag(args, "region");
+  if (text === undefined) return undefined;
+  const parts = text.split(",");
+  if (parts.length !== 4 || !parts.every((p) => /^\d+$/.test(p))) {
+    throw new UsageError(`--region must be x,y,width,height in pixels, not ${text}`);
+  }
+  const [x, y, width, height] = parts.map(Number);
+  if (width < 1 || height < 1) throw new UsageError(`--region ${text} is empty`);
+  return { x, y, width, height };
+}
+
 /** The `decode` command. */
 export const decodeCommand: Command = {
   name: "decode",
@@ -194,7 +261,12 @@ export const decodeCommand: Command = {
       type: "string",
       help: "png, pgm, pnm, ppm or pbm (default: the output's extension; png for stdout)",
     },
+    region: {
+      type: "string",
+      help: "decode only this rectangle, x,y,width,height (v2: only the tiles it touches)",
+    },
     ...MAX_PIXELS_FLAG,
+    ...WORKERS_FLAG,
     ...forceFlag("an existing output file"),
   },
   positionals: "IN.bpc",
@@ -206,25 +278,30 @@ export const decodeCommand: Command = {
     const force = args.values.force === true;
     const modelPath = optionalFlag(args, "model");
     const model = modelPath === undefined ? undefined : await loadModel(modelPath);
+    const region = regionFlag(args);
     await prepareOutput(output, force, report);
     const times = new StepTimes();
     const bytes = await readBytes(input);
     times.end("read");
-    let image: GrayImage;
-    try {
-      image = await decodeImage(bytes, model, maxPixelsFlag(args));
-    } catch (e) {
+    const named = (e: unknown): never => {
       throw errorFor(inputName(input), e);
-    }
-    times.end("decode", image.width * image.height);
-    let encoded: Uint8Array;
-    try {
-      // encodeImageFile tells the format by a file name's extension.
-      encoded = encodeImageFile(image, `image.${format}`);
-    } catch (e) {
-      throw errorFor(outputName(output), e);
-    }
-    await writeOutput(output, encoded, force);
+    };
+    const tiles = await describeFile(bytes).then((info) => info.images?.[0].tiles?.count, named);
+    const image = await withCodingWorkers(args, async (pool) => {
+      const runner = tiles !== undefined && tiles > 1 ? pool : undefined;
+      const options = { ...maxPixelsFlag(args), runner, region };
+      const stream = await decodeImageStream(bytes, model, options).catch(named);
+      const out = await openOutput(output, force);
+      try {
+        await writeDecoded(stream, format, { file: out, name: outputName(output) }, named);
+        times.end("decode", stream.width * stream.height);
+        await out.commit();
+      } catch (e) {
+        await out.abandon();
+        throw e;
+      }
+      return stream;
+    });
     times.end("write");
     report.line(
       `decoded: ${inputName(input)} -> ${outputName(output)}, ${image.width}x${image.height}`,

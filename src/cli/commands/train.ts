@@ -21,7 +21,8 @@ import { EXIT_SKIPPED, KEEP_GOING_FLAG, MAX_PIXELS_FLAG, maxPixelsFlag } from ".
 import { checkWritable, listImages, readImage, writeAtomic } from "../files.ts";
 import { openTrainingDevice, type TrainingDevice } from "../training_device.ts";
 import { countDirectSlotsOnGpu, type RecordPacker } from "../../gpu/v2_counts.ts";
-import { defaultWorkerCount, TrainingWorkers } from "../../workers/training_workers.ts";
+import { TrainingWorkers } from "../../workers/training_workers.ts";
+import { workersFlag } from "../workers_flag.ts";
 import { join } from "node:path";
 
 /** Reads `--alpha` (default 16). */
@@ -32,17 +33,6 @@ function alphaFlag(args: ParsedArgs): number {
     throw new UsageError(`--alpha must be a whole number from 1 to 4294967295, not ${text}`);
   }
   return alpha;
-}
-
-/** Reads `--workers` (default: one per core). */
-function workersFlag(args: ParsedArgs): number {
-  const text = optionalFlag(args, "workers");
-  if (text === undefined) return defaultWorkerCount();
-  const workers = Number(text);
-  if (!/^\d+$/.test(text) || workers < 1 || workers > 256) {
-    throw new UsageError(`--workers must be a whole number from 1 to 256, not ${text}`);
-  }
-  return workers;
 }
 
 /**

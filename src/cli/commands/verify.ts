@@ -26,6 +26,8 @@ import {
 import { UsageError } from "../errors.ts";
 import { inputName, readBytes } from "../files.ts";
 import { MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
+import { withCodingWorkers, WORKERS_FLAG } from "../workers_flag.ts";
+import type { TileRunner } from "../../v2/image_codec.ts";
 
 /** What verifying one file found. */
 interface Verdict {
@@ -48,6 +50,8 @@ interface VerifyContext {
   coding: () => Promise<Model>;
   polarity: PolarityMode;
   limits: ImageLimits;
+  /** Where tiles are coded (workers), if not in this thread. */
+  runner: TileRunner | undefined;
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -56,8 +60,9 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 async function verifyImage(input: string, bytes: Uint8Array, context: VerifyContext) {
   const image = decodeImageFile(bytes, context.limits);
   const model = await context.coding();
-  const coded = await encodeImage(image, model, { polarity: context.polarity });
-  const decoded = await decodeImage(coded, model);
+  const { polarity, runner } = context;
+  const coded = await encodeImage(image, model, { polarity, runner });
+  const decoded = await decodeImage(coded, model, { runner });
   const ok = decoded.width === image.width && decoded.maxValue === image.maxValue &&
     sameValues(decoded.data, image.data);
   return {
@@ -72,7 +77,10 @@ async function verifyImage(input: string, bytes: Uint8Array, context: VerifyCont
 
 /** Decodes a `.bpc`: its checksums (v2) or exact stream (classic) and its model hash. */
 async function verifyCoded(input: string, bytes: Uint8Array, context: VerifyContext) {
-  const image = await decodeImage(bytes, context.given, context.limits);
+  const image = await decodeImage(bytes, context.given, {
+    ...context.limits,
+    runner: context.runner,
+  });
   return {
     input,
     kind: "coded image" as const,
@@ -84,7 +92,11 @@ async function verifyCoded(input: string, bytes: Uint8Array, context: VerifyCont
 
 /** Decodes every entry of a `.bpa`, one at a time, going on past a damaged one. */
 async function verifyArchive(input: string, bytes: Uint8Array, context: VerifyContext) {
-  const archive = await openArchive(bytes, { ...context.limits, deferChecksums: true });
+  const archive = await openArchive(bytes, {
+    ...context.limits,
+    runner: context.runner,
+    deferChecksums: true,
+  });
   const failedEntries: { name: string; reason: string }[] = [];
   let pixels = 0;
   for (const [i, entry] of archive.entries.entries()) {
@@ -150,6 +162,7 @@ export const verifyCommand: Command = {
     input: { type: "string", help: "a file to check, - for stdin; or give FILE..." },
     ...POLARITY_FLAG,
     ...MAX_PIXELS_FLAG,
+    ...WORKERS_FLAG,
   },
   positionals: "FILE...",
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
@@ -161,27 +174,30 @@ export const verifyCommand: Command = {
     if (inputs.length === 0) throw new UsageError("missing input (FILE... or --input)");
     const modelPath = optionalFlag(args, "model");
     const given = modelPath === undefined ? undefined : await loadModel(modelPath);
-    const context: VerifyContext = {
-      given,
-      coding: () => given ? Promise.resolve(given) : modelFlag(args),
-      polarity: polarityFlag(args),
-      limits: maxPixelsFlag(args),
-    };
     const verdicts: Verdict[] = [];
-    for (const [i, input] of inputs.entries()) {
-      report.progress(i, inputs.length, input);
-      const verdict = await verifyFile(input, context);
-      verdicts.push(verdict);
-      const entries = verdict.entries === undefined ? "" : `, entries=${verdict.entries}`;
-      report.outcome(
-        `${verdict.ok ? "PASS" : "FAIL"}: ${verdict.input}${entries}, bytes=${verdict.bytes}, ` +
-          `bpp=${verdict.bpp}${verdict.reason ? `, ${verdict.reason}` : ""}`,
-        verdict.ok,
-      );
-      for (const failed of verdict.failedEntries ?? []) {
-        report.outcome(`  FAIL: ${JSON.stringify(failed.name)}: ${failed.reason}`, false);
+    await withCodingWorkers(args, async (runner) => {
+      const context: VerifyContext = {
+        given,
+        coding: () => given ? Promise.resolve(given) : modelFlag(args),
+        polarity: polarityFlag(args),
+        limits: maxPixelsFlag(args),
+        runner,
+      };
+      for (const [i, input] of inputs.entries()) {
+        report.progress(i, inputs.length, input);
+        const verdict = await verifyFile(input, context);
+        verdicts.push(verdict);
+        const entries = verdict.entries === undefined ? "" : `, entries=${verdict.entries}`;
+        report.outcome(
+          `${verdict.ok ? "PASS" : "FAIL"}: ${verdict.input}${entries}, bytes=${verdict.bytes}, ` +
+            `bpp=${verdict.bpp}${verdict.reason ? `, ${verdict.reason}` : ""}`,
+          verdict.ok,
+        );
+        for (const failed of verdict.failedEntries ?? []) {
+          report.outcome(`  FAIL: ${JSON.stringify(failed.name)}: ${failed.reason}`, false);
+        }
       }
-    }
+    });
     report.done();
     const failed = verdicts.filter((v) => !v.ok).length;
     if (verdicts.length === 1) {

@@ -1,0 +1,88 @@
+/**
+ * The worker side of {@link CodingWorkers}: codes and decodes the tiles it is sent, one message
+ * per tile, and answers each with its result (or the error, with its code).
+ *
+ * @module
+ */
+import { type ErrorCode, FormatError } from "../errors.ts";
+import type { PolarityMode } from "../image/polarity.ts";
+import type { V2CodedTile, V2ImageHeader } from "../v2/container.ts";
+import { decodeTile, encodeTile } from "../v2/image_codec.ts";
+import type { V2Model } from "../v2/model.ts";
+import type { TileRect } from "../v2/tiles.ts";
+
+/**
+ * What the pool sends: a model to keep under a number (a worker keeps the models it is sent),
+ * or a tile to code or decode with a model sent before.
+ *
+ * @example
+ * ```ts
+ * import type { CodingRequest } from "./coding_worker.ts";
+ * import { defaultV2Model } from "../v2/model.ts";
+ * const request: CodingRequest = { type: "model", model: 0, params: defaultV2Model() };
+ * ```
+ */
+export type CodingRequest =
+  | { type: "model"; model: number; params: V2Model }
+  | {
+    type: "encode";
+    job: number;
+    model: number;
+    samples: Uint16Array;
+    rect: TileRect;
+    header: V2ImageHeader;
+    polarity: PolarityMode;
+  }
+  | {
+    type: "decode";
+    job: number;
+    model: number;
+    tile: V2CodedTile & { streamIntact?: boolean };
+    rect: TileRect;
+    header: V2ImageHeader;
+  };
+
+/**
+ * What the worker answers: a coded tile, decoded samples, or why a job failed (with the
+ * library's error code when it was a `FormatError`).
+ *
+ * @example
+ * ```ts
+ * import type { CodingReply } from "./coding_worker.ts";
+ * const reply: CodingReply = { job: 3, error: "decoded image is damaged", code: "invalid" };
+ * ```
+ */
+export type CodingReply =
+  | { job: number; tile: V2CodedTile }
+  | { job: number; samples: Uint16Array }
+  | { job: number; error: string; code?: ErrorCode };
+
+const models = new Map<number, V2Model>();
+
+// deno-lint-ignore no-explicit-any
+const scope = self as any;
+
+function modelNumbered(model: number): V2Model {
+  const params = models.get(model);
+  if (!params) throw new Error(`model ${model} was not sent to this worker`);
+  return params;
+}
+
+scope.onmessage = (event: MessageEvent<CodingRequest>) => {
+  const request = event.data;
+  if (request.type === "model") return void models.set(request.model, request.params);
+  try {
+    const params = modelNumbered(request.model);
+    if (request.type === "encode") {
+      const { samples, rect, header, polarity } = request;
+      const tile = encodeTile(samples, rect, header, params, polarity);
+      scope.postMessage({ job: request.job, tile }, [tile.stream.buffer as ArrayBuffer]);
+    } else {
+      const samples = decodeTile(request.tile, request.rect, request.header, params);
+      scope.postMessage({ job: request.job, samples }, [samples.buffer as ArrayBuffer]);
+    }
+  } catch (e) {
+    const code = e instanceof FormatError ? e.code : undefined;
+    scope.postMessage({ job: request.job, error: (e as Error).message, code });
+  }
+};
