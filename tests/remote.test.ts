@@ -1,7 +1,8 @@
 import { serveDir } from "./serve_dir.ts";
 import { assertEquals, assertMatch } from "./assert.ts";
 import { runCli } from "./cli_run.ts";
-import { COMPAT, ROOT } from "./helpers.ts";
+import { COMPAT, makeImage, ROOT } from "./helpers.ts";
+import { encodeImageFile } from "../src/image/image_file.ts";
 
 Deno.test("cli: runs from a URL (cli.ts served over loopback HTTP, no deno.json)", async () => {
   await using server = serveDir(ROOT);
@@ -46,4 +47,17 @@ Deno.test("cli: runs from a URL (cli.ts served over loopback HTTP, no deno.json)
   const local = await runCli([...trainV2, "--model", "l.bpm"], dir);
   assertEquals(local.code, 0, local.stderr);
   assertEquals(Deno.readFileSync(`${dir}/r.bpm`), Deno.readFileSync(`${dir}/l.bpm`));
+  // Tiles coded on two workers, whose module comes from the same URL.
+  const wide = makeImage(4200, 4, (x, y) => (x * 3 + y * 7) & 255);
+  Deno.writeFileSync(`${dir}/wide.pgm`, encodeImageFile(wide, "wide.pgm"));
+  const tiled = ["encode", "wide.pgm", "--workers", "2"];
+  assertEquals((await runCli([...tiled, "-o", "r.bpc"], dir, { cli })).code, 0);
+  assertEquals(
+    (await runCli(["encode", "wide.pgm", "--workers", "1", "-o", "l.bpc"], dir)).code,
+    0,
+  );
+  assertEquals(Deno.readFileSync(`${dir}/r.bpc`), Deno.readFileSync(`${dir}/l.bpc`));
+  const decoded = await runCli(["decode", "r.bpc", "-o", "r.pgm", "--workers", "2"], dir, { cli });
+  assertEquals(decoded.code, 0, decoded.stderr);
+  assertEquals(Deno.readFileSync(`${dir}/r.pgm`), Deno.readFileSync(`${dir}/wide.pgm`));
 });
