@@ -92,6 +92,24 @@ interface KernelExports {
 
 let compiled: WebAssembly.Module | undefined;
 
+/** A kernel memory given back by {@link BitKernel.release}, for the next kernel of this thread. */
+let spare: WebAssembly.Memory | undefined;
+
+/**
+ * A memory of at least `pages` pages whose first `pages` pages are zero, as a new one's are: the
+ * spare one when there is one (grown if needed, then cleared), else a new one. Reusing it keeps a
+ * thread that codes tile after tile at one kernel memory, whenever the collector runs.
+ */
+function takeMemory(pages: number): WebAssembly.Memory {
+  const memory = spare;
+  spare = undefined;
+  if (!memory) return new WebAssembly.Memory({ initial: pages });
+  const have = memory.buffer.byteLength / PAGE_BYTES;
+  if (have < pages) memory.grow(pages - have);
+  new Uint8Array(memory.buffer, 0, pages * PAGE_BYTES).fill(0);
+  return memory;
+}
+
 function kernelModule(): WebAssembly.Module {
   if (!compiled) {
     const text = atob(BIT_KERNEL_WASM_BASE64.join(""));
@@ -174,7 +192,7 @@ export class BitKernel {
     const slotsAt = Math.ceil(apmAt[APM_CONTEXTS.length] / 64) * 64;
     const slotCount = DIRECT_SLOTS + 2 ** hashBits;
     const bytes = slotsAt + slotCount * 4;
-    this.#memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
+    this.#memory = takeMemory(Math.ceil(bytes / PAGE_BYTES));
     this.#neuronAt = neuronAt;
     const buffer = this.#memory.buffer;
 
@@ -242,6 +260,14 @@ export class BitKernel {
     this.update = exports.update;
     this.directTablesUsed = exports.directTablesUsed;
     this.learnValue = exports.learnValue;
+  }
+
+  /**
+   * Gives the kernel's memory back for the next kernel of this thread; the kernel must not be
+   * used afterwards.
+   */
+  release(): void {
+    spare = this.#memory;
   }
 
   /** A copy of the weight sets of first-layer neuron `neuron`, {@link MIXER_INPUTS} per set. */

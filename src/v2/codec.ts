@@ -66,7 +66,11 @@ export function encodeV2(
   }
   const predictor = new V2Predictor(samples, width, height, bits, model);
   const encoder = new RangeEncoder();
-  for (let y = 0; y < height; y++) encodeRow(predictor, encoder, samples, y, width, bits);
+  try {
+    for (let y = 0; y < height; y++) encodeRow(predictor, encoder, samples, y, width, bits);
+  } finally {
+    predictor.release();
+  }
   return encoder.finish();
 }
 
@@ -98,7 +102,11 @@ export function decodeV2(
   const samples = new Uint16Array(width * height);
   const predictor = new V2Predictor(samples, width, height, bits, model);
   const decoder = new RangeDecoder(stream);
-  for (let y = 0; y < height; y++) decodeRow(predictor, decoder, samples, y, width, bits);
+  try {
+    for (let y = 0; y < height; y++) decodeRow(predictor, decoder, samples, y, width, bits);
+  } finally {
+    predictor.release();
+  }
   decoder.finish();
   return samples;
 }

@@ -281,8 +281,13 @@ export async function tiledHeader(source: RowSource): Promise<V2ImageHeader> {
   return { width, height, maxValue, coder: "cm", tileWidth, tileHeight };
 }
 
-/** How many rows of tiles may be coded at once (the next is read while one is coded). */
-const ROWS_IN_FLIGHT = 2;
+/**
+ * How many rows of tiles may be in flight on a runner: two when it codes tiles at once (the next
+ * row is read while one is coded), else one (in this thread a tile is coded as it is handed over).
+ */
+function rowsInFlight(runner: TileRunner): number {
+  return runner.concurrency > 1 ? 2 : 1;
+}
 
 /**
  * Codes the tiles of `source` under `header`, a row of tiles at a time (at most two rows of
@@ -312,7 +317,7 @@ export async function* encodeTiles(
   const grid = gridOf(header);
   const pending: Promise<V2CodedTile>[][] = [];
   for (let row = 0; row < grid.rows || pending.length > 0;) {
-    while (row < grid.rows && pending.length < ROWS_IN_FLIGHT) {
+    while (row < grid.rows && pending.length < rowsInFlight(runner)) {
       const y = row * grid.tileHeight;
       const band = await source.rows(y, Math.min(grid.tileHeight, grid.height - y));
       pending.push(
@@ -424,7 +429,7 @@ export async function* decodeBands(
   const columns = new Set(touched.map((i) => i % grid.columns));
   const pending: { row: number; indices: number[]; tiles: Promise<Uint16Array>[] }[] = [];
   for (let row = firstRow; row <= lastRow || pending.length > 0;) {
-    while (row <= lastRow && pending.length < ROWS_IN_FLIGHT) {
+    while (row <= lastRow && pending.length < rowsInFlight(runner)) {
       const indices = grid.rowOfTiles(row).filter((i) => columns.has(i % grid.columns));
       const tiles = indices.map((index) =>
         runner.decodeTile({

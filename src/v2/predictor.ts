@@ -113,6 +113,11 @@ export class V2Predictor {
     this.#lmsErrors = new Int32Array(2 * width);
   }
 
+  /** Gives the kernel's memory back (see `BitKernel.release`); the predictor is done. */
+  release(): void {
+    this.#kernel.release();
+  }
+
   /** Brings a magnitude to the 8-bit scale and buckets it into a context class (0…15). */
   #magnitudeClass(value: number): number {
     const scaled = this.#scale >= 0 ? value >> this.#scale : value << -this.#scale;
