@@ -28,6 +28,10 @@ import { errorFor, UsageError } from "../errors.ts";
 import { MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { openPgmRows, writePgmBands } from "../pgm_stream.ts";
 import { withCodingWorkers, WORKERS_FLAG } from "../workers_flag.ts";
+import { BATCH_FLAGS, batchJobs, isBatch, runBatch } from "../batch.ts";
+import type { CodingWorkers } from "../../workers/coding_workers.ts";
+import type { ImageLimits } from "../../image/limits.ts";
+import type { PolarityMode } from "../../image/polarity.ts";
 import {
   checkOutput,
   inputName,
@@ -103,63 +107,118 @@ export const encodeCommand: Command = {
     ...POLARITY_FLAG,
     ...MAX_PIXELS_FLAG,
     ...WORKERS_FLAG,
+    ...BATCH_FLAGS,
     ...forceFlag("an existing output file"),
   },
-  positionals: "IMG",
+  positionals: "IMG...",
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
+    const model = await modelFlag(args);
+    const context = {
+      model,
+      polarity: polarityFlag(args),
+      limits: maxPixelsFlag(args),
+      force: args.values.force === true,
+    };
+    if (isBatch(args)) {
+      const jobs = await batchJobs(
+        args,
+        IMAGE_EXTENSIONS,
+        (path) => replaceExtension(path, ".bpc"),
+      );
+      return await withCodingWorkers(
+        args,
+        (pool) =>
+          runBatch(jobs, (job) => encodeFile(job.input, job.output, { ...context, pool }), {
+            concurrency: pool?.concurrency ?? 1,
+            keepGoing: args.values["keep-going"] === true,
+            report,
+            command: "encode",
+            line: encodedLine,
+            json: encodedJson,
+          }),
+      );
+    }
     const input = inputArg(args);
     const output = optionalFlag(args, "output") ?? defaultOutput(input, "bpc");
-    const force = args.values.force === true;
-    const polarity = polarityFlag(args);
-    const model = await modelFlag(args);
-    const limits = maxPixelsFlag(args);
-    await prepareOutput(output, force, report);
-    const times = new StepTimes();
-    // A binary PGM file is read a band at a time as its tiles are coded; others are read whole.
-    const streamed = input === STDIO ? undefined : await openPgmRows(input, limits);
+    await prepareOutput(output, context.force, report);
+    const result = await withCodingWorkers(
+      args,
+      (pool) => encodeFile(input, output, { ...context, pool, single: true }),
+    );
+    report.line(encodedLine(result));
+    report.detail(modelDetail(model, optionalFlag(args, "model")));
+    report.detail(`${result.times}`);
+    report.result({ command: "encode", ...encodedJson(result), format: model.format });
+    return 0;
+  },
+};
+
+/** What encoding one file gave. */
+interface Encoded {
+  input: string;
+  output: string;
+  width: number;
+  height: number;
+  bytes: number;
+  times: StepTimes;
+}
+
+function encodedLine(r: Encoded): string {
+  const bpp = bitsPerPixel(r.bytes, r.width * r.height);
+  return `encoded: ${inputName(r.input)} -> ${outputName(r.output)}, ${r.width}x${r.height}, ` +
+    `bytes=${r.bytes}, bpp=${bpp}`;
+}
+
+function encodedJson(r: Encoded) {
+  const { input, output, width, height, bytes } = r;
+  const bpp = bitsPerPixel(bytes, width * height);
+  return { input: inputName(input), output: outputName(output), width, height, bytes, bpp };
+}
+
+/**
+ * Encodes one file: a binary PGM read a band at a time as its tiles are coded, others read
+ * whole; the output written as the tiles come. Tiles go to `pool` (one-tile images too in a
+ * batch, where several files are coded at once; alone, a one-tile image is coded in this thread:
+ * a worker would only add its start-up).
+ */
+async function encodeFile(
+  input: string,
+  output: string,
+  context: {
+    model: Model;
+    polarity: PolarityMode;
+    limits: ImageLimits;
+    force: boolean;
+    pool: CodingWorkers | undefined;
+    single?: boolean;
+  },
+): Promise<Encoded> {
+  const { model, polarity, limits, force, pool } = context;
+  const times = new StepTimes();
+  const streamed = input === STDIO ? undefined : await openPgmRows(input, limits);
+  try {
     const source = streamed ?? imageRows(await readImage(input, limits));
     const pixels = source.width * source.height;
     times.end("read");
+    const runner = context.single && isOneTile(source.width, source.height) ? undefined : pool;
     const out = await openOutput(output, force);
     try {
-      await withCodingWorkers(args, async (pool) => {
-        // A one-tile image is coded in this thread: a worker would only add its start-up.
-        const runner = isOneTile(source.width, source.height) ? undefined : pool;
-        for await (const piece of encodeImageStream(source, model, { polarity, runner })) {
-          await out.write(piece);
-        }
-      });
+      for await (const piece of encodeImageStream(source, model, { polarity, runner })) {
+        await out.write(piece);
+      }
       times.end("encode", pixels);
       await out.commit();
     } catch (e) {
       await out.abandon();
       throw errorFor(inputName(input), e);
-    } finally {
-      streamed?.close();
     }
     times.end("write");
-    const bytes = { length: out.written };
-    const image = source;
-    const bpp = bitsPerPixel(bytes.length, pixels);
-    report.line(
-      `encoded: ${inputName(input)} -> ${outputName(output)}, ${image.width}x${image.height}, ` +
-        `bytes=${bytes.length}, bpp=${bpp}`,
-    );
-    report.detail(modelDetail(model, optionalFlag(args, "model")));
-    report.detail(`${times}`);
-    report.result({
-      command: "encode",
-      input: inputName(input),
-      output: outputName(output),
-      format: model.format,
-      width: image.width,
-      height: image.height,
-      bytes: bytes.length,
-      bpp,
-    });
-    return 0;
-  },
-};
+    const { width, height } = source;
+    return { input, output, width, height, bytes: out.written, times };
+  } finally {
+    streamed?.close();
+  }
+}
 
 /**
  * The image format `decode` writes (an extension from {@link IMAGE_EXTENSIONS}): `--output-format`
@@ -267,55 +326,108 @@ export const decodeCommand: Command = {
     },
     ...MAX_PIXELS_FLAG,
     ...WORKERS_FLAG,
+    ...BATCH_FLAGS,
     ...forceFlag("an existing output file"),
   },
-  positionals: "IN.bpc",
+  positionals: "IN.bpc...",
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
-    const input = inputArg(args);
     const given = outputFormatFlag(args);
-    const output = optionalFlag(args, "output") ?? defaultOutput(input, given ?? "png");
-    const format = decodedFormat(output, given);
-    const force = args.values.force === true;
     const modelPath = optionalFlag(args, "model");
     const model = modelPath === undefined ? undefined : await loadModel(modelPath);
-    const region = regionFlag(args);
-    await prepareOutput(output, force, report);
-    const times = new StepTimes();
-    const bytes = await readBytes(input);
-    times.end("read");
-    const named = (e: unknown): never => {
-      throw errorFor(inputName(input), e);
+    const context = {
+      model,
+      region: regionFlag(args),
+      limits: maxPixelsFlag(args),
+      force: args.values.force === true,
     };
-    const tiles = await describeFile(bytes).then((info) => info.images?.[0].tiles?.count, named);
-    const image = await withCodingWorkers(args, async (pool) => {
-      const runner = tiles !== undefined && tiles > 1 ? pool : undefined;
-      const options = { ...maxPixelsFlag(args), runner, region };
-      const stream = await decodeImageStream(bytes, model, options).catch(named);
-      const out = await openOutput(output, force);
-      try {
-        await writeDecoded(stream, format, { file: out, name: outputName(output) }, named);
-        times.end("decode", stream.width * stream.height);
-        await out.commit();
-      } catch (e) {
-        await out.abandon();
-        throw e;
-      }
-      return stream;
-    });
-    times.end("write");
-    report.line(
-      `decoded: ${inputName(input)} -> ${outputName(output)}, ${image.width}x${image.height}`,
+    if (isBatch(args)) {
+      const extension = `.${given ?? "png"}`;
+      const jobs = await batchJobs(args, ["bpc"], (path) => replaceExtension(path, extension));
+      return await withCodingWorkers(args, (pool) =>
+        runBatch(jobs, (job) => {
+          const format = decodedFormat(job.output, given);
+          return decodeFile(job.input, job.output, { ...context, format, pool });
+        }, {
+          concurrency: pool?.concurrency ?? 1,
+          keepGoing: args.values["keep-going"] === true,
+          report,
+          command: "decode",
+          line: decodedLine,
+          json: decodedJson,
+        }));
+    }
+    const input = inputArg(args);
+    const output = optionalFlag(args, "output") ?? defaultOutput(input, given ?? "png");
+    const format = decodedFormat(output, given);
+    await prepareOutput(output, context.force, report);
+    const result = await withCodingWorkers(
+      args,
+      (pool) => decodeFile(input, output, { ...context, format, pool, single: true }),
     );
+    report.line(decodedLine(result));
     // A file that decodes without --model was coded with the built-in model.
     report.detail(modelDetail(model ?? await defaultModel(), modelPath));
-    report.detail(`${times}`);
-    report.result({
-      command: "decode",
-      input: inputName(input),
-      output: outputName(output),
-      width: image.width,
-      height: image.height,
-    });
+    report.detail(`${result.times}`);
+    report.result({ command: "decode", ...decodedJson(result) });
     return 0;
   },
 };
+
+/** What decoding one file gave. */
+interface Decoded {
+  input: string;
+  output: string;
+  width: number;
+  height: number;
+  times: StepTimes;
+}
+
+function decodedLine(r: Decoded): string {
+  return `decoded: ${inputName(r.input)} -> ${outputName(r.output)}, ${r.width}x${r.height}`;
+}
+
+function decodedJson(r: Decoded) {
+  const { input, output, width, height } = r;
+  return { input: inputName(input), output: outputName(output), width, height };
+}
+
+/**
+ * Decodes one file (or a region of it) to `output` as `format`, PGM band by band. Tiles go to
+ * `pool`, except a lone file's one tile (a worker would only add its start-up).
+ */
+async function decodeFile(
+  input: string,
+  output: string,
+  context: {
+    model: Model | undefined;
+    region: TileRect | undefined;
+    limits: ImageLimits;
+    force: boolean;
+    format: string;
+    pool: CodingWorkers | undefined;
+    single?: boolean;
+  },
+): Promise<Decoded> {
+  const { model, region, limits, force, format, pool } = context;
+  const times = new StepTimes();
+  const bytes = await readBytes(input);
+  times.end("read");
+  const named = (e: unknown): never => {
+    throw errorFor(inputName(input), e);
+  };
+  const info = await describeFile(bytes).catch(named);
+  const oneTile = (info.images?.[0].tiles?.count ?? 1) === 1;
+  const runner = context.single && oneTile ? undefined : pool;
+  const stream = await decodeImageStream(bytes, model, { ...limits, runner, region }).catch(named);
+  const out = await openOutput(output, force);
+  try {
+    await writeDecoded(stream, format, { file: out, name: outputName(output) }, named);
+    times.end("decode", stream.width * stream.height);
+    await out.commit();
+  } catch (e) {
+    await out.abandon();
+    throw e;
+  }
+  times.end("write");
+  return { input, output, width: stream.width, height: stream.height, times };
+}
