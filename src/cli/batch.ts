@@ -14,6 +14,8 @@ import { CliError, UsageError } from "./errors.ts";
 import { describeIoError, readBytes, STDIO } from "./files.ts";
 import { EXIT_SKIPPED, KEEP_GOING_FLAG } from "./limits_flag.ts";
 import type { Reporter } from "./reporter.ts";
+import { withCodingWorkers } from "./workers_flag.ts";
+import type { CodingWorkers } from "../workers/coding_workers.ts";
 
 /**
  * The flags of batch runs: `--output-dir`, `--files-from`, `--shard`, `--keep-going`.
@@ -271,4 +273,53 @@ export async function runBatch<T>(
   report.line(`${options.command}: files=${jobs.length}, failed=${failed.length}`);
   report.result({ command: options.command, files: results, failed });
   return failed.length > 0 ? EXIT_SKIPPED : 0;
+}
+
+/**
+ * A whole batch run of a command: the jobs of the command line ({@link batchJobs}), run on the
+ * workers `--workers` asks for, as many files at once as there are workers, going on past a bad
+ * file with `--keep-going` ({@link runBatch}). Returns the exit code.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { runBatchCommand } from "./batch.ts";
+ * import { Reporter } from "./reporter.ts";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/a.txt`, "a");
+ * const done: string[] = [];
+ * const code = await runBatchCommand(
+ *   { values: { workers: "1", "output-dir": `${dir}/out` }, positionals: [dir] },
+ *   new Reporter({ quiet: true }),
+ *   {
+ *     command: "test", extensions: ["txt"], outputName: (path) => `${path}.out`,
+ *     work: (job) => Promise.resolve(done.push(job.output)), line: String, json: (r) => r,
+ *   },
+ * );
+ * strictEqual(code, 0);
+ * strictEqual(done[0], `${dir}/out/a.txt.out`);
+ * ```
+ */
+export async function runBatchCommand<T>(
+  args: ParsedArgs,
+  report: Reporter,
+  options: {
+    command: string;
+    extensions: readonly string[];
+    outputName: (path: string) => string;
+    work: (job: BatchJob, pool: CodingWorkers | undefined) => Promise<T>;
+    line: (result: T) => string;
+    json: (result: T) => unknown;
+  },
+): Promise<number> {
+  const jobs = await batchJobs(args, options.extensions, options.outputName);
+  return await withCodingWorkers(args, (pool) =>
+    runBatch(jobs, (job) => options.work(job, pool), {
+      concurrency: pool?.concurrency ?? 1,
+      keepGoing: args.values["keep-going"] === true,
+      report,
+      command: options.command,
+      line: options.line,
+      json: options.json,
+    }));
 }

@@ -28,7 +28,7 @@ import { errorFor, UsageError } from "../errors.ts";
 import { MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { openPgmRows, writePgmBands } from "../pgm_stream.ts";
 import { withCodingWorkers, WORKERS_FLAG } from "../workers_flag.ts";
-import { BATCH_FLAGS, batchJobs, isBatch, runBatch } from "../batch.ts";
+import { BATCH_FLAGS, isBatch, runBatchCommand } from "../batch.ts";
 import type { CodingWorkers } from "../../workers/coding_workers.ts";
 import type { ImageLimits } from "../../image/limits.ts";
 import type { PolarityMode } from "../../image/polarity.ts";
@@ -120,23 +120,14 @@ export const encodeCommand: Command = {
       force: args.values.force === true,
     };
     if (isBatch(args)) {
-      const jobs = await batchJobs(
-        args,
-        IMAGE_EXTENSIONS,
-        (path) => replaceExtension(path, ".bpc"),
-      );
-      return await withCodingWorkers(
-        args,
-        (pool) =>
-          runBatch(jobs, (job) => encodeFile(job.input, job.output, { ...context, pool }), {
-            concurrency: pool?.concurrency ?? 1,
-            keepGoing: args.values["keep-going"] === true,
-            report,
-            command: "encode",
-            line: encodedLine,
-            json: encodedJson,
-          }),
-      );
+      return await runBatchCommand(args, report, {
+        command: "encode",
+        extensions: IMAGE_EXTENSIONS,
+        outputName: (path) => replaceExtension(path, ".bpc"),
+        work: (job, pool) => encodeFile(job.input, job.output, { ...context, pool }),
+        line: encodedLine,
+        json: encodedJson,
+      });
     }
     const input = inputArg(args);
     const output = optionalFlag(args, "output") ?? defaultOutput(input, "bpc");
@@ -341,20 +332,19 @@ export const decodeCommand: Command = {
       force: args.values.force === true,
     };
     if (isBatch(args)) {
-      const extension = `.${given ?? "png"}`;
-      const jobs = await batchJobs(args, ["bpc"], (path) => replaceExtension(path, extension));
-      return await withCodingWorkers(args, (pool) =>
-        runBatch(jobs, (job) => {
-          const format = decodedFormat(job.output, given);
-          return decodeFile(job.input, job.output, { ...context, format, pool });
-        }, {
-          concurrency: pool?.concurrency ?? 1,
-          keepGoing: args.values["keep-going"] === true,
-          report,
-          command: "decode",
-          line: decodedLine,
-          json: decodedJson,
-        }));
+      return await runBatchCommand(args, report, {
+        command: "decode",
+        extensions: ["bpc"],
+        outputName: (path) => replaceExtension(path, `.${given ?? "png"}`),
+        work: (job, pool) =>
+          decodeFile(job.input, job.output, {
+            ...context,
+            format: decodedFormat(job.output, given),
+            pool,
+          }),
+        line: decodedLine,
+        json: decodedJson,
+      });
     }
     const input = inputArg(args);
     const output = optionalFlag(args, "output") ?? defaultOutput(input, given ?? "png");
