@@ -145,8 +145,11 @@ export async function writePgmBands(
   const { width, height, maxValue } = image;
   await output.write(new TextEncoder().encode(`P5\n${width} ${height}\n${maxValue}\n`));
   const wide = maxValue > 255;
+  let buffer = new Uint8Array(0); // one buffer for every band of the same size
   for await (const { rows } of bands) {
-    const bytes = new Uint8Array(rows.length * (wide ? 2 : 1));
+    const length = rows.length * (wide ? 2 : 1);
+    if (buffer.length < length) buffer = new Uint8Array(length);
+    const bytes = buffer.subarray(0, length);
     if (wide) {
       for (let i = 0; i < rows.length; i++) {
         bytes[2 * i] = rows[i] >> 8;
