@@ -140,11 +140,13 @@ Deno.test("cli: classic train, encode, decode, verify, pack, unpack, info and be
     "m.bpm",
     "--input-dir",
     `${COMPAT}pack`,
+    "--peers",
+    "none",
     "--csv",
     "b.csv",
   ], dir);
   assertEquals(bench.code, 0, bench.stderr);
-  assertMatch(bench.stdout, /total: images=3, .*failed=0/);
+  assertMatch(bench.stdout, /\nbpcodec-classic +default +1 +3\/3 +[0-9.]+ .* 0 +0\n/);
   assertEquals(Deno.readTextFileSync(`${dir}/b.csv`).trim().split("\n").length, 4);
 });
 

@@ -21,13 +21,15 @@ export interface CliRunOptions {
   cli?: string;
   /** Bytes to feed to stdin; stdin is empty (`/dev/null`) without them. */
   stdin?: Uint8Array;
+  /** Environment variables to set besides this process's (e.g. another `PATH`). */
+  env?: Record<string, string>;
 }
 
 /** Runs `deno run -A <cli> ...args` in `cwd`. */
 export async function runCli(
   args: string[],
   cwd: string,
-  { cli = `${ROOT}cli.ts`, stdin }: CliRunOptions = {},
+  { cli = `${ROOT}cli.ts`, stdin, env = {} }: CliRunOptions = {},
 ): Promise<CliRun> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", cli, ...args],
@@ -35,7 +37,7 @@ export async function runCli(
     stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
   }).spawn();
   const feed = async () => {
     if (stdin === undefined) return;

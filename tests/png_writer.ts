@@ -5,35 +5,10 @@
  * @module
  */
 import { deflateSync } from "node:zlib";
-import { crc32 } from "../src/crc32.ts";
-import { PNG_SIGNATURE } from "../src/image/png_chunks.ts";
+import { PNG_SIGNATURE, pngHeaderData, writePngChunk } from "../src/image/png_chunks.ts";
 
-/** One chunk, with its CRC. */
-export function chunk(type: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-/** An IHDR chunk's data. */
-export function header(
-  width: number,
-  height: number,
-  depth: number,
-  colorType: number,
-  interlace = 0,
-): Uint8Array {
-  const data = new Uint8Array(13);
-  const view = new DataView(data.buffer);
-  view.setUint32(0, width);
-  view.setUint32(4, height);
-  data.set([depth, colorType, 0, 0, interlace], 8);
-  return data;
-}
+/** One chunk, with its CRC; an IHDR chunk's data (any values). */
+export { pngHeaderData as header, writePngChunk as chunk };
 
 /** Concatenates byte arrays. */
 export function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -61,9 +36,9 @@ export function pngFile(
 ): Uint8Array {
   return concat([
     PNG_SIGNATURE,
-    chunk("IHDR", ihdr),
+    writePngChunk("IHDR", ihdr),
     ...extra,
-    chunk("IDAT", deflateSync(raw, { level: 9 })),
-    chunk("IEND"),
+    writePngChunk("IDAT", deflateSync(raw, { level: 9 })),
+    writePngChunk("IEND"),
   ]);
 }

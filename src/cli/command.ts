@@ -194,3 +194,33 @@ export async function loadModel(path: string): Promise<Model> {
 export function bitsPerPixel(bytes: number, pixels: number): number {
   return Math.round((8 * bytes / pixels) * 1e4) / 1e4;
 }
+
+/**
+ * Reads a flag whose value is a comma-separated list (`--workers 1,2`); `fallback` when the flag
+ * is not given.
+ *
+ * @throws {UsageError} for an empty item or one given twice.
+ * @example
+ * ```ts
+ * import { deepStrictEqual, throws } from "node:assert/strict";
+ * import { listFlag } from "./command.ts";
+ * deepStrictEqual(listFlag({ values: { workers: "1, 2" }, positionals: [] }, "workers", []), [
+ *   "1",
+ *   "2",
+ * ]);
+ * deepStrictEqual(listFlag({ values: {}, positionals: [] }, "levels", ["default"]), ["default"]);
+ * throws(() => listFlag({ values: { workers: "1,1" }, positionals: [] }, "workers", []), /twice/);
+ * ```
+ */
+export function listFlag(args: ParsedArgs, name: string, fallback: readonly string[]): string[] {
+  const value = optionalFlag(args, name);
+  if (value === undefined) return [...fallback];
+  const items = value.split(",").map((item) => item.trim());
+  items.forEach((item, i) => {
+    if (item === "") {
+      throw new UsageError(`--${name} has an empty item in ${JSON.stringify(value)}`);
+    }
+    if (items.indexOf(item) !== i) throw new UsageError(`--${name} lists ${item} twice`);
+  });
+  return items;
+}

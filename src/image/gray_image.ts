@@ -44,3 +44,19 @@ export interface GrayImage {
 export function createGrayImage(width: number, height: number, maxValue: number): GrayImage {
   return { width, height, maxValue, data: new Uint16Array(width * height) };
 }
+
+/**
+ * The bits a sample of the image needs: the bit length of `maxValue` (at least 1).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { sampleBits } from "./gray_image.ts";
+ * strictEqual(sampleBits(255), 8);
+ * strictEqual(sampleBits(4095), 12);
+ * strictEqual(sampleBits(1), 1);
+ * ```
+ */
+export function sampleBits(maxValue: number): number {
+  return Math.max(1, 32 - Math.clz32(maxValue));
+}

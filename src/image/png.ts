@@ -496,8 +496,19 @@ export function decodePng(bytes: Uint8Array, limits: ImageLimits = {}): GrayImag
   }
 }
 
-/** Packs samples of 1, 2 or 4 bits, each row starting on a byte, as PNG stores them. */
-function packLowDepth(image: GrayImage, depth: number): Uint8Array {
+/**
+ * Packs samples of 1, 2 or 4 bits, each row starting on a byte, as PNG stores them (the first
+ * sample in the high bits).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { packLowDepth } from "./png.ts";
+ * const image = { width: 3, height: 1, maxValue: 3, data: new Uint16Array([1, 2, 3]) };
+ * deepStrictEqual(packLowDepth(image, 2), new Uint8Array([0b01101100]));
+ * ```
+ */
+export function packLowDepth(image: GrayImage, depth: number): Uint8Array {
   const { width, height, data } = image;
   const rowBytes = Math.ceil(width * depth / 8);
   const perByte = 8 / depth;

@@ -117,3 +117,51 @@ export class PngChunkReader {
     return { type, data };
   }
 }
+
+/**
+ * Writes one chunk: its length, type, data and CRC.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { PNG_SIGNATURE, PngChunkReader, writePngChunk } from "./png_chunks.ts";
+ * const file = new Uint8Array([...PNG_SIGNATURE, ...writePngChunk("IEND")]);
+ * deepStrictEqual(new PngChunkReader(file).next(), { type: "IEND", data: new Uint8Array(0) });
+ * ```
+ */
+export function writePngChunk(type: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  out.set(new TextEncoder().encode(type), 4);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+/**
+ * The 13 bytes of an IHDR chunk's data (compression and filter method 0).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { pngHeaderData } from "./png_chunks.ts";
+ * const data = pngHeaderData(640, 480, 8, 0);
+ * strictEqual(new DataView(data.buffer).getUint32(4), 480);
+ * strictEqual(data[8], 8);
+ * ```
+ */
+export function pngHeaderData(
+  width: number,
+  height: number,
+  depth: number,
+  colorType: number,
+  interlace = 0,
+): Uint8Array {
+  const data = new Uint8Array(13);
+  const view = new DataView(data.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  data.set([depth, colorType, 0, 0, interlace], 8);
+  return data;
+}
