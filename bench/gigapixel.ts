@@ -5,7 +5,7 @@
  * processes of their own, the decoded file compared byte for byte with the original; prints the
  * sizes, the wall time and the peak resident memory of each process (from `/usr/bin/time`).
  *
- * Usage: `deno run -A bench/gigapixel.ts [--side 32768] [--workers N] [--keep DIR]`.
+ * Usage: `deno run -A bench/gigapixel.ts [--side 32768|WIDTHxHEIGHT] [--workers N] [--keep DIR]`.
  *
  * @module
  */
@@ -23,7 +23,7 @@ const { values } = parseArgs({
     keep: { type: "string" },
   },
 });
-const side = Number(values.side);
+const [side, rows = side] = values.side.split("x").map(Number);
 
 /** A 2048-wide strip of real images side by side (cropped to a common height). */
 function strip(): GrayImage {
@@ -51,9 +51,9 @@ function strip(): GrayImage {
 async function writePgm(path: string): Promise<void> {
   const source = strip();
   const file = await Deno.open(path, { write: true, create: true, truncate: true });
-  await file.write(new TextEncoder().encode(`P5\n${side} ${side}\n255\n`));
+  await file.write(new TextEncoder().encode(`P5\n${side} ${rows}\n255\n`));
   const row = new Uint8Array(side);
-  for (let y = 0; y < side; y++) {
+  for (let y = 0; y < rows; y++) {
     // Rows of the strip go down and back up; each row wraps round the strip, mirrored.
     const period = 2 * source.height;
     const sy = y % period < source.height ? y % period : period - 1 - (y % period);
@@ -87,11 +87,11 @@ const workers = ["--workers", values.workers];
 const encode = await timed(["encode", pgm, "-o", `${dir}/big.bpc`, "-f", ...workers]);
 const decode = await timed(["decode", `${dir}/big.bpc`, "-o", `${dir}/back.pgm`, "-f", ...workers]);
 const same = (await new Deno.Command("cmp", { args: [pgm, `${dir}/back.pgm`] }).output()).success;
-const mp = side * side / 1e6;
+const mp = side * rows / 1e6;
 console.log(
-  `${side}x${side} (${mp.toFixed(0)} MP) 8-bit PGM, ${values.workers} worker(s): ` +
+  `${side}x${rows} (${mp.toFixed(0)} MP) 8-bit PGM, ${values.workers} worker(s): ` +
     `.bpc ${Deno.statSync(`${dir}/big.bpc`).size} bytes ` +
-    `(${(8 * Deno.statSync(`${dir}/big.bpc`).size / side / side).toFixed(3)} bpp); ` +
+    `(${(8 * Deno.statSync(`${dir}/big.bpc`).size / side / rows).toFixed(3)} bpp); ` +
     `encode ${encode}; decode ${decode}; ${same ? "identical" : "DIFFERENT"}`,
 );
 if (!values.keep) Deno.removeSync(dir, { recursive: true });

@@ -282,11 +282,12 @@ export async function tiledHeader(source: RowSource): Promise<V2ImageHeader> {
 }
 
 /**
- * How many rows of tiles may be in flight on a runner: two when it codes tiles at once (the next
- * row is read while one is coded), else one (in this thread a tile is coded as it is handed over).
+ * How many rows of tiles may be in flight on a runner: one in this thread (a tile is coded as it
+ * is handed over) or when a row has enough tiles to keep every worker busy; else two (the next
+ * row is read while one is coded).
  */
-function rowsInFlight(runner: TileRunner): number {
-  return runner.concurrency > 1 ? 2 : 1;
+function rowsInFlight(runner: TileRunner, tilesPerRow: number): number {
+  return runner.concurrency > 1 && tilesPerRow < 2 * runner.concurrency ? 2 : 1;
 }
 
 /**
@@ -317,7 +318,7 @@ export async function* encodeTiles(
   const grid = gridOf(header);
   const pending: Promise<V2CodedTile>[][] = [];
   for (let row = 0; row < grid.rows || pending.length > 0;) {
-    while (row < grid.rows && pending.length < rowsInFlight(runner)) {
+    while (row < grid.rows && pending.length < rowsInFlight(runner, grid.columns)) {
       const y = row * grid.tileHeight;
       const band = await source.rows(y, Math.min(grid.tileHeight, grid.height - y));
       pending.push(
@@ -429,7 +430,7 @@ export async function* decodeBands(
   const columns = new Set(touched.map((i) => i % grid.columns));
   const pending: { row: number; indices: number[]; tiles: Promise<Uint16Array>[] }[] = [];
   for (let row = firstRow; row <= lastRow || pending.length > 0;) {
-    while (row <= lastRow && pending.length < rowsInFlight(runner)) {
+    while (row <= lastRow && pending.length < rowsInFlight(runner, columns.size)) {
       const indices = grid.rowOfTiles(row).filter((i) => columns.has(i % grid.columns));
       const tiles = indices.map((index) =>
         runner.decodeTile({
@@ -442,13 +443,13 @@ export async function* decodeBands(
       pending.push({ row: row++, indices, tiles });
     }
     const { row: done, indices, tiles } = pending.shift()!;
-    const decoded = await Promise.all(tiles);
     const top = Math.max(region.y, done * grid.tileHeight);
     const bottom = Math.min(region.y + region.height, (done + 1) * grid.tileHeight);
     const rows = new Uint16Array((bottom - top) * region.width);
-    indices.forEach((index, k) =>
-      pasteTile(rows, region, top, bottom, grid.rect(index), decoded[k])
-    );
+    // Each tile is pasted as soon as it is decoded, and then let go.
+    const paste = (k: number) => (samples: Uint16Array) =>
+      pasteTile(rows, region, top, bottom, grid.rect(indices[k]), samples);
+    await Promise.all(tiles.map((tile, k) => tile.then(paste(k))));
     yield { y: top, rows };
   }
 }
