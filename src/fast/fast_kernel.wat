@@ -4,14 +4,14 @@
 ;; agree. fast_kernel.ts instantiates it and moves rows and stream bytes in and out.
 ;;
 ;; Memory, byte offsets:
-;;   0        RECIP: 256 i32, RECIP[i] = floor(2^24 / i) (RECIP[0] unused)
-;;   1024     RC: 257 i32, RC[n] = floor((2^17 + n) / 2n), RC[0] = 0
-;;   4096     probability slots (u32): the general path's 2040 (HIT 320, ZERO 120, SIGN 240,
+;;   0        WEIGHT: 1024 i32, WEIGHT[i] = floor(2^24 / (i + 1))
+;;   4096     RC: 257 i32, RC[n] = floor((2^17 + n) / 2n), RC[0] = 0
+;;   8192     probability slots (u32): the general path's 2040 (HIT 320, ZERO 120, SIGN 240,
 ;;            UNARY 680, MANT 680) or the bilevel path's 65536
-;;   266240   bias sums, 365 i32; at 267776 bias counts, 365 i32
-;;   270336   QT: gradient g (−65535…65535) at g + 65535 → its class −4…4 (i8)
-;;   401408   match table, 2^20 u32 entries: value << 16 | count << 8 | check
-;;   4595712  three sample rows (u16, 4 pad samples each side), two error rows (16 bytes per
+;;   270336   bias sums, 365 i32; at 271872 bias counts, 365 i32
+;;   274432   QT: gradient g (−65535…65535) at g + 65535 → its class −4…4 (i8)
+;;   405504   match table, 2^18 u32 entries: value << 16 | count << 8 | check
+;;   1454080  three sample rows (u16, 4 pad samples each side), two error rows (16 bytes per
 ;;            column, one pad column each side), then the stream
 (module
   (memory (export "memory") 1)
@@ -20,6 +20,7 @@
   (global $bits (mut i32) (i32.const 0))
   (global $maxv (mut i32) (i32.const 0))
   (global $fill (mut i32) (i32.const 0))
+  (global $errorShift (mut i32) (i32.const 0))
   (global $rowBytes (mut i32) (i32.const 0))
   (global $errorRowBytes (mut i32) (i32.const 0))
   ;; address of sample 0 of the current row and of the two above it
@@ -193,10 +194,12 @@
       (i32.eq (local.get $bits) (i32.const 1))))
     (global.set $limit (select (i32.const 5) (i32.const 7)
       (i32.eq (local.get $bits) (i32.const 1))))
+    (global.set $errorShift (select (i32.sub (local.get $bits) (i32.const 8)) (i32.const 0)
+      (i32.gt_u (local.get $bits) (i32.const 8))))
     (global.set $decoding (local.get $decoding))
     (global.set $rowBytes (i32.shl (i32.add (local.get $width) (i32.const 8)) (i32.const 1)))
     (global.set $errorRowBytes (i32.shl (i32.add (local.get $width) (i32.const 2)) (i32.const 4)))
-    (local.set $stream (i32.add (i32.const 4595712) (i32.add
+    (local.set $stream (i32.add (i32.const 1454080) (i32.add
       (i32.mul (global.get $rowBytes) (i32.const 3))
       (i32.shl (global.get $errorRowBytes) (i32.const 1)))))
     (local.set $stream (i32.and (i32.add (local.get $stream) (i32.const 15)) (i32.const -16)))
@@ -204,21 +207,20 @@
     (global.set $end (local.get $stream))
     (if (i32.eqz (call $reserve (local.get $streamBytes))) (then (return (i32.const 0))))
     ;; tables
-    (local.set $i (i32.const 1))
-    (loop $recip
+    (loop $weights
       (i32.store (i32.shl (local.get $i) (i32.const 2))
-        (i32.div_u (i32.const 0x1000000) (local.get $i)))
-      (br_if $recip (i32.lt_u
-        (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 256))))
+        (i32.div_u (i32.const 0x1000000) (i32.add (local.get $i) (i32.const 1))))
+      (br_if $weights (i32.lt_u
+        (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 1024))))
     (local.set $i (i32.const 1))
     (loop $rc
-      (i32.store offset=1024 (i32.shl (local.get $i) (i32.const 2))
+      (i32.store offset=4096 (i32.shl (local.get $i) (i32.const 2))
         (i32.div_u (i32.add (i32.const 0x20000) (local.get $i)) (i32.shl (local.get $i) (i32.const 1))))
       (br_if $rc (i32.le_u
         (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 256))))
     (local.set $i (i32.const 0))
     (loop $slots
-      (i32.store offset=4096 (i32.shl (local.get $i) (i32.const 2)) (i32.const 0x80000000))
+      (i32.store offset=8192 (i32.shl (local.get $i) (i32.const 2)) (i32.const 0x80000000))
       (br_if $slots (i32.lt_u
         (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 65536))))
     (local.set $t1 (call $threshold (i32.const 3) (i32.const 1)))
@@ -226,7 +228,7 @@
     (local.set $t3 (call $threshold (i32.const 21) (i32.const 3)))
     (local.set $i (i32.sub (i32.const 0) (global.get $maxv)))
     (loop $classes
-      (i32.store8 (i32.add (local.get $i) (i32.const 335871))
+      (i32.store8 (i32.add (local.get $i) (i32.const 339967))
         (call $gradientClass (local.get $i) (local.get $t1) (local.get $t2) (local.get $t3)))
       (br_if $classes (i32.le_s
         (local.tee $i (i32.add (local.get $i) (i32.const 1))) (global.get $maxv))))
@@ -254,7 +256,7 @@
     (local $i i32) (local $rows i32)
     (global.set $width (local.get $width))
     (global.set $flatRow (local.get $width))
-    (local.set $rows (i32.const 4595712))
+    (local.set $rows (i32.const 1454080))
     (local.set $i (i32.const 0))
     (loop $samples
       (i32.store16 (i32.add (local.get $rows) (local.get $i)) (global.get $fill))
@@ -289,19 +291,9 @@
     (select (i32.const -1) (i32.sub (global.get $end) (global.get $at)) (global.get $overrun)))
 
   ;; ---- the general path (2…16 bits) -------------------------------------------------------
-  ;; A predictor's weight for error sum $e (≥ 1): about 2^24 / e.
-  (func $weight (param $e i32) (result i32)
-    (local $shift i32)
-    (local.set $shift (i32.sub (i32.const 24) (i32.clz (local.get $e))))
-    (local.set $shift (select (local.get $shift) (i32.const 0)
-      (i32.gt_s (local.get $shift) (i32.const 0))))
-    (i32.shr_u
-      (i32.load (i32.shl (i32.shr_u (local.get $e) (local.get $shift)) (i32.const 2)))
-      (local.get $shift)))
-
   ;; The class (−4…4) of gradient $g (QT).
   (func $gradient (param $g i32) (result i32)
-    (i32.load8_s (i32.add (local.get $g) (i32.const 335871))))
+    (i32.load8_s (i32.add (local.get $g) (i32.const 339967))))
 
   (func $abs (param $v i32) (result i32)
     (select (i32.sub (i32.const 0) (local.get $v)) (local.get $v)
@@ -334,7 +326,7 @@
       (loop $unary
         (br_if $stop (i32.ge_u (local.get $k) (global.get $bits)))
         (br_if $stop (i32.eqz (call $bit
-          (i32.add (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))) (i32.const 6816))
+          (i32.add (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))) (i32.const 10912))
           (i32.lt_u (local.get $k) (local.get $kCoded)))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $unary)))
@@ -343,7 +335,7 @@
         (i32.or
           (i32.shl
             (i32.or (i32.const 2) (call $bit
-              (i32.add (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))) (i32.const 9536))
+              (i32.add (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))) (i32.const 13632))
               (i32.and (i32.shr_u (local.get $t) (i32.sub (local.get $k) (i32.const 1))) (i32.const 1))))
             (i32.sub (local.get $k) (i32.const 1)))
           (call $bypass (i32.sub (local.get $k) (i32.const 1)) (local.get $t))))
@@ -363,7 +355,7 @@
     (local $eW i32) (local $sW i32) (local $h i32) (local $entryAt i32) (local $entry i32)
     (local $chk i32) (local $cn i32) (local $M i32) (local $v i32) (local $e i32)
     (local $zeroKnown i32) (local $z i32) (local $sign i32) (local $mag i32) (local $count i32)
-    (local $useMatch i32) (local $flat i32)
+    (local $useMatch i32) (local $flat i32) (local $vv v128)
     (local.set $useMatch (i32.ge_u (i32.shl (global.get $flatRow) (i32.const 4))
       (i32.mul (global.get $width) (i32.const 3))))
     (local.set $cur (global.get $cur))
@@ -384,6 +376,34 @@
       (local.set $NE (i32.load16_u offset=2 (i32.add (local.get $prev) (local.get $xa))))
       (local.set $NN (i32.load16_u (i32.add (local.get $prev2) (local.get $xa))))
       (local.set $NNE (i32.load16_u offset=2 (i32.add (local.get $prev2) (local.get $xa))))
+      ;; the match model (in rows after one with enough flat contexts): what followed these
+      ;; seven neighbours last time
+      (local.set $flat (i32.add (local.get $flat) (i32.and
+        (i32.and (i32.eq (local.get $W) (local.get $N)) (i32.eq (local.get $N) (local.get $NW)))
+        (i32.eq (local.get $NW) (local.get $NE)))))
+      (local.set $cn (i32.const 0))
+      (if (local.get $useMatch)
+        (then
+          (local.set $h (i32.xor
+            (i32.xor
+              (i32.xor (i32.mul (local.get $W) (i32.const 0x9e3779b1))
+                (i32.mul (local.get $N) (i32.const 0x85ebca77)))
+              (i32.xor (i32.mul (local.get $NW) (i32.const 0xc2b2ae3d))
+                (i32.mul (local.get $NE) (i32.const 0x27d4eb2f))))
+            (i32.xor
+              (i32.xor (i32.mul (local.get $WW) (i32.const 0x165667b1))
+                (i32.mul (local.get $NN) (i32.const 0xd3a2646c)))
+              (i32.mul (local.get $NNE) (i32.const 0xfd7046c5)))))
+          (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 15)))
+            (i32.const 0x2c1b3c6d)))
+          (local.set $entryAt (i32.shl (i32.shr_u (local.get $h) (i32.const 14)) (i32.const 2)))
+          (local.set $entry (i32.load offset=405504 (local.get $entryAt)))
+          (local.set $chk (i32.and (local.get $h) (i32.const 255)))
+          (local.set $cn (select
+            (i32.and (i32.shr_u (local.get $entry) (i32.const 8)) (i32.const 255))
+            (i32.const 0)
+            (i32.eq (i32.and (local.get $entry) (i32.const 255)) (local.get $chk))))
+          (local.set $M (i32.shr_u (local.get $entry) (i32.const 16)))))
       ;; the predictors: MED, W, N, (W + NE + 1) >> 1, N + NE − NNE (clamped)
       (local.set $mx (select (local.get $W) (local.get $N) (i32.gt_u (local.get $W) (local.get $N))))
       (local.set $mn (select (local.get $N) (local.get $W) (i32.gt_u (local.get $W) (local.get $N))))
@@ -396,7 +416,8 @@
         (i32.const 1)))
       (local.set $p4 (call $clamp
         (i32.sub (i32.add (local.get $N) (local.get $NE)) (local.get $NNE))))
-      ;; their errors at W, N, NE and NW, summed (saturating at 65535), weigh them
+      ;; their errors at W, N, NE and NW, summed (saturating at 65535) and shifted to 10 bits,
+      ;; weigh them
       (local.set $ee (i16x8.add_sat_u
         (i16x8.add_sat_u
           (v128.load (i32.sub (i32.add (local.get $ec) (local.get $xe)) (i32.const 16)))
@@ -404,11 +425,12 @@
         (i16x8.add_sat_u
           (v128.load offset=16 (i32.add (local.get $ep) (local.get $xe)))
           (v128.load (i32.sub (i32.add (local.get $ep) (local.get $xe)) (i32.const 16))))))
-      (local.set $w0 (call $weight (i32.add (i16x8.extract_lane_u 0 (local.get $ee)) (i32.const 1))))
-      (local.set $w1 (call $weight (i32.add (i16x8.extract_lane_u 1 (local.get $ee)) (i32.const 1))))
-      (local.set $w2 (call $weight (i32.add (i16x8.extract_lane_u 2 (local.get $ee)) (i32.const 1))))
-      (local.set $w3 (call $weight (i32.add (i16x8.extract_lane_u 3 (local.get $ee)) (i32.const 1))))
-      (local.set $w4 (call $weight (i32.add (i16x8.extract_lane_u 4 (local.get $ee)) (i32.const 1))))
+      (local.set $ee (i16x8.shr_u (local.get $ee) (global.get $errorShift)))
+      (local.set $w0 (i32.load (i32.shl (i16x8.extract_lane_u 0 (local.get $ee)) (i32.const 2))))
+      (local.set $w1 (i32.load (i32.shl (i16x8.extract_lane_u 1 (local.get $ee)) (i32.const 2))))
+      (local.set $w2 (i32.load (i32.shl (i16x8.extract_lane_u 2 (local.get $ee)) (i32.const 2))))
+      (local.set $w3 (i32.load (i32.shl (i16x8.extract_lane_u 3 (local.get $ee)) (i32.const 2))))
+      (local.set $w4 (i32.load (i32.shl (i16x8.extract_lane_u 4 (local.get $ee)) (i32.const 2))))
       (local.set $num (i64.add
         (i64.add
           (i64.mul (i64.extend_i32_u (local.get $w0)) (i64.extend_i32_u (local.get $p0)))
@@ -432,9 +454,9 @@
       (local.set $corr (i32.wrap_i64 (i64.shr_s
         (i64.add
           (i64.mul
-            (i64.extend_i32_s (i32.load offset=266240 (local.get $bc)))
-            (i64.extend_i32_s (i32.load offset=1024
-              (i32.shl (i32.load offset=267776 (local.get $bc)) (i32.const 2)))))
+            (i64.extend_i32_s (i32.load offset=270336 (local.get $bc)))
+            (i64.extend_i32_s (i32.load offset=4096
+              (i32.shl (i32.load offset=271872 (local.get $bc)) (i32.const 2)))))
           (i64.const 32768))
         (i64.const 16))))
       (local.set $P (call $clamp (i32.add
@@ -445,39 +467,14 @@
       ;; activity level
       (local.set $L (call $level (i32.add
         (i32.add
-          (call $abs (i32.sub (local.get $W) (local.get $NW)))
-          (call $abs (i32.sub (local.get $N) (local.get $NW))))
+          (i32.sub (select (local.get $W) (local.get $NW) (i32.gt_u (local.get $W) (local.get $NW)))
+            (select (local.get $NW) (local.get $W) (i32.gt_u (local.get $W) (local.get $NW))))
+          (i32.sub (select (local.get $N) (local.get $NW) (i32.gt_u (local.get $N) (local.get $NW)))
+            (select (local.get $NW) (local.get $N) (i32.gt_u (local.get $N) (local.get $NW)))))
         (i32.add
-          (call $abs (i32.sub (local.get $N) (local.get $NE)))
+          (i32.sub (select (local.get $N) (local.get $NE) (i32.gt_u (local.get $N) (local.get $NE)))
+            (select (local.get $NE) (local.get $N) (i32.gt_u (local.get $N) (local.get $NE))))
           (i32.shl (local.get $eW) (i32.const 1))))))
-      ;; the match model (in rows after one with enough flat contexts): what followed these
-      ;; seven neighbours last time
-      (local.set $flat (i32.add (local.get $flat) (i32.and
-        (i32.and (i32.eq (local.get $W) (local.get $N)) (i32.eq (local.get $N) (local.get $NW)))
-        (i32.eq (local.get $NW) (local.get $NE)))))
-      (local.set $cn (i32.const 0))
-      (if (local.get $useMatch)
-        (then
-          (local.set $h (i32.xor
-            (i32.xor
-              (i32.xor (i32.mul (local.get $W) (i32.const 0x9e3779b1))
-                (i32.mul (local.get $N) (i32.const 0x85ebca77)))
-              (i32.xor (i32.mul (local.get $NW) (i32.const 0xc2b2ae3d))
-                (i32.mul (local.get $NE) (i32.const 0x27d4eb2f))))
-            (i32.xor
-              (i32.xor (i32.mul (local.get $WW) (i32.const 0x165667b1))
-                (i32.mul (local.get $NN) (i32.const 0xd3a2646c)))
-              (i32.mul (local.get $NNE) (i32.const 0xfd7046c5)))))
-          (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 15)))
-            (i32.const 0x2c1b3c6d)))
-          (local.set $entryAt (i32.shl (i32.shr_u (local.get $h) (i32.const 12)) (i32.const 2)))
-          (local.set $entry (i32.load offset=401408 (local.get $entryAt)))
-          (local.set $chk (i32.and (local.get $h) (i32.const 255)))
-          (local.set $cn (select
-            (i32.and (i32.shr_u (local.get $entry) (i32.const 8)) (i32.const 255))
-            (i32.const 0)
-            (i32.eq (i32.and (local.get $entry) (i32.const 255)) (local.get $chk))))
-          (local.set $M (i32.shr_u (local.get $entry) (i32.const 16)))))
       ;; the decisions
       (local.set $v (select (i32.const 0)
         (i32.load16_u (i32.add (local.get $cur) (local.get $xa))) (global.get $decoding)))
@@ -487,7 +484,7 @@
         (if (local.get $cn)
           (then
             (if (call $bit
-                (i32.add (i32.const 4096) (i32.shl (i32.add
+                (i32.add (i32.const 8192) (i32.shl (i32.add
                   (i32.shl (i32.add
                     (i32.mul (i32.sub (select (local.get $cn) (i32.const 4)
                       (i32.lt_u (local.get $cn) (i32.const 4))) (i32.const 1)) (i32.const 40))
@@ -498,7 +495,7 @@
             (local.set $zeroKnown (i32.eq (local.get $M) (local.get $P)))))
         (local.set $z (i32.add (i32.mul (local.get $L) (i32.const 3)) (local.get $sW)))
         (if (i32.eqz (local.get $zeroKnown))
-          (then (if (call $bit (i32.add (i32.const 5376) (i32.shl (local.get $z) (i32.const 2)))
+          (then (if (call $bit (i32.add (i32.const 9472) (i32.shl (local.get $z) (i32.const 2)))
               (i32.eqz (local.get $e)))
             (then (local.set $v (local.get $P)) (br $coded)))))
         (local.set $sign (if (result i32) (i32.eqz (local.get $P))
@@ -506,7 +503,7 @@
           (else (if (result i32) (i32.eq (local.get $P) (global.get $maxv))
             (then (i32.const 1))
             (else (call $bit
-              (i32.add (i32.const 5856) (i32.shl
+              (i32.add (i32.const 9952) (i32.shl
                 (i32.add (i32.shl (local.get $z) (i32.const 1)) (local.get $neg)) (i32.const 2)))
               (i32.lt_s (local.get $e) (i32.const 0))))))))
         (local.set $mag (call $magnitude (local.get $e) (local.get $L)))
@@ -517,30 +514,33 @@
       ;; learning
       (local.set $e (i32.sub (local.get $v) (local.get $P)))
       (if (local.get $useMatch)
-        (then (i32.store offset=401408 (local.get $entryAt)
+        (then (i32.store offset=405504 (local.get $entryAt)
           (if (result i32) (i32.and (i32.ne (local.get $cn) (i32.const 0))
               (i32.eq (local.get $v) (local.get $M)))
             (then (select (local.get $entry) (i32.add (local.get $entry) (i32.const 256))
               (i32.eq (local.get $cn) (i32.const 255))))
             (else (i32.or (i32.shl (local.get $v) (i32.const 16))
               (i32.or (i32.const 256) (local.get $chk))))))))
-      (i32.store offset=266240 (local.get $bc) (i32.add
-        (i32.load offset=266240 (local.get $bc))
+      (i32.store offset=270336 (local.get $bc) (i32.add
+        (i32.load offset=270336 (local.get $bc))
         (select (i32.sub (i32.const 0) (local.get $e)) (local.get $e) (local.get $neg))))
-      (local.set $count (i32.add (i32.load offset=267776 (local.get $bc)) (i32.const 1)))
+      (local.set $count (i32.add (i32.load offset=271872 (local.get $bc)) (i32.const 1)))
       (if (i32.eq (local.get $count) (i32.const 256))
         (then
           (local.set $count (i32.const 128))
-          (i32.store offset=266240 (local.get $bc)
-            (i32.shr_s (i32.load offset=266240 (local.get $bc)) (i32.const 1)))))
-      (i32.store offset=267776 (local.get $bc) (local.get $count))
-      (local.set $xe (i32.add (local.get $ec) (local.get $xe)))
-      (i32.store16 offset=0 (local.get $xe) (call $abs (i32.sub (local.get $v) (local.get $p0))))
-      (i32.store16 offset=2 (local.get $xe) (call $abs (i32.sub (local.get $v) (local.get $W))))
-      (i32.store16 offset=4 (local.get $xe) (call $abs (i32.sub (local.get $v) (local.get $N))))
-      (i32.store16 offset=6 (local.get $xe) (call $abs (i32.sub (local.get $v) (local.get $p3))))
-      (i32.store16 offset=8 (local.get $xe) (call $abs (i32.sub (local.get $v) (local.get $p4))))
-      (local.set $eW (call $abs (local.get $e)))
+          (i32.store offset=270336 (local.get $bc)
+            (i32.shr_s (i32.load offset=270336 (local.get $bc)) (i32.const 1)))))
+      (i32.store offset=271872 (local.get $bc) (local.get $count))
+      ;; the predictors' errors |v − p| (lanes 0…4; lanes 5…7 are never read)
+      (local.set $ee (i16x8.replace_lane 4 (i16x8.replace_lane 3 (i16x8.replace_lane 2
+        (i16x8.replace_lane 1 (i16x8.splat (local.get $p0)) (local.get $W))
+        (local.get $N)) (local.get $p3)) (local.get $p4)))
+      (local.set $vv (i16x8.splat (local.get $v)))
+      (v128.store (i32.add (local.get $ec) (local.get $xe))
+        (i16x8.sub (i16x8.max_u (local.get $ee) (local.get $vv))
+          (i16x8.min_u (local.get $ee) (local.get $vv))))
+      (local.set $eW (select (i32.sub (i32.const 0) (local.get $e)) (local.get $e)
+        (i32.lt_s (local.get $e) (i32.const 0))))
       (local.set $sW (select (i32.const 0)
         (select (i32.const 1) (i32.const 2) (i32.gt_s (local.get $e) (i32.const 0)))
         (i32.eqz (local.get $e))))
@@ -571,7 +571,7 @@
       (local.set $r2 (i32.and (i32.or (i32.shl (local.get $r2) (i32.const 1))
         (i32.load16_u offset=2 (i32.add (global.get $prev2) (local.get $xa)))) (i32.const 15)))
       (local.set $v (call $bit
-        (i32.add (i32.const 4096) (i32.shl
+        (i32.add (i32.const 8192) (i32.shl
           (i32.or (local.get $r0)
             (i32.or (i32.shl (local.get $r1) (i32.const 5)) (i32.shl (local.get $r2) (i32.const 12))))
           (i32.const 2)))
