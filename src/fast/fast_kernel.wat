@@ -10,7 +10,7 @@
 ;;            UNARY 680, MANT 680) or the bilevel path's 65536
 ;;   270336   bias sums, 365 i32; at 271872 bias counts, 365 i32
 ;;   274432   QT: gradient g (−65535…65535) at g + 65535 → its class −4…4 (i8)
-;;   405504   match table, 2^18 u32 entries: value << 16 | count << 8 | check
+;;   405504   match table, 2^14 buckets of 16 u32 entries: value << 16 | count << 8 | check
 ;;   1454080  three sample rows (u16, 4 pad samples each side), two error rows (16 bytes per
 ;;            column, one pad column each side), then the stream
 (module
@@ -43,6 +43,8 @@
   (global $at (mut i32) (i32.const 0))
   (global $end (mut i32) (i32.const 0))
   (global $overrun (mut i32) (i32.const 0))
+  ;; the XOR of a word of every match bucket touched ahead (kept, so the loads stay)
+  (global $touch (mut i32) (i32.const 0))
   ;; how many samples of the previous row had a flat context (W = N = NW = NE)
   (global $flatRow (mut i32) (i32.const 0))
   ;; the probability slots' largest adaptation shift: 7 (general path) or 5 (bilevel)
@@ -130,27 +132,32 @@
     (call $normalize)
     (local.get $bit))
 
-  ;; Codes the low $n bits of $value (most significant first) at probability 1/2; returns them.
+  ;; Codes the low $n bits of $value (most significant first) at probability 1/2, in chunks of
+  ;; up to 8 bits that each split the range into 2^c equal parts; returns them.
   (func $bypass (param $n i32) (param $value i32) (result i32)
-    (local $result i32) (local $bit i32)
+    (local $result i32) (local $c i32) (local $q i32)
     (block $done
-      (loop $bits
+      (loop $chunks
         (br_if $done (i32.eqz (local.get $n)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-        (global.set $range (i32.shr_u (global.get $range) (i32.const 1)))
+        (local.set $c (select (local.get $n) (i32.const 8) (i32.lt_u (local.get $n) (i32.const 8))))
+        (local.set $n (i32.sub (local.get $n) (local.get $c)))
+        (global.set $range (i32.shr_u (global.get $range) (local.get $c)))
         (if (global.get $decoding)
           (then
-            (local.set $bit (i32.ge_u (global.get $code) (global.get $range)))
-            (if (local.get $bit)
-              (then (global.set $code (i32.sub (global.get $code) (global.get $range))))))
+            (local.set $q (i32.div_u (global.get $code) (global.get $range)))
+            (local.set $q (select (local.get $q)
+              (i32.sub (i32.shl (i32.const 1) (local.get $c)) (i32.const 1))
+              (i32.lt_u (local.get $q) (i32.shl (i32.const 1) (local.get $c)))))
+            (global.set $code (i32.sub (global.get $code)
+              (i32.mul (local.get $q) (global.get $range)))))
           (else
-            (local.set $bit (i32.and (i32.shr_u (local.get $value) (local.get $n)) (i32.const 1)))
-            (if (local.get $bit)
-              (then (global.set $low
-                (i64.add (global.get $low) (i64.extend_i32_u (global.get $range))))))))
-        (local.set $result (i32.or (i32.shl (local.get $result) (i32.const 1)) (local.get $bit)))
+            (local.set $q (i32.and (i32.shr_u (local.get $value) (local.get $n))
+              (i32.sub (i32.shl (i32.const 1) (local.get $c)) (i32.const 1))))
+            (global.set $low (i64.add (global.get $low)
+              (i64.mul (i64.extend_i32_u (local.get $q)) (i64.extend_i32_u (global.get $range)))))))
+        (local.set $result (i32.or (i32.shl (local.get $result) (local.get $c)) (local.get $q)))
         (call $normalize)
-        (br $bits)))
+        (br $chunks)))
     (local.get $result))
 
   ;; ---- set-up -----------------------------------------------------------------------------
@@ -159,17 +166,10 @@
       (select (i32.const 0) (local.get $v) (i32.lt_s (local.get $v) (i32.const 0)))
       (i32.gt_s (local.get $v) (global.get $maxv))))
 
-  ;; The class of gradient g for thresholds t1 < t2 < t3.
-  (func $gradientClass (param $g i32) (param $t1 i32) (param $t2 i32) (param $t3 i32)
-    (result i32)
-    (local $m i32) (local $q i32)
-    (local.set $m (select (i32.sub (i32.const 0) (local.get $g)) (local.get $g)
-      (i32.lt_s (local.get $g) (i32.const 0))))
-    (local.set $q (i32.add
-      (i32.add (i32.gt_s (local.get $m) (i32.const 0)) (i32.ge_s (local.get $m) (local.get $t1)))
-      (i32.add (i32.ge_s (local.get $m) (local.get $t2)) (i32.ge_s (local.get $m) (local.get $t3)))))
-    (select (i32.sub (i32.const 0) (local.get $q)) (local.get $q)
-      (i32.lt_s (local.get $g) (i32.const 0))))
+  ;; Gives the gradients $from…$to class $class in QT.
+  (func $classes (param $from i32) (param $to i32) (param $class i32)
+    (memory.fill (i32.add (local.get $from) (i32.const 339967)) (local.get $class)
+      (i32.add (i32.sub (local.get $to) (local.get $from)) (i32.const 1))))
 
   ;; A JPEG-LS threshold: t << (bits − 8) from 8 bits up, else max(least, t >> (8 − bits)).
   (func $threshold (param $t i32) (param $least i32) (result i32)
@@ -222,16 +222,23 @@
     (loop $slots
       (i32.store offset=8192 (i32.shl (local.get $i) (i32.const 2)) (i32.const 0x80000000))
       (br_if $slots (i32.lt_u
-        (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 65536))))
+        (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+        (select (i32.const 65536) (i32.const 2040) (i32.eq (local.get $bits) (i32.const 1))))))
     (local.set $t1 (call $threshold (i32.const 3) (i32.const 1)))
     (local.set $t2 (call $threshold (i32.const 7) (i32.const 2)))
     (local.set $t3 (call $threshold (i32.const 21) (i32.const 3)))
-    (local.set $i (i32.sub (i32.const 0) (global.get $maxv)))
-    (loop $classes
-      (i32.store8 (i32.add (local.get $i) (i32.const 339967))
-        (call $gradientClass (local.get $i) (local.get $t1) (local.get $t2) (local.get $t3)))
-      (br_if $classes (i32.le_s
-        (local.tee $i (i32.add (local.get $i) (i32.const 1))) (global.get $maxv))))
+    (call $classes (i32.sub (i32.const 0) (global.get $maxv))
+      (i32.sub (i32.const 0) (local.get $t3)) (i32.const -4))
+    (call $classes (i32.sub (i32.const 1) (local.get $t3))
+      (i32.sub (i32.const 0) (local.get $t2)) (i32.const -3))
+    (call $classes (i32.sub (i32.const 1) (local.get $t2))
+      (i32.sub (i32.const 0) (local.get $t1)) (i32.const -2))
+    (call $classes (i32.sub (i32.const 1) (local.get $t1)) (i32.const -1) (i32.const -1))
+    (call $classes (i32.const 0) (i32.const 0) (i32.const 0))
+    (call $classes (i32.const 1) (i32.sub (local.get $t1) (i32.const 1)) (i32.const 1))
+    (call $classes (local.get $t1) (i32.sub (local.get $t2) (i32.const 1)) (i32.const 2))
+    (call $classes (local.get $t2) (i32.sub (local.get $t3) (i32.const 1)) (i32.const 3))
+    (call $classes (local.get $t3) (global.get $maxv) (i32.const 4))
     (if (local.get $decoding)
       (then (global.set $end (i32.add (local.get $stream) (local.get $streamBytes)))))
     (local.get $stream))
@@ -344,6 +351,41 @@
       (i32.shl (i32.sub (local.get $t) (i32.const 1)) (local.get $shift))
       (call $bypass (local.get $shift) (local.get $m)))))
 
+;; The match model's hash of a sample's context above and two to its left: WW, NW, N, NE,
+  ;; NN, NNE.
+  (func $upperHash (param $WW i32) (param $NW i32) (param $N i32) (param $NE i32) (param $NN i32)
+    (param $NNE i32) (result i32)
+    (local $h i32)
+    (local.set $h (i32.xor
+      (i32.xor
+        (i32.xor (i32.mul (local.get $N) (i32.const 0x85ebca77))
+          (i32.mul (local.get $NW) (i32.const 0xc2b2ae3d)))
+        (i32.xor (i32.mul (local.get $NE) (i32.const 0x27d4eb2f))
+          (i32.mul (local.get $WW) (i32.const 0x165667b1))))
+      (i32.xor (i32.mul (local.get $NN) (i32.const 0xd3a2646c))
+        (i32.mul (local.get $NNE) (i32.const 0xfd7046c5)))))
+    (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 15)))
+      (i32.const 0x2c1b3c6d)))
+
+  ;; The offset of the bucket (16 ways of 4 bytes) of upper hash $upper in the match table.
+  (func $bucket (param $upper i32) (result i32)
+    (i32.shl (i32.shr_u (local.get $upper) (i32.const 18)) (i32.const 6)))
+
+  ;; The check (1…255) of a context: its upper hash mixed with W. An empty way (0) matches none.
+  (func $check (param $upper i32) (param $W i32) (result i32)
+    (local $h i32)
+    (local.set $h (i32.mul
+      (i32.xor (local.get $upper) (i32.mul (local.get $W) (i32.const 0x9e3779b1)))
+      (i32.const 0x85ebca77)))
+    (local.set $h (i32.shr_u (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13)))
+      (i32.const 24)))
+    (select (local.get $h) (i32.const 1) (local.get $h)))
+
+  ;; A bit per way of $ways (4 entries) that holds check $chk (in every lane of $chk).
+  (func $matching (param $ways v128) (param $chk v128) (result i32)
+    (i32x4.bitmask (i32x4.eq
+      (v128.and (local.get $ways) (v128.const i32x4 255 255 255 255)) (local.get $chk))))
+
   (func $codeGeneralRow
     (local $x i32) (local $xa i32) (local $xe i32) (local $cur i32) (local $prev i32)
     (local $prev2 i32) (local $ec i32) (local $ep i32)
@@ -352,10 +394,12 @@
     (local $p4 i32) (local $ee v128) (local $w0 i32) (local $w1 i32) (local $w2 i32)
     (local $w3 i32) (local $w4 i32) (local $num i64) (local $den i32) (local $P i32)
     (local $c i32) (local $neg i32) (local $bc i32) (local $corr i32) (local $L i32)
-    (local $eW i32) (local $sW i32) (local $h i32) (local $entryAt i32) (local $entry i32)
+    (local $eW i32) (local $sW i32) (local $entryAt i32) (local $entry i32)
     (local $chk i32) (local $cn i32) (local $M i32) (local $v i32) (local $e i32)
     (local $zeroKnown i32) (local $z i32) (local $sign i32) (local $mag i32) (local $count i32)
-    (local $useMatch i32) (local $flat i32) (local $vv v128)
+    (local $useMatch i32) (local $flat i32) (local $vv v128) (local $upper i32)
+    (local $upperNext i32) (local $bucketAt i32) (local $ways i32) (local $way0 v128)
+    (local $way1 v128) (local $way2 v128) (local $way3 v128) (local $chkv v128) (local $touched i32)
     (local.set $useMatch (i32.ge_u (i32.shl (global.get $flatRow) (i32.const 4))
       (i32.mul (global.get $width) (i32.const 3))))
     (local.set $cur (global.get $cur))
@@ -366,6 +410,10 @@
     ;; left of the row: two copies of the first sample of the row above
     (i32.store16 offset=0 (i32.sub (local.get $cur) (i32.const 2)) (i32.load16_u (local.get $prev)))
     (i32.store16 offset=0 (i32.sub (local.get $cur) (i32.const 4)) (i32.load16_u (local.get $prev)))
+    (local.set $upperNext (call $upperHash (i32.load16_u (local.get $prev))
+      (i32.load16_u offset=0 (i32.sub (local.get $prev) (i32.const 2)))
+      (i32.load16_u (local.get $prev)) (i32.load16_u offset=2 (local.get $prev))
+      (i32.load16_u (local.get $prev2)) (i32.load16_u offset=2 (local.get $prev2))))
     (loop $pixels
       (local.set $xa (i32.shl (local.get $x) (i32.const 1)))
       (local.set $xe (i32.shl (local.get $x) (i32.const 4)))
@@ -377,33 +425,41 @@
       (local.set $NN (i32.load16_u (i32.add (local.get $prev2) (local.get $xa))))
       (local.set $NNE (i32.load16_u offset=2 (i32.add (local.get $prev2) (local.get $xa))))
       ;; the match model (in rows after one with enough flat contexts): what followed these
-      ;; seven neighbours last time
+      ;; seven neighbours last time, looked up in the bucket of the six above and WW (whose line
+      ;; is touched a sample ahead, to have it in cache)
       (local.set $flat (i32.add (local.get $flat) (i32.and
         (i32.and (i32.eq (local.get $W) (local.get $N)) (i32.eq (local.get $N) (local.get $NW)))
         (i32.eq (local.get $NW) (local.get $NE)))))
       (local.set $cn (i32.const 0))
       (if (local.get $useMatch)
         (then
-          (local.set $h (i32.xor
-            (i32.xor
-              (i32.xor (i32.mul (local.get $W) (i32.const 0x9e3779b1))
-                (i32.mul (local.get $N) (i32.const 0x85ebca77)))
-              (i32.xor (i32.mul (local.get $NW) (i32.const 0xc2b2ae3d))
-                (i32.mul (local.get $NE) (i32.const 0x27d4eb2f))))
-            (i32.xor
-              (i32.xor (i32.mul (local.get $WW) (i32.const 0x165667b1))
-                (i32.mul (local.get $NN) (i32.const 0xd3a2646c)))
-              (i32.mul (local.get $NNE) (i32.const 0xfd7046c5)))))
-          (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 15)))
-            (i32.const 0x2c1b3c6d)))
-          (local.set $entryAt (i32.shl (i32.shr_u (local.get $h) (i32.const 14)) (i32.const 2)))
-          (local.set $entry (i32.load offset=405504 (local.get $entryAt)))
-          (local.set $chk (i32.and (local.get $h) (i32.const 255)))
-          (local.set $cn (select
-            (i32.and (i32.shr_u (local.get $entry) (i32.const 8)) (i32.const 255))
-            (i32.const 0)
-            (i32.eq (i32.and (local.get $entry) (i32.const 255)) (local.get $chk))))
-          (local.set $M (i32.shr_u (local.get $entry) (i32.const 16)))))
+          (local.set $upper (local.get $upperNext))
+          (local.set $upperNext (call $upperHash (local.get $W) (local.get $N) (local.get $NE)
+            (i32.load16_u offset=4 (i32.add (local.get $prev) (local.get $xa)))
+            (local.get $NNE)
+            (i32.load16_u offset=4 (i32.add (local.get $prev2) (local.get $xa)))))
+          (local.set $touched (i32.xor (local.get $touched)
+            (i32.load offset=405504 (call $bucket (local.get $upperNext)))))
+          (local.set $bucketAt (call $bucket (local.get $upper)))
+          (local.set $chk (call $check (local.get $upper) (local.get $W)))
+          (local.set $chkv (i32x4.splat (local.get $chk)))
+          (local.set $ways (i32.or
+            (i32.or
+              (call $matching (v128.load offset=405504 (local.get $bucketAt)) (local.get $chkv))
+              (i32.shl (call $matching (v128.load offset=405520 (local.get $bucketAt))
+                (local.get $chkv)) (i32.const 4)))
+            (i32.or
+              (i32.shl (call $matching (v128.load offset=405536 (local.get $bucketAt))
+                (local.get $chkv)) (i32.const 8))
+              (i32.shl (call $matching (v128.load offset=405552 (local.get $bucketAt))
+                (local.get $chkv)) (i32.const 12)))))
+          (if (local.get $ways)
+            (then
+              (local.set $entryAt (i32.add (local.get $bucketAt)
+                (i32.shl (i32.ctz (local.get $ways)) (i32.const 2))))
+              (local.set $entry (i32.load offset=405504 (local.get $entryAt)))
+              (local.set $cn (i32.and (i32.shr_u (local.get $entry) (i32.const 8)) (i32.const 255)))
+              (local.set $M (i32.shr_u (local.get $entry) (i32.const 16)))))))
       ;; the predictors: MED, W, N, (W + NE + 1) >> 1, N + NE − NNE (clamped)
       (local.set $mx (select (local.get $W) (local.get $N) (i32.gt_u (local.get $W) (local.get $N))))
       (local.set $mn (select (local.get $N) (local.get $W) (i32.gt_u (local.get $W) (local.get $N))))
@@ -514,13 +570,30 @@
       ;; learning
       (local.set $e (i32.sub (local.get $v) (local.get $P)))
       (if (local.get $useMatch)
-        (then (i32.store offset=405504 (local.get $entryAt)
-          (if (result i32) (i32.and (i32.ne (local.get $cn) (i32.const 0))
-              (i32.eq (local.get $v) (local.get $M)))
-            (then (select (local.get $entry) (i32.add (local.get $entry) (i32.const 256))
-              (i32.eq (local.get $cn) (i32.const 255))))
-            (else (i32.or (i32.shl (local.get $v) (i32.const 16))
-              (i32.or (i32.const 256) (local.get $chk))))))))
+        (then (if (local.get $cn)
+          ;; a hit counts up (to 255), a miss takes the new value
+          (then (i32.store offset=405504 (local.get $entryAt)
+            (if (result i32) (i32.eq (local.get $v) (local.get $M))
+              (then (select (local.get $entry) (i32.add (local.get $entry) (i32.const 256))
+                (i32.eq (local.get $cn) (i32.const 255))))
+              (else (i32.or (i32.shl (local.get $v) (i32.const 16))
+                (i32.or (i32.const 256) (local.get $chk)))))))
+          ;; a new context goes first, the last way drops out
+          (else
+            (local.set $way0 (v128.load offset=405504 (local.get $bucketAt)))
+            (local.set $way1 (v128.load offset=405520 (local.get $bucketAt)))
+            (local.set $way2 (v128.load offset=405536 (local.get $bucketAt)))
+            (local.set $way3 (v128.load offset=405552 (local.get $bucketAt)))
+            (v128.store offset=405552 (local.get $bucketAt) (i8x16.shuffle
+              12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 (local.get $way2) (local.get $way3)))
+            (v128.store offset=405536 (local.get $bucketAt) (i8x16.shuffle
+              12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 (local.get $way1) (local.get $way2)))
+            (v128.store offset=405520 (local.get $bucketAt) (i8x16.shuffle
+              12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 (local.get $way0) (local.get $way1)))
+            (v128.store offset=405504 (local.get $bucketAt) (i32x4.replace_lane 0
+              (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 8 9 10 11 (local.get $way0) (local.get $way0))
+              (i32.or (i32.shl (local.get $v) (i32.const 16))
+                (i32.or (i32.const 256) (local.get $chk)))))))))
       (i32.store offset=270336 (local.get $bc) (i32.add
         (i32.load offset=270336 (local.get $bc))
         (select (i32.sub (i32.const 0) (local.get $e)) (local.get $e) (local.get $neg))))
@@ -549,6 +622,7 @@
         (local.tee $x (i32.add (local.get $x) (i32.const 1)))
         (global.get $width))))
     (global.set $flatRow (local.get $flat))
+    (global.set $touch (i32.xor (global.get $touch) (local.get $touched)))
     ;; right of the row: two copies of its last sample
     (local.set $xa (i32.add (local.get $cur) (i32.shl (global.get $width) (i32.const 1))))
     (i32.store16 offset=0 (local.get $xa) (i32.load16_u (i32.sub (local.get $xa) (i32.const 2))))
