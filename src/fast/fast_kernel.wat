@@ -166,10 +166,11 @@
       (select (i32.const 0) (local.get $v) (i32.lt_s (local.get $v) (i32.const 0)))
       (i32.gt_s (local.get $v) (global.get $maxv))))
 
-  ;; Gives the gradients $from…$to class $class in QT.
+  ;; Gives the gradients $from…$to (none if $to < $from) class $class in QT.
   (func $classes (param $from i32) (param $to i32) (param $class i32)
-    (memory.fill (i32.add (local.get $from) (i32.const 339967)) (local.get $class)
-      (i32.add (i32.sub (local.get $to) (local.get $from)) (i32.const 1))))
+    (if (i32.le_s (local.get $from) (local.get $to))
+      (then (memory.fill (i32.add (local.get $from) (i32.const 339967)) (local.get $class)
+        (i32.add (i32.sub (local.get $to) (local.get $from)) (i32.const 1))))))
 
   ;; A JPEG-LS threshold: t << (bits − 8) from 8 bits up, else max(least, t >> (8 − bits)).
   (func $threshold (param $t i32) (param $least i32) (result i32)
@@ -243,12 +244,13 @@
       (then (global.set $end (i32.add (local.get $stream) (local.get $streamBytes)))))
     (local.get $stream))
 
-  ;; Grows the memory so that $bytes more stream bytes fit after the stream position; returns 0
-  ;; when it cannot.
+  ;; Grows the memory so that $bytes more stream bytes fit after the stream position and the
+  ;; encoder's bytes not written yet; returns 0 when it cannot.
   (func $reserve (param $bytes i32) (result i32)
     (local $need i64) (local $have i64)
     (local.set $need (i64.add
-      (i64.extend_i32_u (global.get $at)) (i64.extend_i32_u (local.get $bytes))))
+      (i64.add (i64.extend_i32_u (global.get $at)) (i64.extend_i32_u (global.get $pending)))
+      (i64.add (i64.extend_i32_u (local.get $bytes)) (i64.const 1))))
     (local.set $have (i64.shl (i64.extend_i32_u (memory.size)) (i64.const 16)))
     (if (i64.gt_u (local.get $need) (local.get $have))
       (then (return (i32.ne (i32.const -1) (memory.grow (i32.wrap_i64 (i64.shr_u
