@@ -11,18 +11,32 @@ import { FormatError } from "../errors.ts";
 import { FAST_KERNEL_WASM_BASE64 } from "./fast_kernel_wasm.ts";
 
 /** Images wider than this are coded as vertical stripes of at most this many columns. */
-export const STRIPE_WIDTH = 65536;
-
+const STRIPE_WIDTH = 65536;
 /**
  * Samples a stream byte can hold at most. Every sample costs at least one decision, and a
  * decision costs at least −log2(1 − (1 − 2^−8) · 2^−16) ≈ 2.19·10^−5 bits (the range is at least
  * 2^24 when a probability of at most 65535/65536 splits it), so a byte holds fewer than 364 830.
  */
-export const SAMPLES_PER_BYTE = 365000;
+const SAMPLES_PER_BYTE = 365000;
 /** Bytes the bound allows on top of the stream (the coder's four final bytes and rounding). */
 const SLACK_BYTES = 8;
 /** The most stream bytes one sample can take (20 decisions of ≤ 2 bytes, 30 bypass bits). */
 const MAX_BYTES_PER_SAMPLE = 80;
+
+/**
+ * The most samples a fast-level stream of `streamBytes` bytes can hold: {@link decodeFast}
+ * refuses a larger image as damaged before it allocates anything.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { maxFastSamples } from "./codec.ts";
+ * ok(maxFastSamples(60) < 60000 * 60000); // a 60-byte stream cannot hold a 60000×60000 image
+ * ```
+ */
+export function maxFastSamples(streamBytes: number): number {
+  return (streamBytes + SLACK_BYTES) * SAMPLES_PER_BYTE;
+}
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -128,7 +142,7 @@ export function encodeFast(
  * import { decodeFast, encodeFast } from "./codec.ts";
  * const stream = encodeFast(new Uint16Array([4000, 4001]), 2, 1, 12);
  * strictEqual(decodeFast(stream, 2, 1, 12)[1], 4001);
- * throws(() => decodeFast(stream.subarray(1), 2, 1, 12), /truncated/);
+ * throws(() => decodeFast(stream.subarray(0, stream.length - 1), 2, 1, 12), /truncated/);
  * ```
  */
 export function decodeFast(
@@ -138,7 +152,7 @@ export function decodeFast(
   bits: number,
 ): Uint16Array {
   checkShape(width * height, width, height, bits);
-  if (width * height > (stream.length + SLACK_BYTES) * SAMPLES_PER_BYTE) {
+  if (width * height > maxFastSamples(stream.length)) {
     throw new FormatError(
       `fast stream of ${stream.length} bytes is too short for a ${width}x${height} image ` +
         `(damaged header or stream)`,

@@ -6,7 +6,7 @@
 ;; Memory, byte offsets:
 ;;   0        WEIGHT: 1024 i32, WEIGHT[i] = floor(2^24 / (i + 1))
 ;;   4096     RC: 257 i32, RC[n] = floor((2^17 + n) / 2n), RC[0] = 0
-;;   8192     probability slots (u32): the general path's 2040 (HIT 320, ZERO 120, SIGN 240,
+;;   8192     probability slots (u32): the general path's 2400 (HIT 320, ZERO 240, SIGN 480,
 ;;            UNARY 680, MANT 680) or the bilevel path's 65536
 ;;   270336   bias sums, 365 i32; at 271872 bias counts, 365 i32
 ;;   274432   QT: gradient g (−65535…65535) at g + 65535 → its class −4…4 (i8)
@@ -224,7 +224,7 @@
       (i32.store offset=8192 (i32.shl (local.get $i) (i32.const 2)) (i32.const 0x80000000))
       (br_if $slots (i32.lt_u
         (local.tee $i (i32.add (local.get $i) (i32.const 1)))
-        (select (i32.const 65536) (i32.const 2040) (i32.eq (local.get $bits) (i32.const 1))))))
+        (select (i32.const 65536) (i32.const 2400) (i32.eq (local.get $bits) (i32.const 1))))))
     (local.set $t1 (call $threshold (i32.const 3) (i32.const 1)))
     (local.set $t2 (call $threshold (i32.const 7) (i32.const 2)))
     (local.set $t3 (call $threshold (i32.const 21) (i32.const 3)))
@@ -335,7 +335,7 @@
       (loop $unary
         (br_if $stop (i32.ge_u (local.get $k) (global.get $bits)))
         (br_if $stop (i32.eqz (call $bit
-          (i32.add (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))) (i32.const 10912))
+          (i32.add (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))) (i32.const 12352))
           (i32.lt_u (local.get $k) (local.get $kCoded)))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $unary)))
@@ -344,7 +344,7 @@
         (i32.or
           (i32.shl
             (i32.or (i32.const 2) (call $bit
-              (i32.add (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))) (i32.const 13632))
+              (i32.add (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))) (i32.const 15072))
               (i32.and (i32.shr_u (local.get $t) (i32.sub (local.get $k) (i32.const 1))) (i32.const 1))))
             (i32.sub (local.get $k) (i32.const 1)))
           (call $bypass (i32.sub (local.get $k) (i32.const 1)) (local.get $t))))
@@ -551,7 +551,9 @@
                 (i32.eq (local.get $v) (local.get $M)))
               (then (local.set $v (local.get $M)) (br $coded)))
             (local.set $zeroKnown (i32.eq (local.get $M) (local.get $P)))))
-        (local.set $z (i32.add (i32.mul (local.get $L) (i32.const 3)) (local.get $sW)))
+        (local.set $z (i32.add
+          (i32.shl (i32.add (i32.mul (local.get $L) (i32.const 3)) (local.get $sW)) (i32.const 1))
+          (i32.ne (local.get $cn) (i32.const 0))))
         (if (i32.eqz (local.get $zeroKnown))
           (then (if (call $bit (i32.add (i32.const 9472) (i32.shl (local.get $z) (i32.const 2)))
               (i32.eqz (local.get $e)))
@@ -561,7 +563,7 @@
           (else (if (result i32) (i32.eq (local.get $P) (global.get $maxv))
             (then (i32.const 1))
             (else (call $bit
-              (i32.add (i32.const 9952) (i32.shl
+              (i32.add (i32.const 10432) (i32.shl
                 (i32.add (i32.shl (local.get $z) (i32.const 1)) (local.get $neg)) (i32.const 2)))
               (i32.lt_s (local.get $e) (i32.const 0))))))))
         (local.set $mag (call $magnitude (local.get $e) (local.get $L)))
