@@ -72,6 +72,15 @@ function checkShape(length: number, width: number, height: number, bits: number)
   }
 }
 
+/** Checks the shape and that every sample is below `2^bits`. */
+function checkSamples(samples: Uint16Array, width: number, height: number, bits: number): void {
+  checkShape(samples.length, width, height, bits);
+  const limit = 2 ** bits;
+  let i = 0;
+  while (i < samples.length && samples[i] < limit) i++;
+  if (i < samples.length) throw new RangeError(`sample ${i} is ${samples[i]}, not below 2^${bits}`);
+}
+
 /**
  * Calls `row(y, x0, rowView)` for every row of every stripe (after starting the stripe), where
  * `rowView()` is the kernel's buffer of the row to code next.
@@ -108,13 +117,7 @@ export function encodeFast(
   height: number,
   bits: number,
 ): Uint8Array {
-  checkShape(samples.length, width, height, bits);
-  const limit = 2 ** bits;
-  for (let i = 0; i < samples.length; i++) {
-    if (samples[i] >= limit) {
-      throw new RangeError(`sample ${i} is ${samples[i]}, not below 2^${bits}`);
-    }
-  }
+  checkSamples(samples, width, height, bits);
   const kernel = instantiate();
   const stripe = Math.min(STRIPE_WIDTH, width);
   const rowBytes = stripe * MAX_BYTES_PER_SAMPLE + 64;
