@@ -1,7 +1,7 @@
 ;; The fast level's coder (docs/fast-level.md): per-sample prediction, contexts and the binary
 ;; range coder, for encoding and decoding alike (one code path; $decoding says which).
 ;; tools/build_wasm.ts compiles this file into fast_kernel_wasm.ts; the tests check that they
-;; agree. fast_kernel.ts instantiates it and moves rows and stream bytes in and out.
+;; agree. codec.ts instantiates it and moves rows and stream bytes in and out.
 ;;
 ;; Memory, byte offsets:
 ;;   0        WEIGHT: 1024 i32, WEIGHT[i] = floor(2^24 / (i + 1))
