@@ -60,6 +60,7 @@ import {
   type TileRunner,
 } from "./v2/image_codec.ts";
 import type { TileRect } from "./v2/tiles.ts";
+import { coderOf, type LevelName } from "./v2/tile_coders.ts";
 import {
   countDirectSlots,
   type DirectSlotCounts,
@@ -92,6 +93,11 @@ export interface EncodeOptions {
    * gives the same bytes.
    */
   runner?: TileRunner;
+  /**
+   * v2: `fast` (a residual coder, tens of MP/s), `default` (context mixing) or `max` (the
+   * strongest model; for now the default's). Recorded in the file: decoding needs no option.
+   */
+  level?: LevelName;
 }
 
 /**
@@ -398,7 +404,7 @@ export async function* encodeImageStream(
     yield serializeClassicImage({ ...coded, modelHash: chosen.hash });
     return;
   }
-  const header = await tiledHeader(source);
+  const header = await tiledHeader(source, coderOf(options.level ?? "default"));
   const start = new ByteWriter();
   writeV2ImageStart(start, header, chosen.hash);
   yield start.finish();
@@ -675,8 +681,9 @@ export async function packArchive(
     const coded = await codeEntries(entries, encode, options);
     return serializeClassicArchive({ modelBytes: chosen.bytes, entries: coded });
   }
+  const coder = coderOf(options.level ?? "default");
   const encode = (image: GrayImage) =>
-    encodeV2Image(image, chosen.params, polarity, options.runner);
+    encodeV2Image(image, chosen.params, polarity, options.runner, coder);
   const coded = await codeEntries(entries, encode, options);
   const modelBytes = chosen.builtIn ? undefined : chosen.bytes;
   return serializeV2Archive({ modelHash: chosen.hash, modelBytes, entries: coded });

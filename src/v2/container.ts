@@ -32,7 +32,7 @@ const TILE_RECORD_BYTES = 20;
  * strictEqual(CODER_NAMES[0], "cm");
  * ```
  */
-export const CODER_NAMES = ["cm"] as const;
+export const CODER_NAMES = ["cm", "fast"] as const;
 
 /**
  * A coder's name (see {@link CODER_NAMES}).

@@ -9,10 +9,10 @@
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { choosePolarity, type PolarityMode } from "../image/polarity.ts";
-import { checkStreamHolds } from "../stream_bound.ts";
-import { decodeV2, encodeV2, significantBits } from "./codec.ts";
+import { significantBits } from "./codec.ts";
 import {
   checkTileStream,
+  type CoderName,
   gridOf,
   tileCrc,
   type V2CodedImage,
@@ -20,6 +20,7 @@ import {
   type V2ImageHeader,
 } from "./container.ts";
 import type { V2Model } from "./model.ts";
+import { TILE_CODERS } from "./tile_coders.ts";
 import { chooseTileSize, sampledRows, type TileRect } from "./tiles.ts";
 
 /**
@@ -76,7 +77,8 @@ export function encodeTile(
   const tile = { width: rect.width, height: rect.height, maxValue: header.maxValue, data: samples };
   const normalized = normalizeV2(tile, polarity);
   const { bits, inverted } = normalized;
-  const stream = encodeV2(normalized.samples, rect.width, rect.height, bits, model);
+  const coder = TILE_CODERS[header.coder];
+  const stream = coder.encode(normalized.samples, rect.width, rect.height, bits, model);
   return { inverted, bits, tileCrc: tileCrc(header, rect, samples), stream };
 }
 
@@ -106,7 +108,7 @@ export function decodeTile(
 ): Uint16Array {
   checkTileStream(tile);
   const { bits } = tile;
-  const data = decodeV2(tile.stream, rect.width, rect.height, bits, model);
+  const data = TILE_CODERS[header.coder].decode(tile.stream, rect.width, rect.height, bits, model);
   if (tile.inverted) {
     const top = 2 ** bits - 1;
     for (let i = 0; i < data.length; i++) data[i] = top - data[i];
@@ -262,7 +264,7 @@ export function imageRows(image: GrayImage): RowSource {
 }
 
 /**
- * Chooses the header of an image to code: its size and maxval, the coder, and the tile size
+ * Chooses the header of an image to code: its size and maxval, the `coder`, and the tile size
  * from its samples (see `chooseTileSize`; only the sampled rows are read).
  *
  * @example
@@ -273,12 +275,15 @@ export function imageRows(image: GrayImage): RowSource {
  * strictEqual((await tiledHeader(imageRows(image))).tileWidth, 3);
  * ```
  */
-export async function tiledHeader(source: RowSource): Promise<V2ImageHeader> {
+export async function tiledHeader(
+  source: RowSource,
+  coder: CoderName = "cm",
+): Promise<V2ImageHeader> {
   const { width, height, maxValue } = source;
   const rows = new Map<number, Uint16Array>();
   for (const y of sampledRows(width, height)) rows.set(y, (await source.rows(y, 1)).slice());
   const { tileWidth, tileHeight } = chooseTileSize(width, height, (y) => rows.get(y)!);
-  return { width, height, maxValue, coder: "cm", tileWidth, tileHeight };
+  return { width, height, maxValue, coder, tileWidth, tileHeight };
 }
 
 /**
@@ -344,7 +349,8 @@ function cutTile(band: Uint16Array, width: number, rect: TileRect): Uint16Array 
 }
 
 /**
- * Codes one image with a v2 model, tile by tile on `runner` (in this thread by default).
+ * Codes one image with a v2 model, tile by tile on `runner` (in this thread by default), with
+ * `coder` (context mixing by default).
  *
  * @example
  * ```ts
@@ -361,9 +367,10 @@ export async function encodeV2Image(
   model: V2Model,
   polarity: PolarityMode,
   runner: TileRunner = IN_THREAD_TILES,
+  coder: CoderName = "cm",
 ): Promise<V2CodedImage> {
   const source = imageRows(image);
-  const header = await tiledHeader(source);
+  const header = await tiledHeader(source, coder);
   const tiles: V2CodedTile[] = [];
   for await (const tile of encodeTiles(source, header, model, polarity, runner)) tiles.push(tile);
   return { ...header, tiles };
@@ -390,7 +397,7 @@ export function checkTileStreams(coded: V2CodedImage): void {
   const grid = gridOf(coded);
   coded.tiles.forEach((tile, i) => {
     const rect = grid.rect(i);
-    checkStreamHolds(rect.width, rect.height, tile.bits, tile.stream.length);
+    TILE_CODERS[coded.coder].checkHolds(rect.width, rect.height, tile.bits, tile.stream.length);
   });
 }
 

@@ -10,6 +10,7 @@
  */
 import type { ArchiveEntry } from "../../src/codec.ts";
 import { encodeImage, packArchive, trainModel } from "../../src/codec.ts";
+import type { LevelName } from "../../src/v2/tile_coders.ts";
 import type { GrayImage } from "../../src/image/gray_image.ts";
 import { encodeImageFile } from "../../src/image/image_file.ts";
 import { defaultModel, type Model, parseModel } from "../../src/model_file.ts";
@@ -180,8 +181,14 @@ export async function buildSeeds(): Promise<SeedSet> {
     });
   compatBpc("04_synthetic_7x5", img.synthetic);
   compatBpc("05_synthetic_1x1", img.dot);
-  const coded = async (format: SeedFormat, name: string, image: GrayImage, model?: Model) =>
-    bpcodec(format, name, await encodeImage(image, model), {
+  const coded = async (
+    format: SeedFormat,
+    name: string,
+    image: GrayImage,
+    model?: Model,
+    level?: LevelName,
+  ) =>
+    bpcodec(format, name, await encodeImage(image, model, { level }), {
       model: model && !("builtIn" in model && model.builtIn) ? model.bytes : undefined,
       image,
     });
@@ -191,6 +198,8 @@ export async function buildSeeds(): Promise<SeedSet> {
   await coded("bpc2", "text", img.text);
   await coded("bpc2", "ct16-16bit", img.ct16);
   await coded("bpc2", "dot", img.dot);
+  await coded("bpc2", "text-fast", img.text, undefined, "fast");
+  await coded("bpc2", "ct16-fast-16bit", img.ct16, undefined, "fast");
   await coded("bpc2", "eso-trained", img.eso, trained);
   await coded("bpc2", "ct16small-trained", img.ct16Small, trained);
 

@@ -178,11 +178,11 @@ const codedImage = (name: "bpc1" | "bpc2-builtin" | "bpc2-trained"): Target => (
     const diff = imageDifference(image, original as GrayImage);
     if (!diff) return EXACT;
     try {
-      const inverted = name === "bpc1"
-        ? parseClassicImage(mutant.bytes).inverted
-        : parseV2Image(mutant.bytes).image.tiles[0].inverted; // the seeds are one tile
+      const v2 = name === "bpc1" ? undefined : parseV2Image(mutant.bytes).image;
+      const inverted = v2 ? v2.tiles[0].inverted : parseClassicImage(mutant.bytes).inverted;
       const again = await encodeImage(image, await modelFor(name, seed), {
         polarity: inverted ? "invert" : "none",
+        level: v2?.coder === "fast" ? "fast" : "default", // the seeds are one tile
       });
       if (sameArray(again, mutant.bytes)) return OTHER;
     } catch (e) {

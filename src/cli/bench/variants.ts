@@ -9,19 +9,19 @@ import type { Model } from "../../model_file.ts";
 import { CodingWorkers } from "../../workers/coding_workers.ts";
 import { UsageError } from "../errors.ts";
 import type { BenchCodec } from "./bench_codec.ts";
+import { LEVEL_NAMES, type LevelName } from "../../v2/tile_coders.ts";
 
 /**
- * The coder levels there are. Today the coder has one; a new level is added here and passed to
- * the coder in {@link bpcodecVariant}.
+ * The coder levels there are (v2's `LEVEL_NAMES`).
  *
  * @example
  * ```ts
- * import { strictEqual } from "node:assert/strict";
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { CODER_LEVELS } from "./variants.ts";
- * strictEqual(CODER_LEVELS[0], "default");
+ * deepStrictEqual(CODER_LEVELS, ["fast", "default", "max"]);
  * ```
  */
-export const CODER_LEVELS: readonly string[] = ["default"];
+export const CODER_LEVELS: readonly string[] = LEVEL_NAMES;
 
 /**
  * The most workers `--workers` may ask for, as in the other commands.
@@ -107,6 +107,9 @@ export function variantName(
  */
 export function bpcodecVariant(spec: VariantSpec): BenchCodec {
   const { model, level, workers, modelLabel } = spec;
+  if (model.format === "classic" && level !== "default") {
+    throw new UsageError(`--levels ${level}: the classic format has one level (default)`);
+  }
   if (model.format === "classic" && workers > 1) {
     throw new UsageError(`--workers ${workers}: classic codes an image in one thread (use 1)`);
   }
@@ -119,9 +122,9 @@ export function bpcodecVariant(spec: VariantSpec): BenchCodec {
     workers,
     about: `bpcodec ${model.format}${modelLabel === undefined ? "" : ` (${modelLabel} model)`}, ` +
       `level ${level}, ${workers} worker${workers === 1 ? "" : "s"}, whole .bpc files`,
-    // The coder takes no level yet: CODER_LEVELS admits only the one it has. Here is where the
-    // level is to be passed on.
-    encode: async (image) => ({ bytes: await encodeImage(image, model, { runner: runner() }) }),
+    encode: async (image) => ({
+      bytes: await encodeImage(image, model, { runner: runner(), level: level as LevelName }),
+    }),
     decode: async (bytes) => {
       const { width, height, data } = await decodeImage(bytes, model, { runner: runner() });
       return { width, height, samples: data };

@@ -44,6 +44,7 @@ import {
 } from "../files.ts";
 import { EXIT_SKIPPED, KEEP_GOING_FLAG, MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { OutputFolder } from "../output_folder.ts";
+import { LEVEL_FLAG, levelFlag } from "../level_flag.ts";
 import { withCodingWorkers, WORKERS_FLAG } from "../workers_flag.ts";
 
 /** A file `pack` left out, and why. */
@@ -74,6 +75,7 @@ export const packCommand: Command = {
     ...MAX_PIXELS_FLAG,
     ...KEEP_GOING_FLAG,
     ...WORKERS_FLAG,
+    ...LEVEL_FLAG,
     ...forceFlag("an existing archive"),
   },
   async run(args: ParsedArgs, report: Reporter): Promise<number> {
@@ -124,6 +126,7 @@ export const packCommand: Command = {
       bytes = await withCodingWorkers(args, (runner) =>
         packArchive(entries(), model, {
           polarity,
+          level: levelFlag(args, model),
           runner,
           skip: keepGoing
             ? (name, error) => {

@@ -29,6 +29,8 @@ import { MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { openPgmRows, writePgmBands } from "../pgm_stream.ts";
 import { withCodingWorkers, WORKERS_FLAG } from "../workers_flag.ts";
 import { BATCH_FLAGS, isBatch, runBatchCommand } from "../batch.ts";
+import { LEVEL_FLAG, levelFlag } from "../level_flag.ts";
+import type { LevelName } from "../../v2/tile_coders.ts";
 import type { CodingWorkers } from "../../workers/coding_workers.ts";
 import type { ImageLimits } from "../../image/limits.ts";
 import type { PolarityMode } from "../../image/polarity.ts";
@@ -90,7 +92,8 @@ class StepTimes {
 export const encodeCommand: Command = {
   name: "encode",
   summary: "code one image into a .bpc file",
-  usage: "encode [--model M.bpm] [--polarity auto|invert|none] [-o OUT.bpc|-] [-f] IMG|-",
+  usage:
+    "encode [--model M.bpm] [--level fast|default|max] [--polarity auto|invert|none] [-o OUT.bpc|-] [-f] IMG|-",
   examples: [
     "bpcodec encode page1.png                          # built-in model, writes page1.bpc",
     "bpcodec encode --model scans.bpm page1.png -o page1.bpc",
@@ -104,6 +107,7 @@ export const encodeCommand: Command = {
       help: "the .bpc file to write, - for stdout (default: IMG's name with .bpc; stdout for -)",
       outputExtensions: ["bpc"],
     },
+    ...LEVEL_FLAG,
     ...POLARITY_FLAG,
     ...MAX_PIXELS_FLAG,
     ...WORKERS_FLAG,
@@ -115,6 +119,7 @@ export const encodeCommand: Command = {
     const model = await modelFlag(args);
     const context = {
       model,
+      level: levelFlag(args, model),
       polarity: polarityFlag(args),
       limits: maxPixelsFlag(args),
       force: args.values.force === true,
@@ -177,6 +182,7 @@ async function encodeFile(
   output: string,
   context: {
     model: Model;
+    level: LevelName;
     polarity: PolarityMode;
     limits: ImageLimits;
     force: boolean;
@@ -184,7 +190,7 @@ async function encodeFile(
     single?: boolean;
   },
 ): Promise<Encoded> {
-  const { model, polarity, limits, force, pool } = context;
+  const { model, level, polarity, limits, force, pool } = context;
   const times = new StepTimes();
   const streamed = input === STDIO ? undefined : await openPgmRows(input, limits);
   try {
@@ -194,7 +200,7 @@ async function encodeFile(
     const runner = context.single && isOneTile(source.width, source.height) ? undefined : pool;
     const out = await openOutput(output, force);
     try {
-      for await (const piece of encodeImageStream(source, model, { polarity, runner })) {
+      for await (const piece of encodeImageStream(source, model, { level, polarity, runner })) {
         await out.write(piece);
       }
       times.end("encode", pixels);
