@@ -166,7 +166,7 @@ Deno.test("bench: levels, workers and peers are checked before any work", async 
   for (
     const [flag, value, message] of [
       ["--workers", "1,0", /--workers: 0 is not a whole number from 1 to 256/],
-      ["--levels", "default,max", /--levels: the coder has no level max/],
+      ["--levels", "default,fastest", /--levels: the coder has no level fastest/],
       ["--peers", "png,webp", /--peers: unknown peer webp/],
       ["--workers", "1,1", /--workers lists 1 twice/],
       ["--repeat", "0", /--repeat must be a whole number from 1 to 100/],

@@ -164,7 +164,7 @@ export function bpcodecVariants(
  * import { deepStrictEqual, throws } from "node:assert/strict";
  * import { checkLevels } from "./variants.ts";
  * deepStrictEqual(checkLevels(["default"]), ["default"]);
- * throws(() => checkLevels(["max"]), /--levels: the coder has no level max/);
+ * throws(() => checkLevels(["fastest"]), /--levels: the coder has no level fastest/);
  * ```
  */
 export function checkLevels(levels: readonly string[]): string[] {
