@@ -49,6 +49,7 @@ import {
   checkRegion,
   checkTileStreams,
   decodeBands,
+  decodeTiles,
   decodeV2Image,
   encodeTiles,
   encodeV2Image,
@@ -553,6 +554,12 @@ export interface DecodedImageStream {
   maxValue: number;
   /** The bands in order: `y` is a band's first row (from the region's top), `rows` its samples. */
   bands: AsyncIterable<{ y: number; rows: Uint16Array }>;
+  /**
+   * Or, instead of the bands, the tiles in raster order, each the part of a tile inside the
+   * region (`rect` counted from the region's corner) with its samples: a caller that can write
+   * anywhere (a file) holds no band. Iterate one of the two.
+   */
+  tiles: AsyncIterable<{ rect: TileRect; samples: Uint16Array }>;
 }
 
 /**
@@ -586,18 +593,53 @@ export async function decodeImageStream(
       { x: 0, y: 0, width: file.image.width, height: file.image.height };
     const runner = options.runner ?? IN_THREAD_TILES;
     const bands = regionBands(file.image, params, runner, region);
+    const tiles = regionTiles(file.image, params, runner, region);
     const { width, height } = region;
-    return { width, height, maxValue: file.image.maxValue, bands };
+    return { width, height, maxValue: file.image.maxValue, bands, tiles };
   }
   if (magic !== "BPC1") throw new FormatError("not a bpcodec image (.bpc) file: bad magic");
   const file = parseClassicImage(bytes);
   const { params } = classicModelFor(file.modelHash, model);
   checkDeclaredSize(file, options);
   const image = decodeClassicRegion(file, params, options.region);
+  const { width, height, maxValue, data } = image;
   const bands = (async function* () {
-    yield { y: 0, rows: image.data };
+    yield { y: 0, rows: data };
   })();
-  return { width: image.width, height: image.height, maxValue: image.maxValue, bands };
+  const tiles = (async function* () {
+    yield { rect: { x: 0, y: 0, width, height }, samples: data };
+  })();
+  return { width, height, maxValue, bands, tiles };
+}
+
+/** The tiles of a v2 image inside `region`, cut to it, counted from its corner. */
+async function* regionTiles(
+  coded: V2CodedImage,
+  params: V2Model,
+  runner: TileRunner,
+  region: TileRect,
+): AsyncGenerator<{ rect: TileRect; samples: Uint16Array }> {
+  for await (const tile of decodeTiles(coded, params, runner, region)) {
+    const x = Math.max(region.x, tile.rect.x);
+    const y = Math.max(region.y, tile.rect.y);
+    const right = Math.min(region.x + region.width, tile.rect.x + tile.rect.width);
+    const bottom = Math.min(region.y + region.height, tile.rect.y + tile.rect.height);
+    const inside = { x, y, width: right - x, height: bottom - y };
+    const samples = inside.width === tile.rect.width && inside.height === tile.rect.height
+      ? tile.samples
+      : cutRect(tile.samples, tile.rect, inside);
+    yield { rect: { ...inside, x: x - region.x, y: y - region.y }, samples };
+  }
+}
+
+/** The samples of `inside` from those of `rect` (which holds it). */
+function cutRect(samples: Uint16Array, rect: TileRect, inside: TileRect): Uint16Array {
+  const out = new Uint16Array(inside.width * inside.height);
+  for (let y = 0; y < inside.height; y++) {
+    const from = (inside.y - rect.y + y) * rect.width + inside.x - rect.x;
+    out.set(samples.subarray(from, from + inside.width), y * inside.width);
+  }
+  return out;
 }
 
 /** The bands of `region` of a v2 image, their rows counted from the region's top. */

@@ -191,6 +191,8 @@ export async function writeAtomic(path: string, bytes: Uint8Array, force: boolea
 export interface OutputFile {
   /** Appends bytes. */
   write(bytes: Uint8Array): Promise<void>;
+  /** Writes bytes at `offset` (files only: stdout cannot seek), extending the file if needed. */
+  writeAt?(offset: number, bytes: Uint8Array): Promise<void>;
   /** Bytes written so far. */
   readonly written: number;
   /** Completes the file: it appears under its name. */
@@ -253,6 +255,15 @@ export async function openOutput(path: string, force: boolean): Promise<OutputFi
         throw failed(e);
       }
       written += bytes.length;
+    },
+    async writeAt(offset, bytes) {
+      try {
+        await file.seek(offset, Deno.SeekMode.Start);
+        for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+      } catch (e) {
+        throw failed(e);
+      }
+      written = Math.max(written, offset + bytes.length);
     },
     get written() {
       return written;

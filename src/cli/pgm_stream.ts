@@ -8,6 +8,7 @@ import { FormatError } from "../errors.ts";
 import { checkPixelLimit, type ImageLimits } from "../image/limits.ts";
 import { binaryPgmHeader, checkNetpbmEnd, readBinarySamples } from "../image/netpbm.ts";
 import type { RowSource } from "../v2/image_codec.ts";
+import type { TileRect } from "../v2/tiles.ts";
 import { CliError, errorFor } from "./errors.ts";
 import { describeIoError, type OutputFile } from "./files.ts";
 
@@ -110,11 +111,82 @@ export async function openPgmRows(
         }
         return samples;
       },
+      async rect(rect) {
+        const bytes = new Uint8Array(rect.width * rect.height * sampleBytes);
+        const rowOf = (y: number) =>
+          bytes.subarray(y * rect.width * sampleBytes, (y + 1) * rect.width * sampleBytes);
+        for (let y = 0; y < rect.height; y++) {
+          const at = dataStart + ((rect.y + y) * width + rect.x) * sampleBytes;
+          if (await readAt(file, at, rowOf(y)) < rect.width * sampleBytes) {
+            throw new CliError(path, "changed while it was read (it is shorter now)");
+          }
+        }
+        const samples = new Uint16Array(rect.width * rect.height);
+        try {
+          readBinarySamples(bytes, 0, 1, maxValue, samples);
+        } catch (e) {
+          throw errorFor(path, e);
+        }
+        return samples;
+      },
       close: () => file.close(),
     };
   } catch (e) {
     file.close();
     throw e instanceof FormatError ? errorFor(path, e) : new CliError(path, describeIoError(e));
+  }
+}
+
+/** The PGM header of an image. */
+function pgmHeader(image: { width: number; height: number; maxValue: number }): Uint8Array {
+  return new TextEncoder().encode(`P5\n${image.width} ${image.height}\n${image.maxValue}\n`);
+}
+
+/** Samples as binary PGM bytes (16-bit big-endian when `wide`), into `bytes`. */
+function pgmBytes(samples: Uint16Array, wide: boolean, bytes: Uint8Array): void {
+  if (!wide) return bytes.set(samples);
+  for (let i = 0; i < samples.length; i++) {
+    bytes[2 * i] = samples[i] >> 8;
+    bytes[2 * i + 1] = samples[i] & 0xff;
+  }
+}
+
+/**
+ * Writes tiles as binary PGM to a file `output` at their places (the header first, then each
+ * tile's rows at their offsets as the tile comes): no band of the image is held.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { openOutput } from "./files.ts";
+ * import { writePgmTiles } from "./pgm_stream.ts";
+ * const path = `${Deno.makeTempDirSync()}/a.pgm`;
+ * const output = await openOutput(path, false);
+ * async function* tiles() {
+ *   yield { rect: { x: 1, y: 0, width: 1, height: 1 }, samples: new Uint16Array([2]) };
+ *   yield { rect: { x: 0, y: 0, width: 1, height: 1 }, samples: new Uint16Array([1]) };
+ * }
+ * await writePgmTiles(output, { width: 2, height: 1, maxValue: 255 }, tiles());
+ * await output.commit();
+ * deepStrictEqual(Deno.readFileSync(path).subarray(-2), new Uint8Array([1, 2]));
+ * ```
+ */
+export async function writePgmTiles(
+  output: OutputFile,
+  image: { width: number; height: number; maxValue: number },
+  tiles: AsyncIterable<{ rect: TileRect; samples: Uint16Array }>,
+): Promise<void> {
+  const header = pgmHeader(image);
+  await output.write(header);
+  const bytesPer = image.maxValue > 255 ? 2 : 1;
+  for await (const { rect, samples } of tiles) {
+    const bytes = new Uint8Array(samples.length * bytesPer);
+    pgmBytes(samples, bytesPer === 2, bytes);
+    const rowBytes = rect.width * bytesPer;
+    for (let y = 0; y < rect.height; y++) {
+      const at = header.length + ((rect.y + y) * image.width + rect.x) * bytesPer;
+      await output.writeAt!(at, bytes.subarray(y * rowBytes, (y + 1) * rowBytes));
+    }
   }
 }
 
@@ -142,20 +214,14 @@ export async function writePgmBands(
   image: { width: number; height: number; maxValue: number },
   bands: AsyncIterable<{ rows: Uint16Array }>,
 ): Promise<void> {
-  const { width, height, maxValue } = image;
-  await output.write(new TextEncoder().encode(`P5\n${width} ${height}\n${maxValue}\n`));
-  const wide = maxValue > 255;
+  await output.write(pgmHeader(image));
+  const wide = image.maxValue > 255;
   let buffer = new Uint8Array(0); // one buffer for every band of the same size
   for await (const { rows } of bands) {
     const length = rows.length * (wide ? 2 : 1);
     if (buffer.length < length) buffer = new Uint8Array(length);
     const bytes = buffer.subarray(0, length);
-    if (wide) {
-      for (let i = 0; i < rows.length; i++) {
-        bytes[2 * i] = rows[i] >> 8;
-        bytes[2 * i + 1] = rows[i] & 0xff;
-      }
-    } else bytes.set(rows);
+    pgmBytes(rows, wide, bytes);
     await output.write(bytes);
   }
 }

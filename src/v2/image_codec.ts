@@ -240,6 +240,8 @@ export interface RowSource {
   maxValue: number;
   /** Rows `y … y + count − 1`, row-major (a view valid until the next call is fine). */
   rows(y: number, count: number): Promise<Uint16Array>;
+  /** The samples of one rectangle, row-major, in a buffer of their own (when it can). */
+  rect?(rect: TileRect): Promise<Uint16Array>;
 }
 
 /**
@@ -287,17 +289,16 @@ export async function tiledHeader(
 }
 
 /**
- * How many rows of tiles may be in flight on a runner: one in this thread (a tile is coded as it
- * is handed over) or when a row has enough tiles to keep every worker busy; else two (the next
- * row is read while one is coded).
+ * How many tiles may be in flight on a runner: one in this thread (a tile is coded as it is
+ * handed over), else twice as many as it codes at once, so that no worker waits.
  */
-function rowsInFlight(runner: TileRunner, tilesPerRow: number): number {
-  return runner.concurrency > 1 && tilesPerRow < 2 * runner.concurrency ? 2 : 1;
+function tilesInFlight(runner: TileRunner): number {
+  return runner.concurrency > 1 ? 2 * runner.concurrency : 1;
 }
 
 /**
- * Codes the tiles of `source` under `header`, a row of tiles at a time (at most two rows of
- * samples are held), on `runner`; yields the coded tiles in raster order.
+ * Codes the tiles of `source` under `header` on `runner`, a few at a time (read as rectangles
+ * when the source can, else a band of full rows at a time), and yields them in raster order.
  *
  * @example
  * ```ts
@@ -321,20 +322,20 @@ export async function* encodeTiles(
   runner: TileRunner,
 ): AsyncGenerator<V2CodedTile> {
   const grid = gridOf(header);
-  const pending: Promise<V2CodedTile>[][] = [];
-  for (let row = 0; row < grid.rows || pending.length > 0;) {
-    while (row < grid.rows && pending.length < rowsInFlight(runner, grid.columns)) {
-      const y = row * grid.tileHeight;
-      const band = await source.rows(y, Math.min(grid.tileHeight, grid.height - y));
-      pending.push(
-        grid.rowOfTiles(row++).map((index) => {
-          const rect = grid.rect(index);
-          const samples = cutTile(band, grid.width, rect);
-          return runner.encodeTile({ samples, rect, header, model, polarity });
-        }),
-      );
+  let band: { row: number; samples: Uint16Array } | undefined;
+  const samplesOf = async (rect: TileRect, row: number) => {
+    if (source.rect) return await source.rect(rect);
+    if (band?.row !== row) band = { row, samples: await source.rows(rect.y, rect.height) };
+    return cutTile(band.samples, grid.width, rect);
+  };
+  const pending: Promise<V2CodedTile>[] = [];
+  for (let index = 0; index < grid.count || pending.length > 0;) {
+    while (index < grid.count && pending.length < tilesInFlight(runner)) {
+      const rect = grid.rect(index);
+      const samples = await samplesOf(rect, Math.floor(index++ / grid.columns));
+      pending.push(runner.encodeTile({ samples, rect, header, model, polarity }));
     }
-    for (const tile of await Promise.all(pending.shift()!)) yield tile;
+    yield await pending.shift()!;
   }
 }
 
@@ -402,9 +403,9 @@ export function checkTileStreams(coded: V2CodedImage): void {
 }
 
 /**
- * Decodes the tiles of `coded` that `region` touches (all by default), a row of tiles at a
- * time on `runner`, and yields each band of the region's rows: `{ y, rows }` with `y` the
- * band's first row in the image and `rows` its `region.width` samples a row.
+ * Decodes the tiles of `coded` that `region` touches (all by default) on `runner`
+ * ({@link decodeTiles}), and yields each band of the region's rows (a row of tiles): `{ y, rows }`
+ * with `y` the band's first row in the image and `rows` its `region.width` samples a row.
  *
  * @throws {FormatError} when a tile is damaged or was coded with another model.
  * @example
@@ -428,36 +429,67 @@ export async function* decodeBands(
   runner: TileRunner,
   region: TileRect = { x: 0, y: 0, width: coded.width, height: coded.height },
 ): AsyncGenerator<{ y: number; rows: Uint16Array }> {
+  const grid = gridOf(coded);
+  let band: { row: number; top: number; rows: Uint16Array; left: number } | undefined;
+  for await (const { index, rect, samples } of decodeTiles(coded, model, runner, region)) {
+    const row = Math.floor(index / grid.columns);
+    if (band?.row !== row) {
+      const top = Math.max(region.y, row * grid.tileHeight);
+      const bottom = Math.min(region.y + region.height, (row + 1) * grid.tileHeight);
+      const left = grid.tilesIn(region).filter((i) => Math.floor(i / grid.columns) === row).length;
+      band = { row, top, rows: new Uint16Array((bottom - top) * region.width), left };
+    }
+    pasteTile(
+      band.rows,
+      region,
+      band.top,
+      band.top + band.rows.length / region.width,
+      rect,
+      samples,
+    );
+    if (--band.left === 0) yield { y: band.top, rows: band.rows };
+  }
+}
+
+/**
+ * Decodes the tiles of `coded` that `region` touches (all by default) on `runner`, a few at a
+ * time, and yields each in raster order: its index, its rectangle in the image and its samples,
+ * so that a caller can place it (a file written at offsets, say) without holding a band.
+ *
+ * @throws {FormatError} when a tile is damaged or was coded with another model, or the region
+ *   lies outside the image.
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { decodeTiles, encodeV2Image, IN_THREAD_TILES } from "./image_codec.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * const image = { width: 3, height: 1, maxValue: 255, data: new Uint16Array([1, 2, 3]) };
+ * const coded = await encodeV2Image(image, defaultV2Model(), "auto");
+ * for await (const tile of decodeTiles(coded, defaultV2Model(), IN_THREAD_TILES)) {
+ *   strictEqual(tile.samples[2], 3);
+ * }
+ * ```
+ */
+export async function* decodeTiles(
+  coded: V2CodedImage,
+  model: V2Model,
+  runner: TileRunner,
+  region: TileRect = { x: 0, y: 0, width: coded.width, height: coded.height },
+): AsyncGenerator<{ index: number; rect: TileRect; samples: Uint16Array }> {
   checkRegion(region, coded);
   checkTileStreams(coded);
   const grid = gridOf(coded);
   const touched = grid.tilesIn(region);
-  const firstRow = Math.floor(touched[0] / grid.columns);
-  const lastRow = Math.floor(touched[touched.length - 1] / grid.columns);
-  const columns = new Set(touched.map((i) => i % grid.columns));
-  const pending: { row: number; indices: number[]; tiles: Promise<Uint16Array>[] }[] = [];
-  for (let row = firstRow; row <= lastRow || pending.length > 0;) {
-    while (row <= lastRow && pending.length < rowsInFlight(runner, columns.size)) {
-      const indices = grid.rowOfTiles(row).filter((i) => columns.has(i % grid.columns));
-      const tiles = indices.map((index) =>
-        runner.decodeTile({
-          tile: coded.tiles[index],
-          rect: grid.rect(index),
-          header: coded,
-          model,
-        })
-      );
-      pending.push({ row: row++, indices, tiles });
+  const pending: { index: number; rect: TileRect; samples: Promise<Uint16Array> }[] = [];
+  for (let k = 0; k < touched.length || pending.length > 0;) {
+    while (k < touched.length && pending.length < tilesInFlight(runner)) {
+      const index = touched[k++];
+      const rect = grid.rect(index);
+      const job = { tile: coded.tiles[index], rect, header: coded, model };
+      pending.push({ index, rect, samples: runner.decodeTile(job) });
     }
-    const { row: done, indices, tiles } = pending.shift()!;
-    const top = Math.max(region.y, done * grid.tileHeight);
-    const bottom = Math.min(region.y + region.height, (done + 1) * grid.tileHeight);
-    const rows = new Uint16Array((bottom - top) * region.width);
-    // Each tile is pasted as soon as it is decoded, and then let go.
-    const paste = (k: number) => (samples: Uint16Array) =>
-      pasteTile(rows, region, top, bottom, grid.rect(indices[k]), samples);
-    await Promise.all(tiles.map((tile, k) => tile.then(paste(k))));
-    yield { y: top, rows };
+    const { index, rect, samples } = pending.shift()!;
+    yield { index, rect, samples: await samples };
   }
 }
 

@@ -26,7 +26,7 @@ import {
 } from "../command.ts";
 import { errorFor, UsageError } from "../errors.ts";
 import { MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
-import { openPgmRows, writePgmBands } from "../pgm_stream.ts";
+import { openPgmRows, writePgmBands, writePgmTiles } from "../pgm_stream.ts";
 import { withCodingWorkers, WORKERS_FLAG } from "../workers_flag.ts";
 import { BATCH_FLAGS, isBatch, runBatchCommand } from "../batch.ts";
 import { LEVEL_FLAG, levelFlag } from "../level_flag.ts";
@@ -256,14 +256,18 @@ async function writeDecoded(
   output: { file: OutputFile; name: string },
   named: (e: unknown) => never,
 ): Promise<void> {
-  async function* bands() {
+  // Decoding errors name the input; writing errors name the output already.
+  async function* naming<T>(items: AsyncIterable<T>) {
     try {
-      yield* stream.bands;
+      yield* items;
     } catch (e) {
       named(e);
     }
   }
+  const bands = () => naming(stream.bands);
   if (format === "pgm" || format === "pnm") {
+    // A file takes each tile at its place; stdout, a band of rows at a time.
+    if (output.file.writeAt) return await writePgmTiles(output.file, stream, naming(stream.tiles));
     return await writePgmBands(output.file, stream, bands());
   }
   const { width, height, maxValue } = stream;
