@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { decodeImageFile, encodeImageFile } from "../src/image/image_file.ts";
 
@@ -95,7 +96,7 @@ const identical = coded.every((e) => Deno.readFileSync(`${dir}/${e.name}`).join(
 Deno.mkdirSync(`${dir}/corpus`);
 for (const domain of Deno.readDirSync(`${SHARED}corpus`)) {
   const test = `${SHARED}corpus/${domain.name}/test`;
-  if (!domain.isDirectory || !Deno.statSync(test).isDirectory) continue;
+  if (!domain.isDirectory || !existsSync(test)) continue;
   for (const e of Deno.readDirSync(test)) {
     Deno.copyFileSync(`${test}/${e.name}`, `${dir}/corpus/${domain.name}-${e.name}`);
   }

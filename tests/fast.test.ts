@@ -6,7 +6,7 @@ import { decodeFast, encodeFast, maxFastSamples } from "../src/fast/mod.ts";
 import { FormatError } from "../src/errors.ts";
 import { sha256, toHex } from "../src/sha256.ts";
 import { FAST_KERNEL_WASM_BASE64 } from "../src/fast/fast_kernel_wasm.ts";
-import { base64Lines, compileWat, FAST_KERNEL_WAT_URL } from "../tools/wasm_source.ts";
+import { base64Lines, compileWat, FAST_KERNEL } from "../tools/wasm_source.ts";
 
 const readShared = (relative: string): GrayImage =>
   decodeImageFile(Deno.readFileSync(SHARED + relative));
@@ -170,6 +170,6 @@ Deno.test("fast rejects bad arguments", () => {
 });
 
 Deno.test("fast_kernel_wasm.ts holds fast_kernel.wat compiled (run tools/build_wasm.ts if not)", async () => {
-  const bytes = await compileWat(FAST_KERNEL_WAT_URL);
+  const bytes = await compileWat(FAST_KERNEL);
   assertEquals([...FAST_KERNEL_WASM_BASE64], base64Lines(bytes));
 });

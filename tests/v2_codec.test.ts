@@ -5,7 +5,7 @@ import { decodeV2, defaultV2Model, encodeV2, untrainedV2Model } from "../src/v2/
 import type { V2Model } from "../src/v2/mod.ts";
 import { sha256, toHex } from "../src/sha256.ts";
 import { BIT_KERNEL_WASM_BASE64 } from "../src/v2/bit_kernel_wasm.ts";
-import { base64Lines, BIT_KERNEL_WAT_URL, compileWat } from "../tools/wasm_source.ts";
+import { base64Lines, BIT_KERNEL, compileWat } from "../tools/wasm_source.ts";
 
 /** Reads an image of the shared corpus. */
 const readPgm = (relative: string) => decodeImageFile(Deno.readFileSync(SHARED + relative));
@@ -152,6 +152,6 @@ Deno.test("v2 streams are the same bytes as when the format was fixed", async ()
 });
 
 Deno.test("bit_kernel_wasm.ts holds bit_kernel.wat compiled (run tools/build_wasm.ts if not)", async () => {
-  const bytes = await compileWat(BIT_KERNEL_WAT_URL);
+  const bytes = await compileWat(BIT_KERNEL);
   assertEquals([...BIT_KERNEL_WASM_BASE64], base64Lines(bytes));
 });

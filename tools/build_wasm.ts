@@ -8,8 +8,9 @@
  */
 import { base64Lines, compileWat, WASM_MODULES } from "./wasm_source.ts";
 
-for (const { wat, target, constant, title } of WASM_MODULES) {
-  const bytes = await compileWat(wat);
+for (const module of WASM_MODULES) {
+  const { wat, target, constant, title } = module;
+  const bytes = await compileWat(module);
   const lines = base64Lines(bytes).map((line) => `  "${line}",`).join("\n");
   const watName = wat.pathname.split("/").pop();
   const source = `/**

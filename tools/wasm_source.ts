@@ -7,11 +7,7 @@
  * @module
  */
 import wabtInit from "wabt";
-
-/** The text source of the v2 bit kernel's WebAssembly module. */
-export const BIT_KERNEL_WAT_URL: URL = new URL("../src/v2/bit_kernel.wat", import.meta.url);
-/** The text source of the fast level's WebAssembly kernel. */
-export const FAST_KERNEL_WAT_URL: URL = new URL("../src/fast/fast_kernel.wat", import.meta.url);
+import { KERNEL_CONSTANTS, substituteConstants } from "../src/v2/kernel_layout.ts";
 
 /** A WebAssembly module of `src/`: its text source and the TypeScript module that embeds it. */
 export interface WasmModule {
@@ -23,28 +19,36 @@ export interface WasmModule {
   readonly constant: string;
   /** What the module is, for the generated file's comment ("The … module"). */
   readonly title: string;
+  /** The numbers the source names as `${NAME}`, written in before it is compiled. */
+  readonly constants: Readonly<Record<string, number>>;
 }
 
-/** Every WebAssembly module of `src/`. */
-export const WASM_MODULES: readonly WasmModule[] = [
-  {
-    wat: BIT_KERNEL_WAT_URL,
-    target: new URL("../src/v2/bit_kernel_wasm.ts", import.meta.url),
-    constant: "BIT_KERNEL_WASM_BASE64",
-    title: "The v2 bit kernel's WebAssembly module",
-  },
-  {
-    wat: FAST_KERNEL_WAT_URL,
-    target: new URL("../src/fast/fast_kernel_wasm.ts", import.meta.url),
-    constant: "FAST_KERNEL_WASM_BASE64",
-    title: "The fast level's WebAssembly kernel",
-  },
-];
+/** The v2 bit kernel's WebAssembly module (its layout from `src/v2/kernel_layout.ts`). */
+export const BIT_KERNEL: WasmModule = {
+  wat: new URL("../src/v2/bit_kernel.wat", import.meta.url),
+  target: new URL("../src/v2/bit_kernel_wasm.ts", import.meta.url),
+  constant: "BIT_KERNEL_WASM_BASE64",
+  title: "The v2 bit kernel's WebAssembly module",
+  constants: KERNEL_CONSTANTS,
+};
 
-/** Compiles a WebAssembly text file (SIMD enabled) into module bytes. */
-export async function compileWat(url: URL): Promise<Uint8Array> {
+/** The fast level's WebAssembly kernel. */
+export const FAST_KERNEL: WasmModule = {
+  wat: new URL("../src/fast/fast_kernel.wat", import.meta.url),
+  target: new URL("../src/fast/fast_kernel_wasm.ts", import.meta.url),
+  constant: "FAST_KERNEL_WASM_BASE64",
+  title: "The fast level's WebAssembly kernel",
+  constants: {},
+};
+
+/** Every WebAssembly module of `src/`. */
+export const WASM_MODULES: readonly WasmModule[] = [BIT_KERNEL, FAST_KERNEL];
+
+/** Compiles a module's text source (its constants written in, SIMD enabled) into its bytes. */
+export async function compileWat({ wat, constants }: WasmModule): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const module = wabt.parseWat(url.pathname, await Deno.readTextFile(url), { simd: true });
+  const text = substituteConstants(await Deno.readTextFile(wat), constants);
+  const module = wabt.parseWat(wat.pathname, text, { simd: true });
   try {
     module.validate();
     return new Uint8Array(module.toBinary({}).buffer);

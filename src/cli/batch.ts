@@ -206,6 +206,18 @@ async function readList(path: string): Promise<string[]> {
   return text.split(/\r?\n/).filter((line) => line.trim() !== "");
 }
 
+/** The size of a job's input file (0 when it cannot be read: the job then reports why). */
+function fileSize(job: BatchJob): number {
+  try {
+    return Deno.statSync(job.input).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** How many times the concurrency a batch may run ahead of the next file it reports. */
+const BATCH_WINDOW = 4;
+
 /**
  * Runs `work` for each job, `concurrency` at a time, reporting each result (`line`) or failure
  * in job order; a failure stops the run unless `keepGoing`. Returns the exit code: 0 when all
@@ -237,25 +249,52 @@ export async function runBatch<T>(
     line: (result: T) => string;
     command: string;
     json: (result: T) => unknown;
+    /** How long a job will take, relatively (e.g. its file's size): heavier ones start first. */
+    weight?: (job: BatchJob) => number;
   },
 ): Promise<number> {
   const { concurrency, keepGoing, report } = options;
   const results: unknown[] = [];
   const failed: { input: string; error: string }[] = [];
-  const inFlight: Promise<T>[] = [];
-  let next = 0;
+  // A job starts whenever one ends (not only when the oldest does, so that one long file does
+  // not hold the others back): the heaviest of the next BATCH_WINDOW × concurrency jobs not yet
+  // reported that has not started, so that a long file does not start last and run alone.
+  const ends: PromiseWithResolvers<T>[] = [];
+  const endOf = (i: number) => {
+    if (!ends[i]) {
+      ends[i] = Promise.withResolvers<T>();
+      ends[i].promise.catch(() => {}); // settled in order below
+    }
+    return ends[i];
+  };
+  const begun: boolean[] = [];
+  const weights: number[] = [];
+  let running = 0;
+  let reported = 0;
   const start = () => {
-    while (next < jobs.length && inFlight.length < concurrency) {
-      const done = work(jobs[next++]);
-      done.catch(() => {}); // settled in order below
-      inFlight.push(done);
+    while (running < concurrency) {
+      const end = Math.min(jobs.length, reported + BATCH_WINDOW * concurrency);
+      let pick = -1;
+      for (let i = reported; i < end; i++) {
+        if (begun[i]) continue;
+        weights[i] ??= options.weight?.(jobs[i]) ?? 0;
+        if (pick < 0 || weights[i] > weights[pick]) pick = i;
+      }
+      if (pick < 0) return;
+      const job = endOf(pick);
+      begun[pick] = true;
+      running++;
+      work(jobs[pick]).then(job.resolve, job.reject).finally(() => {
+        running--;
+        start();
+      });
     }
   };
   start();
   for (let k = 0; k < jobs.length; k++) {
     report.progress(k, jobs.length, jobs[k].input);
     try {
-      const result = await inFlight.shift()!;
+      const result = await endOf(k).promise;
       report.line(options.line(result));
       results.push(options.json(result));
     } catch (e) {
@@ -267,6 +306,9 @@ export async function runBatch<T>(
       report.warning(`skipped: ${error}`);
       failed.push({ input: jobs[k].input, error });
     }
+    delete ends[k];
+    delete weights[k];
+    reported = k + 1;
     start();
   }
   report.done();
@@ -321,5 +363,6 @@ export async function runBatchCommand<T>(
       command: options.command,
       line: options.line,
       json: options.json,
+      weight: fileSize,
     }));
 }

@@ -10,8 +10,17 @@
  */
 import { BIT_KERNEL_WASM_BASE64 } from "./bit_kernel_wasm.ts";
 import {
+  APM_CELLS,
+  APM_CONTEXTS,
+  BIAS_INPUT,
+  KERNEL_CONSTANTS as AT,
+  kernelState,
+  LMS_INPUTS,
+  MIXER_SET_COUNTS,
+  SET_BYTES,
+} from "./kernel_layout.ts";
+import {
   BIT_POSITIONS,
-  DIRECT_CLASSES,
   DIRECT_INPUTS,
   DIRECT_SLOTS,
   FINAL_NEURON_INPUTS,
@@ -20,50 +29,13 @@ import {
   MIXER_INPUTS,
   type V2Model,
 } from "./model.ts";
-import { DIFFERENCE_BUCKETS, SIGNED_BUCKETS } from "./predictors.ts";
+import { DIFFERENCE_BUCKETS } from "./predictors.ts";
 import { squash, SQUASH_TABLE, STRETCH_TABLE } from "./squash.ts";
 import { INITIAL_SLOT, makeSlot, SLOT_RATES } from "./state_map.ts";
 
-/** Fixed byte offsets of the module's memory (see `bit_kernel.wat`). */
-const SQUASH_AT = 0;
-const STRETCH_AT = 8192;
-const RATES_AT = 16384;
-const BUCKETS_AT = 20480;
-const CONTEXT_AT = 151552;
-const PREDICTIONS_AT = CONTEXT_AT;
-const CLASSES_AT = CONTEXT_AT + 64;
-const SLOT_INDEX_AT = CONTEXT_AT + 192;
-const INPUTS_AT = CONTEXT_AT + 320;
-const HASHES_AT = CONTEXT_AT + 448;
-const LMS_INPUTS_AT = CONTEXT_AT + 512;
-const LMS_WEIGHTS_AT = CONTEXT_AT + 576;
-const LMS_STATE_AT = CONTEXT_AT + 704;
-const SAMPLE_VALUE_AT = CONTEXT_AT + 712;
-const TABLES_AT = CONTEXT_AT + 768;
-/** Bytes per first-layer weight set: 20 lanes (the inputs, then zeros). */
-const SET_BYTES = 80;
 /** The LMS predictors work on the top 12 bits of deeper samples. */
 export const LMS_MAX_BITS = 12;
 const PAGE_BYTES = 65536;
-const BIAS_INPUT = 256;
-/** Inputs of the LMS predictors: ten neighbours and two fixed predictors. */
-const LMS_INPUTS = 12;
-/** Bytes of an LMS predictor's weights (16 lanes, the last four unused). */
-const LMS_WEIGHT_BYTES = 64;
-const APM_CELLS = 33;
-
-/** Weight sets of the first-layer neurons: (bit, error), (bit, LMS position), (bit, texture). */
-const MIXER_SET_COUNTS = [
-  BIT_POSITIONS * DIRECT_CLASSES,
-  BIT_POSITIONS * SIGNED_BUCKETS,
-  BIT_POSITIONS * DIRECT_CLASSES,
-];
-/** APM contexts: by position, by error, by value (the known high bits). */
-const APM_CONTEXTS = [
-  BIT_POSITIONS * SIGNED_BUCKETS,
-  BIT_POSITIONS * DIRECT_CLASSES,
-  BIT_POSITIONS * 256,
-];
 
 const directSlotsOf = new WeakMap<V2Model, Int32Array>();
 
@@ -180,35 +152,24 @@ export class BitKernel {
   /** Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots. */
   constructor(model: V2Model, bits: number, hashBits: number) {
     const parameters = model.parameters;
-    const neuronAt = [TABLES_AT];
-    for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
-      neuronAt.push(neuronAt[k] + MIXER_SET_COUNTS[k] * SET_BYTES);
-    }
-    const finalAt = neuronAt[FIRST_LAYER_NEURONS];
-    const apmAt = [finalAt + BIT_POSITIONS * FINAL_NEURON_INPUTS * 4];
-    for (let a = 0; a < APM_CONTEXTS.length; a++) {
-      apmAt.push(apmAt[a] + APM_CONTEXTS[a] * APM_CELLS * 2);
-    }
-    const slotsAt = Math.ceil(apmAt[APM_CONTEXTS.length] / 64) * 64;
-    const slotCount = DIRECT_SLOTS + 2 ** hashBits;
-    const bytes = slotsAt + slotCount * 4;
+    const { neuronAt, finalAt, apmAt, slotsAt, slotCount, bytes } = kernelState(hashBits);
     this.#memory = takeMemory(Math.ceil(bytes / PAGE_BYTES));
     this.#neuronAt = neuronAt;
     const buffer = this.#memory.buffer;
 
-    new Int16Array(buffer, SQUASH_AT, 4096).set(SQUASH_TABLE);
-    new Int16Array(buffer, STRETCH_AT, 4096).set(STRETCH_TABLE);
-    new Int32Array(buffer, RATES_AT, SLOT_RATES.length).set(SLOT_RATES);
-    new Uint8Array(buffer, BUCKETS_AT, DIFFERENCE_BUCKETS.length).set(DIFFERENCE_BUCKETS);
-    this.directPrediction = new Int32Array(buffer, PREDICTIONS_AT, DIRECT_INPUTS);
-    this.directClass = new Int32Array(buffer, CLASSES_AT, DIRECT_INPUTS);
-    this.contextHash = new Int32Array(buffer, HASHES_AT, HASHED_INPUTS);
-    this.slotIndex = new Int32Array(buffer, SLOT_INDEX_AT, DIRECT_INPUTS + HASHED_INPUTS);
-    new Int32Array(buffer, INPUTS_AT, MIXER_INPUTS)[MIXER_INPUTS - 1] = BIAS_INPUT;
-    this.lmsInputs = new Int32Array(buffer, LMS_INPUTS_AT, LMS_INPUTS);
-    this.lmsState = new Int32Array(buffer, LMS_STATE_AT, 2);
-    this.sampleValue = new Int32Array(buffer, SAMPLE_VALUE_AT, 1);
-    for (const at of [LMS_WEIGHTS_AT, LMS_WEIGHTS_AT + LMS_WEIGHT_BYTES]) {
+    new Int16Array(buffer, AT.SQUASH_AT, 4096).set(SQUASH_TABLE);
+    new Int16Array(buffer, AT.STRETCH_AT, 4096).set(STRETCH_TABLE);
+    new Int32Array(buffer, AT.RATES_AT, SLOT_RATES.length).set(SLOT_RATES);
+    new Uint8Array(buffer, AT.BUCKETS_AT, DIFFERENCE_BUCKETS.length).set(DIFFERENCE_BUCKETS);
+    this.directPrediction = new Int32Array(buffer, AT.PREDICTIONS_AT, DIRECT_INPUTS);
+    this.directClass = new Int32Array(buffer, AT.CLASSES_AT, DIRECT_INPUTS);
+    this.contextHash = new Int32Array(buffer, AT.HASHES_AT, HASHED_INPUTS);
+    this.slotIndex = new Int32Array(buffer, AT.SLOT_INDEX_AT, DIRECT_INPUTS + HASHED_INPUTS);
+    new Int32Array(buffer, AT.INPUTS_AT, MIXER_INPUTS)[MIXER_INPUTS - 1] = BIAS_INPUT;
+    this.lmsInputs = new Int32Array(buffer, AT.LMS_INPUTS_AT, LMS_INPUTS);
+    this.lmsState = new Int32Array(buffer, AT.LMS_STATE_AT, 2);
+    this.sampleValue = new Int32Array(buffer, AT.SAMPLE_VALUE_AT, 1);
+    for (const at of [AT.FAST_LMS_WEIGHTS_AT, AT.SLOW_LMS_WEIGHTS_AT]) {
       new Int32Array(buffer, at, LMS_INPUTS).fill(Math.floor(65536 / LMS_INPUTS));
     }
 

@@ -4,27 +4,20 @@
 ;; agree. bit_kernel.ts lays out the memory, fills the tables and writes the per-sample
 ;; contexts; predictor.ts computes those contexts.
 ;;
-;; Memory, byte offsets (fixed ones here and in bit_kernel.ts, the others imported):
-;;   0        squash table, 4096 i16 (entry x + 2048 for stretch value x)
-;;   8192     stretch table, 4096 i16
-;;   16384    slot learning rates, 1024 i32 (RATE[count])
-;;   20480    difference buckets, 131071 u8 (entry d + 65535 is signedBucket(d))
-;;   151552   per-sample contexts written by the caller: direct predictions (9 i32), at +64 the
-;;            direct classes (9 i32), at +128 the hashed buckets of the current group (8 i32
-;;            slot numbers); written here: at +192 the slot numbers used by the last p()
-;;            (17 i32), at +320 the network inputs (20 i32: 17 stretched slots, the bias, 0, 0);
-;;            written by the caller: at +448 the hashes of the sample's 8 hashed contexts, at
-;;            +512 the LMS inputs (16 i32: 12 mean-removed values, 0, 0, 0, 0) and at +704
-;;            their mean; the LMS weights (16 i32 each, fast then slow) at +576 and +640; the
-;;            slow LMS prediction, written here, at +708, and at +712 the value of the last
-;;            sample completed
-;;   $first0, $first1, $first2: the weight sets of the three first-layer neurons (80 bytes
-;;            each), $final: the final neuron's sets (16 bytes each)
-;;   $apmPosition, $apmError, $apmValue: APM cells (u16, 33 per context)
-;;   $slots: the slots (i32), direct tables first (16384 each), then the hashed table
-;; The shapes are those of model.ts, fixed here: 9 direct tables of 16384 slots (so the hashed
-;; table starts at slot 147456), 8 hashed contexts, 18 network inputs (sets of 80 bytes), 12 LMS
-;; inputs, 16 bit positions.
+;; Memory and shapes come from kernel_layout.ts: this text names them (a dollar sign and the
+;; name, or the name + N, in braces) and tools/build_wasm.ts writes in their values before it
+;; compiles it. In order:
+;;   squash table (i16, entry x + 2048 for stretch value x), stretch table (i16), slot learning
+;;   rates (i32 by count), difference buckets (u8, entry d + MAX_DIFFERENCE is signedBucket(d));
+;;   the per-sample context area: written by the caller, the direct predictions and classes,
+;;   the hashes of the hashed contexts, the LMS inputs (mean-removed, in 16 lanes) and their
+;;   mean; written here, the first slot of each hashed context's bucket for the current group,
+;;   the slot used by each input of the last p(), the network inputs (the stretched slots, the
+;;   bias, zeros), the LMS weights (fast, then slow), the slow LMS prediction and the value of
+;;   the last sample completed;
+;;   then, at places imported: $first0, $first1, $first2: the weight sets of the three
+;;   first-layer neurons, $final: the final neuron's sets, $apmPosition, $apmError, $apmValue:
+;;   APM cells (u16), $slots: the slots (i32), direct tables first, then the hashed table.
 ;; Lane arithmetic equals the scalar definition: products and sums wrap at 32 bits, and the
 ;; per-input terms (x·w >> 8) are summed exactly (each is below 2^23 in magnitude).
 (module
@@ -76,14 +69,14 @@
 
   ;; ---- tables -----------------------------------------------------------------------------
   (func $squash (param $d i32) (result i32)
-    (i32.load16_s (i32.shl (i32.add (local.get $d) (i32.const 2048)) (i32.const 1))))
+    (i32.load16_s offset=${SQUASH_AT} (i32.shl (i32.add (local.get $d) (i32.const 2048)) (i32.const 1))))
 
   (func $stretch (param $p i32) (result i32)
-    (i32.load16_s offset=8192 (i32.shl (local.get $p) (i32.const 1))))
+    (i32.load16_s offset=${STRETCH_AT} (i32.shl (local.get $p) (i32.const 1))))
 
   ;; signedBucket(d) for a difference of two samples
   (func $differenceBucket (param $d i32) (result i32)
-    (i32.load8_u offset=20480 (i32.add (local.get $d) (i32.const 65535))))
+    (i32.load8_u offset=${BUCKETS_AT} (i32.add (local.get $d) (i32.const ${MAX_DIFFERENCE}))))
 
   (func $clampProbability (param $p i32) (result i32)
     (select (i32.const 4095)
@@ -98,8 +91,8 @@
   (func $useSlot (param $j i32) (param $slot i32)
     (local $at i32)
     (local.set $at (i32.shl (local.get $j) (i32.const 2)))
-    (i32.store offset=151744 (local.get $at) (local.get $slot))
-    (i32.store offset=151872 (local.get $at) (call $stretch
+    (i32.store offset=${SLOT_INDEX_AT} (local.get $at) (local.get $slot))
+    (i32.store offset=${INPUTS_AT} (local.get $at) (call $stretch
       (i32.shr_u (i32.load (call $slotAddress (local.get $slot))) (i32.const 20)))))
 
   ;; Direct tables from…to − 1 for bit position b: each uses the slot of the distance from its
@@ -110,11 +103,12 @@
     (loop $tables
       (local.set $at (i32.shl (local.get $j) (i32.const 2)))
       (call $useSlot (local.get $j) (i32.or
-        (i32.add (i32.shl (local.get $j) (i32.const 14)) (i32.shl (local.get $b) (i32.const 10)))
+        (i32.add (i32.shl (local.get $j) (i32.const ${DIRECT_TABLE_SHIFT}))
+          (i32.shl (local.get $b) (i32.const ${BIT_POSITION_SHIFT})))
         (i32.or
-          (i32.shl (i32.load offset=151616 (local.get $at)) (i32.const 6))
+          (i32.shl (i32.load offset=${CLASSES_AT} (local.get $at)) (i32.const ${CLASS_SHIFT}))
           (call $differenceBucket
-            (i32.sub (i32.load offset=151552 (local.get $at)) (local.get $middle))))))
+            (i32.sub (i32.load offset=${PREDICTIONS_AT} (local.get $at)) (local.get $middle))))))
       (br_if $tables (i32.lt_u
         (local.tee $j (i32.add (local.get $j) (i32.const 1)))
         (local.get $to)))))
@@ -124,13 +118,13 @@
     (local $j i32)
     (loop $contexts
       (call $useSlot
-        (i32.add (local.get $j) (i32.const 9))
+        (i32.add (local.get $j) (i32.const ${DIRECT_INPUTS}))
         (i32.add
-          (i32.load offset=151680 (i32.shl (local.get $j) (i32.const 2)))
+          (i32.load offset=${GROUP_BUCKETS_AT} (i32.shl (local.get $j) (i32.const 2)))
           (local.get $node)))
       (br_if $contexts (i32.lt_u
         (local.tee $j (i32.add (local.get $j) (i32.const 1)))
-        (i32.const 8)))))
+        (i32.const ${HASHED_INPUTS})))))
 
   ;; For the slots of inputs from…to − 1: p += ((target − p) >> 6) · RATE[n] >> 8,
   ;; n = min(n + 1, limit)
@@ -141,14 +135,14 @@
     (local.set $j (local.get $from))
     (loop $slots
       (local.set $at (call $slotAddress
-        (i32.load offset=151744 (i32.shl (local.get $j) (i32.const 2)))))
+        (i32.load offset=${SLOT_INDEX_AT} (i32.shl (local.get $j) (i32.const 2)))))
       (local.set $slot (i32.load (local.get $at)))
       (local.set $count (i32.and (local.get $slot) (i32.const 1023)))
       (local.set $p (i32.shr_u (local.get $slot) (i32.const 10)))
       (local.set $p (i32.add (local.get $p) (i32.shr_s
         (i32.mul
           (i32.shr_s (i32.sub (local.get $target) (local.get $p)) (i32.const 6))
-          (i32.load offset=16384 (i32.shl (local.get $count) (i32.const 2))))
+          (i32.load offset=${RATES_AT} (i32.shl (local.get $count) (i32.const 2))))
         (i32.const 8))))
       (i32.store (local.get $at) (i32.or
         (i32.shl (local.get $p) (i32.const 10))
@@ -168,7 +162,7 @@
     (local.set $weight (i32.and (local.get $position) (i32.const 127)))
     (local.set $at (i32.add (local.get $cells) (i32.shl
       (i32.add
-        (i32.mul (local.get $context) (i32.const 33))
+        (i32.mul (local.get $context) (i32.const ${APM_CELLS}))
         (i32.shr_u (local.get $position) (i32.const 7)))
       (i32.const 1))))
     (global.set $apmCell (i32.add (local.get $at)
@@ -206,12 +200,12 @@
     (loop $inputs
       (local.set $sum (i32x4.add (local.get $sum) (i32x4.shr_s
         (i32x4.mul
-          (v128.load offset=151872 (local.get $i))
+          (v128.load offset=${INPUTS_AT} (local.get $i))
           (v128.load (i32.add (local.get $set) (local.get $i))))
         (i32.const 8))))
       (br_if $inputs (i32.lt_u
         (local.tee $i (i32.add (local.get $i) (i32.const 16)))
-        (i32.const 80))))
+        (i32.const ${SET_BYTES}))))
     (call $lanes (local.get $sum)))
 
   ;; x·w >> 8, a term of the final neuron
@@ -222,10 +216,10 @@
   (func $mix (param $set0 i32) (param $set1 i32) (param $set2 i32) (param $finalSet i32)
     (result i32)
     (local $fo i32)
-    (global.set $o0 (i32.add (global.get $first0) (i32.mul (local.get $set0) (i32.const 80))))
-    (global.set $o1 (i32.add (global.get $first1) (i32.mul (local.get $set1) (i32.const 80))))
-    (global.set $o2 (i32.add (global.get $first2) (i32.mul (local.get $set2) (i32.const 80))))
-    (local.set $fo (i32.add (global.get $final) (i32.shl (local.get $finalSet) (i32.const 4))))
+    (global.set $o0 (i32.add (global.get $first0) (i32.mul (local.get $set0) (i32.const ${SET_BYTES}))))
+    (global.set $o1 (i32.add (global.get $first1) (i32.mul (local.get $set1) (i32.const ${SET_BYTES}))))
+    (global.set $o2 (i32.add (global.get $first2) (i32.mul (local.get $set2) (i32.const ${SET_BYTES}))))
+    (local.set $fo (i32.add (global.get $final) (i32.shl (local.get $finalSet) (i32.const ${FINAL_SET_SHIFT}))))
     (global.set $fo (local.get $fo))
     (global.set $d0 (call $clampStretch (call $dot (global.get $o0))))
     (global.set $d1 (call $clampStretch (call $dot (global.get $o1))))
@@ -239,7 +233,7 @@
         (call $term (global.get $d1) (i32.load offset=4 (local.get $fo))))
       (i32.add
         (call $term (global.get $d2) (i32.load offset=8 (local.get $fo)))
-        (call $term (i32.const 256) (i32.load offset=12 (local.get $fo))))))))
+        (call $term (i32.const ${BIAS_INPUT}) (i32.load offset=12 (local.get $fo))))))))
     (global.get $p))
 
   ;; ((bit·4096 − p) · rate) >> 4, or 0 when it is within −8…8 (exclusive)
@@ -258,11 +252,11 @@
     (loop $inputs
       (local.set $at (i32.add (local.get $set) (local.get $i)))
       (v128.store (local.get $at) (i32x4.add (v128.load (local.get $at)) (i32x4.shr_s
-        (i32x4.mul (v128.load offset=151872 (local.get $i)) (local.get $error))
+        (i32x4.mul (v128.load offset=${INPUTS_AT} (local.get $i)) (local.get $error))
         (i32.const 10))))
       (br_if $inputs (i32.lt_u
         (local.tee $i (i32.add (local.get $i) (i32.const 16)))
-        (i32.const 80)))))
+        (i32.const ${SET_BYTES})))))
 
   ;; w += x·e >> 10 for the final weight at `at`
   (func $trainFinal (param $at i32) (param $x i32) (param $e i32)
@@ -284,7 +278,7 @@
         (call $trainFinal (global.get $fo) (global.get $d0) (local.get $e))
         (call $trainFinal (i32.add (global.get $fo) (i32.const 4)) (global.get $d1) (local.get $e))
         (call $trainFinal (i32.add (global.get $fo) (i32.const 8)) (global.get $d2) (local.get $e))
-        (call $trainFinal (i32.add (global.get $fo) (i32.const 12)) (i32.const 256) (local.get $e)))))
+        (call $trainFinal (i32.add (global.get $fo) (i32.const 12)) (i32.const ${BIAS_INPUT}) (local.get $e)))))
 
   ;; ---- the LMS predictors (docs/v2-stream.md §3.2) ----------------------------------------
   ;; (Σ (w·u >> 4)) >> 12 over the 12 inputs, weights at `weights`
@@ -293,25 +287,25 @@
       (call $lanes (i32x4.add
         (i32x4.add
           (i32x4.shr_s
-            (i32x4.mul (v128.load offset=152064 (i32.const 0)) (v128.load (local.get $weights)))
+            (i32x4.mul (v128.load offset=${LMS_INPUTS_AT} (i32.const 0)) (v128.load (local.get $weights)))
             (i32.const 4))
           (i32x4.shr_s
             (i32x4.mul
-              (v128.load offset=152080 (i32.const 0))
+              (v128.load offset=${LMS_INPUTS_AT + 16} (i32.const 0))
               (v128.load offset=16 (local.get $weights)))
             (i32.const 4)))
         (i32x4.shr_s
           (i32x4.mul
-            (v128.load offset=152096 (i32.const 0))
+            (v128.load offset=${LMS_INPUTS_AT + 32} (i32.const 0))
             (v128.load offset=32 (local.get $weights)))
           (i32.const 4))))
       (i32.const 12)))
 
   ;; Predicts the sample from the LMS inputs: returns the fast prediction, stores the slow one.
   (func (export "predictLms") (result i32)
-    (global.set $fastLms (call $predictLms (i32.const 152128)))
-    (global.set $slowLms (call $predictLms (i32.const 152192)))
-    (i32.store offset=152260 (i32.const 0) (global.get $slowLms))
+    (global.set $fastLms (call $predictLms (i32.const ${FAST_LMS_WEIGHTS_AT})))
+    (global.set $slowLms (call $predictLms (i32.const ${SLOW_LMS_WEIGHTS_AT})))
+    (i32.store offset=${LMS_STATE_AT + 4} (i32.const 0) (global.get $slowLms))
     (global.get $fastLms))
 
   ;; w = clamp(w + (e·u >> shift), ±2^17) for one vector of four weights at `at`
@@ -338,36 +332,36 @@
       (i32.gt_s (local.get $error) (i32.const 4095))))
     (local.set $e (i32x4.splat (local.get $error)))
     (call $learnLmsLanes (local.get $weights)
-      (v128.load offset=152064 (i32.const 0)) (local.get $e) (local.get $shift))
+      (v128.load offset=${LMS_INPUTS_AT} (i32.const 0)) (local.get $e) (local.get $shift))
     (call $learnLmsLanes (i32.add (local.get $weights) (i32.const 16))
-      (v128.load offset=152080 (i32.const 0)) (local.get $e) (local.get $shift))
+      (v128.load offset=${LMS_INPUTS_AT + 16} (i32.const 0)) (local.get $e) (local.get $shift))
     (call $learnLmsLanes (i32.add (local.get $weights) (i32.const 32))
-      (v128.load offset=152096 (i32.const 0)) (local.get $e) (local.get $shift)))
+      (v128.load offset=${LMS_INPUTS_AT + 32} (i32.const 0)) (local.get $e) (local.get $shift)))
 
   ;; Both LMS predictors learn the sample's value (bits above lmsShift, minus the mean); the
   ;; step is shifted by floor(log2(64 + Σ u²)) + rate − 16.
   (func $learnSample
     (local $u0 v128) (local $u1 v128) (local $u2 v128) (local $log i32) (local $target i32)
-    (local.set $u0 (v128.load offset=152064 (i32.const 0)))
-    (local.set $u1 (v128.load offset=152080 (i32.const 0)))
-    (local.set $u2 (v128.load offset=152096 (i32.const 0)))
+    (local.set $u0 (v128.load offset=${LMS_INPUTS_AT} (i32.const 0)))
+    (local.set $u1 (v128.load offset=${LMS_INPUTS_AT + 16} (i32.const 0)))
+    (local.set $u2 (v128.load offset=${LMS_INPUTS_AT + 32} (i32.const 0)))
     (local.set $log (i32.sub (i32.const 31) (i32.clz (i32.add (i32.const 64) (call $lanes
       (i32x4.add
         (i32x4.add (i32x4.mul (local.get $u0) (local.get $u0)) (i32x4.mul (local.get $u1) (local.get $u1)))
         (i32x4.mul (local.get $u2) (local.get $u2))))))))
     (local.set $target (i32.sub
       (i32.shr_s (global.get $known) (global.get $lmsShift))
-      (i32.load offset=152256 (i32.const 0))))
-    (call $learnLms (i32.const 152128) (global.get $fastLms) (local.get $target)
+      (i32.load offset=${LMS_STATE_AT} (i32.const 0))))
+    (call $learnLms (i32.const ${FAST_LMS_WEIGHTS_AT}) (global.get $fastLms) (local.get $target)
       (i32.add (local.get $log) (i32.sub (global.get $fastLmsRate) (i32.const 16))))
-    (call $learnLms (i32.const 152192) (global.get $slowLms) (local.get $target)
+    (call $learnLms (i32.const ${SLOW_LMS_WEIGHTS_AT}) (global.get $slowLms) (local.get $target)
       (i32.add (local.get $log) (i32.sub (global.get $slowLmsRate) (i32.const 16)))))
 
   ;; Completes a sample without coding its bits (training counts): both LMS predictors learn
   ;; `value`. Call after predictLms(), instead of the sample's update() calls.
   (func (export "learnValue") (param $value i32)
     (global.set $known (local.get $value))
-    (i32.store offset=152264 (i32.const 0) (local.get $value))
+    (i32.store offset=${SAMPLE_VALUE_AT} (i32.const 0) (local.get $value))
     (call $learnSample))
 
   ;; ---- the bit model ----------------------------------------------------------------------
@@ -379,17 +373,17 @@
       (i32.mul (i32.add (global.get $group) (i32.const 1)) (i32.const 0x6a09e667))))
     (loop $contexts
       (local.set $k (i32.mul
-        (i32.xor (i32.load offset=152000 (local.get $j)) (local.get $key))
+        (i32.xor (i32.load offset=${HASHES_AT} (local.get $j)) (local.get $key))
         (i32.const 0x85ebca6b)))
       (local.set $k (i32.mul
         (i32.xor (local.get $k) (i32.shr_u (local.get $k) (i32.const 13)))
         (i32.const 0xc2b2ae35)))
-      (i32.store offset=151680 (local.get $j) (i32.add
-        (i32.const 147456)
-        (i32.shl (i32.shr_u (local.get $k) (global.get $hashShift)) (i32.const 4))))
+      (i32.store offset=${GROUP_BUCKETS_AT} (local.get $j) (i32.add
+        (i32.const ${HASHED_FIRST_SLOT})
+        (i32.shl (i32.shr_u (local.get $k) (global.get $hashShift)) (i32.const ${BUCKET_SHIFT}))))
       (br_if $contexts (i32.lt_u
         (local.tee $j (i32.add (local.get $j) (i32.const 4)))
-        (i32.const 32))))
+        (i32.const ${HASHES_BYTES}))))
     (global.set $node (i32.const 1)))
 
   ;; Starts a sample whose contexts the caller has written; returns its first bit's probability.
@@ -408,12 +402,12 @@
     (local $topShift i32) (local $byValue i32)
     (local.set $middle (i32.add (local.get $known) (i32.shl (i32.const 1) (local.get $b))))
     (local.set $errorContext (i32.or
-      (i32.shl (local.get $b) (i32.const 4))
-      (i32.load offset=151628 (i32.const 0))))
-    (call $lookUpDirect (i32.const 0) (i32.const 2) (local.get $b) (local.get $middle))
+      (i32.shl (local.get $b) (i32.const ${DIRECT_CLASS_SHIFT}))
+      (i32.load offset=${ERROR_CLASS_AT} (i32.const 0))))
+    (call $lookUpDirect (i32.const 0) (i32.const ${SHORT_PATH_TABLES}) (local.get $b) (local.get $middle))
     (local.set $sure (i32.add
-      (i32.load offset=151872 (i32.const 0))
-      (i32.load offset=151876 (i32.const 0))))
+      (i32.load offset=${INPUTS_AT} (i32.const 0))
+      (i32.load offset=${INPUTS_AT + 4} (i32.const 0))))
     (global.set $short (i32.or
       (i32.gt_s (local.get $sure) (global.get $shortPathThreshold))
       (i32.lt_s (local.get $sure) (i32.sub (i32.const 0) (global.get $shortPathThreshold)))))
@@ -422,24 +416,27 @@
         (local.set $mixed (call $apm (global.get $apmError)
           (i32.add
             (i32.shr_u
-              (i32.load (call $slotAddress (i32.load offset=151744 (i32.const 0))))
+              (i32.load (call $slotAddress (i32.load offset=${SLOT_INDEX_AT} (i32.const 0))))
               (i32.const 21))
             (i32.shr_u
-              (i32.load (call $slotAddress (i32.load offset=151748 (i32.const 0))))
+              (i32.load (call $slotAddress (i32.load offset=${SLOT_INDEX_AT + 4} (i32.const 0))))
               (i32.const 21)))
           (local.get $errorContext)))
         (global.set $cellError (global.get $apmCell))
         (return (call $clampProbability (local.get $mixed)))))
-    (call $lookUpDirect (i32.const 2) (i32.const 9) (local.get $b) (local.get $middle))
+    (call $lookUpDirect (i32.const ${SHORT_PATH_TABLES}) (i32.const ${DIRECT_INPUTS})
+      (local.get $b) (local.get $middle))
     (call $lookUpHashed (local.get $node))
     (local.set $position (i32.or
-      (i32.shl (local.get $b) (i32.const 6))
+      (i32.shl (local.get $b) (i32.const ${CLASS_SHIFT}))
       (call $differenceBucket
-        (i32.sub (i32.load offset=151552 (i32.const 0)) (local.get $middle)))))
+        (i32.sub (i32.load offset=${PREDICTIONS_AT} (i32.const 0)) (local.get $middle)))))
     (local.set $mixed (call $mix
       (local.get $errorContext)
       (local.get $position)
-      (i32.or (i32.shl (local.get $b) (i32.const 4)) (i32.load offset=151624 (i32.const 0)))
+      (i32.or
+        (i32.shl (local.get $b) (i32.const ${DIRECT_CLASS_SHIFT}))
+        (i32.load offset=${TEXTURE_CLASS_AT} (i32.const 0)))
       (local.get $b)))
     (local.set $byPosition (call $apm (global.get $apmPosition) (local.get $mixed)
       (local.get $position)))
@@ -468,7 +465,7 @@
 
   ;; How many direct tables the last p() used: 2 on the short path, else 9.
   (func (export "directTablesUsed") (result i32)
-    (select (i32.const 2) (i32.const 9) (global.get $short)))
+    (select (i32.const ${SHORT_PATH_TABLES}) (i32.const ${DIRECT_INPUTS}) (global.get $short)))
 
   ;; Learns from the coded bit and returns the next bit's probability, or 0 after the last bit
   ;; of the sample.
@@ -478,7 +475,7 @@
     (global.set $node (i32.or (i32.shl (global.get $node) (i32.const 1)) (local.get $bit)))
     (if (i32.eqz (global.get $b))
       (then
-        (i32.store offset=152264 (i32.const 0) (global.get $known))
+        (i32.store offset=${SAMPLE_VALUE_AT} (i32.const 0) (global.get $known))
         (call $learnSample)
         (return (i32.const 0))))
     (global.set $b (i32.sub (global.get $b) (i32.const 1)))
@@ -490,11 +487,13 @@
 
   ;; Trains everything the last p() used on the coded bit.
   (func $learn (param $bit i32)
-    (call $updateSlots (i32.const 0) (i32.const 2) (local.get $bit) (i32.const 1023))
+    (call $updateSlots (i32.const 0) (i32.const ${SHORT_PATH_TABLES}) (local.get $bit) (i32.const 1023))
     (call $updateApm (global.get $cellError) (local.get $bit) (i32.const 5))
     (if (global.get $short) (then (return)))
-    (call $updateSlots (i32.const 2) (i32.const 9) (local.get $bit) (i32.const 1023))
-    (call $updateSlots (i32.const 9) (i32.const 17) (local.get $bit) (global.get $hashedLimit))
+    (call $updateSlots (i32.const ${SHORT_PATH_TABLES}) (i32.const ${DIRECT_INPUTS})
+      (local.get $bit) (i32.const 1023))
+    (call $updateSlots (i32.const ${DIRECT_INPUTS}) (i32.const ${SLOT_INPUTS}) (local.get $bit)
+      (global.get $hashedLimit))
     (call $updateNetwork (local.get $bit))
     (call $updateApm (global.get $cellPosition) (local.get $bit) (i32.const 7))
     (call $updateApm (global.get $cellValue) (local.get $bit) (i32.const 6))))

@@ -1,0 +1,212 @@
+/**
+ * The v2 bit kernel's memory layout and shapes, in one place: `bit_kernel.ts` lays out the
+ * memory with them, and `tools/build_wasm.ts` writes them into `bit_kernel.wat`, where the text
+ * names them as `${NAME}` or `${NAME + N}`, before it compiles it. Widening the model (more
+ * tables, hashed contexts, network inputs) is a change here and in the code that fills them.
+ *
+ * Memory, in order: the fixed regions ({@link FIXED_REGIONS}: tables, then the per-sample context
+ * area), then the state whose size depends on the image ({@link kernelState}): the first-layer
+ * weight sets, the final neuron's sets, the APM cells and the slots.
+ *
+ * @module
+ */
+import {
+  BIT_POSITIONS,
+  DIRECT_CLASSES,
+  DIRECT_INPUTS,
+  DIRECT_SLOTS,
+  DIRECT_TABLE_SLOTS,
+  FINAL_NEURON_INPUTS,
+  FIRST_LAYER_NEURONS,
+  HASHED_INPUTS,
+  MIXER_INPUTS,
+} from "./model.ts";
+import { MAX_DIFFERENCE, SIGNED_BUCKETS } from "./predictors.ts";
+
+/** Inputs of the LMS predictors: ten neighbours and two fixed predictors. */
+export const LMS_INPUTS = 12;
+/** Lanes of an LMS weight or input vector: {@link LMS_INPUTS} rounded up to whole v128s. */
+const LMS_LANES = 16;
+/** Cells of an APM context (stretched probability −2048…2048 in steps of 128). */
+export const APM_CELLS = 33;
+/** Slots a hashed context's bucket holds for a group of up to 4 bits (the node 1…15). */
+const BUCKET_SLOTS = 16;
+/** Direct tables looked up first, whose agreement decides the short path. */
+const SHORT_PATH_TABLES = 2;
+/** The direct input whose class is the (bit, error) context of the network and APM. */
+const ERROR_CLASS_INPUT = 3;
+/** The direct input whose class is the (bit, texture) context of the network. */
+const TEXTURE_CLASS_INPUT = 2;
+/** Bytes per first-layer weight set: {@link MIXER_INPUTS} lanes rounded up to whole v128s. */
+export const SET_BYTES = Math.ceil(MIXER_INPUTS / 4) * 16;
+/** The constant input of every neuron (a first-layer input, and the final neuron's last). */
+export const BIAS_INPUT = 256;
+/** Bytes per final-neuron weight set. */
+const FINAL_SET_BYTES = FINAL_NEURON_INPUTS * 4;
+
+/** A region of the fixed part of the memory: its name, size in bytes and alignment. */
+interface Region {
+  readonly name: string;
+  readonly bytes: number;
+  readonly align: number;
+}
+
+/** The fixed regions, in memory order (each placed at the next multiple of its alignment). */
+const FIXED_REGIONS: readonly Region[] = [
+  { name: "SQUASH_AT", bytes: 4096 * 2, align: 64 }, // squash(x): i16 at x + 2048
+  { name: "STRETCH_AT", bytes: 4096 * 2, align: 64 }, // stretch(p): i16
+  { name: "RATES_AT", bytes: 1024 * 4, align: 64 }, // slot learning rate by count: i32
+  { name: "BUCKETS_AT", bytes: 2 * MAX_DIFFERENCE + 1, align: 64 }, // signedBucket(d) at d + 65535
+  // The per-sample context area. Written by the caller before a sample's first bit:
+  { name: "PREDICTIONS_AT", bytes: DIRECT_INPUTS * 4, align: 64 }, // direct predictions: i32
+  { name: "CLASSES_AT", bytes: DIRECT_INPUTS * 4, align: 64 }, // direct classes: i32
+  // Written by the kernel: the first slot of each hashed context's bucket for the current group
+  { name: "GROUP_BUCKETS_AT", bytes: HASHED_INPUTS * 4, align: 64 },
+  // The slot of each input used by the last probability, direct tables first: i32
+  { name: "SLOT_INDEX_AT", bytes: (DIRECT_INPUTS + HASHED_INPUTS) * 4, align: 64 },
+  // The network inputs: the stretched slots, the bias, zeros to the set's width: i32
+  { name: "INPUTS_AT", bytes: SET_BYTES, align: 64 },
+  { name: "HASHES_AT", bytes: HASHED_INPUTS * 4, align: 64 }, // hashed contexts: i32, caller's
+  { name: "LMS_INPUTS_AT", bytes: LMS_LANES * 4, align: 64 }, // mean-removed neighbours, caller's
+  { name: "FAST_LMS_WEIGHTS_AT", bytes: LMS_LANES * 4, align: 64 },
+  { name: "SLOW_LMS_WEIGHTS_AT", bytes: LMS_LANES * 4, align: 64 },
+  // The LMS inputs' mean (the caller's), then the slow prediction (the kernel's): i32
+  { name: "LMS_STATE_AT", bytes: 8, align: 64 },
+  { name: "SAMPLE_VALUE_AT", bytes: 4, align: 4 }, // the last sample completed
+  { name: "TABLES_AT", bytes: 0, align: 64 }, // where the state of kernelState() begins
+];
+
+function placeRegions(): Record<string, number> {
+  const at: Record<string, number> = {};
+  let next = 0;
+  for (const { name, bytes, align } of FIXED_REGIONS) {
+    next = Math.ceil(next / align) * align;
+    at[name] = next;
+    next += bytes;
+  }
+  return at;
+}
+
+const FIXED_AT = placeRegions();
+
+/**
+ * Every number the kernel's text names: the fixed offsets and the shapes. `bit_kernel.wat` uses
+ * them as `${NAME}`; `tools/build_wasm.ts` substitutes them.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { KERNEL_CONSTANTS } from "./kernel_layout.ts";
+ * equal(KERNEL_CONSTANTS.STRETCH_AT, 8192);
+ * equal(KERNEL_CONSTANTS.HASHED_FIRST_SLOT, 9 * 16384); // the hashed slots follow the direct ones
+ * ```
+ */
+export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
+  ...FIXED_AT,
+  ERROR_CLASS_AT: FIXED_AT.CLASSES_AT + 4 * ERROR_CLASS_INPUT,
+  TEXTURE_CLASS_AT: FIXED_AT.CLASSES_AT + 4 * TEXTURE_CLASS_INPUT,
+  DIRECT_INPUTS,
+  HASHED_INPUTS,
+  SLOT_INPUTS: DIRECT_INPUTS + HASHED_INPUTS,
+  HASHES_BYTES: HASHED_INPUTS * 4,
+  SHORT_PATH_TABLES,
+  HASHED_FIRST_SLOT: DIRECT_SLOTS,
+  DIRECT_TABLE_SHIFT: Math.log2(DIRECT_TABLE_SLOTS),
+  BIT_POSITION_SHIFT: Math.log2(DIRECT_CLASSES * SIGNED_BUCKETS),
+  CLASS_SHIFT: Math.log2(SIGNED_BUCKETS),
+  DIRECT_CLASS_SHIFT: Math.log2(DIRECT_CLASSES),
+  BUCKET_SHIFT: Math.log2(BUCKET_SLOTS),
+  MAX_DIFFERENCE,
+  SET_BYTES,
+  FINAL_SET_SHIFT: Math.log2(FINAL_SET_BYTES),
+  APM_CELLS,
+  BIAS_INPUT,
+};
+
+/** The first-layer weight sets per neuron: (bit, error), (bit, LMS position), (bit, texture). */
+export const MIXER_SET_COUNTS: readonly number[] = [
+  BIT_POSITIONS * DIRECT_CLASSES,
+  BIT_POSITIONS * SIGNED_BUCKETS,
+  BIT_POSITIONS * DIRECT_CLASSES,
+];
+/** APM contexts: by position, by error, by value (the known high bits). */
+export const APM_CONTEXTS: readonly number[] = [
+  BIT_POSITIONS * SIGNED_BUCKETS,
+  BIT_POSITIONS * DIRECT_CLASSES,
+  BIT_POSITIONS * 256,
+];
+
+/** Where the state of an image's kernel lies, after the fixed regions. */
+export interface KernelState {
+  /** Byte offset of each first-layer neuron's weight sets ({@link SET_BYTES} each). */
+  readonly neuronAt: readonly number[];
+  /** Byte offset of the final neuron's sets ({@link FINAL_NEURON_INPUTS} i32 per bit position). */
+  readonly finalAt: number;
+  /** Byte offset of each APM's cells (u16, {@link APM_CELLS} per context). */
+  readonly apmAt: readonly number[];
+  /** Byte offset of the slots (i32): the direct tables', then the hashed table's. */
+  readonly slotsAt: number;
+  /** Slots: the direct ones and `2^hashBits` hashed ones. */
+  readonly slotCount: number;
+  /** Bytes of memory the kernel needs. */
+  readonly bytes: number;
+}
+
+/**
+ * The layout of the state of a kernel with a hashed table of `2^hashBits` slots.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { kernelState } from "./kernel_layout.ts";
+ * const state = kernelState(12);
+ * equal(state.slotCount, 9 * 16384 + 4096);
+ * equal(state.bytes, state.slotsAt + 4 * state.slotCount);
+ * ```
+ */
+export function kernelState(hashBits: number): KernelState {
+  const neuronAt = [FIXED_AT.TABLES_AT];
+  for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
+    neuronAt.push(neuronAt[k] + MIXER_SET_COUNTS[k] * SET_BYTES);
+  }
+  const finalAt = neuronAt[FIRST_LAYER_NEURONS];
+  const apmAt = [finalAt + BIT_POSITIONS * FINAL_SET_BYTES];
+  for (let a = 0; a < APM_CONTEXTS.length; a++) {
+    apmAt.push(apmAt[a] + APM_CONTEXTS[a] * APM_CELLS * 2);
+  }
+  const slotsAt = Math.ceil(apmAt[APM_CONTEXTS.length] / 64) * 64;
+  const slotCount = DIRECT_SLOTS + 2 ** hashBits;
+  return {
+    neuronAt: neuronAt.slice(0, FIRST_LAYER_NEURONS),
+    finalAt,
+    apmAt: apmAt.slice(0, APM_CONTEXTS.length),
+    slotsAt,
+    slotCount,
+    bytes: slotsAt + slotCount * 4,
+  };
+}
+
+/**
+ * `text` with every `${NAME}` and `${NAME + N}` (or `- N`) replaced by its value from
+ * `constants`; an unknown name is an error.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { substituteConstants } from "./kernel_layout.ts";
+ * equal(substituteConstants("offset=${A + 4} ${B}", { A: 8, B: 1 }), "offset=12 1");
+ * ```
+ */
+export function substituteConstants(
+  text: string,
+  constants: Readonly<Record<string, number>>,
+): string {
+  return text.replace(
+    /\$\{\s*([A-Z_][A-Z0-9_]*)\s*(?:([+-])\s*(\d+)\s*)?\}/g,
+    (_, name: string, sign?: string, n?: string) => {
+      const value = constants[name];
+      if (value === undefined) throw new Error(`unknown constant \${${name}}`);
+      return String(sign === "-" ? value - Number(n) : value + Number(n ?? 0));
+    },
+  );
+}
