@@ -93,10 +93,31 @@ async function readStdin(): Promise<Uint8Array> {
 export async function readBytes(path: string): Promise<Uint8Array> {
   if (path === STDIO) return await readStdin();
   try {
-    return await Deno.readFile(path);
+    return await readWholeFile(path);
   } catch (e) {
     throw new CliError(path, describeIoError(e));
   }
+}
+
+/**
+ * A file's bytes, read into one buffer of its size (`Deno.readFile` holds twice a large file's
+ * size for a while); a file that grows while it is read is read again whole.
+ */
+async function readWholeFile(path: string): Promise<Uint8Array> {
+  const file = await Deno.open(path);
+  try {
+    const bytes = new Uint8Array((await file.stat()).size);
+    let at = 0;
+    while (at < bytes.length) {
+      const n = await file.read(bytes.subarray(at));
+      if (n === null) return bytes.subarray(0, at);
+      at += n;
+    }
+    if (await file.read(new Uint8Array(1)) === null) return bytes;
+  } finally {
+    file.close();
+  }
+  return await Deno.readFile(path);
 }
 
 /**

@@ -179,8 +179,12 @@ export async function writePgmTiles(
   const header = pgmHeader(image);
   await output.write(header);
   const bytesPer = image.maxValue > 255 ? 2 : 1;
+  let buffer = new Uint8Array(0); // one buffer for every tile (each is written before the next)
   for await (const { rect, samples } of tiles) {
-    const bytes = new Uint8Array(samples.length * bytesPer);
+    if (buffer.length < samples.length * bytesPer) {
+      buffer = new Uint8Array(samples.length * bytesPer);
+    }
+    const bytes = buffer.subarray(0, samples.length * bytesPer);
     pgmBytes(samples, bytesPer === 2, bytes);
     const rowBytes = rect.width * bytesPer;
     for (let y = 0; y < rect.height; y++) {

@@ -73,6 +73,23 @@ export interface V2ImageHeader {
 }
 
 /**
+ * The header fields alone of `image` (a coded image carries its tiles too): what a tile's coder
+ * needs, small enough to send to a worker.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { headerOf } from "./container.ts";
+ * const header = { width: 2, height: 1, maxValue: 255, coder: "cm", tileWidth: 2, tileHeight: 1 } as const;
+ * deepStrictEqual(headerOf({ ...header, tiles: [] }), header);
+ * ```
+ */
+export function headerOf(image: V2ImageHeader): V2ImageHeader {
+  const { width, height, maxValue, coder, tileWidth, tileHeight } = image;
+  return { width, height, maxValue, coder, tileWidth, tileHeight };
+}
+
+/**
  * One coded tile.
  *
  * @example

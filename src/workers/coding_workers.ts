@@ -7,7 +7,7 @@
  */
 import { FormatError } from "../errors.ts";
 import type { TileDecodeJob, TileEncodeJob, TileRunner } from "../v2/image_codec.ts";
-import type { V2CodedTile } from "../v2/container.ts";
+import { headerOf, type V2CodedTile } from "../v2/container.ts";
 import type { V2Model } from "../v2/model.ts";
 import type { CodingReply, CodingRequest } from "./coding_worker.ts";
 
@@ -77,7 +77,7 @@ export class CodingWorkers implements TileRunner {
       model,
       samples,
       rect,
-      header,
+      header: headerOf(header),
       polarity,
     })) as Promise<V2CodedTile>;
   }
@@ -93,7 +93,7 @@ export class CodingWorkers implements TileRunner {
       model,
       tile,
       rect,
-      header,
+      header: headerOf(header), // not the coded image: its tiles' views would take the file along
     })) as Promise<Uint16Array>;
   }
 
