@@ -80,8 +80,10 @@ export interface V2ImageHeader {
  * ```ts
  * import { deepStrictEqual } from "node:assert/strict";
  * import { headerOf } from "./container.ts";
+ * import type { V2CodedImage } from "./container.ts";
  * const header = { width: 2, height: 1, maxValue: 255, coder: "cm", tileWidth: 2, tileHeight: 1 } as const;
- * deepStrictEqual(headerOf({ ...header, tiles: [] }), header);
+ * const coded: V2CodedImage = { ...header, tiles: [] };
+ * deepStrictEqual(headerOf(coded), header);
  * ```
  */
 export function headerOf(image: V2ImageHeader): V2ImageHeader {
