@@ -259,32 +259,40 @@ export async function runBatch<T>(
   // A job starts whenever one ends (not only when the oldest does, so that one long file does
   // not hold the others back): the heaviest of the next BATCH_WINDOW × concurrency jobs not yet
   // reported that has not started, so that a long file does not start last and run alone.
-  const ends: PromiseWithResolvers<T>[] = [];
-  const endOf = (i: number) => {
-    if (!ends[i]) {
-      ends[i] = Promise.withResolvers<T>();
-      ends[i].promise.catch(() => {}); // settled in order below
+  const ahead = new Map<
+    number,
+    { end: PromiseWithResolvers<T>; weight: number; begun: boolean }
+  >();
+  const entry = (i: number) => {
+    let job = ahead.get(i);
+    if (!job) {
+      job = {
+        end: Promise.withResolvers<T>(),
+        weight: options.weight?.(jobs[i]) ?? 0,
+        begun: false,
+      };
+      job.end.promise.catch(() => {}); // settled in order below
+      ahead.set(i, job);
     }
-    return ends[i];
+    return job;
   };
-  const begun: boolean[] = [];
-  const weights: number[] = [];
   let running = 0;
   let reported = 0;
+  let stopped = false;
   const start = () => {
-    while (running < concurrency) {
+    while (!stopped && running < concurrency) {
       const end = Math.min(jobs.length, reported + BATCH_WINDOW * concurrency);
-      let pick = -1;
+      let pick: number | undefined;
       for (let i = reported; i < end; i++) {
-        if (begun[i]) continue;
-        weights[i] ??= options.weight?.(jobs[i]) ?? 0;
-        if (pick < 0 || weights[i] > weights[pick]) pick = i;
+        if (!entry(i).begun && (pick === undefined || entry(i).weight > entry(pick).weight)) {
+          pick = i;
+        }
       }
-      if (pick < 0) return;
-      const job = endOf(pick);
-      begun[pick] = true;
+      if (pick === undefined) return;
+      const picked = entry(pick);
+      picked.begun = true;
       running++;
-      work(jobs[pick]).then(job.resolve, job.reject).finally(() => {
+      work(jobs[pick]).then(picked.end.resolve, picked.end.reject).finally(() => {
         running--;
         start();
       });
@@ -294,11 +302,12 @@ export async function runBatch<T>(
   for (let k = 0; k < jobs.length; k++) {
     report.progress(k, jobs.length, jobs[k].input);
     try {
-      const result = await endOf(k).promise;
+      const result = await entry(k).end.promise;
       report.line(options.line(result));
       results.push(options.json(result));
     } catch (e) {
       if (!keepGoing) {
+        stopped = true; // no more files start; those running end on their own
         report.done();
         throw e;
       }
@@ -306,8 +315,7 @@ export async function runBatch<T>(
       report.warning(`skipped: ${error}`);
       failed.push({ input: jobs[k].input, error });
     }
-    delete ends[k];
-    delete weights[k];
+    ahead.delete(k);
     reported = k + 1;
     start();
   }

@@ -152,6 +152,21 @@ function pgmBytes(samples: Uint16Array, wide: boolean, bytes: Uint8Array): void 
 }
 
 /**
+ * A converter of samples to PGM bytes that writes into one buffer, grown as needed: each result
+ * is valid until the next call (every piece is written before the next is converted).
+ */
+function pgmByteBuffer(wide: boolean): (samples: Uint16Array) => Uint8Array {
+  let buffer = new Uint8Array(0);
+  return (samples) => {
+    const length = samples.length * (wide ? 2 : 1);
+    if (buffer.length < length) buffer = new Uint8Array(length);
+    const bytes = buffer.subarray(0, length);
+    pgmBytes(samples, wide, bytes);
+    return bytes;
+  };
+}
+
+/**
  * Writes tiles as binary PGM to a file `output` at their places (the header first, then each
  * tile's rows at their offsets as the tile comes): no band of the image is held.
  *
@@ -179,13 +194,9 @@ export async function writePgmTiles(
   const header = pgmHeader(image);
   await output.write(header);
   const bytesPer = image.maxValue > 255 ? 2 : 1;
-  let buffer = new Uint8Array(0); // one buffer for every tile (each is written before the next)
+  const toBytes = pgmByteBuffer(bytesPer === 2);
   for await (const { rect, samples } of tiles) {
-    if (buffer.length < samples.length * bytesPer) {
-      buffer = new Uint8Array(samples.length * bytesPer);
-    }
-    const bytes = buffer.subarray(0, samples.length * bytesPer);
-    pgmBytes(samples, bytesPer === 2, bytes);
+    const bytes = toBytes(samples);
     const rowBytes = rect.width * bytesPer;
     for (let y = 0; y < rect.height; y++) {
       const at = header.length + ((rect.y + y) * image.width + rect.x) * bytesPer;
@@ -219,13 +230,8 @@ export async function writePgmBands(
   bands: AsyncIterable<{ rows: Uint16Array }>,
 ): Promise<void> {
   await output.write(pgmHeader(image));
-  const wide = image.maxValue > 255;
-  let buffer = new Uint8Array(0); // one buffer for every band of the same size
+  const toBytes = pgmByteBuffer(image.maxValue > 255);
   for await (const { rows } of bands) {
-    const length = rows.length * (wide ? 2 : 1);
-    if (buffer.length < length) buffer = new Uint8Array(length);
-    const bytes = buffer.subarray(0, length);
-    pgmBytes(rows, wide, bytes);
-    await output.write(bytes);
+    await output.write(toBytes(rows));
   }
 }
