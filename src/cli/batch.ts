@@ -327,7 +327,7 @@ export async function runBatch<T>(
 
 /**
  * A whole batch run of a command: the jobs of the command line ({@link batchJobs}), run on the
- * workers `--workers` asks for, as many files at once as there are workers, going on past a bad
+ * workers `--workers` asks for, one file more at once than there are workers, going on past a bad
  * file with `--keep-going` ({@link runBatch}). Returns the exit code.
  *
  * @example
@@ -365,7 +365,9 @@ export async function runBatchCommand<T>(
   const jobs = await batchJobs(args, options.extensions, options.outputName);
   return await withCodingWorkers(args, (pool) =>
     runBatch(jobs, (job) => options.work(job, pool), {
-      concurrency: pool?.concurrency ?? 1,
+      // One file more than there are workers, so that a worker that ends a file finds the next
+      // one queued instead of waiting for this thread to read it.
+      concurrency: pool ? pool.concurrency + 1 : 1,
       keepGoing: args.values["keep-going"] === true,
       report,
       command: options.command,
