@@ -50,7 +50,7 @@ export {
   parseModel,
   type V2ModelFile,
 } from "./src/model_file.ts";
-export type { V2Model, V2Parameters } from "./src/v2/model.ts";
+export type { V2Model, V2Parameters, V2Primer } from "./src/v2/model.ts";
 export type { TileDecodeJob, TileEncodeJob, TileRunner } from "./src/v2/image_codec.ts";
 export type { TileRect } from "./src/v2/tiles.ts";
 export { LEVEL_NAMES, type LevelName } from "./src/v2/tile_coders.ts";

@@ -5,6 +5,8 @@
  */
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { GrayImage } from "../src/image/gray_image.ts";
+import { decodeImageFile } from "../src/image/image_file.ts";
+import { encodeV2, significantBits, type V2Model } from "../src/v2/mod.ts";
 
 /** The repository root. */
 export const ROOT: string = fromFileUrl(new URL("../", import.meta.url));
@@ -36,4 +38,21 @@ export function randomGenerator(seed: number): () => number {
     s >>>= 0;
     return s;
   };
+}
+
+/** The images of `corpus/<domain>/<split>`, in name order. */
+export function corpusSplit(domain: string, split: string): GrayImage[] {
+  const dir = `${SHARED}corpus/${domain}/${split}/`;
+  return [...Deno.readDirSync(dir)].map((e) => e.name).sort().map((name) =>
+    decodeImageFile(Deno.readFileSync(dir + name))
+  );
+}
+
+/** The total v2 stream bytes of `images`, each coded at its significant bit depth with `model`. */
+export function v2Bytes(images: GrayImage[], model: V2Model): number {
+  return images.reduce(
+    (sum, { width, height, data }) =>
+      sum + encodeV2(data, width, height, significantBits(data), model).length,
+    0,
+  );
 }

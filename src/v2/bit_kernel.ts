@@ -14,6 +14,7 @@ import {
   APM_CONTEXTS,
   BIAS_INPUT,
   KERNEL_CONSTANTS as AT,
+  type KernelState,
   kernelState,
   LMS_INPUTS,
   MIXER_SET_COUNTS,
@@ -148,50 +149,36 @@ export class BitKernel {
   readonly learnValue: (value: number) => void;
   readonly #memory: WebAssembly.Memory;
   readonly #neuronAt: readonly number[];
+  readonly #bytes: number;
 
-  /** Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots. */
-  constructor(model: V2Model, bits: number, hashBits: number) {
+  /**
+   * Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots:
+   * the start of `model`, or `options.state` (a {@link BitKernel.state} of a kernel of the same
+   * model and shape).
+   */
+  constructor(
+    model: V2Model,
+    bits: number,
+    hashBits: number,
+    options: { state?: Uint8Array } = {},
+  ) {
     const parameters = model.parameters;
     const { neuronAt, finalAt, apmAt, slotsAt, slotCount, bytes } = kernelState(hashBits);
     this.#memory = takeMemory(Math.ceil(bytes / PAGE_BYTES));
     this.#neuronAt = neuronAt;
+    this.#bytes = bytes;
     const buffer = this.#memory.buffer;
 
-    new Int16Array(buffer, AT.SQUASH_AT, 4096).set(SQUASH_TABLE);
-    new Int16Array(buffer, AT.STRETCH_AT, 4096).set(STRETCH_TABLE);
-    new Int32Array(buffer, AT.RATES_AT, SLOT_RATES.length).set(SLOT_RATES);
-    new Uint8Array(buffer, AT.BUCKETS_AT, DIFFERENCE_BUCKETS.length).set(DIFFERENCE_BUCKETS);
     this.directPrediction = new Int32Array(buffer, AT.PREDICTIONS_AT, DIRECT_INPUTS);
     this.directClass = new Int32Array(buffer, AT.CLASSES_AT, DIRECT_INPUTS);
     this.contextHash = new Int32Array(buffer, AT.HASHES_AT, HASHED_INPUTS);
     this.slotIndex = new Int32Array(buffer, AT.SLOT_INDEX_AT, DIRECT_INPUTS + HASHED_INPUTS);
-    new Int32Array(buffer, AT.INPUTS_AT, MIXER_INPUTS)[MIXER_INPUTS - 1] = BIAS_INPUT;
     this.lmsInputs = new Int32Array(buffer, AT.LMS_INPUTS_AT, LMS_INPUTS);
     this.lmsState = new Int32Array(buffer, AT.LMS_STATE_AT, 2);
     this.sampleValue = new Int32Array(buffer, AT.SAMPLE_VALUE_AT, 1);
-    for (const at of [AT.FAST_LMS_WEIGHTS_AT, AT.SLOW_LMS_WEIGHTS_AT]) {
-      new Int32Array(buffer, at, LMS_INPUTS).fill(Math.floor(65536 / LMS_INPUTS));
-    }
-
-    for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
-      const initial = model.mixerWeights.subarray(k * MIXER_INPUTS, (k + 1) * MIXER_INPUTS);
-      for (let s = 0; s < MIXER_SET_COUNTS[k]; s++) {
-        new Int32Array(buffer, neuronAt[k] + s * SET_BYTES, MIXER_INPUTS).set(initial);
-      }
-    }
     this.finalWeights = new Int32Array(buffer, finalAt, BIT_POSITIONS * FINAL_NEURON_INPUTS);
-    for (let s = 0; s < BIT_POSITIONS; s++) {
-      this.finalWeights.set(model.finalWeights, s * FINAL_NEURON_INPUTS);
-    }
-    for (let a = 0; a < APM_CONTEXTS.length; a++) {
-      const cells = new Uint16Array(buffer, apmAt[a], APM_CONTEXTS[a] * APM_CELLS);
-      for (let c = 0; c < cells.length; c++) {
-        cells[c] = SQUASH_TABLE[Math.min((c % APM_CELLS) * 128, 4095)] * 16;
-      }
-    }
-    const slots = new Int32Array(buffer, slotsAt, slotCount);
-    slots.set(directSlots(model));
-    slots.fill(INITIAL_SLOT, DIRECT_SLOTS);
+    if (options.state) new Uint8Array(buffer).set(options.state);
+    else startState(buffer, model, { neuronAt, finalAt, apmAt, slotsAt, slotCount });
 
     const instance = new WebAssembly.Instance(kernelModule(), {
       kernel: {
@@ -223,6 +210,11 @@ export class BitKernel {
     this.learnValue = exports.learnValue;
   }
 
+  /** A copy of the whole state, for {@link BitKernel}'s `options.state`. */
+  state(): Uint8Array {
+    return new Uint8Array(this.#memory.buffer, 0, this.#bytes).slice();
+  }
+
   /**
    * Gives the kernel's memory back for the next kernel of this thread; the kernel must not be
    * used afterwards.
@@ -241,4 +233,40 @@ export class BitKernel {
     }
     return copy;
   }
+}
+
+/** Writes the start of `model` into a zeroed kernel memory: tables, LMS, network, APMs, slots. */
+function startState(
+  buffer: ArrayBufferLike,
+  model: V2Model,
+  at: Pick<KernelState, "neuronAt" | "finalAt" | "apmAt" | "slotsAt" | "slotCount">,
+): void {
+  const { neuronAt, apmAt, slotsAt, slotCount } = at;
+  new Int16Array(buffer, AT.SQUASH_AT, 4096).set(SQUASH_TABLE);
+  new Int16Array(buffer, AT.STRETCH_AT, 4096).set(STRETCH_TABLE);
+  new Int32Array(buffer, AT.RATES_AT, SLOT_RATES.length).set(SLOT_RATES);
+  new Uint8Array(buffer, AT.BUCKETS_AT, DIFFERENCE_BUCKETS.length).set(DIFFERENCE_BUCKETS);
+  new Int32Array(buffer, AT.INPUTS_AT, MIXER_INPUTS)[MIXER_INPUTS - 1] = BIAS_INPUT;
+  for (const lms of [AT.FAST_LMS_WEIGHTS_AT, AT.SLOW_LMS_WEIGHTS_AT]) {
+    new Int32Array(buffer, lms, LMS_INPUTS).fill(Math.floor(65536 / LMS_INPUTS));
+  }
+  for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
+    const initial = model.mixerWeights.subarray(k * MIXER_INPUTS, (k + 1) * MIXER_INPUTS);
+    for (let s = 0; s < MIXER_SET_COUNTS[k]; s++) {
+      new Int32Array(buffer, neuronAt[k] + s * SET_BYTES, MIXER_INPUTS).set(initial);
+    }
+  }
+  const finalWeights = new Int32Array(buffer, at.finalAt, BIT_POSITIONS * FINAL_NEURON_INPUTS);
+  for (let s = 0; s < BIT_POSITIONS; s++) {
+    finalWeights.set(model.finalWeights, s * FINAL_NEURON_INPUTS);
+  }
+  for (let a = 0; a < APM_CONTEXTS.length; a++) {
+    const cells = new Uint16Array(buffer, apmAt[a], APM_CONTEXTS[a] * APM_CELLS);
+    for (let c = 0; c < cells.length; c++) {
+      cells[c] = SQUASH_TABLE[Math.min((c % APM_CELLS) * 128, 4095)] * 16;
+    }
+  }
+  const slots = new Int32Array(buffer, slotsAt, slotCount);
+  slots.set(directSlots(model));
+  slots.fill(INITIAL_SLOT, DIRECT_SLOTS);
 }

@@ -101,13 +101,7 @@ export const NETWORK_WEIGHTS = FIRST_LAYER_NEURONS * MIXER_INPUTS + FINAL_NEURON
 export function cropNetwork(crop: Crop, model: V2Model): Int32Array {
   const { samples, width, height, bits } = crop;
   const predictor = new V2Predictor(samples, width, height, bits, model);
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      predictor.startSample(x, y);
-      const value = samples[i];
-      for (let b = bits - 1; b >= 0; b--) predictor.update((value >> b) & 1);
-    }
-  }
+  predictor.learnImage();
   const network = predictor.kernel;
   const weights = new Int32Array(NETWORK_WEIGHTS);
   for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {

@@ -21,6 +21,7 @@ export {
   untrainedV2Model,
   type V2Model,
   type V2Parameters,
+  type V2Primer,
 } from "./model.ts";
 export { trainV2Model, type TrainV2Options, V2Training } from "./train.ts";
 export { countDirectSlots, type DirectSlotCounts } from "./direct_counts.ts";

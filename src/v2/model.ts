@@ -73,9 +73,41 @@ export interface V2Model {
   readonly mixerWeights: Int32Array;
   /** Initial weights of the final mixer, {@link FINAL_NEURON_INPUTS} of them. */
   readonly finalWeights: Int32Array;
+  /** A small image every tile of its bit depth learns from before its first sample, if any. */
+  readonly primer?: V2Primer;
 }
 
+/**
+ * A primer: a small image of a domain (a crop of a training image) that the model runs through
+ * before every tile whose coded bit depth is `bits`, uncoded, so that the tile starts knowing the
+ * domain's shapes (a document's glyphs, say) instead of learning them again.
+ *
+ * @example
+ * ```ts
+ * import type { V2Primer } from "./model.ts";
+ * const primer: V2Primer = { width: 2, height: 1, bits: 8, samples: new Uint16Array([0, 255]) };
+ * ```
+ */
+export interface V2Primer {
+  /** Columns (1…{@link MAX_PRIMER_SIDE}). */
+  readonly width: number;
+  /** Rows (1…{@link MAX_PRIMER_SIDE}). */
+  readonly height: number;
+  /** The coded bit depth of the tiles it primes (1…16); its samples are below `2^bits`. */
+  readonly bits: number;
+  /** `width × height` samples, row-major. */
+  readonly samples: Uint16Array;
+}
+
+/** Largest width and height of a primer. */
+export const MAX_PRIMER_SIDE = 1024;
+
+/** The payload version of a model without a primer (the first with the current tables). */
 const PAYLOAD_VERSION = 3;
+/** The payload version of a model with a primer. */
+const PRIMED_PAYLOAD_VERSION = 4;
+/** Primer header after the direct starts: width and height (u16), bits (u8), packed length (u32). */
+const PRIMER_HEADER = 9;
 const WEIGHT_COUNT = FIRST_LAYER_NEURONS * MIXER_INPUTS + FINAL_NEURON_INPUTS;
 /** Bytes before the mixer weights: version, five u8 and two u16 parameters. */
 const PARAMETERS_END = 10;
@@ -123,10 +155,12 @@ export function untrainedV2Model(): V2Model {
 }
 
 /**
- * Serializes a model to its payload bytes (little-endian): version byte 3; `mixerRate`,
- * `finalRate`, `lmsRateShift`, `slowLmsRateShift`, `startCount` (u8 each);
- * `shortPathThreshold`, `hashedLimit` (u16 each); the first-layer then final mixer weights (i32 each); the length of the packed
- * direct starts (u32) and those packed bytes (see `packed_bytes.ts`).
+ * Serializes a model to its payload bytes (little-endian): version byte 3 (4 with a primer);
+ * `mixerRate`, `finalRate`, `lmsRateShift`, `slowLmsRateShift`, `startCount` (u8 each);
+ * `shortPathThreshold`, `hashedLimit` (u16 each); the first-layer then final mixer weights (i32
+ * each); the length of the packed direct starts (u32) and those packed bytes (see
+ * `packed_bytes.ts`); with a primer, its width and height (u16), bits (u8), the length of its
+ * packed sample bytes (u32) and those bytes.
  *
  * @example
  * ```ts
@@ -139,11 +173,14 @@ export function untrainedV2Model(): V2Model {
 export function serializeV2Model(model: V2Model): Uint8Array {
   checkModel(model);
   const packed = packBytes(model.directStarts);
-  const bytes = new Uint8Array(HEADER_LENGTH + packed.length);
+  const primer = model.primer;
+  const packedPrimer = primer ? packBytes(primerBytes(primer)) : new Uint8Array(0);
+  const primerLength = primer ? PRIMER_HEADER + packedPrimer.length : 0;
+  const bytes = new Uint8Array(HEADER_LENGTH + packed.length + primerLength);
   const view = new DataView(bytes.buffer);
   const p = model.parameters;
   bytes.set([
-    PAYLOAD_VERSION,
+    primer ? PRIMED_PAYLOAD_VERSION : PAYLOAD_VERSION,
     p.mixerRate,
     p.finalRate,
     p.lmsRateShift,
@@ -161,6 +198,26 @@ export function serializeV2Model(model: V2Model): Uint8Array {
   }
   view.setUint32(at, packed.length, true);
   bytes.set(packed, at + 4);
+  if (primer) {
+    at = HEADER_LENGTH + packed.length;
+    view.setUint16(at, primer.width, true);
+    view.setUint16(at + 2, primer.height, true);
+    bytes[at + 4] = primer.bits;
+    view.setUint32(at + 5, packedPrimer.length, true);
+    bytes.set(packedPrimer, at + PRIMER_HEADER);
+  }
+  return bytes;
+}
+
+/** A primer's samples as bytes: one a sample up to 8 bits, else two (high byte first). */
+function primerBytes(primer: V2Primer): Uint8Array {
+  const { samples } = primer;
+  if (primer.bits <= 8) return Uint8Array.from(samples);
+  const bytes = new Uint8Array(2 * samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    bytes[2 * i] = samples[i] >> 8;
+    bytes[2 * i + 1] = samples[i] & 255;
+  }
   return bytes;
 }
 
@@ -181,8 +238,9 @@ export function parseV2Model(payload: Uint8Array): V2Model {
       `v2 model payload has ${payload.length} bytes, expected at least ${HEADER_LENGTH}`,
     );
   }
-  if (payload[0] !== PAYLOAD_VERSION) {
-    throw new FormatError(`v2 model payload version ${payload[0]} is not supported`);
+  const version = payload[0];
+  if (version !== PAYLOAD_VERSION && version !== PRIMED_PAYLOAD_VERSION) {
+    throw new FormatError(`v2 model payload version ${version} is not supported`);
   }
   const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
   const parameters: V2Parameters = {
@@ -200,20 +258,62 @@ export function parseV2Model(payload: Uint8Array): V2Model {
   const finalWeights = new Int32Array(FINAL_NEURON_INPUTS);
   for (let i = 0; i < finalWeights.length; i++, at += 4) finalWeights[i] = view.getInt32(at, true);
   const packedLength = view.getUint32(at, true);
-  if (payload.length !== HEADER_LENGTH + packedLength) {
+  const startsEnd = HEADER_LENGTH + packedLength;
+  const primed = version === PRIMED_PAYLOAD_VERSION;
+  if (primed ? payload.length < startsEnd + PRIMER_HEADER : payload.length !== startsEnd) {
     throw new FormatError(
-      `v2 model payload has ${payload.length} bytes, expected ${HEADER_LENGTH + packedLength}`,
+      `v2 model payload has ${payload.length} bytes, expected ${primed ? "more than " : ""}` +
+        `${startsEnd}`,
     );
   }
   let directStarts: Uint8Array;
   try {
-    directStarts = unpackBytes(payload.subarray(HEADER_LENGTH), DIRECT_SLOTS);
+    directStarts = unpackBytes(payload.subarray(HEADER_LENGTH, startsEnd), DIRECT_SLOTS);
   } catch (e) {
     throw new FormatError(`v2 model payload: direct starts are damaged (${(e as Error).message})`);
   }
-  const model = { parameters, directStarts, mixerWeights, finalWeights };
+  const primer = primed ? parsePrimer(payload, startsEnd) : undefined;
+  const model = { parameters, directStarts, mixerWeights, finalWeights, ...(primer && { primer }) };
   checkModel(model);
   return model;
+}
+
+/** The primer section of a payload, at `at` (its last part). */
+function parsePrimer(payload: Uint8Array, at: number): V2Primer {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
+  const width = view.getUint16(at, true);
+  const height = view.getUint16(at + 2, true);
+  const bits = payload[at + 4];
+  const packedLength = view.getUint32(at + 5, true);
+  if (payload.length !== at + PRIMER_HEADER + packedLength) {
+    throw new FormatError(
+      `v2 model payload has ${payload.length} bytes, expected ${at + PRIMER_HEADER + packedLength}`,
+    );
+  }
+  checkPrimerShape(width, height, bits);
+  const length = width * height * (bits > 8 ? 2 : 1);
+  let bytes: Uint8Array;
+  try {
+    bytes = unpackBytes(payload.subarray(at + PRIMER_HEADER), length);
+  } catch (e) {
+    throw new FormatError(`v2 model payload: the primer is damaged (${(e as Error).message})`);
+  }
+  const samples = new Uint16Array(width * height);
+  if (bits <= 8) samples.set(bytes);
+  else for (let i = 0; i < samples.length; i++) samples[i] = (bytes[2 * i] << 8) | bytes[2 * i + 1];
+  return { width, height, bits, samples };
+}
+
+function checkPrimerShape(width: number, height: number, bits: number): void {
+  const sides = [width, height].every((side) =>
+    Number.isInteger(side) && side >= 1 && side <= MAX_PRIMER_SIDE
+  );
+  if (!sides || !Number.isInteger(bits) || bits < 1 || bits > 16) {
+    throw new FormatError(
+      `v2 model payload: a primer of ${width}x${height} samples of ${bits} bits is not ` +
+        `within 1…${MAX_PRIMER_SIDE} a side and 1…16 bits`,
+    );
+  }
 }
 
 function checkModel(model: V2Model): void {
@@ -239,6 +339,19 @@ function checkModel(model: V2Model): void {
     for (let i = 0; i < weights.length; i++) {
       if (Math.abs(weights[i]) > MAX_WEIGHT) {
         throw new FormatError(`v2 model payload: weight ${weights[i]} is beyond ±${MAX_WEIGHT}`);
+      }
+    }
+  }
+  const primer = model.primer;
+  if (primer) {
+    checkPrimerShape(primer.width, primer.height, primer.bits);
+    if (primer.samples.length !== primer.width * primer.height) {
+      throw new FormatError(`v2 model payload: the primer's samples are not its width × height`);
+    }
+    const limit = 2 ** primer.bits;
+    for (let i = 0; i < primer.samples.length; i++) {
+      if (primer.samples[i] >= limit) {
+        throw new FormatError(`v2 model payload: a primer sample is not below 2^${primer.bits}`);
       }
     }
   }

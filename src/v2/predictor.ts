@@ -29,6 +29,35 @@ function hashBitsFor(pixels: number, bits: number): number {
   return Math.min(MAX_HASH_BITS, Math.max(MIN_HASH_BITS, wanted));
 }
 
+/** The primed states of this thread, per model, by bits and hash bits (a few, newest last). */
+const primedStates = new WeakMap<V2Model, Map<string, Uint8Array>>();
+/** How many primed states this thread keeps per model. */
+const PRIMED_STATES_KEPT = 4;
+
+/**
+ * The kernel an image starts with: the model's start, or, when the model has a primer of these
+ * `bits`, the state after the primer's samples ran through a kernel of the same shape (as if
+ * coded), computed once per shape in a thread and then copied.
+ */
+function startKernel(model: V2Model, bits: number, hashBits: number): BitKernel {
+  const primer = model.primer;
+  if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits);
+  let states = primedStates.get(model);
+  if (!states) primedStates.set(model, states = new Map());
+  const key = `${bits}/${hashBits}`;
+  let state = states.get(key);
+  if (!state) {
+    const kernel = new BitKernel(model, bits, hashBits);
+    const { samples, width, height } = primer;
+    new V2Predictor(samples, width, height, bits, model, { kernel }).learnImage();
+    state = kernel.state();
+    kernel.release();
+    if (states.size >= PRIMED_STATES_KEPT) states.delete(states.keys().next().value!);
+    states.set(key, state);
+  }
+  return new BitKernel(model, bits, hashBits, { state });
+}
+
 /** One step of the context hash: `h' = x ^ (x >>> 15)` with `x = (h ^ value) · 0x9E3779B1`. */
 function mix(h: number, value: number): number {
   const x = Math.imul(h ^ value, 0x9e3779b1);
@@ -84,13 +113,17 @@ export class V2Predictor {
   #gap = 0;
   #lmsPrediction = 0;
 
-  /** Creates the model for an image, starting from `model`. */
+  /**
+   * Creates the model for an image, starting from `model` (primed by its primer when that is of
+   * `bits` bits), or going on from `options.kernel` (the state another image left).
+   */
   constructor(
     samples: Uint16Array,
     width: number,
     height: number,
     bits: number,
     model: V2Model,
+    options: { kernel?: BitKernel } = {},
   ) {
     this.#samples = samples;
     this.#width = width;
@@ -98,8 +131,7 @@ export class V2Predictor {
     this.#maxValue = 2 ** bits - 1;
     this.#scale = bits - 8;
     this.#lmsShift = bits > LMS_MAX_BITS ? bits - LMS_MAX_BITS : 0;
-    const hashBits = hashBitsFor(width * height, bits);
-    this.#kernel = new BitKernel(model, bits, hashBits);
+    this.#kernel = options.kernel ?? startKernel(model, bits, hashBitsFor(width * height, bits));
     this.#kernelStart = this.#kernel.startSample;
     this.#kernelUpdate = this.#kernel.update;
     this.#directPrediction = this.#kernel.directPrediction;
@@ -111,6 +143,24 @@ export class V2Predictor {
     this.#predictLms = this.#kernel.predictLms;
     this.#gapErrors = new Int32Array(2 * width);
     this.#lmsErrors = new Int32Array(2 * width);
+  }
+
+  /**
+   * Runs every sample of the image (all of them already in `samples`) through the model in
+   * order, each bit predicted and learnt as the encoder would, without coding anything.
+   */
+  learnImage(): void {
+    const samples = this.#samples;
+    const width = this.#width;
+    const bits = this.#bits;
+    const height = samples.length / width;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0, i = y * width; x < width; x++, i++) {
+        this.startSample(x, y);
+        const value = samples[i];
+        for (let b = bits - 1; b >= 0; b--) this.update((value >> b) & 1);
+      }
+    }
   }
 
   /** Gives the kernel's memory back (see `BitKernel.release`); the predictor is done. */

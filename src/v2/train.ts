@@ -28,6 +28,7 @@ import {
   untrainedV2Model,
   type V2Model,
   type V2Parameters,
+  type V2Primer,
 } from "./model.ts";
 import { countDirectSlots, type DirectSlotCounts, TRAINING_FOLDS } from "./direct_counts.ts";
 import type { TrainingProgress } from "./progress.ts";
@@ -63,6 +64,16 @@ export interface TrainV2Options {
    * default, or spread over workers (`src/workers/training_workers.ts`). Same model either way.
    */
   runner?: CropRunner;
+}
+
+/** At most this many crops are tried as the primer. */
+export const PRIMER_CANDIDATES = 6;
+/** A primer must save more than 1/this of the bytes of the crops it primes. */
+export const PRIMER_GAIN_DIVISOR = 100;
+
+/** A crop as a primer. */
+function primerOf(crop: Crop): V2Primer {
+  return { width: crop.width, height: crop.height, bits: crop.bits, samples: crop.samples };
 }
 
 /** How many observations a base model's direct start is worth. */
@@ -149,7 +160,10 @@ export class V2Training {
       parameters = searched.parameters;
       startBytes = searched.bytes;
     }
-    return new V2Training(crops, { ...base, parameters }, startBytes, options);
+    // A base's primer is not kept (training chooses its own, last): every step before runs
+    // unprimed, so that the counts depend on the images alone.
+    const { primer: _, ...unprimed } = base;
+    return new V2Training(crops, { ...unprimed, parameters }, startBytes, options);
   }
 
   /** Makes the model from the direct-slot counts of the images, made from {@link V2Training.start}. */
@@ -159,13 +173,58 @@ export class V2Training {
     const [ones, totals] = [counts.ones, counts.totals].map(sumOfFolds);
     const network = await this.#learnNetworkWeights();
     const keepDirectStarts = this.#refining && !(await this.#directStartsCarryOver(counts));
-    return {
+    const model: V2Model = {
       parameters: start.parameters,
       directStarts: keepDirectStarts
         ? this.#base.directStarts
         : directStartsFrom(ones, totals, this.#base),
       ...network,
     };
+    const primer = await this.#choosePrimer(model);
+    return primer ? { ...model, primer } : model;
+  }
+
+  /**
+   * The primer that codes the other crops of its bit depth best, among the central crops of up
+   * to {@link PRIMER_CANDIDATES} images (evenly spaced in image order); none unless it saves more
+   * than 1/{@link PRIMER_GAIN_DIVISOR} of those crops' bytes.
+   */
+  async #choosePrimer(model: V2Model): Promise<V2Primer | undefined> {
+    const crops = this.#crops;
+    const step = crops.length / Math.min(PRIMER_CANDIDATES, crops.length);
+    const candidates = Array.from(
+      { length: Math.floor(crops.length / step) },
+      (_, k) => Math.floor(k * step),
+    )
+      .filter((c) => crops.some((crop, j) => j !== c && crop.bits === crops[c].bits));
+    if (candidates.length === 0) return undefined;
+    this.#progress?.(0, 1, "choosing a primer");
+    const models = [model, ...candidates.map((c) => ({ ...model, primer: primerOf(crops[c]) }))];
+    const primed = candidates.flatMap((c, k) =>
+      crops.flatMap((crop, j) =>
+        j !== c && crop.bits === crops[c].bits
+          ? [{ kind: "bytes" as const, crop: j, model: k + 1 }]
+          : []
+      )
+    );
+    const plain = crops.map((_, crop) => ({ kind: "bytes" as const, crop, model: 0 }));
+    const bytes = await this.#runner.run(crops, models, [...plain, ...primed]) as number[];
+    const saved = new Float64Array(candidates.length);
+    const of = new Float64Array(candidates.length);
+    primed.forEach((job, i) => {
+      saved[job.model - 1] += bytes[job.crop] - bytes[crops.length + i];
+      of[job.model - 1] += bytes[job.crop];
+    });
+    let best = -1;
+    for (let k = 0; k < candidates.length; k++) {
+      if (
+        saved[k] * PRIMER_GAIN_DIVISOR > of[k] &&
+        (best < 0 || saved[k] * of[best] > saved[best] * of[k])
+      ) {
+        best = k;
+      }
+    }
+    return best < 0 ? undefined : primerOf(crops[candidates[best]]);
   }
 
   /**

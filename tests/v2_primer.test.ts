@@ -1,0 +1,82 @@
+import { assert, assertEquals, assertNotEquals, assertThrows } from "./assert.ts";
+import {
+  decodeV2,
+  defaultV2Model,
+  encodeV2,
+  parseV2Model,
+  serializeV2Model,
+  trainV2Model,
+  type V2Model,
+} from "../src/v2/mod.ts";
+import { corpusSplit, v2Bytes } from "./helpers.ts";
+
+/** Dark "glyphs" (a few fixed 6×8 shapes) in rows on white, chosen by `seed`. */
+function page(seed: number, width: number, height: number, bits = 8): Uint16Array {
+  const white = 2 ** bits - 1;
+  const data = new Uint16Array(width * height).fill(white);
+  let s = seed;
+  for (let top = 2; top + 8 < height; top += 11) {
+    for (let left = 1; left + 6 < width; left += 7) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      const glyph = (s >>> 24) % 5;
+      for (let y = 0; y < 8; y++) {
+        for (let x = 0; x < 6; x++) {
+          if (((glyph * 2654435761 + y * 31 + x * 7) >>> 3) % 3 === 0) {
+            data[(top + y) * width + left + x] = 0;
+          }
+        }
+      }
+    }
+  }
+  return data;
+}
+
+const primed = (bits: number): V2Model => ({
+  ...defaultV2Model(),
+  primer: { width: 96, height: 64, bits, samples: page(7, 96, 64, bits) },
+});
+
+Deno.test("v2 primer: a model with a primer round-trips; a damaged primer is refused", () => {
+  for (const bits of [8, 12]) {
+    const bytes = serializeV2Model(primed(bits));
+    assertEquals(bytes[0], 4);
+    assertEquals(parseV2Model(bytes), primed(bits));
+    assertEquals(serializeV2Model(parseV2Model(bytes)), bytes);
+    assertThrows(
+      () => parseV2Model(bytes.subarray(0, bytes.length - 1)),
+      /primer is damaged|bytes/,
+    );
+  }
+  assertEquals(serializeV2Model(defaultV2Model())[0], 3); // no primer: the payload is as before
+  const noWidth = serializeV2Model(primed(8));
+  const primerAt = serializeV2Model(defaultV2Model()).length; // the primer comes last
+  new DataView(noWidth.buffer).setUint16(primerAt, 0, true);
+  assertThrows(() => parseV2Model(noWidth), /primer of 0x64 samples/);
+  const outOfRange = { ...primed(8), primer: { ...primed(8).primer!, bits: 4 } };
+  assertThrows(() => serializeV2Model(outOfRange), /primer sample is not below 2\^4/);
+});
+
+Deno.test("v2 primer: tiles of its depth start from what it taught, decode exactly, and others are as without it", () => {
+  const image = page(11, 120, 90);
+  const plain = encodeV2(image, 120, 90, 8, defaultV2Model());
+  const model = primed(8);
+  const stream = encodeV2(image, 120, 90, 8, model);
+  assert(stream.length < 0.95 * plain.length, `${stream.length} vs ${plain.length}`);
+  assertEquals(decodeV2(stream, 120, 90, 8, model), image);
+  // The primed state is kept per thread: a second image, and a model parsed anew, agree.
+  assertEquals(encodeV2(image, 120, 90, 8, model), stream);
+  assertEquals(encodeV2(image, 120, 90, 8, parseV2Model(serializeV2Model(model))), stream);
+  // A 12-bit image is not primed by an 8-bit primer.
+  const deep = page(11, 120, 90, 12);
+  assertEquals(encodeV2(deep, 120, 90, 12, model), encodeV2(deep, 120, 90, 12, defaultV2Model()));
+  assertNotEquals(encodeV2(deep, 120, 90, 12, primed(12)), encodeV2(deep, 120, 90, 12, model));
+});
+
+Deno.test("v2 primer: training chooses one for documents, which codes their test split smaller", async () => {
+  const model = await trainV2Model(corpusSplit("document", "train"), { base: defaultV2Model() });
+  assert(model.primer, "a document model should have a primer");
+  const test = corpusSplit("document", "test");
+  const { primer: _, ...unprimed } = model;
+  const [withPrimer, without] = [v2Bytes(test, model), v2Bytes(test, unprimed)];
+  assert(withPrimer < 0.98 * without, `${withPrimer} vs ${without} without the primer`);
+});
