@@ -11,7 +11,8 @@
  * The corpus's own images are at most 2048 × 2048, one tile each, so tiling costs them nothing.
  *
  * Usage: `deno run -A bench/tile_cost.ts [--mode mosaic|mirror] [--side 4096] [--workers N]
- * [DOMAIN...]`.
+ * [--model FILE.bpm] [DOMAIN...]` (the built-in model unless `--model` names a v2 one, e.g. a
+ * domain's, whose primer starts every tile).
  *
  * @module
  */
@@ -28,6 +29,7 @@ import {
 } from "../src/v2/image_codec.ts";
 import { defaultV2Model } from "../src/v2/model.ts";
 import { CodingWorkers } from "../src/workers/coding_workers.ts";
+import { parseModel } from "../src/model_file.ts";
 
 const SHARED = new URL("../../shared/", import.meta.url).pathname;
 const { values, positionals } = parseArgs({
@@ -36,10 +38,16 @@ const { values, positionals } = parseArgs({
     mode: { type: "string", default: "mosaic" },
     side: { type: "string", default: "4096" },
     workers: { type: "string", default: "1" },
+    model: { type: "string" },
   },
   allowPositionals: true,
 });
 const side = Number(values.side);
+const file = values.model === undefined
+  ? undefined
+  : await parseModel(Deno.readFileSync(values.model));
+if (file && file.format !== "v2") throw new Error(`${values.model} is not a v2 model`);
+const model = file?.format === "v2" ? file.params : defaultV2Model();
 
 /** `source` mirrored into a grid of copies at least `side` wide and high. */
 function mirrored(source: GrayImage): GrayImage {
@@ -107,7 +115,7 @@ async function codedBytes(image: GrayImage, oneTile: boolean, runner: TileRunner
   const chosen = await tiledHeader(source);
   const header = oneTile ? { ...chosen, tileWidth: image.width, tileHeight: image.height } : chosen;
   let bytes = 0;
-  for await (const tile of encodeTiles(source, header, defaultV2Model(), "auto", runner)) {
+  for await (const tile of encodeTiles(source, header, model, "auto", runner)) {
     bytes += tile.stream.length + 20;
   }
   return { bytes, header };
