@@ -3,7 +3,9 @@
  * once with the tile size the encoder chooses and once as a single tile; the difference is the
  * cost. Two ways to build it:
  * - `mosaic` (default): every image of the domain (train and test) once, packed in rows on a
- *   canvas `SIDE` wide (gaps black), so the content is real and never repeats;
+ *   canvas `SIDE` wide, so the content is real and never repeats; the gaps are black, or with
+ *   `--gaps background` the images' common background (the most common sample of their top and
+ *   bottom rows: white for document pages);
  * - `mirror`: the domain's largest test image mirrored into a grid at least `SIDE × SIDE` (every
  *   other copy flipped). This repeats the content (copies in the same orientation repeat
  *   exactly), which one tile learns once and each tile again: it overstates what tiling costs a
@@ -11,7 +13,7 @@
  * The corpus's own images are at most 2048 × 2048, one tile each, so tiling costs them nothing.
  *
  * Usage: `deno run -A bench/tile_cost.ts [--mode mosaic|mirror] [--side 4096] [--workers N]
- * [--model FILE.bpm] [DOMAIN...]` (the built-in model unless `--model` names a v2 one, e.g. a
+ * [--model FILE.bpm] [--gaps black|background] [DOMAIN...]` (the built-in model unless `--model` names a v2 one, e.g. a
  * domain's, whose primer starts every tile).
  *
  * @module
@@ -39,6 +41,7 @@ const { values, positionals } = parseArgs({
     side: { type: "string", default: "4096" },
     workers: { type: "string", default: "1" },
     model: { type: "string" },
+    gaps: { type: "string", default: "black" },
   },
   allowPositionals: true,
 });
@@ -83,7 +86,21 @@ function domainImages(domain: string, splits: string[]): { name: string; image: 
   );
 }
 
-/** Every image once, in rows (tallest first) on a canvas `side` wide; gaps are black. */
+/** The most common sample of the images' top and bottom rows: the background they share. */
+function background(images: GrayImage[]): number {
+  const counts = new Map<number, number>();
+  for (const { width, height, data } of images) {
+    for (const at of [0, (height - 1) * width]) {
+      for (let x = 0; x < width; x++) counts.set(data[at + x], (counts.get(data[at + x]) ?? 0) + 1);
+    }
+  }
+  return [...counts].reduce((a, b) => (b[1] > a[1] || (b[1] === a[1] && b[0] < a[0]) ? b : a))[0];
+}
+
+/**
+ * Every image once, in rows (tallest first) on a canvas `side` wide; gaps are black, or with
+ * `--gaps background` the images' common background ({@link background}).
+ */
 function mosaic(images: GrayImage[]): GrayImage {
   const sorted = images.filter((i) => i.width <= side).sort((a, b) => b.height - a.height);
   const places: { image: GrayImage; x: number; y: number }[] = [];
@@ -101,7 +118,9 @@ function mosaic(images: GrayImage[]): GrayImage {
     rowHeight = Math.max(rowHeight, image.height);
   }
   const height = y + rowHeight;
-  const data = new Uint16Array(side * height);
+  const data = new Uint16Array(side * height).fill(
+    values.gaps === "black" ? 0 : background(images),
+  );
   for (const { image, x, y } of places) {
     for (let r = 0; r < image.height; r++) {
       data.set(image.data.subarray(r * image.width, (r + 1) * image.width), (y + r) * side + x);

@@ -36,7 +36,8 @@ Deno.test("v2 files: damage anywhere is an error, never a wrong image", async ()
     [damage(40), /tile size|tile count|checksum|truncated/],
     [damage(50), /tile size|tile count/],
     [damage(58), /tile count/],
-    [damage(62, 2), /flag/],
+    [damage(62, 4), /flag/],
+    [damage(62, bpc[62] ^ 2), /damaged|trailing|truncated|primer/], // the primed flag flipped
     [damage(64), /reserved/],
     [damage(66), /tile checksum/],
     [damage(70), /stream checksum/],

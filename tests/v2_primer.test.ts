@@ -1,4 +1,7 @@
-import { assert, assertEquals, assertNotEquals, assertThrows } from "./assert.ts";
+import { assert, assertEquals, assertNotEquals, assertRejects, assertThrows } from "./assert.ts";
+import { FormatError } from "../src/errors.ts";
+import { parseV2Image, serializeV2Image } from "../src/v2/container.ts";
+import { decodeV2Image, encodeV2Image } from "../src/v2/image_codec.ts";
 import {
   decodeV2,
   defaultV2Model,
@@ -9,6 +12,7 @@ import {
   type V2Model,
 } from "../src/v2/mod.ts";
 import { corpusSplit, v2Bytes } from "./helpers.ts";
+import { withoutPrimer } from "../src/v2/tile_priming.ts";
 
 /** Dark "glyphs" (a few fixed 6×8 shapes) in rows on white, chosen by `seed`. */
 function page(seed: number, width: number, height: number, bits = 8): Uint16Array {
@@ -31,8 +35,11 @@ function page(seed: number, width: number, height: number, bits = 8): Uint16Arra
   return data;
 }
 
+/** The built-in model without its primer. */
+const plainModel = (): V2Model => withoutPrimer(defaultV2Model());
+
 const primed = (bits: number): V2Model => ({
-  ...defaultV2Model(),
+  ...plainModel(),
   primer: { width: 96, height: 64, bits, samples: page(7, 96, 64, bits) },
 });
 
@@ -47,9 +54,9 @@ Deno.test("v2 primer: a model with a primer round-trips; a damaged primer is ref
       /primer is damaged|bytes/,
     );
   }
-  assertEquals(serializeV2Model(defaultV2Model())[0], 3); // no primer: the payload is as before
+  assertEquals(serializeV2Model(plainModel())[0], 3); // no primer: the payload is as before
   const noWidth = serializeV2Model(primed(8));
-  const primerAt = serializeV2Model(defaultV2Model()).length; // the primer comes last
+  const primerAt = serializeV2Model(plainModel()).length; // the primer comes last
   new DataView(noWidth.buffer).setUint16(primerAt, 0, true);
   assertThrows(() => parseV2Model(noWidth), /primer of 0x64 samples/);
   const outOfRange = { ...primed(8), primer: { ...primed(8).primer!, bits: 4 } };
@@ -58,7 +65,7 @@ Deno.test("v2 primer: a model with a primer round-trips; a damaged primer is ref
 
 Deno.test("v2 primer: tiles of its depth start from what it taught, decode exactly, and others are as without it", () => {
   const image = page(11, 120, 90);
-  const plain = encodeV2(image, 120, 90, 8, defaultV2Model());
+  const plain = encodeV2(image, 120, 90, 8, plainModel());
   const model = primed(8);
   const stream = encodeV2(image, 120, 90, 8, model);
   assert(stream.length < 0.95 * plain.length, `${stream.length} vs ${plain.length}`);
@@ -68,7 +75,7 @@ Deno.test("v2 primer: tiles of its depth start from what it taught, decode exact
   assertEquals(encodeV2(image, 120, 90, 8, parseV2Model(serializeV2Model(model))), stream);
   // A 12-bit image is not primed by an 8-bit primer.
   const deep = page(11, 120, 90, 12);
-  assertEquals(encodeV2(deep, 120, 90, 12, model), encodeV2(deep, 120, 90, 12, defaultV2Model()));
+  assertEquals(encodeV2(deep, 120, 90, 12, model), encodeV2(deep, 120, 90, 12, plainModel()));
   assertNotEquals(encodeV2(deep, 120, 90, 12, primed(12)), encodeV2(deep, 120, 90, 12, model));
 });
 
@@ -79,4 +86,28 @@ Deno.test("v2 primer: training chooses one for documents, which codes their test
   const { primer: _, ...unprimed } = model;
   const [withPrimer, without] = [v2Bytes(test, model), v2Bytes(test, unprimed)];
   assert(withPrimer < 0.98 * without, `${withPrimer} vs ${without} without the primer`);
+});
+
+Deno.test("v2 primer: the encoder primes a flat tile where it pays, records it, and a model without the primer refuses it", async () => {
+  const model = defaultV2Model();
+  assertEquals(model.primer?.bits, 8); // the built-in model's primer: a document crop
+  const [pageImage] = corpusSplit("document", "test"); // a text page (asymptote_p090)
+  const [photo] = corpusSplit("photo", "test");
+  const coded = await encodeV2Image(pageImage, model, "auto");
+  assertEquals(coded.tiles[0].primed, true);
+  const file = serializeV2Image(coded, new Uint8Array(32));
+  const read = parseV2Image(file).image;
+  assertEquals(read.tiles[0].primed, true);
+  assertEquals(await decodeV2Image(read, model), pageImage);
+  await assertRejects(
+    () => decodeV2Image(read, withoutPrimer(model)),
+    FormatError,
+    "primer that this model does not have",
+  );
+  assertEquals((await encodeV2Image(photo, model, "auto")).tiles[0].primed, undefined);
+  const unknownFlag = file.slice();
+  const flagsAt = file.length - 20 - read.tiles[0].stream.length;
+  assertEquals(unknownFlag[flagsAt], 3); // inverted and primed
+  unknownFlag[flagsAt] = 7;
+  assertThrows(() => parseV2Image(unknownFlag), FormatError, "unknown tile flag bits 0x7");
 });

@@ -10,6 +10,7 @@
  */
 import type { GrayImage } from "../src/image/gray_image.ts";
 import { serializeV2Model, trainV2Model } from "../src/v2/mod.ts";
+import { normalizeV2 } from "../src/v2/image_codec.ts";
 
 /** Reads a binary PGM (P5) whose header is exactly `P5\n<w> <h>\n<maxval>\n`. */
 function readPgm(path: string): GrayImage {
@@ -45,7 +46,9 @@ function trainingFiles(shared: string): string[] {
 function* images(files: string[]): Generator<GrayImage> {
   for (const file of files) {
     console.error(`training on ${file}`);
-    yield readPgm(file);
+    const image = readPgm(file);
+    // As `encode` codes it (auto polarity) and as `train` learns from it.
+    yield { ...image, data: normalizeV2(image, "auto").samples };
   }
 }
 

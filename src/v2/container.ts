@@ -103,6 +103,8 @@ export function headerOf(image: V2ImageHeader): V2ImageHeader {
 export interface V2CodedTile {
   /** Whether the tile's samples were coded inverted (`v → 2^bits − 1 − v`). */
   inverted: boolean;
+  /** Whether the tile starts from the model's primer (absent: not). */
+  primed?: boolean;
   /** Coded bit planes (1…16): every coded sample of the tile is below `2^bits`. */
   bits: number;
   /** {@link tileCrc} of the tile's samples. */
@@ -256,7 +258,7 @@ export function writeImageHeader(w: ByteWriter, header: V2ImageHeader): void {
  * ```
  */
 export function writeTileRecord(w: ByteWriter, tile: V2CodedTile): void {
-  w.u8(tile.inverted ? 1 : 0);
+  w.u8((tile.inverted ? 1 : 0) | (tile.primed ? 2 : 0));
   w.u8(tile.bits);
   w.u16(0);
   w.u32(tile.tileCrc);
@@ -327,7 +329,7 @@ function readImageHeader(r: ByteReader): V2ImageHeader & { count: number } {
 /** Reads one tile record; its stream checksum is checked, or (`deferred`) only recorded. */
 function readTileRecord(r: ByteReader, maxValue: number, deferred: boolean): V2ReadTile {
   const flags = r.u8("tile flags");
-  if (flags & ~1) throw new FormatError(`unknown tile flag bits 0x${flags.toString(16)}`);
+  if (flags & ~3) throw new FormatError(`unknown tile flag bits 0x${flags.toString(16)}`);
   const bits = r.u8("bit count");
   if (bits < 1 || bits > 32 - Math.clz32(maxValue)) {
     throw new FormatError(`bit count ${bits} is outside 1…(the bits of maxval ${maxValue})`);
@@ -338,7 +340,15 @@ function readTileRecord(r: ByteReader, maxValue: number, deferred: boolean): V2R
   const stream = r.bytes(r.u64("stream length"), "coded stream");
   const streamIntact = crc32(stream) === streamCrc;
   if (!streamIntact && !deferred) throw streamDamaged();
-  return { inverted: (flags & 1) === 1, bits, tileCrc: crc, stream, streamIntact };
+  const inverted = (flags & 1) === 1;
+  return {
+    inverted,
+    bits,
+    tileCrc: crc,
+    stream,
+    streamIntact,
+    ...((flags & 2) && { primed: true }),
+  };
 }
 
 /** Reads one image record with all its tiles. */

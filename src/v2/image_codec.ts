@@ -21,6 +21,7 @@ import {
 } from "./container.ts";
 import type { V2Model } from "./model.ts";
 import { TILE_CODERS } from "./tile_coders.ts";
+import { decodingModel, encodePrimedOrNot } from "./tile_priming.ts";
 import { chooseTileSize, sampledRows, type TileRect } from "./tiles.ts";
 
 /**
@@ -77,9 +78,12 @@ export function encodeTile(
   const tile = { width: rect.width, height: rect.height, maxValue: header.maxValue, data: samples };
   const normalized = normalizeV2(tile, polarity);
   const { bits, inverted } = normalized;
-  const coder = TILE_CODERS[header.coder];
-  const stream = coder.encode(normalized.samples, rect.width, rect.height, bits, model);
-  return { inverted, bits, tileCrc: tileCrc(header, rect, samples), stream };
+  const { width, height } = rect;
+  const { stream, primed } = header.coder === "cm"
+    ? encodePrimedOrNot(normalized.samples, width, height, bits, model)
+    : { stream: TILE_CODERS[header.coder].encode(normalized.samples, width, height, bits, model) };
+  const crc = tileCrc(header, rect, samples);
+  return { inverted, bits, tileCrc: crc, stream, ...(primed && { primed }) };
 }
 
 /**
@@ -108,7 +112,8 @@ export function decodeTile(
 ): Uint16Array {
   checkTileStream(tile);
   const { bits } = tile;
-  const data = TILE_CODERS[header.coder].decode(tile.stream, rect.width, rect.height, bits, model);
+  const used = decodingModel(tile.primed === true, bits, model);
+  const data = TILE_CODERS[header.coder].decode(tile.stream, rect.width, rect.height, bits, used);
   if (tile.inverted) {
     const top = 2 ** bits - 1;
     for (let i = 0; i < data.length; i++) data[i] = top - data[i];

@@ -120,8 +120,8 @@ export function isOneTile(width: number, height: number): boolean {
 
 /**
  * Chooses the tile size of an image from its samples: the whole image when it fits in one tile,
- * else square tiles of {@link TILE_SIDE}, or {@link FLAT_TILE_SIDE} for flat images (at least
- * {@link FLAT_SHARE} of the samples of up to 256 evenly spaced rows equal their left neighbour).
+ * else square tiles of {@link TILE_SIDE}, or {@link FLAT_TILE_SIDE} for flat images
+ * ({@link isFlat}).
  * `row(y)` gives row `y`'s samples; only the rows looked at are asked for.
  *
  * @example
@@ -158,19 +158,41 @@ export function chooseTileSize(
  * ```
  */
 export function sampledRows(width: number, height: number): number[] {
-  if (isOneTile(width, height)) return [];
-  const stride = Math.max(1, Math.floor(height / SAMPLED_ROWS));
-  return Array.from({ length: Math.ceil(height / stride) }, (_, k) => k * stride);
+  return isOneTile(width, height) ? [] : evenlySpacedRows(height);
 }
 
-function isFlat(width: number, height: number, row: (y: number) => ArrayLike<number>): boolean {
+/**
+ * Whether an image is _flat_ (documents, screenshots): at least {@link FLAT_SHARE} of the samples
+ * of up to 256 evenly spaced rows (every `⌊height / 256⌋`-th, at least every row) equal their
+ * left neighbour. `row(y)` gives row `y`'s samples; only the rows looked at are asked for. An
+ * image one sample wide is not flat.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { isFlat } from "./tiles.ts";
+ * strictEqual(isFlat(100, 10, () => new Uint16Array(100)), true);
+ * strictEqual(isFlat(100, 10, () => Uint16Array.from({ length: 100 }, (_, x) => x)), false);
+ * ```
+ */
+export function isFlat(
+  width: number,
+  height: number,
+  row: (y: number) => ArrayLike<number>,
+): boolean {
   if (width < 2) return false;
   let equal = 0;
   let seen = 0;
-  for (const y of sampledRows(width, height)) {
+  for (const y of evenlySpacedRows(height)) {
     const samples = row(y);
     for (let x = 1; x < width; x++) if (samples[x] === samples[x - 1]) equal++;
     seen += width - 1;
   }
   return equal >= FLAT_SHARE * seen;
+}
+
+/** Up to 256 evenly spaced rows of an image `height` rows high (every `⌊height / 256⌋`-th). */
+function evenlySpacedRows(height: number): number[] {
+  const stride = Math.max(1, Math.floor(height / SAMPLED_ROWS));
+  return Array.from({ length: Math.ceil(height / stride) }, (_, k) => k * stride);
 }

@@ -41,6 +41,7 @@ import {
 } from "./crop_work.ts";
 import { searchV2Parameters } from "./parameter_search.ts";
 import { squash, STRETCH_TABLE } from "./squash.ts";
+import { isFlat } from "./tiles.ts";
 
 /** Options of {@link trainV2Model}. */
 export interface TrainV2Options {
@@ -185,35 +186,45 @@ export class V2Training {
   }
 
   /**
-   * The primer that codes the other crops of its bit depth best, among the central crops of up
-   * to {@link PRIMER_CANDIDATES} images (evenly spaced in image order); none unless it saves more
-   * than 1/{@link PRIMER_GAIN_DIVISOR} of those crops' bytes.
+   * The primer that saves most on the other flat crops of its bit depth (those a tile's primer
+   * may start, `tile_priming.ts`), among up to {@link PRIMER_CANDIDATES} flat crops (evenly spaced
+   * in image order); none unless it saves more than 1/{@link PRIMER_GAIN_DIVISOR} of those crops'
+   * bytes. A crop is coded primed only where that is smaller, as the encoder chooses (a crop is
+   * smaller than a tile's priming trial).
    */
   async #choosePrimer(model: V2Model): Promise<V2Primer | undefined> {
     const crops = this.#crops;
-    const step = crops.length / Math.min(PRIMER_CANDIDATES, crops.length);
+    const flat = crops.flatMap((crop, j) =>
+      isFlat(
+          crop.width,
+          crop.height,
+          (y) => crop.samples.subarray(y * crop.width, (y + 1) * crop.width),
+        )
+        ? [j]
+        : []
+    );
+    const step = flat.length / Math.min(PRIMER_CANDIDATES, flat.length);
     const candidates = Array.from(
-      { length: Math.floor(crops.length / step) },
-      (_, k) => Math.floor(k * step),
+      { length: Math.min(PRIMER_CANDIDATES, flat.length) },
+      (_, k) => flat[Math.floor(k * step)],
     )
-      .filter((c) => crops.some((crop, j) => j !== c && crop.bits === crops[c].bits));
+      .filter((c) => flat.some((j) => j !== c && crops[j].bits === crops[c].bits));
     if (candidates.length === 0) return undefined;
     this.#progress?.(0, 1, "choosing a primer");
     const models = [model, ...candidates.map((c) => ({ ...model, primer: primerOf(crops[c]) }))];
+    const plain = flat.map((crop) => ({ kind: "bytes" as const, crop, model: 0 }));
     const primed = candidates.flatMap((c, k) =>
-      crops.flatMap((crop, j) =>
-        j !== c && crop.bits === crops[c].bits
-          ? [{ kind: "bytes" as const, crop: j, model: k + 1 }]
-          : []
-      )
+      flat.filter((j) => j !== c && crops[j].bits === crops[c].bits)
+        .map((crop) => ({ kind: "bytes" as const, crop, model: k + 1 }))
     );
-    const plain = crops.map((_, crop) => ({ kind: "bytes" as const, crop, model: 0 }));
     const bytes = await this.#runner.run(crops, models, [...plain, ...primed]) as number[];
+    const plainBytes = new Map(flat.map((crop, i) => [crop, bytes[i]]));
     const saved = new Float64Array(candidates.length);
     const of = new Float64Array(candidates.length);
     primed.forEach((job, i) => {
-      saved[job.model - 1] += bytes[job.crop] - bytes[crops.length + i];
-      of[job.model - 1] += bytes[job.crop];
+      const without = plainBytes.get(job.crop)!;
+      saved[job.model - 1] += Math.max(0, without - bytes[plain.length + i]);
+      of[job.model - 1] += without;
     });
     let best = -1;
     for (let k = 0; k < candidates.length; k++) {

@@ -53,6 +53,12 @@ function bpm2(b: LayoutBuilder, prefix: string): void {
   b.region(`${prefix}weights`, V2_WEIGHTS * 4);
   const packed = b.field(`${prefix}packed length`, 4);
   b.region(`${prefix}packed starts`, packed);
+  if (b.pos < payload.end) { // payload version 4: the primer
+    b.field(`${prefix}primer width`, 2);
+    b.field(`${prefix}primer height`, 2);
+    b.field(`${prefix}primer bits`, 1);
+    b.region(`${prefix}packed primer`, b.field(`${prefix}primer packed length`, 4));
+  }
   if (b.pos !== payload.end) throw new Error("seed layout: BPM2 payload length disagrees");
   b.checksum(`${prefix}payload checksum`, crcAt, payload);
 }

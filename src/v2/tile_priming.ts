@@ -1,0 +1,114 @@
+/**
+ * Whether a tile starts from the model's primer (`docs/v2-stream.md` §3.4), which the encoder
+ * chooses per tile and records in the tile's flags: only a flat tile of the primer's bit depth
+ * may be primed, and it is when a trial on its middle rows codes smaller primed than not.
+ *
+ * @module
+ */
+import { FormatError } from "../errors.ts";
+import { encodeV2 } from "./codec.ts";
+import type { V2Model } from "./model.ts";
+import { isFlat } from "./tiles.ts";
+
+/** At most this many samples (whole rows, at least one) of a tile are coded both ways to choose. */
+export const PRIMING_TRIAL_SAMPLES = 1 << 18;
+
+/**
+ * `model` without its primer.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { withoutPrimer } from "./tile_priming.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * strictEqual(withoutPrimer(defaultV2Model()).primer, undefined);
+ * ```
+ */
+export function withoutPrimer(model: V2Model): V2Model {
+  const { primer: _, ...plain } = model;
+  return plain;
+}
+
+/**
+ * Whether a tile of these samples may start from `model`'s primer: the primer is of `bits` bits
+ * and the tile is flat (`isFlat`).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { mayPrime } from "./tile_priming.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * strictEqual(mayPrime(new Uint16Array(4), 2, 2, 8, { ...defaultV2Model(), primer: undefined }), false);
+ * ```
+ */
+export function mayPrime(
+  samples: Uint16Array,
+  width: number,
+  height: number,
+  bits: number,
+  model: V2Model,
+): boolean {
+  return model.primer?.bits === bits &&
+    isFlat(width, height, (y) => samples.subarray(y * width, (y + 1) * width));
+}
+
+/**
+ * Codes a tile's (normalized) samples with the context-mixing coder, primed or not: unprimed
+ * unless {@link mayPrime}; else its middle rows (at most {@link PRIMING_TRIAL_SAMPLES} samples,
+ * from row `⌊(height − rows) / 2⌋`) are coded both ways, as an image of their own, and the smaller wins (ties: unprimed); a trial that covers the whole tile
+ * is the result.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { encodePrimedOrNot } from "./tile_priming.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * const coded = encodePrimedOrNot(new Uint16Array([1, 2, 3, 4]), 2, 2, 3, defaultV2Model());
+ * strictEqual(coded.primed, false); // the built-in model has no 3-bit primer
+ * ```
+ */
+export function encodePrimedOrNot(
+  samples: Uint16Array,
+  width: number,
+  height: number,
+  bits: number,
+  model: V2Model,
+): { stream: Uint8Array; primed: boolean } {
+  const plain = withoutPrimer(model);
+  if (!mayPrime(samples, width, height, bits, model)) {
+    return { stream: encodeV2(samples, width, height, bits, plain), primed: false };
+  }
+  const rows = Math.min(height, Math.max(1, Math.floor(PRIMING_TRIAL_SAMPLES / width)));
+  const top = (height - rows) >> 1;
+  const trial = samples.subarray(top * width, (top + rows) * width);
+  const primedTrial = encodeV2(trial, width, rows, bits, model);
+  const plainTrial = encodeV2(trial, width, rows, bits, plain);
+  const primed = primedTrial.length < plainTrial.length;
+  if (rows === height) return { stream: primed ? primedTrial : plainTrial, primed };
+  return { stream: encodeV2(samples, width, height, bits, primed ? model : plain), primed };
+}
+
+/**
+ * The model a tile decodes with: `model` when the tile is primed (its primer must be of the
+ * tile's bits), else `model` without its primer.
+ *
+ * @throws {FormatError} `model-mismatch` for a primed tile that the model has no primer for.
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { decodingModel } from "./tile_priming.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * throws(() => decodingModel(true, 8, { ...defaultV2Model(), primer: undefined }), /primer/);
+ * ```
+ */
+export function decodingModel(primed: boolean, bits: number, model: V2Model): V2Model {
+  if (!primed) return withoutPrimer(model);
+  if (model.primer?.bits !== bits) {
+    throw new FormatError(
+      `a tile was coded from a ${bits}-bit primer that this model does not have ` +
+        `(coded with another model)`,
+      "model-mismatch",
+    );
+  }
+  return model;
+}
