@@ -340,9 +340,8 @@ function readTileRecord(r: ByteReader, maxValue: number, deferred: boolean): V2R
   const stream = r.bytes(r.u64("stream length"), "coded stream");
   const streamIntact = crc32(stream) === streamCrc;
   if (!streamIntact && !deferred) throw streamDamaged();
-  const inverted = (flags & 1) === 1;
   return {
-    inverted,
+    inverted: (flags & 1) === 1,
     bits,
     tileCrc: crc,
     stream,

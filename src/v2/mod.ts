@@ -22,6 +22,7 @@ export {
   type V2Model,
   type V2Parameters,
   type V2Primer,
+  withoutPrimer,
 } from "./model.ts";
 export { trainV2Model, type TrainV2Options, V2Training } from "./train.ts";
 export { countDirectSlots, type DirectSlotCounts } from "./direct_counts.ts";

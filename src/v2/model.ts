@@ -99,6 +99,21 @@ export interface V2Primer {
   readonly samples: Uint16Array;
 }
 
+/**
+ * `model` without its primer.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { defaultV2Model, withoutPrimer } from "./model.ts";
+ * strictEqual(withoutPrimer(defaultV2Model()).primer, undefined);
+ * ```
+ */
+export function withoutPrimer(model: V2Model): V2Model {
+  const { primer: _, ...plain } = model;
+  return plain;
+}
+
 /** Largest width and height of a primer. */
 export const MAX_PRIMER_SIDE = 1024;
 

@@ -7,31 +7,15 @@
  */
 import { FormatError } from "../errors.ts";
 import { encodeV2 } from "./codec.ts";
-import type { V2Model } from "./model.ts";
-import { isFlat } from "./tiles.ts";
+import { type V2Model, withoutPrimer } from "./model.ts";
+import { isFlatTile } from "./tiles.ts";
 
 /** At most this many samples (whole rows, at least one) of a tile are coded both ways to choose. */
 export const PRIMING_TRIAL_SAMPLES = 1 << 18;
 
 /**
- * `model` without its primer.
- *
- * @example
- * ```ts
- * import { strictEqual } from "node:assert/strict";
- * import { withoutPrimer } from "./tile_priming.ts";
- * import { defaultV2Model } from "./model.ts";
- * strictEqual(withoutPrimer(defaultV2Model()).primer, undefined);
- * ```
- */
-export function withoutPrimer(model: V2Model): V2Model {
-  const { primer: _, ...plain } = model;
-  return plain;
-}
-
-/**
  * Whether a tile of these samples may start from `model`'s primer: the primer is of `bits` bits
- * and the tile is flat (`isFlat`).
+ * and the tile is flat (`isFlatTile`).
  *
  * @example
  * ```ts
@@ -48,15 +32,14 @@ export function mayPrime(
   bits: number,
   model: V2Model,
 ): boolean {
-  return model.primer?.bits === bits &&
-    isFlat(width, height, (y) => samples.subarray(y * width, (y + 1) * width));
+  return model.primer?.bits === bits && isFlatTile(samples, width, height);
 }
 
 /**
  * Codes a tile's (normalized) samples with the context-mixing coder, primed or not: unprimed
  * unless {@link mayPrime}; else its middle rows (at most {@link PRIMING_TRIAL_SAMPLES} samples,
- * from row `⌊(height − rows) / 2⌋`) are coded both ways, as an image of their own, and the smaller wins (ties: unprimed); a trial that covers the whole tile
- * is the result.
+ * from row `⌊(height − rows) / 2⌋`) are coded both ways, as an image of their own, and the smaller
+ * wins (ties: unprimed); a trial that covers the whole tile is the result.
  *
  * @example
  * ```ts

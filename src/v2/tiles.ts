@@ -191,6 +191,20 @@ export function isFlat(
   return equal >= FLAT_SHARE * seen;
 }
 
+/**
+ * Whether `width × height` samples (row-major) are flat ({@link isFlat}).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { isFlatTile } from "./tiles.ts";
+ * strictEqual(isFlatTile(new Uint16Array(12).fill(7), 4, 3), true);
+ * ```
+ */
+export function isFlatTile(samples: Uint16Array, width: number, height: number): boolean {
+  return isFlat(width, height, (y) => samples.subarray(y * width, (y + 1) * width));
+}
+
 /** Up to 256 evenly spaced rows of an image `height` rows high (every `⌊height / 256⌋`-th). */
 function evenlySpacedRows(height: number): number[] {
   const stride = Math.max(1, Math.floor(height / SAMPLED_ROWS));

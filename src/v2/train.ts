@@ -29,6 +29,7 @@ import {
   type V2Model,
   type V2Parameters,
   type V2Primer,
+  withoutPrimer,
 } from "./model.ts";
 import { countDirectSlots, type DirectSlotCounts, TRAINING_FOLDS } from "./direct_counts.ts";
 import type { TrainingProgress } from "./progress.ts";
@@ -41,7 +42,7 @@ import {
 } from "./crop_work.ts";
 import { searchV2Parameters } from "./parameter_search.ts";
 import { squash, STRETCH_TABLE } from "./squash.ts";
-import { isFlat } from "./tiles.ts";
+import { isFlatTile } from "./tiles.ts";
 
 /** Options of {@link trainV2Model}. */
 export interface TrainV2Options {
@@ -163,8 +164,7 @@ export class V2Training {
     }
     // A base's primer is not kept (training chooses its own, last): every step before runs
     // unprimed, so that the counts depend on the images alone.
-    const { primer: _, ...unprimed } = base;
-    return new V2Training(crops, { ...unprimed, parameters }, startBytes, options);
+    return new V2Training(crops, { ...withoutPrimer(base), parameters }, startBytes, options);
   }
 
   /** Makes the model from the direct-slot counts of the images, made from {@link V2Training.start}. */
@@ -195,13 +195,7 @@ export class V2Training {
   async #choosePrimer(model: V2Model): Promise<V2Primer | undefined> {
     const crops = this.#crops;
     const flat = crops.flatMap((crop, j) =>
-      isFlat(
-          crop.width,
-          crop.height,
-          (y) => crop.samples.subarray(y * crop.width, (y + 1) * crop.width),
-        )
-        ? [j]
-        : []
+      isFlatTile(crop.samples, crop.width, crop.height) ? [j] : []
     );
     const step = flat.length / Math.min(PRIMER_CANDIDATES, flat.length);
     const candidates = Array.from(
