@@ -155,12 +155,15 @@ async function benchV2(gpu: GpuContext, domain: string): Promise<boolean> {
     .map((name) => decodeImageFile(Deno.readFileSync(`${CORPUS}${domain}/train/${name}`)));
   const domainMp = domainImages.reduce((sum, image) => sum + image.data.length, 0) / 1e6;
   const search = await timedAsync(() =>
-    V2Training.begin(domainImages.map(centralCrop), { base: start, searchParameters: true })
+    V2Training.begin(domainImages.map((image) => centralCrop(image)), {
+      base: start,
+      searchParameters: true,
+    })
   );
   const training = search.result;
   const cpuCount = await timedAsync(() => countDirectSlots(domainImages, training.start));
   const gpuCount = await timedAsync(() => countDirectSlotsOnGpu(gpu, domainImages, training.start));
-  const finish = await timedAsync(() => training.finish(cpuCount.result));
+  const finish = await timedAsync(() => training.finish(cpuCount.result, domainImages));
   same &&= sameCounts(cpuCount.result, gpuCount.result);
   console.log(`v2 training of a ${domain} model (${domainMp.toFixed(2)} MP, as \`train\` does)`);
   report("rate search (CPU)", domainMp, search.seconds);

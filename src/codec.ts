@@ -317,7 +317,7 @@ export class ModelTrainer {
       const counts = this.#directSlotCounter
         ? await this.#directSlotCounter(images, training.start, this.#progress)
         : await countDirectSlots(images, training.start, this.#progress);
-      return modelFromV2(await training.finish(counts));
+      return modelFromV2(await training.finish(counts, images));
     }
     if (this.#counter) {
       const { zeros, ones } = await this.#counter.finish();

@@ -82,6 +82,7 @@ Deno.test("v2 primer: tiles of its depth start from what it taught, decode exact
 Deno.test("v2 primer: training chooses one for documents, which codes their test split smaller", async () => {
   const model = await trainV2Model(corpusSplit("document", "train"), { base: defaultV2Model() });
   assert(model.primer, "a document model should have a primer");
+  assertEquals(model.primer.width, 1024); // a central crop of a page, as large as a primer may be
   const test = corpusSplit("document", "test");
   const unprimed = withoutPrimer(model);
   const [withPrimer, without] = [v2Bytes(test, model), v2Bytes(test, unprimed)];

@@ -24,7 +24,7 @@ async function withWorkers(count: number, test: (workers: TrainingWorkers) => Pr
 
 Deno.test("training workers give the in-thread results, in job order", () =>
   withWorkers(3, async (workers) => {
-    const crops = images.map(centralCrop);
+    const crops = images.map((image) => centralCrop(image));
     const models = [untrainedV2Model(), defaultV2Model()];
     const jobs: CropJob[] = [];
     for (let crop = 0; crop < crops.length; crop++) {
@@ -63,7 +63,7 @@ Deno.test("v2 training on workers writes the in-thread model byte for byte", () 
 
 Deno.test("training workers: a failing job rejects with the worker's reason", () =>
   withWorkers(2, async (workers) => {
-    const crops = images.map(centralCrop);
+    const crops = images.map((image) => centralCrop(image));
     await assertRejects(
       () => workers.run(crops, [untrainedV2Model()], [{ kind: "bytes", crop: 7, model: 0 }]),
       Error,

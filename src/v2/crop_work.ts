@@ -36,8 +36,8 @@ export interface Crop {
 }
 
 /**
- * The central crop (at most 384 × 384) of `image`, which stands for it in the adaptive steps of
- * training.
+ * The central crop (at most `options.side` squared, by default 384 × 384) of `image`, which stands for it
+ * in the adaptive steps of training (and, larger, is a candidate primer).
  *
  * @example
  * ```ts
@@ -48,11 +48,13 @@ export interface Crop {
  * strictEqual(crop.width, 384);
  * strictEqual(crop.height, 10);
  * strictEqual(crop.bits, 4); // 9 needs 4 bits
+ * strictEqual(centralCrop(image, { side: 100 }).width, 100);
  * ```
  */
-export function centralCrop(image: GrayImage): Crop {
-  const width = Math.min(image.width, CROP_SIDE);
-  const height = Math.min(image.height, CROP_SIDE);
+export function centralCrop(image: GrayImage, options: { side?: number } = {}): Crop {
+  const side = options.side ?? CROP_SIDE;
+  const width = Math.min(image.width, side);
+  const height = Math.min(image.height, side);
   const x0 = (image.width - width) >> 1;
   const y0 = (image.height - height) >> 1;
   const samples = new Uint16Array(width * height);

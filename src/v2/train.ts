@@ -24,6 +24,7 @@ import type { GrayImage } from "../image/gray_image.ts";
 import {
   DIRECT_SLOTS,
   FIRST_LAYER_NEURONS,
+  MAX_PRIMER_SIDE,
   MIXER_INPUTS,
   untrainedV2Model,
   type V2Model,
@@ -31,7 +32,13 @@ import {
   type V2Primer,
   withoutPrimer,
 } from "./model.ts";
-import { countDirectSlots, type DirectSlotCounts, TRAINING_FOLDS } from "./direct_counts.ts";
+import {
+  asTrainingImages,
+  countDirectSlots,
+  type DirectSlotCounts,
+  TRAINING_FOLDS,
+  type TrainingImages,
+} from "./direct_counts.ts";
 import type { TrainingProgress } from "./progress.ts";
 import {
   centralCrop,
@@ -98,8 +105,9 @@ export async function trainV2Model(
   options: TrainV2Options = {},
 ): Promise<V2Model> {
   const list = Array.from(images);
-  const training = await V2Training.begin(list.map(centralCrop), options);
-  return await training.finish(await countDirectSlots(list, training.start, options.progress));
+  const training = await V2Training.begin(list.map((image) => centralCrop(image)), options);
+  const counts = await countDirectSlots(list, training.start, options.progress);
+  return await training.finish(counts, list);
 }
 
 /**
@@ -107,7 +115,7 @@ export async function trainV2Model(
  * counts, the part that grows with the training set, can be made elsewhere (on a GPU,
  * `src/gpu/v2_counts.ts`): {@link V2Training.begin} with the images' central crops (this
  * searches the learning rates), count the images from {@link V2Training.start}, then
- * {@link V2Training.finish} with the counts.
+ * {@link V2Training.finish} with the counts (and the images again, for the primer).
  *
  * @example
  * ```ts
@@ -117,8 +125,8 @@ export async function trainV2Model(
  * import { V2Training } from "./train.ts";
  * const data = new Uint16Array(64).map((_, i) => (i * 7) & 255);
  * const images = [{ width: 8, height: 8, maxValue: 255, data }];
- * const training = await V2Training.begin(images.map(centralCrop));
- * const model = await training.finish(await countDirectSlots(images, training.start));
+ * const training = await V2Training.begin(images.map((image) => centralCrop(image)));
+ * const model = await training.finish(await countDirectSlots(images, training.start), images);
  * strictEqual(model.mixerWeights.length, 54);
  * ```
  */
@@ -167,8 +175,15 @@ export class V2Training {
     return new V2Training(crops, { ...withoutPrimer(base), parameters }, startBytes, options);
   }
 
-  /** Makes the model from the direct-slot counts of the images, made from {@link V2Training.start}. */
-  async finish(counts: DirectSlotCounts): Promise<V2Model> {
+  /**
+   * Makes the model from the direct-slot counts of the images, made from
+   * {@link V2Training.start}; `images` are the same images, in the order of the crops, for the
+   * primer's candidates.
+   */
+  async finish(
+    counts: DirectSlotCounts,
+    images: TrainingImages | readonly GrayImage[],
+  ): Promise<V2Model> {
     const start = this.start;
     if (this.#crops.length === 0) return start;
     const [ones, totals] = [counts.ones, counts.totals].map(sumOfFolds);
@@ -181,18 +196,19 @@ export class V2Training {
         : directStartsFrom(ones, totals, this.#base),
       ...network,
     };
-    const primer = await this.#choosePrimer(model);
+    const primer = await this.#choosePrimer(model, asTrainingImages(images));
     return primer ? { ...model, primer } : model;
   }
 
   /**
    * The primer that saves most on the other flat crops of its bit depth (those a tile's primer
-   * may start, `tile_priming.ts`), among up to {@link PRIMER_CANDIDATES} flat crops (evenly spaced
-   * in image order); none unless it saves more than 1/{@link PRIMER_GAIN_DIVISOR} of those crops'
+   * may start, `tile_priming.ts`), among the central crops of at most {@link MAX_PRIMER_SIDE}
+   * squared of up to {@link PRIMER_CANDIDATES} images whose crops are flat (evenly spaced in
+   * image order); none unless it saves more than 1/{@link PRIMER_GAIN_DIVISOR} of those crops'
    * bytes. A crop is coded primed only where that is smaller, as the encoder chooses (a crop is
    * smaller than a tile's priming trial).
    */
-  async #choosePrimer(model: V2Model): Promise<V2Primer | undefined> {
+  async #choosePrimer(model: V2Model, images: TrainingImages): Promise<V2Primer | undefined> {
     const crops = this.#crops;
     const flat = crops.flatMap((crop, j) =>
       isFlatTile(crop.samples, crop.width, crop.height) ? [j] : []
@@ -205,10 +221,14 @@ export class V2Training {
       .filter((c) => flat.some((j) => j !== c && crops[j].bits === crops[c].bits));
     if (candidates.length === 0) return undefined;
     this.#progress?.(0, 1, "choosing a primer");
-    const models = [model, ...candidates.map((c) => ({ ...model, primer: primerOf(crops[c]) }))];
+    const primers: V2Primer[] = [];
+    for (const c of candidates) {
+      primers.push(primerOf(centralCrop(await images.image(c), { side: MAX_PRIMER_SIDE })));
+    }
+    const models = [model, ...primers.map((primer) => ({ ...model, primer }))];
     const plain = flat.map((crop) => ({ kind: "bytes" as const, crop, model: 0 }));
     const primed = candidates.flatMap((c, k) =>
-      flat.filter((j) => j !== c && crops[j].bits === crops[c].bits)
+      flat.filter((j) => j !== c && crops[j].bits === primers[k].bits)
         .map((crop) => ({ kind: "bytes" as const, crop, model: k + 1 }))
     );
     const bytes = await this.#runner.run(crops, models, [...plain, ...primed]) as number[];
@@ -229,7 +249,7 @@ export class V2Training {
         best = k;
       }
     }
-    return best < 0 ? undefined : primerOf(crops[candidates[best]]);
+    return best < 0 ? undefined : primers[best];
   }
 
   /**
