@@ -9,6 +9,7 @@ import {
   parseV2Model,
   serializeV2Model,
   trainV2Model,
+  untrainedV2Model,
   type V2Model,
 } from "../src/v2/mod.ts";
 import { corpusSplit, v2Bytes } from "./helpers.ts";
@@ -46,7 +47,7 @@ const primed = (bits: number): V2Model => ({
 Deno.test("v2 primer: a model with a primer round-trips; a damaged primer is refused", () => {
   for (const bits of [8, 12]) {
     const bytes = serializeV2Model(primed(bits));
-    assertEquals(bytes[0], 4);
+    assertEquals(bytes[0], 6);
     assertEquals(parseV2Model(bytes), primed(bits));
     assertEquals(serializeV2Model(parseV2Model(bytes)), bytes);
     assertThrows(
@@ -54,7 +55,10 @@ Deno.test("v2 primer: a model with a primer round-trips; a damaged primer is ref
       /primer is damaged|bytes/,
     );
   }
-  assertEquals(serializeV2Model(plainModel())[0], 3); // no primer: the payload is as before
+  assertEquals(serializeV2Model(plainModel())[0], 5); // no primer: the payload is as before
+  const narrow = untrainedV2Model({ neurons: 3 });
+  assertEquals(serializeV2Model(narrow)[0], 3); // a three-neuron model keeps its versions
+  assertEquals(serializeV2Model({ ...narrow, primer: primed(8).primer })[0], 4);
   const noWidth = serializeV2Model(primed(8));
   const primerAt = serializeV2Model(plainModel()).length; // the primer comes last
   new DataView(noWidth.buffer).setUint16(primerAt, 0, true);

@@ -53,7 +53,7 @@ function* images(files: string[]): Generator<GrayImage> {
 }
 
 if (import.meta.main) {
-  const shared = Deno.args[0] ?? new URL("../../shared", import.meta.url).pathname;
+  const shared = Deno.args[0] ?? "/work/shared";
   const payload = serializeV2Model(await trainV2Model(images(trainingFiles(shared))));
   let binary = "";
   for (const byte of payload) binary += String.fromCharCode(byte);

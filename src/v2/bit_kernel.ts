@@ -13,6 +13,7 @@ import {
   APM_CELLS,
   APM_CONTEXTS,
   BIAS_INPUT,
+  FINAL_SET_BYTES,
   KERNEL_CONSTANTS as AT,
   type KernelState,
   kernelState,
@@ -24,10 +25,10 @@ import {
   BIT_POSITIONS,
   DIRECT_INPUTS,
   DIRECT_SLOTS,
-  FINAL_NEURON_INPUTS,
   FIRST_LAYER_NEURONS,
   HASHED_INPUTS,
   MIXER_INPUTS,
+  neuronsOf,
   type V2Model,
 } from "./model.ts";
 import { DIFFERENCE_BUCKETS } from "./predictors.ts";
@@ -119,6 +120,8 @@ export class BitKernel {
   readonly lmsInputs: Int32Array;
   /** The mean of the LMS inputs (write before predicting), then the slow LMS prediction. */
   readonly lmsState: Int32Array;
+  /** `[shape]`: the current sample's gradient shape (`gradientShape`; write before its first bit). */
+  readonly shape: Int32Array;
   /** `[value]`: the sample completed by the last {@link BitKernel.update} that returned 0. */
   readonly sampleValue: Int32Array;
   /**
@@ -128,8 +131,6 @@ export class BitKernel {
   readonly predictLms: () => number;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
-  /** Final-neuron weights, {@link FINAL_NEURON_INPUTS} per set. */
-  readonly finalWeights: Int32Array;
   /**
    * Starts a sample whose contexts are written; returns the 12-bit probability (1…4095) that
    * its most significant bit is 1.
@@ -149,6 +150,8 @@ export class BitKernel {
   readonly learnValue: (value: number) => void;
   readonly #memory: WebAssembly.Memory;
   readonly #neuronAt: readonly number[];
+  readonly #finalAt: number;
+  readonly #neurons: number;
   readonly #bytes: number;
 
   /**
@@ -176,17 +179,17 @@ export class BitKernel {
     this.lmsInputs = new Int32Array(buffer, AT.LMS_INPUTS_AT, LMS_INPUTS);
     this.lmsState = new Int32Array(buffer, AT.LMS_STATE_AT, 2);
     this.sampleValue = new Int32Array(buffer, AT.SAMPLE_VALUE_AT, 1);
-    this.finalWeights = new Int32Array(buffer, finalAt, BIT_POSITIONS * FINAL_NEURON_INPUTS);
+    this.shape = new Int32Array(buffer, AT.SHAPE_AT, 1);
+    this.#finalAt = finalAt;
+    this.#neurons = neuronsOf(model);
     if (options.state) new Uint8Array(buffer).set(options.state);
     else startState(buffer, model, { neuronAt, finalAt, apmAt, slotsAt, slotCount });
 
     const instance = new WebAssembly.Instance(kernelModule(), {
       kernel: {
         memory: this.#memory,
-        first0: neuronAt[0],
-        first1: neuronAt[1],
-        first2: neuronAt[2],
         final: finalAt,
+        neuronsBytes: neuronsOf(model) * 4,
         apmPosition: apmAt[0],
         apmError: apmAt[1],
         apmValue: apmAt[2],
@@ -225,11 +228,23 @@ export class BitKernel {
 
   /** A copy of the weight sets of first-layer neuron `neuron`, {@link MIXER_INPUTS} per set. */
   neuronWeights(neuron: number): Int32Array {
-    const sets = MIXER_SET_COUNTS[neuron];
-    const copy = new Int32Array(sets * MIXER_INPUTS);
+    return this.#weightSets(
+      this.#neuronAt[neuron],
+      MIXER_SET_COUNTS[neuron],
+      SET_BYTES,
+      MIXER_INPUTS,
+    );
+  }
+
+  /** A copy of the final neuron's weight sets, one more than the model's neurons per set. */
+  finalWeights(): Int32Array {
+    return this.#weightSets(this.#finalAt, BIT_POSITIONS, FINAL_SET_BYTES, this.#neurons + 1);
+  }
+
+  #weightSets(at: number, sets: number, setBytes: number, weights: number): Int32Array {
+    const copy = new Int32Array(sets * weights);
     for (let s = 0; s < sets; s++) {
-      const at = this.#neuronAt[neuron] + s * SET_BYTES;
-      copy.set(new Int32Array(this.#memory.buffer, at, MIXER_INPUTS), s * MIXER_INPUTS);
+      copy.set(new Int32Array(this.#memory.buffer, at + s * setBytes, weights), s * weights);
     }
     return copy;
   }
@@ -250,16 +265,18 @@ function startState(
   for (const lms of [AT.FAST_LMS_WEIGHTS_AT, AT.SLOW_LMS_WEIGHTS_AT]) {
     new Int32Array(buffer, lms, LMS_INPUTS).fill(Math.floor(65536 / LMS_INPUTS));
   }
-  for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
+  const neurons = neuronsOf(model);
+  for (let k = 0; k < neurons; k++) {
     const initial = model.mixerWeights.subarray(k * MIXER_INPUTS, (k + 1) * MIXER_INPUTS);
     for (let s = 0; s < MIXER_SET_COUNTS[k]; s++) {
       new Int32Array(buffer, neuronAt[k] + s * SET_BYTES, MIXER_INPUTS).set(initial);
     }
   }
-  const finalWeights = new Int32Array(buffer, at.finalAt, BIT_POSITIONS * FINAL_NEURON_INPUTS);
   for (let s = 0; s < BIT_POSITIONS; s++) {
-    finalWeights.set(model.finalWeights, s * FINAL_NEURON_INPUTS);
+    new Int32Array(buffer, at.finalAt + s * FINAL_SET_BYTES, neurons + 1).set(model.finalWeights);
   }
+  new Int32Array(buffer, AT.NEURON_BASE_AT, FIRST_LAYER_NEURONS).set(neuronAt);
+  new Int32Array(buffer, AT.FINAL_INPUTS_AT, neurons + 1)[neurons] = BIAS_INPUT;
   for (let a = 0; a < APM_CONTEXTS.length; a++) {
     const cells = new Uint16Array(buffer, apmAt[a], APM_CONTEXTS[a] * APM_CELLS);
     for (let c = 0; c < cells.length; c++) {

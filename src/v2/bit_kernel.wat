@@ -13,19 +13,20 @@
 ;;   the hashes of the hashed contexts, the LMS inputs (mean-removed, in 16 lanes) and their
 ;;   mean; written here, the first slot of each hashed context's bucket for the current group,
 ;;   the slot used by each input of the last p(), the network inputs (the stretched slots, the
-;;   bias, zeros), the LMS weights (fast, then slow), the slow LMS prediction and the value of
-;;   the last sample completed;
-;;   then, at places imported: $first0, $first1, $first2: the weight sets of the three
-;;   first-layer neurons, $final: the final neuron's sets, $apmPosition, $apmError, $apmValue:
-;;   APM cells (u16), $slots: the slots (i32), direct tables first, then the hashed table.
+;;   bias, zeros), per first-layer neuron the offset of its weight sets (the caller's), its
+;;   selected set and its output probability, the final neuron's inputs (the first-layer
+;;   outputs, the bias, zeros), the LMS weights (fast, then slow), the slow LMS prediction, the
+;;   gradient shape (the caller's) and the value of the last sample completed;
+;;   then, at places imported: $final: the final neuron's sets (the first-layer neurons' sets
+;;   precede it), $apmPosition, $apmError, $apmValue: APM cells (u16), $slots: the slots (i32),
+;;   direct tables first, then the hashed table. $neuronsBytes is 4 × the model's first-layer
+;;   neurons (5, or 3 for a model of payload version 3 or 4).
 ;; Lane arithmetic equals the scalar definition: products and sums wrap at 32 bits, and the
 ;; per-input terms (x·w >> 8) are summed exactly (each is below 2^23 in magnitude).
 (module
   (import "kernel" "memory" (memory 1))
-  (import "kernel" "first0" (global $first0 i32))
-  (import "kernel" "first1" (global $first1 i32))
-  (import "kernel" "first2" (global $first2 i32))
   (import "kernel" "final" (global $final i32))
+  (import "kernel" "neuronsBytes" (global $neuronsBytes i32))
   (import "kernel" "apmPosition" (global $apmPosition i32))
   (import "kernel" "apmError" (global $apmError i32))
   (import "kernel" "apmValue" (global $apmValue i32))
@@ -49,18 +50,10 @@
   ;; The LMS predictions of the sample.
   (global $fastLms (mut i32) (i32.const 0))
   (global $slowLms (mut i32) (i32.const 0))
-  ;; The state between p() and update(): path, network offsets and outputs, APM cells.
+  ;; The state between p() and update(): path, the final neuron's set and output, APM cells
+  ;; (the first-layer neurons' sets and outputs are in memory).
   (global $short (mut i32) (i32.const 0))
-  (global $o0 (mut i32) (i32.const 0))
-  (global $o1 (mut i32) (i32.const 0))
-  (global $o2 (mut i32) (i32.const 0))
   (global $fo (mut i32) (i32.const 0))
-  (global $d0 (mut i32) (i32.const 0))
-  (global $d1 (mut i32) (i32.const 0))
-  (global $d2 (mut i32) (i32.const 0))
-  (global $p0 (mut i32) (i32.const 2048))
-  (global $p1 (mut i32) (i32.const 2048))
-  (global $p2 (mut i32) (i32.const 2048))
   (global $p (mut i32) (i32.const 2048))
   (global $apmCell (mut i32) (i32.const 0))
   (global $cellPosition (mut i32) (i32.const 0))
@@ -194,46 +187,41 @@
       (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
       (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
 
-  ;; Σ (x·w >> 8) over one weight set, four lanes at a time
-  (func $dot (param $set i32) (result i32)
+  ;; Σ (x·w >> 8) over `bytes` of inputs at `inputs` and weights at `set`, four lanes at a time
+  (func $dot (param $inputs i32) (param $set i32) (param $bytes i32) (result i32)
     (local $i i32) (local $sum v128)
-    (loop $inputs
+    (loop $lanes
       (local.set $sum (i32x4.add (local.get $sum) (i32x4.shr_s
         (i32x4.mul
-          (v128.load offset=${INPUTS_AT} (local.get $i))
+          (v128.load (i32.add (local.get $inputs) (local.get $i)))
           (v128.load (i32.add (local.get $set) (local.get $i))))
         (i32.const 8))))
-      (br_if $inputs (i32.lt_u
+      (br_if $lanes (i32.lt_u
         (local.tee $i (i32.add (local.get $i) (i32.const 16)))
-        (i32.const ${SET_BYTES}))))
+        (local.get $bytes))))
     (call $lanes (local.get $sum)))
 
-  ;; x·w >> 8, a term of the final neuron
-  (func $term (param $x i32) (param $w i32) (result i32)
-    (i32.shr_s (i32.mul (local.get $x) (local.get $w)) (i32.const 8)))
-
-  ;; The network's probability with first-layer sets `set0…2` and final set `finalSet`.
-  (func $mix (param $set0 i32) (param $set1 i32) (param $set2 i32) (param $finalSet i32)
-    (result i32)
-    (local $fo i32)
-    (global.set $o0 (i32.add (global.get $first0) (i32.mul (local.get $set0) (i32.const ${SET_BYTES}))))
-    (global.set $o1 (i32.add (global.get $first1) (i32.mul (local.get $set1) (i32.const ${SET_BYTES}))))
-    (global.set $o2 (i32.add (global.get $first2) (i32.mul (local.get $set2) (i32.const ${SET_BYTES}))))
-    (local.set $fo (i32.add (global.get $final) (i32.shl (local.get $finalSet) (i32.const ${FINAL_SET_SHIFT}))))
-    (global.set $fo (local.get $fo))
-    (global.set $d0 (call $clampStretch (call $dot (global.get $o0))))
-    (global.set $d1 (call $clampStretch (call $dot (global.get $o1))))
-    (global.set $d2 (call $clampStretch (call $dot (global.get $o2))))
-    (global.set $p0 (call $squash (global.get $d0)))
-    (global.set $p1 (call $squash (global.get $d1)))
-    (global.set $p2 (call $squash (global.get $d2)))
-    (global.set $p (call $squash (call $clampStretch (i32.add
-      (i32.add
-        (call $term (global.get $d0) (i32.load (local.get $fo)))
-        (call $term (global.get $d1) (i32.load offset=4 (local.get $fo))))
-      (i32.add
-        (call $term (global.get $d2) (i32.load offset=8 (local.get $fo)))
-        (call $term (i32.const ${BIAS_INPUT}) (i32.load offset=12 (local.get $fo))))))))
+  ;; The network's probability: each first-layer neuron k with the set whose index p() wrote at
+  ;; SELECTED_SET_AT[k] (replaced by its address), its output d (the final neuron's input k) and
+  ;; squash(d) (at NEURON_P_AT[k]); then the final neuron with set `finalSet`.
+  (func $mix (param $finalSet i32) (result i32)
+    (local $k i32) (local $set i32) (local $d i32)
+    (loop $neurons
+      (local.set $set (i32.add
+        (i32.load offset=${NEURON_BASE_AT} (local.get $k))
+        (i32.mul (i32.load offset=${SELECTED_SET_AT} (local.get $k)) (i32.const ${SET_BYTES}))))
+      (i32.store offset=${SELECTED_SET_AT} (local.get $k) (local.get $set))
+      (local.set $d (call $clampStretch
+        (call $dot (i32.const ${INPUTS_AT}) (local.get $set) (i32.const ${SET_BYTES}))))
+      (i32.store offset=${FINAL_INPUTS_AT} (local.get $k) (local.get $d))
+      (i32.store offset=${NEURON_P_AT} (local.get $k) (call $squash (local.get $d)))
+      (br_if $neurons (i32.lt_u
+        (local.tee $k (i32.add (local.get $k) (i32.const 4)))
+        (global.get $neuronsBytes))))
+    (global.set $fo (i32.add (global.get $final)
+      (i32.mul (local.get $finalSet) (i32.const ${FINAL_SET_BYTES}))))
+    (global.set $p (call $squash (call $clampStretch (call $dot
+      (i32.const ${FINAL_INPUTS_AT}) (global.get $fo) (i32.const ${FINAL_SET_BYTES})))))
     (global.get $p))
 
   ;; ((bit·4096 − p) · rate) >> 4, or 0 when it is within −8…8 (exclusive)
@@ -245,40 +233,36 @@
     (select (i32.const 0) (local.get $e)
       (i32.and (i32.gt_s (local.get $e) (i32.const -8)) (i32.lt_s (local.get $e) (i32.const 8)))))
 
-  ;; w += x·e >> 10 over the weight set at `set`
-  (func $train (param $set i32) (param $e i32)
+  ;; w += x·e >> 10 over `bytes` of weights at `set` and inputs at `inputs`
+  (func $train (param $inputs i32) (param $set i32) (param $bytes i32) (param $e i32)
     (local $i i32) (local $at i32) (local $error v128)
     (local.set $error (i32x4.splat (local.get $e)))
-    (loop $inputs
+    (loop $lanes
       (local.set $at (i32.add (local.get $set) (local.get $i)))
       (v128.store (local.get $at) (i32x4.add (v128.load (local.get $at)) (i32x4.shr_s
-        (i32x4.mul (v128.load offset=${INPUTS_AT} (local.get $i)) (local.get $error))
+        (i32x4.mul (v128.load (i32.add (local.get $inputs) (local.get $i))) (local.get $error))
         (i32.const 10))))
-      (br_if $inputs (i32.lt_u
+      (br_if $lanes (i32.lt_u
         (local.tee $i (i32.add (local.get $i) (i32.const 16)))
-        (i32.const ${SET_BYTES})))))
-
-  ;; w += x·e >> 10 for the final weight at `at`
-  (func $trainFinal (param $at i32) (param $x i32) (param $e i32)
-    (i32.store (local.get $at) (i32.add (i32.load (local.get $at))
-      (i32.shr_s (i32.mul (local.get $x) (local.get $e)) (i32.const 10)))))
+        (local.get $bytes)))))
 
   (func $updateNetwork (param $bit i32)
-    (local $target i32) (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e i32)
+    (local $target i32) (local $k i32) (local $e i32)
     (local.set $target (i32.shl (local.get $bit) (i32.const 12)))
-    (local.set $e0 (call $error (local.get $target) (global.get $p0) (global.get $firstRate)))
-    (local.set $e1 (call $error (local.get $target) (global.get $p1) (global.get $firstRate)))
-    (local.set $e2 (call $error (local.get $target) (global.get $p2) (global.get $firstRate)))
-    (if (local.get $e0) (then (call $train (global.get $o0) (local.get $e0))))
-    (if (local.get $e1) (then (call $train (global.get $o1) (local.get $e1))))
-    (if (local.get $e2) (then (call $train (global.get $o2) (local.get $e2))))
+    (loop $neurons
+      (local.set $e (call $error (local.get $target)
+        (i32.load offset=${NEURON_P_AT} (local.get $k)) (global.get $firstRate)))
+      (if (local.get $e)
+        (then (call $train (i32.const ${INPUTS_AT})
+          (i32.load offset=${SELECTED_SET_AT} (local.get $k)) (i32.const ${SET_BYTES})
+          (local.get $e))))
+      (br_if $neurons (i32.lt_u
+        (local.tee $k (i32.add (local.get $k) (i32.const 4)))
+        (global.get $neuronsBytes))))
     (local.set $e (call $error (local.get $target) (global.get $p) (global.get $finalRate)))
     (if (local.get $e)
-      (then
-        (call $trainFinal (global.get $fo) (global.get $d0) (local.get $e))
-        (call $trainFinal (i32.add (global.get $fo) (i32.const 4)) (global.get $d1) (local.get $e))
-        (call $trainFinal (i32.add (global.get $fo) (i32.const 8)) (global.get $d2) (local.get $e))
-        (call $trainFinal (i32.add (global.get $fo) (i32.const 12)) (i32.const ${BIAS_INPUT}) (local.get $e)))))
+      (then (call $train (i32.const ${FINAL_INPUTS_AT}) (global.get $fo)
+        (i32.const ${FINAL_SET_BYTES}) (local.get $e)))))
 
   ;; ---- the LMS predictors (docs/v2-stream.md §3.2) ----------------------------------------
   ;; (Σ (w·u >> 4)) >> 12 over the 12 inputs, weights at `weights`
@@ -431,19 +415,14 @@
       (i32.shl (local.get $b) (i32.const ${CLASS_SHIFT}))
       (call $differenceBucket
         (i32.sub (i32.load offset=${PREDICTIONS_AT} (i32.const 0)) (local.get $middle)))))
-    (local.set $mixed (call $mix
-      (local.get $errorContext)
-      (local.get $position)
-      (i32.or
-        (i32.shl (local.get $b) (i32.const ${DIRECT_CLASS_SHIFT}))
-        (i32.load offset=${TEXTURE_CLASS_AT} (i32.const 0)))
-      (local.get $b)))
-    (local.set $byPosition (call $apm (global.get $apmPosition) (local.get $mixed)
-      (local.get $position)))
-    (global.set $cellPosition (global.get $apmCell))
-    (local.set $byError (call $apm (global.get $apmError) (local.get $mixed)
-      (local.get $errorContext)))
-    (global.set $cellError (global.get $apmCell))
+    (i32.store offset=${SELECTED_SET_AT} (i32.const 0) (local.get $errorContext))
+    (i32.store offset=${SELECTED_SET_AT + 4} (i32.const 0) (local.get $position))
+    (i32.store offset=${SELECTED_SET_AT + 8} (i32.const 0) (i32.or
+      (i32.shl (local.get $b) (i32.const ${DIRECT_CLASS_SHIFT}))
+      (i32.load offset=${TEXTURE_CLASS_AT} (i32.const 0))))
+    (i32.store offset=${SELECTED_SET_AT + 12} (i32.const 0) (i32.or
+      (i32.shl (local.get $b) (i32.const 8))
+      (i32.load offset=${SHAPE_AT} (i32.const 0))))
     (local.set $topShift (select
       (i32.sub (global.get $bits) (i32.const 8))
       (i32.add (local.get $b) (i32.const 1))
@@ -452,6 +431,16 @@
         (i32.lt_s
           (i32.add (local.get $b) (i32.const 1))
           (i32.sub (global.get $bits) (i32.const 8))))))
+    (i32.store offset=${SELECTED_SET_AT + 16} (i32.const 0) (i32.or
+      (i32.shl (local.get $b) (i32.const 8))
+      (i32.and (i32.shr_s (local.get $known) (local.get $topShift)) (i32.const 255))))
+    (local.set $mixed (call $mix (local.get $b)))
+    (local.set $byPosition (call $apm (global.get $apmPosition) (local.get $mixed)
+      (local.get $position)))
+    (global.set $cellPosition (global.get $apmCell))
+    (local.set $byError (call $apm (global.get $apmError) (local.get $mixed)
+      (local.get $errorContext)))
+    (global.set $cellError (global.get $apmCell))
     (local.set $byValue (call $apm (global.get $apmValue) (local.get $mixed)
       (i32.or
         (i32.shl (local.get $b) (i32.const 8))

@@ -10,7 +10,7 @@
  */
 import type { GrayImage } from "../image/gray_image.ts";
 import { encodeV2, significantBits } from "./codec.ts";
-import { FINAL_NEURON_INPUTS, FIRST_LAYER_NEURONS, MIXER_INPUTS, type V2Model } from "./model.ts";
+import { MIXER_INPUTS, neuronsOf, type V2Model } from "./model.ts";
 import { V2Predictor } from "./predictor.ts";
 
 const CROP_SIDE = 384;
@@ -81,23 +81,20 @@ export function cropBytes(crop: Crop, model: V2Model): number {
   return encodeV2(crop.samples, crop.width, crop.height, crop.bits, model).length;
 }
 
-/** Length of what {@link cropNetwork} returns: the first-layer weights, then the final ones. */
-export const NETWORK_WEIGHTS = FIRST_LAYER_NEURONS * MIXER_INPUTS + FINAL_NEURON_INPUTS;
-
 /**
  * Runs the model from `model` over `crop` as the encoder would, and returns per neuron the mean
  * of its weight sets that moved from their start (integer division, truncated toward zero; the
  * start where none moved): the first-layer neurons' {@link MIXER_INPUTS} weights each, then the
- * final neuron's.
+ * final neuron's (as long as `model.mixerWeights` and `model.finalWeights` together).
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
- * import { cropNetwork, NETWORK_WEIGHTS } from "./crop_work.ts";
+ * import { cropNetwork } from "./crop_work.ts";
  * import { untrainedV2Model } from "./model.ts";
  * const samples = new Uint16Array(256).map((_, i) => (i * 37) & 255);
  * const weights = cropNetwork({ samples, width: 16, height: 16, bits: 8 }, untrainedV2Model());
- * strictEqual(weights.length, NETWORK_WEIGHTS);
+ * strictEqual(weights.length, 5 * 18 + 6);
  * ```
  */
 export function cropNetwork(crop: Crop, model: V2Model): Int32Array {
@@ -105,8 +102,9 @@ export function cropNetwork(crop: Crop, model: V2Model): Int32Array {
   const predictor = new V2Predictor(samples, width, height, bits, model);
   predictor.learnImage();
   const network = predictor.kernel;
-  const weights = new Int32Array(NETWORK_WEIGHTS);
-  for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
+  const firstLayer = model.mixerWeights.length;
+  const weights = new Int32Array(firstLayer + model.finalWeights.length);
+  for (let k = 0; k < neuronsOf(model); k++) {
     weights.set(
       meanOfTrainedSets(
         network.neuronWeights(k),
@@ -116,8 +114,8 @@ export function cropNetwork(crop: Crop, model: V2Model): Int32Array {
     );
   }
   weights.set(
-    meanOfTrainedSets(network.finalWeights, model.finalWeights),
-    FIRST_LAYER_NEURONS * MIXER_INPUTS,
+    meanOfTrainedSets(network.finalWeights(), model.finalWeights),
+    firstLayer,
   );
   return weights;
 }

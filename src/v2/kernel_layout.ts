@@ -41,8 +41,8 @@ const TEXTURE_CLASS_INPUT = 2;
 export const SET_BYTES = Math.ceil(MIXER_INPUTS / 4) * 16;
 /** The constant input of every neuron (a first-layer input, and the final neuron's last). */
 export const BIAS_INPUT = 256;
-/** Bytes per final-neuron weight set. */
-const FINAL_SET_BYTES = FINAL_NEURON_INPUTS * 4;
+/** Bytes per final-neuron weight set: {@link FINAL_NEURON_INPUTS} lanes rounded up to v128s. */
+export const FINAL_SET_BYTES = Math.ceil(FINAL_NEURON_INPUTS / 4) * 16;
 
 /** A region of the fixed part of the memory: its name, size in bytes and alignment. */
 interface Region {
@@ -66,7 +66,15 @@ const FIXED_REGIONS: readonly Region[] = [
   { name: "SLOT_INDEX_AT", bytes: (DIRECT_INPUTS + HASHED_INPUTS) * 4, align: 64 },
   // The network inputs: the stretched slots, the bias, zeros to the set's width: i32
   { name: "INPUTS_AT", bytes: SET_BYTES, align: 64 },
+  // Per first-layer neuron: the offset of its weight sets (the caller's), the set p() selected
+  // (its index, then its offset), and squash of its output: i32
+  { name: "NEURON_BASE_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
+  { name: "SELECTED_SET_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
+  { name: "NEURON_P_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
+  // The final neuron's inputs: the first-layer outputs, the bias, zeros to the set's width: i32
+  { name: "FINAL_INPUTS_AT", bytes: FINAL_SET_BYTES, align: 64 },
   { name: "HASHES_AT", bytes: HASHED_INPUTS * 4, align: 64 }, // hashed contexts: i32, caller's
+  { name: "SHAPE_AT", bytes: 4, align: 4 }, // the gradient shape (0…242): i32, caller's
   { name: "LMS_INPUTS_AT", bytes: LMS_LANES * 4, align: 64 }, // mean-removed neighbours, caller's
   { name: "FAST_LMS_WEIGHTS_AT", bytes: LMS_LANES * 4, align: 64 },
   { name: "SLOW_LMS_WEIGHTS_AT", bytes: LMS_LANES * 4, align: 64 },
@@ -118,16 +126,21 @@ export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
   BUCKET_SHIFT: Math.log2(BUCKET_SLOTS),
   MAX_DIFFERENCE,
   SET_BYTES,
-  FINAL_SET_SHIFT: Math.log2(FINAL_SET_BYTES),
+  FINAL_SET_BYTES,
   APM_CELLS,
   BIAS_INPUT,
 };
 
-/** The first-layer weight sets per neuron: (bit, error), (bit, LMS position), (bit, texture). */
+/**
+ * The first-layer weight sets per neuron: (bit, error), (bit, LMS position), (bit, texture), (bit,
+ * gradient shape), (bit, partial value).
+ */
 export const MIXER_SET_COUNTS: readonly number[] = [
   BIT_POSITIONS * DIRECT_CLASSES,
   BIT_POSITIONS * SIGNED_BUCKETS,
   BIT_POSITIONS * DIRECT_CLASSES,
+  BIT_POSITIONS * 256,
+  BIT_POSITIONS * 256,
 ];
 /** APM contexts: by position, by error, by value (the known high bits). */
 export const APM_CONTEXTS: readonly number[] = [

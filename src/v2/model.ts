@@ -24,9 +24,15 @@ export const DIRECT_SLOTS = DIRECT_INPUTS * DIRECT_TABLE_SLOTS;
 export const HASHED_INPUTS = 8;
 /** Inputs of each first-layer mixer: every table plus a constant bias. */
 export const MIXER_INPUTS = DIRECT_INPUTS + HASHED_INPUTS + 1;
-/** Neurons in the first layer of the mixing network. */
-export const FIRST_LAYER_NEURONS = 3;
-/** Inputs of the final neuron: the first-layer outputs and a constant bias of 256. */
+/**
+ * Neurons in the first layer of the mixing network: (bit, error), (bit, LMS position), (bit,
+ * texture), (bit, gradient shape), (bit, partial value). Models of payload versions 3 and 4 have
+ * the first {@link NARROW_NEURONS} only.
+ */
+export const FIRST_LAYER_NEURONS = 5;
+/** First-layer neurons of models with payload version 3 or 4 (before the shape and value ones). */
+export const NARROW_NEURONS = 3;
+/** Most inputs of the final neuron: the first-layer outputs and a constant bias of 256. */
 export const FINAL_NEURON_INPUTS = FIRST_LAYER_NEURONS + 1;
 /** Largest magnitude of a stored mixer weight (16.16 fixed point, just under 8.0). */
 export const MAX_WEIGHT = (1 << 19) - 1;
@@ -58,7 +64,7 @@ export interface V2Parameters {
  * import { strictEqual } from "node:assert/strict";
  * import { defaultV2Model } from "./model.ts";
  * const model = defaultV2Model();
- * strictEqual(model.mixerWeights.length, 54); // 3 first-layer mixers × 18 inputs
+ * strictEqual(model.mixerWeights.length, 90); // 5 first-layer neurons × 18 inputs
  * ```
  */
 export interface V2Model {
@@ -117,16 +123,41 @@ export function withoutPrimer(model: V2Model): V2Model {
 /** Largest width and height of a primer. */
 export const MAX_PRIMER_SIDE = 1024;
 
-/** The payload version of a model without a primer (the first with the current tables). */
-const PAYLOAD_VERSION = 3;
-/** The payload version of a model with a primer. */
-const PRIMED_PAYLOAD_VERSION = 4;
+/**
+ * Payload versions by first-layer neurons and primer: 3 and 4 (with a primer) for
+ * {@link NARROW_NEURONS}, 5 and 6 for {@link FIRST_LAYER_NEURONS}.
+ */
+const PAYLOAD_VERSIONS: Readonly<Record<number, { neurons: number; primed: boolean }>> = {
+  3: { neurons: NARROW_NEURONS, primed: false },
+  4: { neurons: NARROW_NEURONS, primed: true },
+  5: { neurons: FIRST_LAYER_NEURONS, primed: false },
+  6: { neurons: FIRST_LAYER_NEURONS, primed: true },
+};
 /** Primer header after the direct starts: width and height (u16), bits (u8), packed length (u32). */
 const PRIMER_HEADER = 9;
-const WEIGHT_COUNT = FIRST_LAYER_NEURONS * MIXER_INPUTS + FINAL_NEURON_INPUTS;
 /** Bytes before the mixer weights: version, five u8 and two u16 parameters. */
 const PARAMETERS_END = 10;
-const HEADER_LENGTH = PARAMETERS_END + WEIGHT_COUNT * 4 + 4;
+
+/** Bytes of a payload's header (parameters, weights, packed length) for `neurons` neurons. */
+function headerLength(neurons: number): number {
+  return PARAMETERS_END + (neurons * MIXER_INPUTS + neurons + 1) * 4 + 4;
+}
+
+/**
+ * The first-layer neurons of `model` ({@link FIRST_LAYER_NEURONS}, or {@link NARROW_NEURONS} for
+ * a model of payload version 3 or 4).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { neuronsOf, untrainedV2Model } from "./model.ts";
+ * strictEqual(neuronsOf(untrainedV2Model()), 5);
+ * strictEqual(neuronsOf(untrainedV2Model({ neurons: 3 })), 3);
+ * ```
+ */
+export function neuronsOf(model: V2Model): number {
+  return model.mixerWeights.length / MIXER_INPUTS;
+}
 
 const PARAMETER_RANGES: [keyof V2Parameters, number, number][] = [
   ["mixerRate", 1, 255],
@@ -149,10 +180,14 @@ const PARAMETER_RANGES: [keyof V2Parameters, number, number][] = [
  * strictEqual(untrainedV2Model().directStarts[0], 0);
  * ```
  */
-export function untrainedV2Model(): V2Model {
-  const mixerWeights = new Int32Array(FIRST_LAYER_NEURONS * MIXER_INPUTS).fill(1 << 14);
-  const finalWeights = new Int32Array(FINAL_NEURON_INPUTS).fill(1 << 14);
-  finalWeights[FIRST_LAYER_NEURONS] = 0;
+export function untrainedV2Model(options: { neurons?: number } = {}): V2Model {
+  const neurons = options.neurons ?? FIRST_LAYER_NEURONS;
+  if (neurons !== FIRST_LAYER_NEURONS && neurons !== NARROW_NEURONS) {
+    throw new RangeError(`a v2 model has ${NARROW_NEURONS} or ${FIRST_LAYER_NEURONS} neurons`);
+  }
+  const mixerWeights = new Int32Array(neurons * MIXER_INPUTS).fill(1 << 14);
+  const finalWeights = new Int32Array(neurons + 1).fill(1 << 14);
+  finalWeights[neurons] = 0;
   return {
     parameters: {
       mixerRate: 6,
@@ -170,7 +205,8 @@ export function untrainedV2Model(): V2Model {
 }
 
 /**
- * Serializes a model to its payload bytes (little-endian): version byte 3 (4 with a primer);
+ * Serializes a model to its payload bytes (little-endian): version byte 5 (6 with a primer; 3
+ * and 4 for a model of {@link NARROW_NEURONS} neurons);
  * `mixerRate`, `finalRate`, `lmsRateShift`, `slowLmsRateShift`, `startCount` (u8 each);
  * `shortPathThreshold`, `hashedLimit` (u16 each); the first-layer then final mixer weights (i32
  * each); the length of the packed direct starts (u32) and those packed bytes (see
@@ -182,7 +218,7 @@ export function untrainedV2Model(): V2Model {
  * import { strictEqual } from "node:assert/strict";
  * import { parseV2Model, serializeV2Model, untrainedV2Model } from "./model.ts";
  * const bytes = serializeV2Model(untrainedV2Model());
- * strictEqual(parseV2Model(bytes).finalWeights.length, 4);
+ * strictEqual(parseV2Model(bytes).finalWeights.length, 6);
  * ```
  */
 export function serializeV2Model(model: V2Model): Uint8Array {
@@ -191,11 +227,16 @@ export function serializeV2Model(model: V2Model): Uint8Array {
   const primer = model.primer;
   const packedPrimer = primer ? packBytes(primerBytes(primer)) : new Uint8Array(0);
   const primerLength = primer ? PRIMER_HEADER + packedPrimer.length : 0;
-  const bytes = new Uint8Array(HEADER_LENGTH + packed.length + primerLength);
+  const neurons = neuronsOf(model);
+  const header = headerLength(neurons);
+  const bytes = new Uint8Array(header + packed.length + primerLength);
   const view = new DataView(bytes.buffer);
   const p = model.parameters;
+  const [version] = Object.entries(PAYLOAD_VERSIONS).find(([, shape]) =>
+    shape.neurons === neurons && shape.primed === (primer !== undefined)
+  )!;
   bytes.set([
-    primer ? PRIMED_PAYLOAD_VERSION : PAYLOAD_VERSION,
+    Number(version),
     p.mixerRate,
     p.finalRate,
     p.lmsRateShift,
@@ -214,7 +255,7 @@ export function serializeV2Model(model: V2Model): Uint8Array {
   view.setUint32(at, packed.length, true);
   bytes.set(packed, at + 4);
   if (primer) {
-    at = HEADER_LENGTH + packed.length;
+    at = header + packed.length;
     view.setUint16(at, primer.width, true);
     view.setUint16(at + 2, primer.height, true);
     bytes[at + 4] = primer.bits;
@@ -248,15 +289,22 @@ function primerBytes(primer: V2Primer): Uint8Array {
  * ```
  */
 export function parseV2Model(payload: Uint8Array): V2Model {
-  if (payload.length < HEADER_LENGTH) {
+  const shortest = headerLength(NARROW_NEURONS);
+  if (payload.length < shortest) {
     throw new FormatError(
-      `v2 model payload has ${payload.length} bytes, expected at least ${HEADER_LENGTH}`,
+      `v2 model payload has ${payload.length} bytes, expected at least ${shortest}`,
     );
   }
   const version = payload[0];
-  if (version !== PAYLOAD_VERSION && version !== PRIMED_PAYLOAD_VERSION) {
-    throw new FormatError(`v2 model payload version ${version} is not supported`);
+  const shape = PAYLOAD_VERSIONS[version];
+  if (!shape) throw new FormatError(`v2 model payload version ${version} is not supported`);
+  const header = headerLength(shape.neurons);
+  if (payload.length < header) {
+    throw new FormatError(
+      `v2 model payload has ${payload.length} bytes, expected at least ${header}`,
+    );
   }
+  const { neurons, primed } = shape;
   const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
   const parameters: V2Parameters = {
     mixerRate: payload[1],
@@ -268,13 +316,12 @@ export function parseV2Model(payload: Uint8Array): V2Model {
     hashedLimit: view.getUint16(8, true),
   };
   let at = PARAMETERS_END;
-  const mixerWeights = new Int32Array(FIRST_LAYER_NEURONS * MIXER_INPUTS);
+  const mixerWeights = new Int32Array(neurons * MIXER_INPUTS);
   for (let i = 0; i < mixerWeights.length; i++, at += 4) mixerWeights[i] = view.getInt32(at, true);
-  const finalWeights = new Int32Array(FINAL_NEURON_INPUTS);
+  const finalWeights = new Int32Array(neurons + 1);
   for (let i = 0; i < finalWeights.length; i++, at += 4) finalWeights[i] = view.getInt32(at, true);
   const packedLength = view.getUint32(at, true);
-  const startsEnd = HEADER_LENGTH + packedLength;
-  const primed = version === PRIMED_PAYLOAD_VERSION;
+  const startsEnd = header + packedLength;
   if (primed ? payload.length < startsEnd + PRIMER_HEADER : payload.length !== startsEnd) {
     throw new FormatError(
       `v2 model payload has ${payload.length} bytes, expected ${primed ? "more than " : ""}` +
@@ -283,7 +330,7 @@ export function parseV2Model(payload: Uint8Array): V2Model {
   }
   let directStarts: Uint8Array;
   try {
-    directStarts = unpackBytes(payload.subarray(HEADER_LENGTH, startsEnd), DIRECT_SLOTS);
+    directStarts = unpackBytes(payload.subarray(header, startsEnd), DIRECT_SLOTS);
   } catch (e) {
     throw new FormatError(`v2 model payload: direct starts are damaged (${(e as Error).message})`);
   }
@@ -338,10 +385,13 @@ function checkModel(model: V2Model): void {
       throw new FormatError(`v2 model payload: ${name} is ${value}, not in ${low}…${high}`);
     }
   }
+  const neurons = model.mixerWeights.length === NARROW_NEURONS * MIXER_INPUTS
+    ? NARROW_NEURONS
+    : FIRST_LAYER_NEURONS;
   const counts: [string, number, number][] = [
     ["direct starts", model.directStarts.length, DIRECT_SLOTS],
-    ["mixer weights", model.mixerWeights.length, FIRST_LAYER_NEURONS * MIXER_INPUTS],
-    ["final weights", model.finalWeights.length, FINAL_NEURON_INPUTS],
+    ["mixer weights", model.mixerWeights.length, neurons * MIXER_INPUTS],
+    ["final weights", model.finalWeights.length, neurons + 1],
   ];
   for (const [name, actual, expected] of counts) {
     if (actual !== expected) {
@@ -379,7 +429,7 @@ function checkModel(model: V2Model): void {
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { defaultV2Model } from "./model.ts";
- * strictEqual(defaultV2Model().finalWeights.length, 4);
+ * strictEqual(defaultV2Model().finalWeights.length, 6); // five neurons and the bias
  * ```
  */
 export function defaultV2Model(): V2Model {

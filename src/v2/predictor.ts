@@ -14,6 +14,7 @@ import { BitKernel, LMS_MAX_BITS } from "./bit_kernel.ts";
 import { DIRECT_CLASSES, type V2Model } from "./model.ts";
 import {
   gradientAdjustedPredict,
+  gradientShape,
   logBucket,
   medianEdgePredict,
   signedBucket,
@@ -98,6 +99,7 @@ export class V2Predictor {
   readonly #kernelUpdate: BitKernel["update"];
   readonly #lmsInputs: Int32Array;
   readonly #lmsState: Int32Array;
+  readonly #shape: Int32Array;
   readonly #predictLms: BitKernel["predictLms"];
   /** Absolute errors of the gradient-adjusted prediction, two rows. */
   readonly #gapErrors: Int32Array;
@@ -140,6 +142,7 @@ export class V2Predictor {
     this.#sampleValue = this.#kernel.sampleValue;
     this.#lmsInputs = this.#kernel.lmsInputs;
     this.#lmsState = this.#kernel.lmsState;
+    this.#shape = this.#kernel.shape;
     this.#predictLms = this.#kernel.predictLms;
     this.#gapErrors = new Int32Array(2 * width);
     this.#lmsErrors = new Int32Array(2 * width);
@@ -302,6 +305,7 @@ export class V2Predictor {
     h[6] = mix(mix(mix(7, qw), qnw), qww);
     h[7] = mix(mix(mix(8, qn), qnn), qnne);
 
+    this.#shape[0] = gradientShape(w - nw, n - nw, n - ne, w - ww, n - nn);
     this.#x = x;
     this.#row = y;
     this.#gap = gap;

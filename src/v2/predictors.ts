@@ -125,3 +125,25 @@ export function gradientAdjustedPredict(
   if (diff < -8) return (3 * t + n) >> 2;
   return t;
 }
+
+/** 2, 1 or 0 for a positive, zero or negative difference. */
+function sign3(d: number): number {
+  return d > 0 ? 2 : d < 0 ? 0 : 1;
+}
+
+/**
+ * The gradient shape of a neighbourhood (`docs/v2-stream.md` §3.2) from its differences
+ * `W − NW`, `N − NW`, `N − NE`, `W − WW` and `N − NN`: their signs, each 0 (negative), 1 (zero)
+ * or 2 (positive), as one number in base 3 (0…242), the first the least significant.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { gradientShape } from "./predictors.ts";
+ * strictEqual(gradientShape(0, 0, 0, 0, 0), 121); // flat: every difference zero
+ * strictEqual(gradientShape(4, 0, 0, 4, 0), 2 + 3 + 9 + 54 + 81); // only W is brighter
+ * ```
+ */
+export function gradientShape(dw: number, dn: number, dne: number, dww: number, dnn: number) {
+  return sign3(dw) + 3 * sign3(dn) + 9 * sign3(dne) + 27 * sign3(dww) + 81 * sign3(dnn);
+}

@@ -23,9 +23,7 @@
 import type { GrayImage } from "../image/gray_image.ts";
 import {
   DIRECT_SLOTS,
-  FIRST_LAYER_NEURONS,
   MAX_PRIMER_SIDE,
-  MIXER_INPUTS,
   untrainedV2Model,
   type V2Model,
   type V2Parameters,
@@ -40,13 +38,7 @@ import {
   type TrainingImages,
 } from "./direct_counts.ts";
 import type { TrainingProgress } from "./progress.ts";
-import {
-  centralCrop,
-  type Crop,
-  type CropRunner,
-  IN_THREAD,
-  NETWORK_WEIGHTS,
-} from "./crop_work.ts";
+import { centralCrop, type Crop, type CropRunner, IN_THREAD } from "./crop_work.ts";
 import { searchV2Parameters } from "./parameter_search.ts";
 import { squash, STRETCH_TABLE } from "./squash.ts";
 import { isFlatTile } from "./tiles.ts";
@@ -97,7 +89,7 @@ export const PRIOR_WEIGHT = 8;
  * import { trainV2Model } from "./train.ts";
  * const data = new Uint16Array(64).map((_, i) => (i * 7) & 255);
  * const model = await trainV2Model([{ width: 8, height: 8, maxValue: 255, data }]);
- * strictEqual(model.finalWeights.length, 4);
+ * strictEqual(model.finalWeights.length, 6);
  * ```
  */
 export async function trainV2Model(
@@ -127,7 +119,7 @@ export async function trainV2Model(
  * const images = [{ width: 8, height: 8, maxValue: 255, data }];
  * const training = await V2Training.begin(images.map((image) => centralCrop(image)));
  * const model = await training.finish(await countDirectSlots(images, training.start), images);
- * strictEqual(model.mixerWeights.length, 54);
+ * strictEqual(model.mixerWeights.length, 90);
  * ```
  */
 export class V2Training {
@@ -261,10 +253,10 @@ export class V2Training {
     const crops = this.#crops;
     const jobs = crops.map((_, crop) => ({ kind: "network" as const, crop, model: 0 }));
     const learned = await this.#runner.run(crops, [this.start], jobs) as Int32Array[];
-    const sums = new Float64Array(NETWORK_WEIGHTS);
-    for (const weights of learned) for (let i = 0; i < NETWORK_WEIGHTS; i++) sums[i] += weights[i];
+    const firstLayer = this.start.mixerWeights.length;
+    const sums = new Float64Array(firstLayer + this.start.finalWeights.length);
+    for (const weights of learned) for (let i = 0; i < sums.length; i++) sums[i] += weights[i];
     const mean = Int32Array.from(sums, (sum) => Math.trunc(sum / crops.length));
-    const firstLayer = FIRST_LAYER_NEURONS * MIXER_INPUTS;
     return { mixerWeights: mean.slice(0, firstLayer), finalWeights: mean.slice(firstLayer) };
   }
 

@@ -7,8 +7,16 @@
  */
 import { type Layout, LayoutBuilder } from "./layout.ts";
 
-/** v2 model payload: version and parameters (u8 ×6, u16 ×2), 58 weights, packed starts. */
-const V2_WEIGHTS = 3 * 18 + 4;
+/**
+ * v2 model payload: version and parameters (u8 ×6, u16 ×2), the weights, packed starts. Weights
+ * by payload version: three first-layer neurons (3, 4) or five (5, 6).
+ */
+const V2_WEIGHTS: Record<number, number> = {
+  3: 3 * 18 + 4,
+  4: 3 * 18 + 4,
+  5: 5 * 18 + 6,
+  6: 5 * 18 + 6,
+};
 
 function bpm1(b: LayoutBuilder, prefix: string): void {
   b.region(`${prefix}magic`, 4);
@@ -37,7 +45,7 @@ function bpm2(b: LayoutBuilder, prefix: string): void {
   b.field(`${prefix}payload checksum`, 4);
   b.region(`${prefix}reserved`, 16);
   const payload = { start: b.pos, end: b.pos + length };
-  b.field(`${prefix}payload version`, 1);
+  const version = b.field(`${prefix}payload version`, 1);
   for (const name of ["mixerRate", "finalRate", "lmsRateShift", "slowLmsRateShift", "startCount"]) {
     b.field(`${prefix}${name}`, 1);
   }
@@ -45,15 +53,17 @@ function bpm2(b: LayoutBuilder, prefix: string): void {
   b.field(`${prefix}hashedLimit`, 2);
   b.layout.regions.push({ name: `${prefix}parameters`, start: payload.start, end: b.pos });
   const weights = b.pos;
-  for (const w of [0, 1, 17, 53, 54, 57]) {
+  const weightCount = V2_WEIGHTS[version];
+  if (weightCount === undefined) throw new Error(`seed layout: payload version ${version}`);
+  for (const w of [0, 1, 17, weightCount - 5, weightCount - 4, weightCount - 1]) {
     b.pos = weights + 4 * w;
     b.field(`${prefix}weight[${w}]`, 4);
   }
   b.pos = weights;
-  b.region(`${prefix}weights`, V2_WEIGHTS * 4);
+  b.region(`${prefix}weights`, weightCount * 4);
   const packed = b.field(`${prefix}packed length`, 4);
   b.region(`${prefix}packed starts`, packed);
-  if (b.pos < payload.end) { // payload version 4: the primer
+  if (b.pos < payload.end) { // payload version 4 or 6: the primer
     b.field(`${prefix}primer width`, 2);
     b.field(`${prefix}primer height`, 2);
     b.field(`${prefix}primer bits`, 1);
