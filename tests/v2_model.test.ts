@@ -55,7 +55,7 @@ Deno.test("v2 model parsing rejects malformed payloads with a message", () => {
   badWeight.fill(0x7f, 10, 14);
   assertThrows(() => parseV2Model(badWeight), /weight/);
   const cutPacking = bytes.slice(0, bytes.length - 1);
-  const lengthAt = 10 + 4 * (5 * 18 + 6); // after the weights of five neurons
+  const lengthAt = 10 + 4 * (5 * 20 + 6); // after the weights of five neurons
   const view = new DataView(cutPacking.buffer);
   view.setUint32(lengthAt, view.getUint32(lengthAt, true) - 1, true);
   assertThrows(() => parseV2Model(cutPacking), /direct starts are damaged/);

@@ -56,7 +56,7 @@ Deno.test("v2 primer: a model with a primer round-trips; a damaged primer is ref
     );
   }
   assertEquals(serializeV2Model(plainModel())[0], 5); // no primer: the payload is as before
-  const narrow = untrainedV2Model({ neurons: 3 });
+  const narrow = untrainedV2Model({ narrow: true });
   assertEquals(serializeV2Model(narrow)[0], 3); // a three-neuron model keeps its versions
   assertEquals(serializeV2Model({ ...narrow, primer: primed(8).primer })[0], 4);
   const noWidth = serializeV2Model(primed(8));

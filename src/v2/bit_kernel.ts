@@ -27,8 +27,8 @@ import {
   DIRECT_SLOTS,
   FIRST_LAYER_NEURONS,
   HASHED_INPUTS,
-  MIXER_INPUTS,
-  neuronsOf,
+  networkOf,
+  type NetworkShape,
   type V2Model,
 } from "./model.ts";
 import { DIFFERENCE_BUCKETS } from "./predictors.ts";
@@ -151,7 +151,7 @@ export class BitKernel {
   readonly #memory: WebAssembly.Memory;
   readonly #neuronAt: readonly number[];
   readonly #finalAt: number;
-  readonly #neurons: number;
+  readonly #network: NetworkShape;
   readonly #bytes: number;
 
   /**
@@ -181,7 +181,7 @@ export class BitKernel {
     this.sampleValue = new Int32Array(buffer, AT.SAMPLE_VALUE_AT, 1);
     this.shape = new Int32Array(buffer, AT.SHAPE_AT, 1);
     this.#finalAt = finalAt;
-    this.#neurons = neuronsOf(model);
+    this.#network = networkOf(model);
     if (options.state) new Uint8Array(buffer).set(options.state);
     else startState(buffer, model, { neuronAt, finalAt, apmAt, slotsAt, slotCount });
 
@@ -189,7 +189,8 @@ export class BitKernel {
       kernel: {
         memory: this.#memory,
         final: finalAt,
-        neuronsBytes: neuronsOf(model) * 4,
+        neuronsBytes: this.#network.neurons * 4,
+        hashedInputs: this.#network.inputs - DIRECT_INPUTS - 1,
         apmPosition: apmAt[0],
         apmError: apmAt[1],
         apmValue: apmAt[2],
@@ -226,19 +227,20 @@ export class BitKernel {
     spare = this.#memory;
   }
 
-  /** A copy of the weight sets of first-layer neuron `neuron`, {@link MIXER_INPUTS} per set. */
+  /** A copy of the weight sets of first-layer neuron `neuron`, the model's inputs per set. */
   neuronWeights(neuron: number): Int32Array {
-    return this.#weightSets(
-      this.#neuronAt[neuron],
-      MIXER_SET_COUNTS[neuron],
-      SET_BYTES,
-      MIXER_INPUTS,
-    );
+    const { inputs } = this.#network;
+    return this.#weightSets(this.#neuronAt[neuron], MIXER_SET_COUNTS[neuron], SET_BYTES, inputs);
   }
 
   /** A copy of the final neuron's weight sets, one more than the model's neurons per set. */
   finalWeights(): Int32Array {
-    return this.#weightSets(this.#finalAt, BIT_POSITIONS, FINAL_SET_BYTES, this.#neurons + 1);
+    return this.#weightSets(
+      this.#finalAt,
+      BIT_POSITIONS,
+      FINAL_SET_BYTES,
+      this.#network.neurons + 1,
+    );
   }
 
   #weightSets(at: number, sets: number, setBytes: number, weights: number): Int32Array {
@@ -261,15 +263,15 @@ function startState(
   new Int16Array(buffer, AT.STRETCH_AT, 4096).set(STRETCH_TABLE);
   new Int32Array(buffer, AT.RATES_AT, SLOT_RATES.length).set(SLOT_RATES);
   new Uint8Array(buffer, AT.BUCKETS_AT, DIFFERENCE_BUCKETS.length).set(DIFFERENCE_BUCKETS);
-  new Int32Array(buffer, AT.INPUTS_AT, MIXER_INPUTS)[MIXER_INPUTS - 1] = BIAS_INPUT;
+  const { neurons, inputs } = networkOf(model);
+  new Int32Array(buffer, AT.INPUTS_AT, inputs)[inputs - 1] = BIAS_INPUT;
   for (const lms of [AT.FAST_LMS_WEIGHTS_AT, AT.SLOW_LMS_WEIGHTS_AT]) {
     new Int32Array(buffer, lms, LMS_INPUTS).fill(Math.floor(65536 / LMS_INPUTS));
   }
-  const neurons = neuronsOf(model);
   for (let k = 0; k < neurons; k++) {
-    const initial = model.mixerWeights.subarray(k * MIXER_INPUTS, (k + 1) * MIXER_INPUTS);
+    const initial = model.mixerWeights.subarray(k * inputs, (k + 1) * inputs);
     for (let s = 0; s < MIXER_SET_COUNTS[k]; s++) {
-      new Int32Array(buffer, neuronAt[k] + s * SET_BYTES, MIXER_INPUTS).set(initial);
+      new Int32Array(buffer, neuronAt[k] + s * SET_BYTES, inputs).set(initial);
     }
   }
   for (let s = 0; s < BIT_POSITIONS; s++) {

@@ -20,13 +20,15 @@
 ;;   then, at places imported: $final: the final neuron's sets (the first-layer neurons' sets
 ;;   precede it), $apmPosition, $apmError, $apmValue: APM cells (u16), $slots: the slots (i32),
 ;;   direct tables first, then the hashed table. $neuronsBytes is 4 × the model's first-layer
-;;   neurons (5, or 3 for a model of payload version 3 or 4).
+;;   neurons and $hashedInputs its hashed contexts (5 and 10, or 3 and 8 for a model of payload
+;;   version 3 or 4, whose bias input then follows the eighth hashed one).
 ;; Lane arithmetic equals the scalar definition: products and sums wrap at 32 bits, and the
 ;; per-input terms (x·w >> 8) are summed exactly (each is below 2^23 in magnitude).
 (module
   (import "kernel" "memory" (memory 1))
   (import "kernel" "final" (global $final i32))
   (import "kernel" "neuronsBytes" (global $neuronsBytes i32))
+  (import "kernel" "hashedInputs" (global $hashedInputs i32))
   (import "kernel" "apmPosition" (global $apmPosition i32))
   (import "kernel" "apmError" (global $apmError i32))
   (import "kernel" "apmValue" (global $apmValue i32))
@@ -106,7 +108,7 @@
         (local.tee $j (i32.add (local.get $j) (i32.const 1)))
         (local.get $to)))))
 
-  ;; The hashed contexts (inputs 9…16): slot `node` of each one's bucket.
+  ;; The model's hashed contexts (inputs 9, 10, …): slot `node` of each one's bucket.
   (func $lookUpHashed (param $node i32)
     (local $j i32)
     (loop $contexts
@@ -117,7 +119,7 @@
           (local.get $node)))
       (br_if $contexts (i32.lt_u
         (local.tee $j (i32.add (local.get $j) (i32.const 1)))
-        (i32.const ${HASHED_INPUTS})))))
+        (global.get $hashedInputs)))))
 
   ;; For the slots of inputs from…to − 1: p += ((target − p) >> 6) · RATE[n] >> 8,
   ;; n = min(n + 1, limit)
@@ -367,7 +369,7 @@
         (i32.shl (i32.shr_u (local.get $k) (global.get $hashShift)) (i32.const ${BUCKET_SHIFT}))))
       (br_if $contexts (i32.lt_u
         (local.tee $j (i32.add (local.get $j) (i32.const 4)))
-        (i32.const ${HASHES_BYTES}))))
+        (i32.shl (global.get $hashedInputs) (i32.const 2)))))
     (global.set $node (i32.const 1)))
 
   ;; Starts a sample whose contexts the caller has written; returns its first bit's probability.
@@ -481,7 +483,8 @@
     (if (global.get $short) (then (return)))
     (call $updateSlots (i32.const ${SHORT_PATH_TABLES}) (i32.const ${DIRECT_INPUTS})
       (local.get $bit) (i32.const 1023))
-    (call $updateSlots (i32.const ${DIRECT_INPUTS}) (i32.const ${SLOT_INPUTS}) (local.get $bit)
+    (call $updateSlots (i32.const ${DIRECT_INPUTS})
+      (i32.add (i32.const ${DIRECT_INPUTS}) (global.get $hashedInputs)) (local.get $bit)
       (global.get $hashedLimit))
     (call $updateNetwork (local.get $bit))
     (call $updateApm (global.get $cellPosition) (local.get $bit) (i32.const 7))

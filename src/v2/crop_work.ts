@@ -10,7 +10,7 @@
  */
 import type { GrayImage } from "../image/gray_image.ts";
 import { encodeV2, significantBits } from "./codec.ts";
-import { MIXER_INPUTS, neuronsOf, type V2Model } from "./model.ts";
+import { networkOf, type V2Model } from "./model.ts";
 import { V2Predictor } from "./predictor.ts";
 
 const CROP_SIDE = 384;
@@ -84,7 +84,7 @@ export function cropBytes(crop: Crop, model: V2Model): number {
 /**
  * Runs the model from `model` over `crop` as the encoder would, and returns per neuron the mean
  * of its weight sets that moved from their start (integer division, truncated toward zero; the
- * start where none moved): the first-layer neurons' {@link MIXER_INPUTS} weights each, then the
+ * start where none moved): the first-layer neurons' weights (the model's inputs each), then the
  * final neuron's (as long as `model.mixerWeights` and `model.finalWeights` together).
  *
  * @example
@@ -94,7 +94,7 @@ export function cropBytes(crop: Crop, model: V2Model): number {
  * import { untrainedV2Model } from "./model.ts";
  * const samples = new Uint16Array(256).map((_, i) => (i * 37) & 255);
  * const weights = cropNetwork({ samples, width: 16, height: 16, bits: 8 }, untrainedV2Model());
- * strictEqual(weights.length, 5 * 18 + 6);
+ * strictEqual(weights.length, 5 * 20 + 6);
  * ```
  */
 export function cropNetwork(crop: Crop, model: V2Model): Int32Array {
@@ -104,13 +104,14 @@ export function cropNetwork(crop: Crop, model: V2Model): Int32Array {
   const network = predictor.kernel;
   const firstLayer = model.mixerWeights.length;
   const weights = new Int32Array(firstLayer + model.finalWeights.length);
-  for (let k = 0; k < neuronsOf(model); k++) {
+  const { neurons, inputs } = networkOf(model);
+  for (let k = 0; k < neurons; k++) {
     weights.set(
       meanOfTrainedSets(
         network.neuronWeights(k),
-        model.mixerWeights.subarray(k * MIXER_INPUTS, (k + 1) * MIXER_INPUTS),
+        model.mixerWeights.subarray(k * inputs, (k + 1) * inputs),
       ),
-      k * MIXER_INPUTS,
+      k * inputs,
     );
   }
   weights.set(

@@ -20,20 +20,35 @@ export const DIRECT_INPUTS = 9;
 export const DIRECT_TABLE_SLOTS = BIT_POSITIONS * DIRECT_CLASSES * SIGNED_BUCKETS;
 /** Slots of all direct tables. */
 export const DIRECT_SLOTS = DIRECT_INPUTS * DIRECT_TABLE_SLOTS;
-/** Hashed value contexts. */
-export const HASHED_INPUTS = 8;
+/** Hashed value contexts (models of payload version 3 or 4 use the first 8). */
+export const HASHED_INPUTS = 10;
 /** Inputs of each first-layer mixer: every table plus a constant bias. */
 export const MIXER_INPUTS = DIRECT_INPUTS + HASHED_INPUTS + 1;
 /**
  * Neurons in the first layer of the mixing network: (bit, error), (bit, LMS position), (bit,
  * texture), (bit, gradient shape), (bit, partial value). Models of payload versions 3 and 4 have
- * the first {@link NARROW_NEURONS} only.
+ * the first three only ({@link NARROW_NETWORK}).
  */
 export const FIRST_LAYER_NEURONS = 5;
-/** First-layer neurons of models with payload version 3 or 4 (before the shape and value ones). */
-export const NARROW_NEURONS = 3;
 /** Most inputs of the final neuron: the first-layer outputs and a constant bias of 256. */
 export const FINAL_NEURON_INPUTS = FIRST_LAYER_NEURONS + 1;
+
+/** The shape of a model's mixing network: first-layer neurons and inputs of each. */
+export interface NetworkShape {
+  /** First-layer neurons (the first of {@link FIRST_LAYER_NEURONS}). */
+  readonly neurons: number;
+  /** Inputs of each: the direct tables, the first of the hashed contexts, the bias. */
+  readonly inputs: number;
+}
+
+/** The network of current models (payload versions 5 and 6). */
+export const WIDE_NETWORK: NetworkShape = { neurons: FIRST_LAYER_NEURONS, inputs: MIXER_INPUTS };
+/**
+ * The network of models of payload versions 3 and 4 (before the shape and value neurons and
+ * hashed contexts 8 and 9): three neurons of 9 direct, 8 hashed and the bias input. Such a model
+ * codes exactly as it did then.
+ */
+export const NARROW_NETWORK: NetworkShape = { neurons: 3, inputs: DIRECT_INPUTS + 8 + 1 };
 /** Largest magnitude of a stored mixer weight (16.16 fixed point, just under 8.0). */
 export const MAX_WEIGHT = (1 << 19) - 1;
 
@@ -64,7 +79,7 @@ export interface V2Parameters {
  * import { strictEqual } from "node:assert/strict";
  * import { defaultV2Model } from "./model.ts";
  * const model = defaultV2Model();
- * strictEqual(model.mixerWeights.length, 90); // 5 first-layer neurons × 18 inputs
+ * strictEqual(model.mixerWeights.length, 100); // 5 first-layer neurons × 20 inputs
  * ```
  */
 export interface V2Model {
@@ -124,39 +139,39 @@ export function withoutPrimer(model: V2Model): V2Model {
 export const MAX_PRIMER_SIDE = 1024;
 
 /**
- * Payload versions by first-layer neurons and primer: 3 and 4 (with a primer) for
- * {@link NARROW_NEURONS}, 5 and 6 for {@link FIRST_LAYER_NEURONS}.
+ * Payload versions by network and primer: 3 and 4 (with a primer) for {@link NARROW_NETWORK}, 5
+ * and 6 for {@link WIDE_NETWORK}.
  */
-const PAYLOAD_VERSIONS: Readonly<Record<number, { neurons: number; primed: boolean }>> = {
-  3: { neurons: NARROW_NEURONS, primed: false },
-  4: { neurons: NARROW_NEURONS, primed: true },
-  5: { neurons: FIRST_LAYER_NEURONS, primed: false },
-  6: { neurons: FIRST_LAYER_NEURONS, primed: true },
+const PAYLOAD_VERSIONS: Readonly<Record<number, { network: NetworkShape; primed: boolean }>> = {
+  3: { network: NARROW_NETWORK, primed: false },
+  4: { network: NARROW_NETWORK, primed: true },
+  5: { network: WIDE_NETWORK, primed: false },
+  6: { network: WIDE_NETWORK, primed: true },
 };
 /** Primer header after the direct starts: width and height (u16), bits (u8), packed length (u32). */
 const PRIMER_HEADER = 9;
 /** Bytes before the mixer weights: version, five u8 and two u16 parameters. */
 const PARAMETERS_END = 10;
 
-/** Bytes of a payload's header (parameters, weights, packed length) for `neurons` neurons. */
-function headerLength(neurons: number): number {
-  return PARAMETERS_END + (neurons * MIXER_INPUTS + neurons + 1) * 4 + 4;
+/** Bytes of a payload's header (parameters, weights, packed length) for a network. */
+function headerLength({ neurons, inputs }: NetworkShape): number {
+  return PARAMETERS_END + (neurons * inputs + neurons + 1) * 4 + 4;
 }
 
 /**
- * The first-layer neurons of `model` ({@link FIRST_LAYER_NEURONS}, or {@link NARROW_NEURONS} for
- * a model of payload version 3 or 4).
+ * The network of `model`: {@link WIDE_NETWORK}, or {@link NARROW_NETWORK} for a model of payload
+ * version 3 or 4 (told apart by its final neuron's weights, one per neuron and the bias).
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
- * import { neuronsOf, untrainedV2Model } from "./model.ts";
- * strictEqual(neuronsOf(untrainedV2Model()), 5);
- * strictEqual(neuronsOf(untrainedV2Model({ neurons: 3 })), 3);
+ * import { networkOf, untrainedV2Model } from "./model.ts";
+ * strictEqual(networkOf(untrainedV2Model()).neurons, 5);
+ * strictEqual(networkOf(untrainedV2Model({ narrow: true })).inputs, 18);
  * ```
  */
-export function neuronsOf(model: V2Model): number {
-  return model.mixerWeights.length / MIXER_INPUTS;
+export function networkOf(model: V2Model): NetworkShape {
+  return model.finalWeights.length === NARROW_NETWORK.neurons + 1 ? NARROW_NETWORK : WIDE_NETWORK;
 }
 
 const PARAMETER_RANGES: [keyof V2Parameters, number, number][] = [
@@ -171,7 +186,8 @@ const PARAMETER_RANGES: [keyof V2Parameters, number, number][] = [
 
 /**
  * A model whose tables start at probability 1/2 with no evidence, whose mixers start from fixed
- * untrained weights, with default learning rates.
+ * untrained weights, with default learning rates; with `options.narrow`, of the network of payload
+ * versions 3 and 4 ({@link NARROW_NETWORK}).
  *
  * @example
  * ```ts
@@ -180,12 +196,9 @@ const PARAMETER_RANGES: [keyof V2Parameters, number, number][] = [
  * strictEqual(untrainedV2Model().directStarts[0], 0);
  * ```
  */
-export function untrainedV2Model(options: { neurons?: number } = {}): V2Model {
-  const neurons = options.neurons ?? FIRST_LAYER_NEURONS;
-  if (neurons !== FIRST_LAYER_NEURONS && neurons !== NARROW_NEURONS) {
-    throw new RangeError(`a v2 model has ${NARROW_NEURONS} or ${FIRST_LAYER_NEURONS} neurons`);
-  }
-  const mixerWeights = new Int32Array(neurons * MIXER_INPUTS).fill(1 << 14);
+export function untrainedV2Model(options: { narrow?: boolean } = {}): V2Model {
+  const { neurons, inputs } = options.narrow ? NARROW_NETWORK : WIDE_NETWORK;
+  const mixerWeights = new Int32Array(neurons * inputs).fill(1 << 14);
   const finalWeights = new Int32Array(neurons + 1).fill(1 << 14);
   finalWeights[neurons] = 0;
   return {
@@ -206,7 +219,7 @@ export function untrainedV2Model(options: { neurons?: number } = {}): V2Model {
 
 /**
  * Serializes a model to its payload bytes (little-endian): version byte 5 (6 with a primer; 3
- * and 4 for a model of {@link NARROW_NEURONS} neurons);
+ * and 4 for a model of the {@link NARROW_NETWORK});
  * `mixerRate`, `finalRate`, `lmsRateShift`, `slowLmsRateShift`, `startCount` (u8 each);
  * `shortPathThreshold`, `hashedLimit` (u16 each); the first-layer then final mixer weights (i32
  * each); the length of the packed direct starts (u32) and those packed bytes (see
@@ -227,13 +240,13 @@ export function serializeV2Model(model: V2Model): Uint8Array {
   const primer = model.primer;
   const packedPrimer = primer ? packBytes(primerBytes(primer)) : new Uint8Array(0);
   const primerLength = primer ? PRIMER_HEADER + packedPrimer.length : 0;
-  const neurons = neuronsOf(model);
-  const header = headerLength(neurons);
+  const network = networkOf(model);
+  const header = headerLength(network);
   const bytes = new Uint8Array(header + packed.length + primerLength);
   const view = new DataView(bytes.buffer);
   const p = model.parameters;
   const [version] = Object.entries(PAYLOAD_VERSIONS).find(([, shape]) =>
-    shape.neurons === neurons && shape.primed === (primer !== undefined)
+    shape.network === network && shape.primed === (primer !== undefined)
   )!;
   bytes.set([
     Number(version),
@@ -289,7 +302,7 @@ function primerBytes(primer: V2Primer): Uint8Array {
  * ```
  */
 export function parseV2Model(payload: Uint8Array): V2Model {
-  const shortest = headerLength(NARROW_NEURONS);
+  const shortest = headerLength(NARROW_NETWORK);
   if (payload.length < shortest) {
     throw new FormatError(
       `v2 model payload has ${payload.length} bytes, expected at least ${shortest}`,
@@ -298,13 +311,13 @@ export function parseV2Model(payload: Uint8Array): V2Model {
   const version = payload[0];
   const shape = PAYLOAD_VERSIONS[version];
   if (!shape) throw new FormatError(`v2 model payload version ${version} is not supported`);
-  const header = headerLength(shape.neurons);
+  const header = headerLength(shape.network);
   if (payload.length < header) {
     throw new FormatError(
       `v2 model payload has ${payload.length} bytes, expected at least ${header}`,
     );
   }
-  const { neurons, primed } = shape;
+  const { network: { neurons, inputs }, primed } = shape;
   const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
   const parameters: V2Parameters = {
     mixerRate: payload[1],
@@ -316,7 +329,7 @@ export function parseV2Model(payload: Uint8Array): V2Model {
     hashedLimit: view.getUint16(8, true),
   };
   let at = PARAMETERS_END;
-  const mixerWeights = new Int32Array(neurons * MIXER_INPUTS);
+  const mixerWeights = new Int32Array(neurons * inputs);
   for (let i = 0; i < mixerWeights.length; i++, at += 4) mixerWeights[i] = view.getInt32(at, true);
   const finalWeights = new Int32Array(neurons + 1);
   for (let i = 0; i < finalWeights.length; i++, at += 4) finalWeights[i] = view.getInt32(at, true);
@@ -385,13 +398,11 @@ function checkModel(model: V2Model): void {
       throw new FormatError(`v2 model payload: ${name} is ${value}, not in ${low}…${high}`);
     }
   }
-  const neurons = model.mixerWeights.length === NARROW_NEURONS * MIXER_INPUTS
-    ? NARROW_NEURONS
-    : FIRST_LAYER_NEURONS;
+  const { neurons, inputs } = networkOf(model);
   const counts: [string, number, number][] = [
     ["direct starts", model.directStarts.length, DIRECT_SLOTS],
-    ["mixer weights", model.mixerWeights.length, neurons * MIXER_INPUTS],
     ["final weights", model.finalWeights.length, neurons + 1],
+    ["mixer weights", model.mixerWeights.length, neurons * inputs],
   ];
   for (const [name, actual, expected] of counts) {
     if (actual !== expected) {

@@ -304,6 +304,14 @@ export class V2Predictor {
     h[5] = mix(mix(mix(2, qn), qne), qnw);
     h[6] = mix(mix(mix(7, qw), qnw), qww);
     h[7] = mix(mix(mix(8, qn), qnn), qnne);
+    // Contexts 8 and 9 see the top 6 bits of a deeper sample (all of an 8-bit one).
+    const c = this.#scale > 0 ? this.#scale + 2 : 0;
+    const near = mix(
+      mix(mix(mix(mix(mix(9, w >> c), n >> c), nw >> c), ne >> c), ww >> c),
+      nn >> c,
+    );
+    h[8] = mix(mix(mix(mix(near, nne >> c), nww >> c), nee >> c), nnw >> c);
+    h[9] = mix(mix(mix(mix(10, n >> c), ne >> c), nee >> c), nne >> c);
 
     this.#shape[0] = gradientShape(w - nw, n - nw, n - ne, w - ww, n - nn);
     this.#x = x;

@@ -119,7 +119,7 @@ export async function trainV2Model(
  * const images = [{ width: 8, height: 8, maxValue: 255, data }];
  * const training = await V2Training.begin(images.map((image) => centralCrop(image)));
  * const model = await training.finish(await countDirectSlots(images, training.start), images);
- * strictEqual(model.mixerWeights.length, 90);
+ * strictEqual(model.mixerWeights.length, 100);
  * ```
  */
 export class V2Training {

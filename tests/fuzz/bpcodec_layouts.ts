@@ -9,13 +9,13 @@ import { type Layout, LayoutBuilder } from "./layout.ts";
 
 /**
  * v2 model payload: version and parameters (u8 ×6, u16 ×2), the weights, packed starts. Weights
- * by payload version: three first-layer neurons (3, 4) or five (5, 6).
+ * by payload version: three first-layer neurons of 18 inputs (3, 4) or five of 20 (5, 6).
  */
 const V2_WEIGHTS: Record<number, number> = {
   3: 3 * 18 + 4,
   4: 3 * 18 + 4,
-  5: 5 * 18 + 6,
-  6: 5 * 18 + 6,
+  5: 5 * 20 + 6,
+  6: 5 * 20 + 6,
 };
 
 function bpm1(b: LayoutBuilder, prefix: string): void {
