@@ -10,6 +10,7 @@ import { FormatError } from "./errors.ts";
 import { type FormatName, isDefaultModelHash, parseModel } from "./model_file.ts";
 import { sha256, toHex } from "./sha256.ts";
 import { parseV2Archive, parseV2Image, type V2CodedImage } from "./v2/container.ts";
+import { networkOf } from "./v2/model.ts";
 
 /**
  * One coded image as `info` reports it.
@@ -69,6 +70,10 @@ export interface FileInfo {
   modelEmbedded?: boolean;
   /** Classic smoothing constant (models). */
   alpha?: number;
+  /** v2 models: the mixing network's first-layer neurons and the inputs of each. */
+  network?: { neurons: number; inputs: number };
+  /** v2 models: the primer's size and bit depth, when the model has one. */
+  primer?: { width: number; height: number; bits: number };
   /** The coded images (image: one, archive: every entry). */
   images?: CodedImageInfo[];
 }
@@ -109,7 +114,17 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
       if (model.format === "classic") {
         return { ...classic, kind: "model", modelHash: hash, alpha: model.params.alpha };
       }
-      return { ...v2, kind: "model", modelHash: hash, builtInModel: model.builtIn };
+      const { neurons, inputs } = networkOf(model.params);
+      const primer = model.params.primer;
+      return {
+        ...v2,
+        kind: "model",
+        modelHash: hash,
+        builtInModel: model.builtIn,
+        network: { neurons, inputs },
+        ...(primer &&
+          { primer: { width: primer.width, height: primer.height, bits: primer.bits } }),
+      };
     }
     case "BPC1": {
       const file = parseClassicImage(bytes);

@@ -14,6 +14,9 @@ import {
 } from "../src/v2/mod.ts";
 import { corpusSplit, v2Bytes } from "./helpers.ts";
 import { withoutPrimer } from "../src/v2/model.ts";
+import { describeFile } from "../src/file_info.ts";
+import { defaultModel, modelFromV2 } from "../src/model_file.ts";
+import { runCli } from "./cli_run.ts";
 
 /** Dark "glyphs" (a few fixed 6×8 shapes) in rows on white, chosen by `seed`. */
 function page(seed: number, width: number, height: number, bits = 8): Uint16Array {
@@ -115,4 +118,27 @@ Deno.test("v2 primer: the encoder primes a flat tile where it pays, records it, 
   assertEquals(unknownFlag[flagsAt], 3); // inverted and primed
   unknownFlag[flagsAt] = 7;
   assertThrows(() => parseV2Image(unknownFlag), FormatError, "unknown tile flag bits 0x7");
+});
+
+Deno.test("info shows a v2 model's network and primer", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const builtIn = await describeFile((await defaultModel()).bytes);
+    assertEquals(builtIn.network, { neurons: 5, inputs: 20 });
+    assertEquals(builtIn.primer, { width: 1024, height: 825, bits: 8 });
+    const narrow = await modelFromV2(untrainedV2Model({ narrow: true }));
+    assertEquals((await describeFile(narrow.bytes)).primer, undefined);
+    Deno.writeFileSync(`${dir}/narrow.bpm`, narrow.bytes);
+    Deno.writeFileSync(`${dir}/primed.bpm`, (await modelFromV2(primed(8))).bytes);
+    const info = await runCli(["info", "narrow.bpm", "primed.bpm"], dir);
+    assertEquals(info.code, 0, info.stderr);
+    const lines = info.stdout.trimEnd().split("\n");
+    assertEquals(lines[2], "  network: 3 neurons of 18 inputs");
+    assertEquals(lines.slice(5), [
+      "  network: 5 neurons of 20 inputs",
+      "  primer: 96x64, 8-bit (flat 8-bit tiles may start from it)",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -24,6 +24,15 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
   const embedded = info.modelEmbedded === false ? ", not embedded" : "";
   report.line(`  model hash: ${info.modelHash}${where}${embedded}`);
   if (info.alpha !== undefined) report.line(`  alpha: ${info.alpha}`);
+  if (info.network) {
+    report.line(`  network: ${info.network.neurons} neurons of ${info.network.inputs} inputs`);
+  }
+  if (info.primer) {
+    const { width, height, bits } = info.primer;
+    report.line(
+      `  primer: ${width}x${height}, ${bits}-bit (flat ${bits}-bit tiles may start from it)`,
+    );
+  }
   for (const image of info.images ?? []) {
     const name = image.name === undefined ? "" : `${image.name}: `;
     const polarity = image.inverted ? ", inverted" : "";
