@@ -20,8 +20,10 @@ export const DIRECT_INPUTS = 9;
 export const DIRECT_TABLE_SLOTS = BIT_POSITIONS * DIRECT_CLASSES * SIGNED_BUCKETS;
 /** Slots of all direct tables. */
 export const DIRECT_SLOTS = DIRECT_INPUTS * DIRECT_TABLE_SLOTS;
-/** Hashed value contexts (models of payload version 3 or 4 use the first 8). */
+/** Hashed value contexts (models of payload version 3 or 4 use the first {@link NARROW_HASHED_INPUTS}). */
 export const HASHED_INPUTS = 10;
+/** Hashed value contexts of models of payload version 3 or 4 (before contexts 8 and 9). */
+export const NARROW_HASHED_INPUTS = 8;
 /** Inputs of each first-layer mixer: every table plus a constant bias. */
 export const MIXER_INPUTS = DIRECT_INPUTS + HASHED_INPUTS + 1;
 /**
@@ -48,7 +50,10 @@ export const WIDE_NETWORK: NetworkShape = { neurons: FIRST_LAYER_NEURONS, inputs
  * hashed contexts 8 and 9): three neurons of 9 direct, 8 hashed and the bias input. Such a model
  * codes exactly as it did then.
  */
-export const NARROW_NETWORK: NetworkShape = { neurons: 3, inputs: DIRECT_INPUTS + 8 + 1 };
+export const NARROW_NETWORK: NetworkShape = {
+  neurons: 3,
+  inputs: DIRECT_INPUTS + NARROW_HASHED_INPUTS + 1,
+};
 /** Largest magnitude of a stored mixer weight (16.16 fixed point, just under 8.0). */
 export const MAX_WEIGHT = (1 << 19) - 1;
 

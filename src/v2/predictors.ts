@@ -144,6 +144,12 @@ function sign3(d: number): number {
  * strictEqual(gradientShape(4, 0, 0, 4, 0), 2 + 3 + 9 + 54 + 81); // only W is brighter
  * ```
  */
-export function gradientShape(dw: number, dn: number, dne: number, dww: number, dnn: number) {
+export function gradientShape(
+  dw: number,
+  dn: number,
+  dne: number,
+  dww: number,
+  dnn: number,
+): number {
   return sign3(dw) + 3 * sign3(dn) + 9 * sign3(dne) + 27 * sign3(dww) + 81 * sign3(dnn);
 }
