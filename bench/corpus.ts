@@ -5,8 +5,10 @@
  * measured by the same machinery as `bpcodec bench` (`src/cli/bench/`): in memory, in this
  * process, every image decoded and compared.
  *
- * Usage: `deno run -A bench/corpus.ts [--corpus 8|16] [--domain NAME] [--no-trained]
- * [--classic] [--peers P,...|none] [--repeat N]`. Needs the shared corpus beside the repository.
+ * Usage: `deno run -A bench/corpus.ts [--corpus 8|16] [--domain NAME] [--levels L,...]
+ * [--no-trained] [--classic] [--peers P,...|none] [--repeat N]`: `--levels` (default `default`)
+ * runs the built-in and trained models at each of those levels. Needs the shared corpus beside
+ * the repository.
  *
  * @module
  */
@@ -20,7 +22,7 @@ import { checkPeerNames, DEFAULT_PEERS, loadPeers } from "../src/cli/bench/peers
 import { domainTable, ratioTable, totalsTable } from "../src/cli/bench/report.ts";
 import { type BenchRow, runBench } from "../src/cli/bench/run.ts";
 import { summarize, summarizeByDomain } from "../src/cli/bench/summary.ts";
-import { bpcodecVariant } from "../src/cli/bench/variants.ts";
+import { bpcodecVariant, checkLevels } from "../src/cli/bench/variants.ts";
 import { readImage } from "../src/cli/files.ts";
 
 const { values: flags } = parseArgs({
@@ -29,6 +31,7 @@ const { values: flags } = parseArgs({
     domain: { type: "string" },
     "no-trained": { type: "boolean" },
     classic: { type: "boolean" },
+    levels: { type: "string", default: "default" },
     peers: { type: "string", default: DEFAULT_PEERS.join(",") },
     repeat: { type: "string", default: "1" },
   },
@@ -48,15 +51,19 @@ const trainingImages = async (domain: string) =>
     (await listImageSet([`${CORPUS}${domain}/train`])).images.map((i) => readImage(i.path)),
   );
 
-const variant = (model: Model, modelLabel?: string) =>
-  bpcodecVariant({ model, level: "default", workers: 1, modelLabel });
-const builtIn = variant(await defaultModel());
+const levels = checkLevels(flags.levels.split(","));
+const variants = (model: Model, modelLabel?: string) =>
+  levels.map((level) => bpcodecVariant({ model, level, workers: 1, modelLabel }));
+const builtIns = variants(await defaultModel());
+const builtIn = builtIns[0];
 const classic = flags.classic
-  ? variant(
-    await trainModel((await Promise.all(domains.map(trainingImages))).flat(), {
+  ? bpcodecVariant({
+    model: await trainModel((await Promise.all(domains.map(trainingImages))).flat(), {
       format: "classic",
     }),
-  )
+    level: "default",
+    workers: 1,
+  })
   : undefined;
 const { peers, unavailable } = await loadPeers(checkPeerNames(flags.peers.split(",")));
 for (const u of unavailable) console.error(`${u.name} is not available: ${u.reason}`);
@@ -64,9 +71,9 @@ for (const u of unavailable) console.error(`${u.name} is not available: ${u.reas
 const rows: BenchRow[] = [];
 for (const domain of domains) {
   const trained = flags["no-trained"]
-    ? undefined
-    : variant(await trainModel(await trainingImages(domain)), "trained");
-  const codecs = [builtIn, trained, classic, ...peers].filter((c): c is BenchCodec => !!c);
+    ? []
+    : variants(await trainModel(await trainingImages(domain)), "trained");
+  const codecs = [...builtIns, ...trained, classic, ...peers].filter((c): c is BenchCodec => !!c);
   console.error(`${domain}: ${codecs.map((c) => c.name).join(", ")}`);
   rows.push(
     ...await runBench(imagesOf(domain), codecs, {

@@ -11,6 +11,7 @@ import { type FormatName, isDefaultModelHash, parseModel } from "./model_file.ts
 import { sha256, toHex } from "./sha256.ts";
 import { parseV2Archive, parseV2Image, type V2CodedImage } from "./v2/container.ts";
 import { networkOf } from "./v2/model.ts";
+import { type LevelName, levelOf } from "./v2/tile_coders.ts";
 
 /**
  * One coded image as `info` reports it.
@@ -38,6 +39,8 @@ export interface CodedImageInfo {
   streamBytes: number;
   /** v2: the number of tiles and their size (those of the last column and row may be smaller). */
   tiles?: { count: number; width: number; height: number };
+  /** v2: the level whose coder coded the tiles. */
+  level?: LevelName;
 }
 
 /**
@@ -97,14 +100,15 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
   const magic = magicOf(bytes);
   const classic = { format: "classic" as const, magic, bytes: bytes.length };
   const v2 = { format: "v2" as const, magic, bytes: bytes.length };
-  const v2Image = ({ width, height, maxValue, tiles, tileWidth, tileHeight }: V2CodedImage) => ({
-    width,
-    height,
-    bitDepth: 32 - Math.clz32(maxValue),
-    codedBits: Math.max(...tiles.map((t) => t.bits)),
-    inverted: tiles.some((t) => t.inverted),
-    streamBytes: tiles.reduce((n, t) => n + t.stream.length, 0),
-    tiles: { count: tiles.length, width: tileWidth, height: tileHeight },
+  const v2Image = (image: V2CodedImage) => ({
+    width: image.width,
+    height: image.height,
+    bitDepth: 32 - Math.clz32(image.maxValue),
+    codedBits: image.tiles.reduce((most, t) => Math.max(most, t.bits), 0),
+    inverted: image.tiles.some((t) => t.inverted),
+    streamBytes: image.tiles.reduce((n, t) => n + t.stream.length, 0),
+    tiles: { count: image.tiles.length, width: image.tileWidth, height: image.tileHeight },
+    level: levelOf(image.coder),
   });
   switch (magic) {
     case "BPM1":

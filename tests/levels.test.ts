@@ -1,15 +1,17 @@
 /**
- * Coding levels: `fast` codes with the residual coder, `default` and `max` with context mixing;
- * the level is recorded in the file, so decoding needs no option.
+ * Coding levels: `fast` codes with the residual coder, `default` with context mixing, `max` with
+ * context mixing and the least-squares predictor; the coder is recorded in the file, so decoding
+ * needs no option.
  */
 import { decodeImage, encodeImage } from "../mod.ts";
-import { encodeImageFile } from "../src/image/image_file.ts";
+import { decodeImageFile, encodeImageFile } from "../src/image/image_file.ts";
 import { parseV2Image } from "../src/v2/container.ts";
-import { assertEquals, assertMatch } from "./assert.ts";
+import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { runCli } from "./cli_run.ts";
-import { COMPAT, makeImage, randomGenerator } from "./helpers.ts";
+import { COMPAT, makeImage, randomGenerator, SHARED } from "./helpers.ts";
 
 const rand = randomGenerator(3);
+const readPgm = (relative: string) => decodeImageFile(Deno.readFileSync(SHARED + relative));
 const images = [
   makeImage(40, 30, (x, y) => (x * 5 + y * 3 + (rand() & 7)) & 255),
   makeImage(33, 17, (x, y) => (x * 100 + y * 37 + (rand() & 63)) & 4095, 65535),
@@ -21,18 +23,36 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
   for (const image of images) {
     for (const level of ["fast", "default", "max"] as const) {
       const bpc = await encodeImage(image, undefined, { level });
-      assertEquals(parseV2Image(bpc).image.coder, level === "fast" ? "fast" : "cm");
+      assertEquals(
+        parseV2Image(bpc).image.coder,
+        { fast: "fast", default: "cm", max: "cm-ls" }[level],
+      );
       assertEquals(await decodeImage(bpc), image);
     }
-    // max is, for now, the default's model: the same bytes.
-    assertEquals(
-      await encodeImage(image, undefined, { level: "max" }),
-      await encodeImage(image),
-    );
   }
 });
 
-Deno.test("cli: --level fast encodes what decode restores without a flag; classic has no levels", async () => {
+Deno.test("levels: max codes a real photo smaller than default, and a primed page round-trips", async () => {
+  const photo = readPgm("corpus/photo/test/skimage_chelsea.pgm");
+  const sizes = [];
+  for (const level of ["default", "max"] as const) {
+    const bpc = await encodeImage(photo, undefined, { level });
+    assertEquals(await decodeImage(bpc), photo);
+    sizes.push(bpc.length);
+  }
+  assert(sizes[1] < sizes[0], `max ${sizes[1]} bytes, default ${sizes[0]}`);
+  // A flat 8-bit page starts from the built-in primer at max too.
+  const page = readPgm("corpus/document/test/r_faq_p012.pgm");
+  const crop = { width: 600, height: 500, maxValue: 255, data: new Uint16Array(600 * 500) };
+  for (let y = 0; y < 500; y++) {
+    crop.data.set(page.data.subarray(y * page.width + 200, y * page.width + 800), y * 600);
+  }
+  const bpc = await encodeImage(crop, undefined, { level: "max" });
+  assertEquals(parseV2Image(bpc).image.tiles[0].primed, true);
+  assertEquals(await decodeImage(bpc), crop);
+});
+
+Deno.test("cli: --level fast and max encode what decode restores without a flag, info names the level; classic has no levels", async () => {
   const dir = Deno.makeTempDirSync();
   const pgm = encodeImageFile(images[0], "a.pgm");
   Deno.writeFileSync(`${dir}/a.pgm`, pgm);
@@ -40,6 +60,13 @@ Deno.test("cli: --level fast encodes what decode restores without a flag; classi
   assertEquals(encode.code, 0, encode.stderr);
   assertEquals((await runCli(["decode", "a.bpc", "-o", "b.pgm"], dir)).code, 0);
   assertEquals(Deno.readFileSync(`${dir}/b.pgm`), pgm);
+  assertMatch((await runCli(["info", "a.bpc"], dir)).stdout, /8-bit, 8 planes coded, level fast/);
+  const max = await runCli(["encode", "a.pgm", "--level", "max", "-o", "m.bpc"], dir);
+  assertEquals(max.code, 0, max.stderr);
+  const info = await runCli(["info", "m.bpc", "--json"], dir);
+  assertEquals(JSON.parse(info.stdout).files[0].images[0].level, "max");
+  assertEquals((await runCli(["decode", "m.bpc", "-o", "m.pgm"], dir)).code, 0);
+  assertEquals(Deno.readFileSync(`${dir}/m.pgm`), pgm);
   const bad = await runCli(["encode", "a.pgm", "--level", "fastest", "-o", "c.bpc"], dir);
   assertEquals(bad.code, 2);
   assertMatch(bad.stderr, /--level must be fast, default, max/);

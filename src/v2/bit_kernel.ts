@@ -19,6 +19,7 @@ import {
   kernelState,
   LMS_INPUTS,
   MIXER_SET_COUNTS,
+  OLS_TAPS,
   SET_BYTES,
 } from "./kernel_layout.ts";
 import {
@@ -58,6 +59,7 @@ function directSlots(model: V2Model): Int32Array {
 
 interface KernelExports {
   predictLms(): number;
+  predictOls(): number;
   startSample(): number;
   update(bit: number): number;
   directTablesUsed(): number;
@@ -116,7 +118,10 @@ export class BitKernel {
   readonly directClass: Int32Array;
   /** The current sample's hashed contexts (write before its first bit). */
   readonly contextHash: Int32Array;
-  /** The current sample's LMS inputs: neighbours minus their mean (write before predicting). */
+  /**
+   * The current sample's neighbours minus their mean (write before predicting): the
+   * 12 LMS inputs, then the least-squares predictor's eight further taps.
+   */
   readonly lmsInputs: Int32Array;
   /** The mean of the LMS inputs (write before predicting), then the slow LMS prediction. */
   readonly lmsState: Int32Array;
@@ -129,6 +134,12 @@ export class BitKernel {
    * prediction and stores the slow one in `lmsState[1]`. Both learn after the sample's last bit.
    */
   readonly predictLms: () => number;
+  /**
+   * Predicts the current sample from all of {@link BitKernel.lmsInputs} with the least-squares
+   * predictor (mean-removed); it learns after the sample's last bit. Only for a kernel made
+   * with `leastSquares`.
+   */
+  readonly predictOls: () => number;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
   /**
@@ -157,13 +168,14 @@ export class BitKernel {
   /**
    * Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots:
    * the start of `model`, or `options.state` (a {@link BitKernel.state} of a kernel of the same
-   * model and shape).
+   * model, shape and `leastSquares`). With `options.leastSquares` (coder 2), the least-squares
+   * predictor learns each sample.
    */
   constructor(
     model: V2Model,
     bits: number,
     hashBits: number,
-    options: { state?: Uint8Array } = {},
+    options: { state?: Uint8Array; leastSquares?: boolean } = {},
   ) {
     const parameters = model.parameters;
     const { neuronAt, finalAt, apmAt, slotsAt, slotCount, bytes } = kernelState(hashBits);
@@ -176,7 +188,7 @@ export class BitKernel {
     this.directClass = new Int32Array(buffer, AT.CLASSES_AT, DIRECT_INPUTS);
     this.contextHash = new Int32Array(buffer, AT.HASHES_AT, HASHED_INPUTS);
     this.slotIndex = new Int32Array(buffer, AT.SLOT_INDEX_AT, DIRECT_INPUTS + HASHED_INPUTS);
-    this.lmsInputs = new Int32Array(buffer, AT.LMS_INPUTS_AT, LMS_INPUTS);
+    this.lmsInputs = new Int32Array(buffer, AT.LMS_INPUTS_AT, OLS_TAPS);
     this.lmsState = new Int32Array(buffer, AT.LMS_STATE_AT, 2);
     this.sampleValue = new Int32Array(buffer, AT.SAMPLE_VALUE_AT, 1);
     this.shape = new Int32Array(buffer, AT.SHAPE_AT, 1);
@@ -204,11 +216,13 @@ export class BitKernel {
         lmsShift: bits > LMS_MAX_BITS ? bits - LMS_MAX_BITS : 0,
         fastLmsRate: parameters.lmsRateShift,
         slowLmsRate: parameters.slowLmsRateShift,
+        leastSquares: options.leastSquares ? 1 : 0,
       },
     });
     const exports = instance.exports as unknown as KernelExports;
     this.startSample = exports.startSample;
     this.predictLms = exports.predictLms;
+    this.predictOls = exports.predictOls;
     this.update = exports.update;
     this.directTablesUsed = exports.directTablesUsed;
     this.learnValue = exports.learnValue;

@@ -42,6 +42,7 @@
   (import "kernel" "lmsShift" (global $lmsShift i32))
   (import "kernel" "fastLmsRate" (global $fastLmsRate i32))
   (import "kernel" "slowLmsRate" (global $slowLmsRate i32))
+  (import "kernel" "leastSquares" (global $leastSquares i32))
 
   ;; The sample: the bit position, the bits known (in place), 1 followed by the bits of the
   ;; current group of 4 so far, and the group's number.
@@ -341,7 +342,8 @@
     (call $learnLms (i32.const ${FAST_LMS_WEIGHTS_AT}) (global.get $fastLms) (local.get $target)
       (i32.add (local.get $log) (i32.sub (global.get $fastLmsRate) (i32.const 16))))
     (call $learnLms (i32.const ${SLOW_LMS_WEIGHTS_AT}) (global.get $slowLms) (local.get $target)
-      (i32.add (local.get $log) (i32.sub (global.get $slowLmsRate) (i32.const 16)))))
+      (i32.add (local.get $log) (i32.sub (global.get $slowLmsRate) (i32.const 16))))
+    (if (global.get $leastSquares) (then (call $learnOls (local.get $target)))))
 
   ;; Completes a sample without coding its bits (training counts): both LMS predictors learn
   ;; `value`. Call after predictLms(), instead of the sample's update() calls.
@@ -349,6 +351,115 @@
     (global.set $known (local.get $value))
     (i32.store offset=${SAMPLE_VALUE_AT} (i32.const 0) (local.get $value))
     (call $learnSample))
+
+  ;; ---- the least-squares predictor (docs/v2-stream.md §3.2; coder 2 only) ----------------
+  ;; Predicts the sample from the taps (the LMS inputs, then eight more distant neighbours, all
+  ;; mean-removed): (Σ w·x + 2^15) >> 16, clamped to ±2^20.
+  (func (export "predictOls") (result i32)
+    (local $j i32) (local $x v128) (local $sum v128) (local $p i64)
+    (loop $taps
+      (local.set $x (v128.load offset=${LMS_INPUTS_AT} (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $sum (i64x2.add (local.get $sum) (i64x2.add
+        (i64x2.mul (i64x2.extend_low_i32x4_s (local.get $x))
+          (v128.load offset=${OLS_WEIGHTS_AT} (i32.shl (local.get $j) (i32.const 3))))
+        (i64x2.mul (i64x2.extend_high_i32x4_s (local.get $x))
+          (v128.load offset=${OLS_WEIGHTS_AT + 16} (i32.shl (local.get $j) (i32.const 3)))))))
+      (br_if $taps (i32.lt_u
+        (local.tee $j (i32.add (local.get $j) (i32.const 4)))
+        (i32.const ${OLS_TAPS}))))
+    (local.set $p (i64.shr_s
+      (i64.add (call $lanes64 (local.get $sum)) (i64.const 32768))
+      (i64.const 16)))
+    (i32.wrap_i64 (select (i64.const 1048576)
+      (select (i64.const -1048576) (local.get $p) (i64.lt_s (local.get $p) (i64.const -1048576)))
+      (i64.gt_s (local.get $p) (i64.const 1048576)))))
+
+  (func $lanes64 (param $v v128) (result i64)
+    (i64.add (i64x2.extract_lane 0 (local.get $v)) (i64x2.extract_lane 1 (local.get $v))))
+
+  ;; S ← S − ((S + OLS_FORGET_HALF) >> OLS_FORGET_SHIFT) + term, for the two i64 sums at `at` (rounding, not flooring, keeps the sums of products positive semi-definite enough
+  ;; for the sweep to converge)
+  (func $forgetAndAdd (param $at i32) (param $term v128)
+    (local $sums v128)
+    (local.set $sums (v128.load (local.get $at)))
+    (v128.store (local.get $at) (i64x2.add
+      (i64x2.sub (local.get $sums) (i64x2.shr_s
+        (i64x2.add (local.get $sums) (i64x2.splat (i64.const ${OLS_FORGET_HALF})))
+        (i32.const ${OLS_FORGET_SHIFT})))
+      (local.get $term))))
+
+  ;; The least-squares predictor learns that the sample is `target` (mean-removed): the sums
+  ;; P_ij of x_i·x_j·2^OLS_SCALE and T_i of x_i·target·2^OLS_SCALE forget and add this sample
+  ;; ($forgetAndAdd), then one Gauss–Seidel sweep, i = 0…OLS_TAPS − 1, moves the weights towards
+  ;; the solution of (P + ridge·I)·w = 2^16·T:
+  ;; w_i += (2^16·T_i − Σ_j P_ij·w_j − ridge·w_i) / (P_ii + ridge), truncated, clamped to
+  ;; ±OLS_MAX_WEIGHT. P_ii ≥ 0, so the division never traps.
+  (func $learnOls (param $target i32)
+    (local $i i32) (local $j i32) (local $row i32) (local $at i32) (local $xi v128)
+    (local $sums v128) (local $w i64) (local $t i64)
+    ;; $w holds T_i while the sums are updated, then w_i
+    (local.set $t (i64.extend_i32_s (local.get $target)))
+    (loop $rows
+      (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+      (local.set $xi (i32x4.splat
+        (i32.load offset=${LMS_INPUTS_AT} (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $row (i32.add (i32.const ${OLS_PRODUCTS_AT})
+        (i32.mul (local.get $i) (i32.const ${OLS_ROW_BYTES}))))
+      (local.set $j (i32.const 0))
+      (loop $columns
+        ;; four products x_i·x_j·2^OLS_SCALE: below 2^30 in magnitude, as |x| < 2^12
+        (local.set $sums (i32x4.shl
+          (i32x4.mul (local.get $xi) (v128.load offset=${LMS_INPUTS_AT} (local.get $j)))
+          (i32.const ${OLS_SCALE})))
+        (call $forgetAndAdd (local.get $row) (i64x2.extend_low_i32x4_s (local.get $sums)))
+        (call $forgetAndAdd (i32.add (local.get $row) (i32.const 16))
+          (i64x2.extend_high_i32x4_s (local.get $sums)))
+        (local.set $row (i32.add (local.get $row) (i32.const 32)))
+        (br_if $columns (i32.lt_u
+          (local.tee $j (i32.add (local.get $j) (i32.const 16)))
+          (i32.const ${OLS_TAP_BYTES}))))
+      (local.set $w (i64.load offset=${OLS_TARGETS_AT} (local.get $at)))
+      (i64.store offset=${OLS_TARGETS_AT} (local.get $at) (i64.add
+        (i64.sub (local.get $w) (i64.shr_s
+          (i64.add (local.get $w) (i64.const ${OLS_FORGET_HALF}))
+          (i64.const ${OLS_FORGET_SHIFT})))
+        (i64.shl
+          (i64.mul (i64.extend_i32_s (i32x4.extract_lane 0 (local.get $xi))) (local.get $t))
+          (i64.const ${OLS_SCALE}))))
+      (br_if $rows (i32.lt_u
+        (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+        (i32.const ${OLS_TAPS}))))
+    (local.set $i (i32.const 0))
+    (loop $weights
+      (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+      (local.set $row (i32.add (i32.const ${OLS_PRODUCTS_AT})
+        (i32.mul (local.get $i) (i32.const ${OLS_ROW_BYTES}))))
+      (local.set $sums (i64x2.splat (i64.const 0)))
+      (local.set $j (i32.const 0))
+      (loop $columns
+        (local.set $sums (i64x2.add (local.get $sums) (i64x2.mul
+          (v128.load (i32.add (local.get $row) (local.get $j)))
+          (v128.load offset=${OLS_WEIGHTS_AT} (local.get $j)))))
+        (br_if $columns (i32.lt_u
+          (local.tee $j (i32.add (local.get $j) (i32.const 16)))
+          (i32.const ${OLS_ROW_BYTES}))))
+      (local.set $w (i64.load offset=${OLS_WEIGHTS_AT} (local.get $at)))
+      (local.set $w (i64.add (local.get $w) (i64.div_s
+        (i64.sub
+          (i64.sub
+            (i64.shl (i64.load offset=${OLS_TARGETS_AT} (local.get $at)) (i64.const 16))
+            (call $lanes64 (local.get $sums)))
+          (i64.mul (local.get $w) (i64.const ${OLS_RIDGE})))
+        (i64.add
+          (i64.load (i32.add (local.get $row) (local.get $at)))
+          (i64.const ${OLS_RIDGE})))))
+      (i64.store offset=${OLS_WEIGHTS_AT} (local.get $at) (select (i64.const ${OLS_MAX_WEIGHT})
+        (select (i64.const -${OLS_MAX_WEIGHT}) (local.get $w)
+          (i64.lt_s (local.get $w) (i64.const -${OLS_MAX_WEIGHT})))
+        (i64.gt_s (local.get $w) (i64.const ${OLS_MAX_WEIGHT}))))
+      (br_if $weights (i32.lt_u
+        (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+        (i32.const ${OLS_TAPS})))))
 
   ;; ---- the bit model ----------------------------------------------------------------------
   ;; Locates the hashed slots (16 per context) of the next group of up to 4 bits.

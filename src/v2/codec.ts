@@ -6,7 +6,7 @@
 import { FormatError } from "../errors.ts";
 import { checkStreamHolds } from "../stream_bound.ts";
 import type { V2Model } from "./model.ts";
-import { V2Predictor } from "./predictor.ts";
+import { type V2CodingOptions, V2Predictor } from "./predictor.ts";
 import { RangeDecoder, RangeEncoder } from "./range_coder.ts";
 
 function checkShape(length: number, width: number, height: number, bits: number): void {
@@ -38,7 +38,7 @@ export function significantBits(samples: Uint16Array): number {
 
 /**
  * Encodes `width × height` samples (row-major, each below `2^bits`) into an arithmetic-coded
- * v2 stream.
+ * v2 stream (with `options.leastSquares`, of coder 2: the `max` level).
  *
  * @example
  * ```ts
@@ -56,6 +56,7 @@ export function encodeV2(
   height: number,
   bits: number,
   model: V2Model,
+  options: V2CodingOptions = {},
 ): Uint8Array {
   checkShape(samples.length, width, height, bits);
   const limit = 2 ** bits;
@@ -64,7 +65,7 @@ export function encodeV2(
       throw new RangeError(`sample ${i} is ${samples[i]}, not below 2^${bits}`);
     }
   }
-  const predictor = new V2Predictor(samples, width, height, bits, model);
+  const predictor = new V2Predictor(samples, width, height, bits, model, options);
   const encoder = new RangeEncoder();
   try {
     for (let y = 0; y < height; y++) encodeRow(predictor, encoder, samples, y, width, bits);
@@ -75,7 +76,8 @@ export function encodeV2(
 }
 
 /**
- * Decodes a v2 stream written by {@link encodeV2} with the same size, bit depth and model.
+ * Decodes a v2 stream written by {@link encodeV2} with the same size, bit depth, model and
+ * options.
  * Throws a `FormatError` if the stream is too short for the size given (checked before anything
  * is allocated), is found truncated or has trailing bytes; other damage yields different
  * samples (the container's pixel checksum catches it).
@@ -95,12 +97,13 @@ export function decodeV2(
   height: number,
   bits: number,
   model: V2Model,
+  options: V2CodingOptions = {},
 ): Uint16Array {
   checkShape(width * height, width, height, bits);
   if (stream.length === 0) throw new FormatError("v2 stream is empty");
   checkStreamHolds(width, height, bits, stream.length);
   const samples = new Uint16Array(width * height);
-  const predictor = new V2Predictor(samples, width, height, bits, model);
+  const predictor = new V2Predictor(samples, width, height, bits, model, options);
   const decoder = new RangeDecoder(stream);
   try {
     for (let y = 0; y < height; y++) decodeRow(predictor, decoder, samples, y, width, bits);

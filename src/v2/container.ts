@@ -22,17 +22,18 @@ const TILE_RECORD_BYTES = 20;
 
 /**
  * The coders a v2 image's tiles can be coded with, by their number in the file: context mixing
- * (`docs/v2-stream.md`, the `default` and `max` levels) and the fast residual coder
- * (`docs/fast-level.md`, the `fast` level).
+ * (`docs/v2-stream.md`, the `default` level), the fast residual coder (`docs/fast-level.md`, the
+ * `fast` level) and context mixing with the least-squares predictor (`cm-ls`, the `max` level).
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { CODER_NAMES } from "./container.ts";
  * strictEqual(CODER_NAMES[0], "cm");
+ * strictEqual(CODER_NAMES[2], "cm-ls");
  * ```
  */
-export const CODER_NAMES = ["cm", "fast"] as const;
+export const CODER_NAMES = ["cm", "fast", "cm-ls"] as const;
 
 /**
  * A coder's name (see {@link CODER_NAMES}).

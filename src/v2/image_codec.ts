@@ -20,7 +20,7 @@ import {
   type V2ImageHeader,
 } from "./container.ts";
 import type { V2Model } from "./model.ts";
-import { TILE_CODERS } from "./tile_coders.ts";
+import { CONTEXT_MIXING, TILE_CODERS } from "./tile_coders.ts";
 import { decodingModel, encodePrimedOrNot } from "./tile_priming.ts";
 import { chooseTileSize, sampledRows, type TileRect } from "./tiles.ts";
 
@@ -79,8 +79,9 @@ export function encodeTile(
   const normalized = normalizeV2(tile, polarity);
   const { bits, inverted } = normalized;
   const { width, height } = rect;
-  const { stream, primed } = header.coder === "cm"
-    ? encodePrimedOrNot(normalized.samples, width, height, bits, model)
+  const mixing = CONTEXT_MIXING[header.coder];
+  const { stream, primed } = mixing
+    ? encodePrimedOrNot(normalized.samples, width, height, bits, model, mixing)
     : { stream: TILE_CODERS[header.coder].encode(normalized.samples, width, height, bits, model) };
   const crc = tileCrc(header, rect, samples);
   return { inverted, bits, tileCrc: crc, stream, ...(primed && { primed }) };

@@ -25,8 +25,13 @@ import { MAX_DIFFERENCE, SIGNED_BUCKETS } from "./predictors.ts";
 
 /** Inputs of the LMS predictors: ten neighbours and two fixed predictors. */
 export const LMS_INPUTS = 12;
-/** Lanes of an LMS weight or input vector: {@link LMS_INPUTS} rounded up to whole v128s. */
+/** Lanes of an LMS weight vector: {@link LMS_INPUTS} rounded up to whole v128s. */
 const LMS_LANES = 16;
+/**
+ * Taps of the least-squares predictor (coder 2): the LMS inputs, then eight more distant
+ * neighbours (a multiple of 4).
+ */
+export const OLS_TAPS = 20;
 /** Cells of an APM context (stretched probability −2048…2048 in steps of 128). */
 export const APM_CELLS = 33;
 /** Slots a hashed context's bucket holds for a group of up to 4 bits (the node 1…15). */
@@ -75,12 +80,18 @@ const FIXED_REGIONS: readonly Region[] = [
   { name: "FINAL_INPUTS_AT", bytes: FINAL_SET_BYTES, align: 64 },
   { name: "HASHES_AT", bytes: HASHED_INPUTS * 4, align: 64 }, // hashed contexts: i32, caller's
   { name: "SHAPE_AT", bytes: 4, align: 4 }, // the gradient shape (0…242): i32, caller's
-  { name: "LMS_INPUTS_AT", bytes: LMS_LANES * 4, align: 64 }, // mean-removed neighbours, caller's
+  // Mean-removed neighbours, the caller's: the LMS inputs, then the least-squares taps: i32
+  { name: "LMS_INPUTS_AT", bytes: OLS_TAPS * 4, align: 64 },
   { name: "FAST_LMS_WEIGHTS_AT", bytes: LMS_LANES * 4, align: 64 },
   { name: "SLOW_LMS_WEIGHTS_AT", bytes: LMS_LANES * 4, align: 64 },
   // The LMS inputs' mean (the caller's), then the slow prediction (the kernel's): i32
   { name: "LMS_STATE_AT", bytes: 8, align: 64 },
   { name: "SAMPLE_VALUE_AT", bytes: 4, align: 4 }, // the last sample completed
+  // The least-squares predictor: its weights (16 fraction bits), its sums of tap products (row
+  // by row) and of tap times sample: i64
+  { name: "OLS_WEIGHTS_AT", bytes: OLS_TAPS * 8, align: 64 },
+  { name: "OLS_PRODUCTS_AT", bytes: OLS_TAPS * OLS_TAPS * 8, align: 64 },
+  { name: "OLS_TARGETS_AT", bytes: OLS_TAPS * 8, align: 64 },
   { name: "TABLES_AT", bytes: 0, align: 64 }, // where the state of kernelState() begins
 ];
 
@@ -126,6 +137,16 @@ export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
   FINAL_SET_BYTES,
   APM_CELLS,
   BIAS_INPUT,
+  OLS_TAPS,
+  OLS_TAP_BYTES: OLS_TAPS * 4,
+  OLS_ROW_BYTES: OLS_TAPS * 8,
+  // The sums forget 1/512 of themselves a sample, count products 64-fold, and the solve adds
+  // a ridge of 512 (1/64 of one unit product) to the diagonal; weights stay within ±8.
+  OLS_FORGET_SHIFT: 9,
+  OLS_FORGET_HALF: 256,
+  OLS_SCALE: 6,
+  OLS_RIDGE: 512,
+  OLS_MAX_WEIGHT: 1 << 19,
 };
 
 /**

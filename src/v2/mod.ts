@@ -14,6 +14,7 @@
  * @module
  */
 export { decodeV2, encodeV2, significantBits } from "./codec.ts";
+export type { V2CodingOptions } from "./predictor.ts";
 export {
   defaultV2Model,
   parseV2Model,

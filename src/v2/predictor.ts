@@ -36,27 +36,41 @@ const primedStates = new WeakMap<V2Model, Map<string, Uint8Array>>();
 const PRIMED_STATES_KEPT = 4;
 
 /**
+ * How a plane is coded: with `leastSquares`, direct table 8 follows the least-squares predictor
+ * instead of the slow LMS one (coder 2, the `max` level).
+ */
+export interface V2CodingOptions {
+  /** Whether the least-squares predictor runs (coder 2). */
+  leastSquares?: boolean;
+}
+
+/**
  * The kernel an image starts with: the model's start, or, when the model has a primer of these
  * `bits`, the state after the primer's samples ran through a kernel of the same shape (as if
  * coded), computed once per shape in a thread and then copied.
  */
-function startKernel(model: V2Model, bits: number, hashBits: number): BitKernel {
+function startKernel(
+  model: V2Model,
+  bits: number,
+  hashBits: number,
+  leastSquares: boolean,
+): BitKernel {
   const primer = model.primer;
-  if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits);
+  if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits, { leastSquares });
   let states = primedStates.get(model);
   if (!states) primedStates.set(model, states = new Map());
-  const key = `${bits}/${hashBits}`;
+  const key = `${bits}/${hashBits}/${leastSquares}`;
   let state = states.get(key);
   if (!state) {
-    const kernel = new BitKernel(model, bits, hashBits);
+    const kernel = new BitKernel(model, bits, hashBits, { leastSquares });
     const { samples, width, height } = primer;
-    new V2Predictor(samples, width, height, bits, model, { kernel }).learnImage();
+    new V2Predictor(samples, width, height, bits, model, { kernel, leastSquares }).learnImage();
     state = kernel.state();
     kernel.release();
     if (states.size >= PRIMED_STATES_KEPT) states.delete(states.keys().next().value!);
     states.set(key, state);
   }
-  return new BitKernel(model, bits, hashBits, { state });
+  return new BitKernel(model, bits, hashBits, { state, leastSquares });
 }
 
 /** One step of the context hash: `h' = x ^ (x >>> 15)` with `x = (h ^ value) · 0x9E3779B1`. */
@@ -101,6 +115,7 @@ export class V2Predictor {
   readonly #lmsState: Int32Array;
   readonly #shape: Int32Array;
   readonly #predictLms: BitKernel["predictLms"];
+  readonly #predictOls: BitKernel["predictOls"] | undefined;
   /** Absolute errors of the gradient-adjusted prediction, two rows. */
   readonly #gapErrors: Int32Array;
   /** Absolute errors of the fast LMS prediction, two rows. */
@@ -117,7 +132,8 @@ export class V2Predictor {
 
   /**
    * Creates the model for an image, starting from `model` (primed by its primer when that is of
-   * `bits` bits), or going on from `options.kernel` (the state another image left).
+   * `bits` bits), or going on from `options.kernel` (the state another image left, made with the
+   * same `leastSquares`).
    */
   constructor(
     samples: Uint16Array,
@@ -125,15 +141,17 @@ export class V2Predictor {
     height: number,
     bits: number,
     model: V2Model,
-    options: { kernel?: BitKernel } = {},
+    options: V2CodingOptions & { kernel?: BitKernel } = {},
   ) {
+    const leastSquares = options.leastSquares === true;
     this.#samples = samples;
     this.#width = width;
     this.#bits = bits;
     this.#maxValue = 2 ** bits - 1;
     this.#scale = bits - 8;
     this.#lmsShift = bits > LMS_MAX_BITS ? bits - LMS_MAX_BITS : 0;
-    this.#kernel = options.kernel ?? startKernel(model, bits, hashBitsFor(width * height, bits));
+    this.#kernel = options.kernel ??
+      startKernel(model, bits, hashBitsFor(width * height, bits), leastSquares);
     this.#kernelStart = this.#kernel.startSample;
     this.#kernelUpdate = this.#kernel.update;
     this.#directPrediction = this.#kernel.directPrediction;
@@ -144,6 +162,7 @@ export class V2Predictor {
     this.#lmsState = this.#kernel.lmsState;
     this.#shape = this.#kernel.shape;
     this.#predictLms = this.#kernel.predictLms;
+    this.#predictOls = leastSquares ? this.#kernel.predictOls : undefined;
     this.#gapErrors = new Int32Array(2 * width);
     this.#lmsErrors = new Int32Array(2 * width);
   }
@@ -261,7 +280,22 @@ export class V2Predictor {
     li[11] = (med >> ls) - mean;
     this.#lmsState[0] = mean;
     const lms = this.#clamp((mean + this.#predictLms()) << ls);
-    const slowLms = this.#clamp((mean + this.#lmsState[1]) << ls);
+    const predictOls = this.#predictOls;
+    let slow;
+    if (predictOls) {
+      // The least-squares taps beyond the LMS inputs; outside the image's interior, all W.
+      if (y >= 3 && x >= 3 && x + 3 < width) {
+        li[12] = (s[i - 3] >> ls) - mean;
+        li[13] = (s[i - 3 * width] >> ls) - mean;
+        li[14] = (s[i - 2 * width - 2] >> ls) - mean;
+        li[15] = (s[i - 2 * width + 2] >> ls) - mean;
+        li[16] = (s[i - 3 * width - 1] >> ls) - mean;
+        li[17] = (s[i - 3 * width + 1] >> ls) - mean;
+        li[18] = (s[i - width + 3] >> ls) - mean;
+        li[19] = (s[i - width - 3] >> ls) - mean;
+      } else li.fill(li[0], 12, 20);
+      slow = this.#clamp((mean + predictOls()) << ls);
+    } else slow = this.#clamp((mean + this.#lmsState[1]) << ls);
 
     const errorClass = this.#magnitudeClass(this.#nearbyErrors(this.#gapErrors, x, y));
     const lmsErrorClass = this.#magnitudeClass(this.#nearbyErrors(this.#lmsErrors, x, y));
@@ -289,7 +323,7 @@ export class V2Predictor {
     dc[6] = errorClass;
     dp[7] = this.#clamp(2 * n - nn);
     dc[7] = errorClass;
-    dp[8] = slowLms;
+    dp[8] = slow;
     dc[8] = lmsErrorClass;
 
     const shift = this.#scale > 2 ? this.#scale - 2 : 0;

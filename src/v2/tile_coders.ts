@@ -1,7 +1,8 @@
 /**
  * The coders a tile can be coded with, by the name its image header records, and the levels
- * that choose them: `default` and `max` code with context mixing (`docs/v2-stream.md`; `max` is
- * where a stronger model will go), `fast` with the fast residual coder (`docs/fast-level.md`).
+ * that choose them: `default` codes with context mixing (`docs/v2-stream.md`), `max` with
+ * context mixing and the least-squares predictor, `fast` with the fast residual coder
+ * (`docs/fast-level.md`).
  *
  * @module
  */
@@ -11,6 +12,7 @@ import { checkStreamHolds } from "../stream_bound.ts";
 import { decodeV2, encodeV2 } from "./codec.ts";
 import type { CoderName } from "./container.ts";
 import type { V2Model } from "./model.ts";
+import type { V2CodingOptions } from "./predictor.ts";
 
 /**
  * One coder: how it codes a tile's samples (`bits` planes) and decodes them, and the check that
@@ -48,6 +50,34 @@ export interface TileCoder {
 }
 
 /**
+ * The context-mixing coders, by name, and how each codes a plane (tiles of these may start from
+ * the model's primer).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { CONTEXT_MIXING } from "./tile_coders.ts";
+ * strictEqual(CONTEXT_MIXING["cm-ls"]?.leastSquares, true);
+ * strictEqual(CONTEXT_MIXING.fast, undefined);
+ * ```
+ */
+export const CONTEXT_MIXING: Readonly<Partial<Record<CoderName, V2CodingOptions>>> = {
+  cm: {},
+  "cm-ls": { leastSquares: true },
+};
+
+/** The context-mixing coder that codes with `options`. */
+function contextMixing(options: V2CodingOptions): TileCoder {
+  return {
+    encode: (samples, width, height, bits, model) =>
+      encodeV2(samples, width, height, bits, model, options),
+    decode: (stream, width, height, bits, model) =>
+      decodeV2(stream, width, height, bits, model, options),
+    checkHolds: checkStreamHolds,
+  };
+}
+
+/**
  * The coders, by name.
  *
  * @example
@@ -58,7 +88,8 @@ export interface TileCoder {
  * ```
  */
 export const TILE_CODERS: Record<CoderName, TileCoder> = {
-  cm: { encode: encodeV2, decode: decodeV2, checkHolds: checkStreamHolds },
+  cm: contextMixing(CONTEXT_MIXING.cm!),
+  "cm-ls": contextMixing(CONTEXT_MIXING["cm-ls"]!),
   fast: {
     encode: (samples, width, height, bits) => encodeFast(samples, width, height, bits),
     decode: (stream, width, height, bits) => decodeFast(stream, width, height, bits),
@@ -87,6 +118,13 @@ export const LEVEL_NAMES = ["fast", "default", "max"] as const;
  */
 export type LevelName = (typeof LEVEL_NAMES)[number];
 
+/** The coder of each level. */
+const LEVEL_CODERS: Readonly<Record<LevelName, CoderName>> = {
+  fast: "fast",
+  default: "cm",
+  max: "cm-ls",
+};
+
 /**
  * The coder a level codes with.
  *
@@ -95,9 +133,23 @@ export type LevelName = (typeof LEVEL_NAMES)[number];
  * import { strictEqual } from "node:assert/strict";
  * import { coderOf } from "./tile_coders.ts";
  * strictEqual(coderOf("fast"), "fast");
- * strictEqual(coderOf("max"), "cm"); // for now: the strongest model is context mixing
+ * strictEqual(coderOf("max"), "cm-ls");
  * ```
  */
 export function coderOf(level: LevelName): CoderName {
-  return level === "fast" ? "fast" : "cm";
+  return LEVEL_CODERS[level];
+}
+
+/**
+ * The level that codes with `coder`.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { levelOf } from "./tile_coders.ts";
+ * strictEqual(levelOf("cm"), "default");
+ * ```
+ */
+export function levelOf(coder: CoderName): LevelName {
+  return LEVEL_NAMES.find((level) => LEVEL_CODERS[level] === coder)!;
 }

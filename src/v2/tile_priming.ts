@@ -8,6 +8,7 @@
 import { FormatError } from "../errors.ts";
 import { encodeV2 } from "./codec.ts";
 import { type V2Model, withoutPrimer } from "./model.ts";
+import type { V2CodingOptions } from "./predictor.ts";
 import { isFlatTile } from "./tiles.ts";
 
 /** At most this many samples (whole rows, at least one) of a tile are coded both ways to choose. */
@@ -36,7 +37,7 @@ export function mayPrime(
 }
 
 /**
- * Codes a tile's (normalized) samples with the context-mixing coder, primed or not: unprimed
+ * Codes a tile's (normalized) samples with a context-mixing coder (`options`), primed or not: unprimed
  * unless {@link mayPrime}; else its middle rows (at most {@link PRIMING_TRIAL_SAMPLES} samples,
  * from row `⌊(height − rows) / 2⌋`) are coded both ways, as an image of their own, and the smaller
  * wins (ties: unprimed); a trial that covers the whole tile is the result.
@@ -56,19 +57,21 @@ export function encodePrimedOrNot(
   height: number,
   bits: number,
   model: V2Model,
+  options: V2CodingOptions = {},
 ): { stream: Uint8Array; primed: boolean } {
   const plain = withoutPrimer(model);
   if (!mayPrime(samples, width, height, bits, model)) {
-    return { stream: encodeV2(samples, width, height, bits, plain), primed: false };
+    return { stream: encodeV2(samples, width, height, bits, plain, options), primed: false };
   }
   const rows = Math.min(height, Math.max(1, Math.floor(PRIMING_TRIAL_SAMPLES / width)));
   const top = (height - rows) >> 1;
   const trial = samples.subarray(top * width, (top + rows) * width);
-  const primedTrial = encodeV2(trial, width, rows, bits, model);
-  const plainTrial = encodeV2(trial, width, rows, bits, plain);
+  const primedTrial = encodeV2(trial, width, rows, bits, model, options);
+  const plainTrial = encodeV2(trial, width, rows, bits, plain, options);
   const primed = primedTrial.length < plainTrial.length;
   if (rows === height) return { stream: primed ? primedTrial : plainTrial, primed };
-  return { stream: encodeV2(samples, width, height, bits, primed ? model : plain), primed };
+  const chosen = primed ? model : plain;
+  return { stream: encodeV2(samples, width, height, bits, chosen, options), primed };
 }
 
 /**

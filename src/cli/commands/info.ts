@@ -37,11 +37,12 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
     const name = image.name === undefined ? "" : `${image.name}: `;
     const polarity = image.inverted ? ", inverted" : "";
     const coded = image.codedBits === undefined ? "" : `, ${image.codedBits} planes coded`;
+    const level = image.level === undefined ? "" : `, level ${image.level}`;
     const tiles = image.tiles && image.tiles.count > 1
       ? `, ${image.tiles.count} tiles of ${image.tiles.width}x${image.tiles.height}`
       : "";
     report.line(
-      `  ${name}${image.width}x${image.height}, ${image.bitDepth}-bit${coded}${tiles}${polarity}, stream ${image.streamBytes} bytes`,
+      `  ${name}${image.width}x${image.height}, ${image.bitDepth}-bit${coded}${level}${tiles}${polarity}, stream ${image.streamBytes} bytes`,
     );
   }
 }
