@@ -281,7 +281,8 @@ export class V2Predictor {
     this.#lmsState[0] = mean;
     const lms = this.#clamp((mean + this.#predictLms()) << ls);
     const predictOls = this.#predictOls;
-    let slow;
+    // Coder 2: the least-squares prediction stands in for FAST in table 1 and for SLOW in table 8.
+    let leastSquares = -1;
     if (predictOls) {
       // The least-squares taps beyond the LMS inputs; outside the image's interior, all W.
       if (y >= 3 && x >= 3 && x + 3 < width) {
@@ -294,8 +295,8 @@ export class V2Predictor {
         li[18] = (s[i - width + 3] >> ls) - mean;
         li[19] = (s[i - width - 3] >> ls) - mean;
       } else li.fill(li[0], 12, 20);
-      slow = this.#clamp((mean + predictOls()) << ls);
-    } else slow = this.#clamp((mean + this.#lmsState[1]) << ls);
+      leastSquares = this.#clamp((mean + predictOls()) << ls);
+    }
 
     const errorClass = this.#magnitudeClass(this.#nearbyErrors(this.#gapErrors, x, y));
     const lmsErrorClass = this.#magnitudeClass(this.#nearbyErrors(this.#lmsErrors, x, y));
@@ -309,7 +310,7 @@ export class V2Predictor {
     const dc = this.#directClass;
     dp[0] = lms;
     dc[0] = lmsErrorClass;
-    dp[1] = lms;
+    dp[1] = leastSquares >= 0 ? leastSquares : lms;
     dc[1] = activityClass;
     dp[2] = lms;
     dc[2] = texture;
@@ -323,7 +324,7 @@ export class V2Predictor {
     dc[6] = errorClass;
     dp[7] = this.#clamp(2 * n - nn);
     dc[7] = errorClass;
-    dp[8] = slow;
+    dp[8] = leastSquares >= 0 ? leastSquares : this.#clamp((mean + this.#lmsState[1]) << ls);
     dc[8] = lmsErrorClass;
 
     const shift = this.#scale > 2 ? this.#scale - 2 : 0;
