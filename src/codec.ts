@@ -95,8 +95,9 @@ export interface EncodeOptions {
    */
   runner?: TileRunner;
   /**
-   * v2: `fast` (a residual coder, tens of MP/s), `default` (context mixing) or `max` (the
-   * strongest model; for now the default's). Recorded in the file: decoding needs no option.
+   * v2: `fast` (a residual coder, tens of MP/s), `default` (context mixing) or `max` (context
+   * mixing with a least-squares predictor: smaller, slower). Recorded in the file: decoding needs
+   * no option.
    */
   level?: LevelName;
 }

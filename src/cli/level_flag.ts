@@ -12,7 +12,8 @@ import { UsageError } from "./errors.ts";
 export const LEVEL_FLAG: Record<string, FlagSpec> = {
   level: {
     type: "string",
-    help: "v2: fast (tens of MP/s), default (context mixing) or max (for now the default's)",
+    help:
+      "v2: fast (tens of MP/s), default (context mixing) or max (adds least squares: smaller, slower)",
   },
 };
 

@@ -377,8 +377,9 @@
   (func $lanes64 (param $v v128) (result i64)
     (i64.add (i64x2.extract_lane 0 (local.get $v)) (i64x2.extract_lane 1 (local.get $v))))
 
-  ;; S ← S − ((S + OLS_FORGET_HALF) >> OLS_FORGET_SHIFT) + term, for the two i64 sums at `at` (rounding, not flooring, keeps the sums of products positive semi-definite enough
-  ;; for the sweep to converge)
+  ;; S ← S − ((S + OLS_FORGET_HALF) >> OLS_FORGET_SHIFT) + term, for the two i64 sums at `at`
+  ;; (rounding, not flooring, keeps the sums of products positive semi-definite enough for the
+  ;; sweep to converge)
   (func $forgetAndAdd (param $at i32) (param $term v128)
     (local $sums v128)
     (local.set $sums (v128.load (local.get $at)))
