@@ -101,6 +101,11 @@ export interface V2Model {
   readonly finalWeights: Int32Array;
   /** A small image every tile of its bit depth learns from before its first sample, if any. */
   readonly primer?: V2Primer;
+  /**
+   * Whether direct tables 3–8 are classed by their own predictor's recent errors (models of
+   * payload versions 7 and 8) instead of the gradient-adjusted predictor's (3 to 6).
+   */
+  readonly ownErrorClasses?: boolean;
 }
 
 /**
@@ -143,15 +148,24 @@ export function withoutPrimer(model: V2Model): V2Model {
 /** Largest width and height of a primer. */
 export const MAX_PRIMER_SIDE = 1024;
 
+/** What a payload version says about its model: the network, a primer, own error classes. */
+interface PayloadVersion {
+  readonly network: NetworkShape;
+  readonly primed: boolean;
+  readonly ownErrorClasses: boolean;
+}
+
 /**
- * Payload versions by network and primer: 3 and 4 (with a primer) for {@link NARROW_NETWORK}, 5
- * and 6 for {@link WIDE_NETWORK}.
+ * Payload versions: 3 and 4 (with a primer) for {@link NARROW_NETWORK}, 5 and 6 for
+ * {@link WIDE_NETWORK}, 7 and 8 for the wide network with own error classes (current models).
  */
-const PAYLOAD_VERSIONS: Readonly<Record<number, { network: NetworkShape; primed: boolean }>> = {
-  3: { network: NARROW_NETWORK, primed: false },
-  4: { network: NARROW_NETWORK, primed: true },
-  5: { network: WIDE_NETWORK, primed: false },
-  6: { network: WIDE_NETWORK, primed: true },
+const PAYLOAD_VERSIONS: Readonly<Record<number, PayloadVersion>> = {
+  3: { network: NARROW_NETWORK, primed: false, ownErrorClasses: false },
+  4: { network: NARROW_NETWORK, primed: true, ownErrorClasses: false },
+  5: { network: WIDE_NETWORK, primed: false, ownErrorClasses: false },
+  6: { network: WIDE_NETWORK, primed: true, ownErrorClasses: false },
+  7: { network: WIDE_NETWORK, primed: false, ownErrorClasses: true },
+  8: { network: WIDE_NETWORK, primed: true, ownErrorClasses: true },
 };
 /** Primer header after the direct starts: width and height (u16), bits (u8), packed length (u32). */
 const PRIMER_HEADER = 9;
@@ -191,8 +205,8 @@ const PARAMETER_RANGES: [keyof V2Parameters, number, number][] = [
 
 /**
  * A model whose tables start at probability 1/2 with no evidence, whose mixers start from fixed
- * untrained weights, with default learning rates; with `options.narrow`, of the network of payload
- * versions 3 and 4 ({@link NARROW_NETWORK}).
+ * untrained weights, with default learning rates, with own error classes; with `options.narrow`,
+ * a model of payload versions 3 and 4 ({@link NARROW_NETWORK}, shared error classes).
  *
  * @example
  * ```ts
@@ -219,12 +233,13 @@ export function untrainedV2Model(options: { narrow?: boolean } = {}): V2Model {
     directStarts: new Uint8Array(DIRECT_SLOTS),
     mixerWeights,
     finalWeights,
+    ...(!options.narrow && { ownErrorClasses: true }),
   };
 }
 
 /**
- * Serializes a model to its payload bytes (little-endian): version byte 5 (6 with a primer; 3
- * and 4 for a model of the {@link NARROW_NETWORK});
+ * Serializes a model to its payload bytes (little-endian): version byte 7 (8 with a primer; 5
+ * and 6 without own error classes; 3 and 4 for a model of the {@link NARROW_NETWORK});
  * `mixerRate`, `finalRate`, `lmsRateShift`, `slowLmsRateShift`, `startCount` (u8 each);
  * `shortPathThreshold`, `hashedLimit` (u16 each); the first-layer then final mixer weights (i32
  * each); the length of the packed direct starts (u32) and those packed bytes (see
@@ -251,7 +266,8 @@ export function serializeV2Model(model: V2Model): Uint8Array {
   const view = new DataView(bytes.buffer);
   const p = model.parameters;
   const [version] = Object.entries(PAYLOAD_VERSIONS).find(([, shape]) =>
-    shape.network === network && shape.primed === (primer !== undefined)
+    shape.network === network && shape.primed === (primer !== undefined) &&
+    shape.ownErrorClasses === (model.ownErrorClasses === true)
   )!;
   bytes.set([
     Number(version),
@@ -322,7 +338,7 @@ export function parseV2Model(payload: Uint8Array): V2Model {
       `v2 model payload has ${payload.length} bytes, expected at least ${header}`,
     );
   }
-  const { network: { neurons, inputs }, primed } = shape;
+  const { network: { neurons, inputs }, primed, ownErrorClasses } = shape;
   const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
   const parameters: V2Parameters = {
     mixerRate: payload[1],
@@ -353,7 +369,14 @@ export function parseV2Model(payload: Uint8Array): V2Model {
     throw new FormatError(`v2 model payload: direct starts are damaged (${(e as Error).message})`);
   }
   const primer = primed ? parsePrimer(payload, startsEnd) : undefined;
-  const model = { parameters, directStarts, mixerWeights, finalWeights, ...(primer && { primer }) };
+  const model = {
+    parameters,
+    directStarts,
+    mixerWeights,
+    finalWeights,
+    ...(primer && { primer }),
+    ...(ownErrorClasses && { ownErrorClasses }),
+  };
   checkModel(model);
   return model;
 }
@@ -404,6 +427,9 @@ function checkModel(model: V2Model): void {
     }
   }
   const { neurons, inputs } = networkOf(model);
+  if (model.ownErrorClasses && neurons === NARROW_NETWORK.neurons) {
+    throw new FormatError("v2 model: the narrow network has no own error classes");
+  }
   const counts: [string, number, number][] = [
     ["direct starts", model.directStarts.length, DIRECT_SLOTS],
     ["final weights", model.finalWeights.length, neurons + 1],

@@ -20,6 +20,9 @@ import {
   signedBucket,
 } from "./predictors.ts";
 
+/** With own error classes, direct tables 3…8 are classed by their own predictions' errors. */
+const FIRST_OWN_CLASS_TABLE = 3;
+const OWN_CLASS_TABLES = 6;
 const MIN_HASH_BITS = 12;
 const MAX_HASH_BITS = 22;
 const CLASS_MAX = DIRECT_CLASSES - 1;
@@ -120,6 +123,11 @@ export class V2Predictor {
   readonly #gapErrors: Int32Array;
   /** Absolute errors of the fast LMS prediction, two rows. */
   readonly #lmsErrors: Int32Array;
+  /**
+   * With own error classes: the absolute errors of the predictions of direct tables 3–8, two
+   * rows each, table after table.
+   */
+  readonly #tableErrors: Int32Array | undefined;
   readonly #directPrediction: Int32Array;
   readonly #directClass: Int32Array;
   readonly #contextHash: Int32Array;
@@ -165,6 +173,9 @@ export class V2Predictor {
     this.#predictOls = leastSquares ? this.#kernel.predictOls : undefined;
     this.#gapErrors = new Int32Array(2 * width);
     this.#lmsErrors = new Int32Array(2 * width);
+    this.#tableErrors = model.ownErrorClasses
+      ? new Int32Array(OWN_CLASS_TABLES * 2 * width)
+      : undefined;
   }
 
   /**
@@ -201,11 +212,11 @@ export class V2Predictor {
     return value < 0 ? 0 : value > this.#maxValue ? this.#maxValue : value;
   }
 
-  /** `eW + eN + (eNW + eNE + eWW + eNEE) / 2` from a two-row error array. */
-  #nearbyErrors(errors: Int32Array, x: number, y: number): number {
+  /** `eW + eN + (eNW + eNE + eWW + eNEE) / 2` from the two error rows at `base` of `errors`. */
+  #nearbyErrors(errors: Int32Array, x: number, y: number, base = 0): number {
     const width = this.#width;
-    const cur = (y & 1) * width;
-    const prev = width - cur;
+    const cur = base + (y & 1) * width;
+    const prev = base + width - (y & 1) * width;
     const eW = x > 0 ? errors[cur + x - 1] : 0;
     const eN = y > 0 ? errors[prev + x] : eW;
     const eNW = y > 0 && x > 0 ? errors[prev + x - 1] : eN;
@@ -326,6 +337,14 @@ export class V2Predictor {
     dc[7] = errorClass;
     dp[8] = leastSquares >= 0 ? leastSquares : this.#clamp((mean + this.#lmsState[1]) << ls);
     dc[8] = lmsErrorClass;
+    const tableErrors = this.#tableErrors;
+    if (tableErrors) {
+      for (let j = 0, base = 0; j < OWN_CLASS_TABLES; j++, base += 2 * width) {
+        dc[FIRST_OWN_CLASS_TABLE + j] = this.#magnitudeClass(
+          this.#nearbyErrors(tableErrors, x, y, base),
+        );
+      }
+    }
 
     const shift = this.#scale > 2 ? this.#scale - 2 : 0;
     const qw = w >> shift, qn = n >> shift, qnw = nw >> shift, qne = ne >> shift;
@@ -368,6 +387,13 @@ export class V2Predictor {
     const at = (this.#row & 1) * this.#width + this.#x;
     this.#gapErrors[at] = Math.abs(value - this.#gap);
     this.#lmsErrors[at] = Math.abs(value - this.#lmsPrediction);
+    const tableErrors = this.#tableErrors;
+    if (tableErrors) {
+      const dp = this.#directPrediction;
+      for (let j = 0, i = at; j < OWN_CLASS_TABLES; j++, i += 2 * this.#width) {
+        tableErrors[i] = Math.abs(value - dp[FIRST_OWN_CLASS_TABLE + j]);
+      }
+    }
   }
 
   /** Slots behind the last probability returned, direct tables first. */

@@ -182,7 +182,7 @@ export class V2Training {
     const network = await this.#learnNetworkWeights();
     const keepDirectStarts = this.#refining && !(await this.#directStartsCarryOver(counts));
     const model: V2Model = {
-      parameters: start.parameters,
+      ...start,
       directStarts: keepDirectStarts
         ? this.#base.directStarts
         : directStartsFrom(ones, totals, this.#base),

@@ -9,13 +9,15 @@ import { type Layout, LayoutBuilder } from "./layout.ts";
 
 /**
  * v2 model payload: version and parameters (u8 ×6, u16 ×2), the weights, packed starts. Weights
- * by payload version: three first-layer neurons of 18 inputs (3, 4) or five of 20 (5, 6).
+ * by payload version: three first-layer neurons of 18 inputs (3, 4) or five of 20 (5 to 8).
  */
 const V2_WEIGHTS: Record<number, number> = {
   3: 3 * 18 + 4,
   4: 3 * 18 + 4,
   5: 5 * 20 + 6,
   6: 5 * 20 + 6,
+  7: 5 * 20 + 6,
+  8: 5 * 20 + 6,
 };
 
 function bpm1(b: LayoutBuilder, prefix: string): void {
@@ -63,7 +65,7 @@ function bpm2(b: LayoutBuilder, prefix: string): void {
   b.region(`${prefix}weights`, weightCount * 4);
   const packed = b.field(`${prefix}packed length`, 4);
   b.region(`${prefix}packed starts`, packed);
-  if (b.pos < payload.end) { // payload version 4 or 6: the primer
+  if (b.pos < payload.end) { // payload version 4, 6 or 8: the primer
     b.field(`${prefix}primer width`, 2);
     b.field(`${prefix}primer height`, 2);
     b.field(`${prefix}primer bits`, 1);
