@@ -124,8 +124,8 @@ export class V2Predictor {
   /** Absolute errors of the fast LMS prediction, two rows. */
   readonly #lmsErrors: Int32Array;
   /**
-   * With own error classes: the absolute errors of the predictions of direct tables 3–8, two
-   * rows each, table after table.
+   * With own error classes: the errors (`value − prediction`) of direct tables 3–8, two rows
+   * each, table after table.
    */
   readonly #tableErrors: Int32Array | undefined;
   readonly #directPrediction: Int32Array;
@@ -212,8 +212,26 @@ export class V2Predictor {
     return value < 0 ? 0 : value > this.#maxValue ? this.#maxValue : value;
   }
 
-  /** `eW + eN + (eNW + eNE + eWW + eNEE) / 2` from the two error rows at `base` of `errors`. */
-  #nearbyErrors(errors: Int32Array, x: number, y: number, base = 0): number {
+  /** `eW + eN + (eNW + eNE + eWW + eNEE) / 2` from a two-row error array. */
+  #nearbyErrors(errors: Int32Array, x: number, y: number): number {
+    const width = this.#width;
+    const cur = (y & 1) * width;
+    const prev = width - cur;
+    const eW = x > 0 ? errors[cur + x - 1] : 0;
+    const eN = y > 0 ? errors[prev + x] : eW;
+    const eNW = y > 0 && x > 0 ? errors[prev + x - 1] : eN;
+    const eNE = y > 0 && x + 1 < width ? errors[prev + x + 1] : eN;
+    const eWW = x > 1 ? errors[cur + x - 2] : eW;
+    const eNEE = y > 0 && x + 2 < width ? errors[prev + x + 2] : eNE;
+    return eW + eN + ((eNW + eNE + eWW + eNEE) >> 1);
+  }
+
+  /**
+   * The own error class of a direct table from its two rows of signed errors at `base` of
+   * `errors`: the magnitude class of `nearby` of their absolute values, its lowest bit replaced
+   * by whether `2(eW + eN) + eNW + eNE` is positive (the table's recent bias).
+   */
+  #ownErrorClass(errors: Int32Array, x: number, y: number, base: number): number {
     const width = this.#width;
     const cur = base + (y & 1) * width;
     const prev = base + width - (y & 1) * width;
@@ -223,7 +241,10 @@ export class V2Predictor {
     const eNE = y > 0 && x + 1 < width ? errors[prev + x + 1] : eN;
     const eWW = x > 1 ? errors[cur + x - 2] : eW;
     const eNEE = y > 0 && x + 2 < width ? errors[prev + x + 2] : eNE;
-    return eW + eN + ((eNW + eNE + eWW + eNEE) >> 1);
+    const magnitude = Math.abs(eW) + Math.abs(eN) +
+      ((Math.abs(eNW) + Math.abs(eNE) + Math.abs(eWW) + Math.abs(eNEE)) >> 1);
+    const positive = 2 * (eW + eN) + eNW + eNE > 0 ? 1 : 0;
+    return (this.#magnitudeClass(magnitude) & ~1) | positive;
   }
 
   /**
@@ -340,9 +361,7 @@ export class V2Predictor {
     const tableErrors = this.#tableErrors;
     if (tableErrors) {
       for (let j = 0, base = 0; j < OWN_CLASS_TABLES; j++, base += 2 * width) {
-        dc[FIRST_OWN_CLASS_TABLE + j] = this.#magnitudeClass(
-          this.#nearbyErrors(tableErrors, x, y, base),
-        );
+        dc[FIRST_OWN_CLASS_TABLE + j] = this.#ownErrorClass(tableErrors, x, y, base);
       }
     }
 
@@ -391,7 +410,7 @@ export class V2Predictor {
     if (tableErrors) {
       const dp = this.#directPrediction;
       for (let j = 0, i = at; j < OWN_CLASS_TABLES; j++, i += 2 * this.#width) {
-        tableErrors[i] = Math.abs(value - dp[FIRST_OWN_CLASS_TABLE + j]);
+        tableErrors[i] = value - dp[FIRST_OWN_CLASS_TABLE + j];
       }
     }
   }
