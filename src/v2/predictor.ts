@@ -128,6 +128,8 @@ export class V2Predictor {
    * each, table after table.
    */
   readonly #tableErrors: Int32Array | undefined;
+  /** `eW, eN, eNW, eNE` of the last `#nearbyErrors`. */
+  readonly #nearby = new Int32Array(4);
   readonly #directPrediction: Int32Array;
   readonly #directClass: Int32Array;
   readonly #contextHash: Int32Array;
@@ -212,26 +214,11 @@ export class V2Predictor {
     return value < 0 ? 0 : value > this.#maxValue ? this.#maxValue : value;
   }
 
-  /** `eW + eN + (eNW + eNE + eWW + eNEE) / 2` from a two-row error array. */
-  #nearbyErrors(errors: Int32Array, x: number, y: number): number {
-    const width = this.#width;
-    const cur = (y & 1) * width;
-    const prev = width - cur;
-    const eW = x > 0 ? errors[cur + x - 1] : 0;
-    const eN = y > 0 ? errors[prev + x] : eW;
-    const eNW = y > 0 && x > 0 ? errors[prev + x - 1] : eN;
-    const eNE = y > 0 && x + 1 < width ? errors[prev + x + 1] : eN;
-    const eWW = x > 1 ? errors[cur + x - 2] : eW;
-    const eNEE = y > 0 && x + 2 < width ? errors[prev + x + 2] : eNE;
-    return eW + eN + ((eNW + eNE + eWW + eNEE) >> 1);
-  }
-
   /**
-   * The own error class of a direct table from its two rows of signed errors at `base` of
-   * `errors`: the magnitude class of `nearby` of their absolute values, its lowest bit replaced
-   * by whether `2(eW + eN) + eNW + eNE` is positive (the table's recent bias).
+   * `|eW| + |eN| + (|eNW| + |eNE| + |eWW| + |eNEE|) / 2` from the two error rows at `base` of
+   * `errors`; leaves `eW, eN, eNW, eNE` in `#nearby`.
    */
-  #ownErrorClass(errors: Int32Array, x: number, y: number, base: number): number {
+  #nearbyErrors(errors: Int32Array, x: number, y: number, base = 0): number {
     const width = this.#width;
     const cur = base + (y & 1) * width;
     const prev = base + width - (y & 1) * width;
@@ -241,9 +228,24 @@ export class V2Predictor {
     const eNE = y > 0 && x + 1 < width ? errors[prev + x + 1] : eN;
     const eWW = x > 1 ? errors[cur + x - 2] : eW;
     const eNEE = y > 0 && x + 2 < width ? errors[prev + x + 2] : eNE;
-    const magnitude = Math.abs(eW) + Math.abs(eN) +
+    const nearby = this.#nearby;
+    nearby[0] = eW;
+    nearby[1] = eN;
+    nearby[2] = eNW;
+    nearby[3] = eNE;
+    return Math.abs(eW) + Math.abs(eN) +
       ((Math.abs(eNW) + Math.abs(eNE) + Math.abs(eWW) + Math.abs(eNEE)) >> 1);
-    const positive = 2 * (eW + eN) + eNW + eNE > 0 ? 1 : 0;
+  }
+
+  /**
+   * The own error class of a direct table from its two rows of signed errors at `base` of
+   * `errors`: the magnitude class of their `nearby` sum, its lowest bit replaced by whether
+   * `2(eW + eN) + eNW + eNE` is positive (the table's recent bias).
+   */
+  #ownErrorClass(errors: Int32Array, x: number, y: number, base: number): number {
+    const magnitude = this.#nearbyErrors(errors, x, y, base);
+    const nearby = this.#nearby;
+    const positive = 2 * (nearby[0] + nearby[1]) + nearby[2] + nearby[3] > 0 ? 1 : 0;
     return (this.#magnitudeClass(magnitude) & ~1) | positive;
   }
 
