@@ -140,6 +140,8 @@ export class BitKernel {
    * with `leastSquares`.
    */
   readonly predictOls: () => number;
+  /** Whether the least-squares predictor runs (coder 2). */
+  readonly leastSquares: boolean;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
   /**
@@ -216,13 +218,14 @@ export class BitKernel {
         lmsShift: bits > LMS_MAX_BITS ? bits - LMS_MAX_BITS : 0,
         fastLmsRate: parameters.lmsRateShift,
         slowLmsRate: parameters.slowLmsRateShift,
-        leastSquares: options.leastSquares ? 1 : 0,
+        leastSquares: options.leastSquares === true ? 1 : 0,
       },
     });
     const exports = instance.exports as unknown as KernelExports;
     this.startSample = exports.startSample;
     this.predictLms = exports.predictLms;
     this.predictOls = exports.predictOls;
+    this.leastSquares = options.leastSquares === true;
     this.update = exports.update;
     this.directTablesUsed = exports.directTablesUsed;
     this.learnValue = exports.learnValue;

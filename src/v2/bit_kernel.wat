@@ -397,8 +397,7 @@
   ;; ±OLS_MAX_WEIGHT. P_ii ≥ 0, so the division never traps.
   (func $learnOls (param $target i32)
     (local $i i32) (local $j i32) (local $row i32) (local $at i32) (local $xi v128)
-    (local $sums v128) (local $w i64) (local $t i64)
-    ;; $w holds T_i while the sums are updated, then w_i
+    (local $sums v128) (local $w i64) (local $t i64) (local $target_i i64)
     (local.set $t (i64.extend_i32_s (local.get $target)))
     (loop $rows
       (local.set $at (i32.shl (local.get $i) (i32.const 3)))
@@ -419,10 +418,10 @@
         (br_if $columns (i32.lt_u
           (local.tee $j (i32.add (local.get $j) (i32.const 16)))
           (i32.const ${OLS_TAP_BYTES}))))
-      (local.set $w (i64.load offset=${OLS_TARGETS_AT} (local.get $at)))
+      (local.set $target_i (i64.load offset=${OLS_TARGETS_AT} (local.get $at)))
       (i64.store offset=${OLS_TARGETS_AT} (local.get $at) (i64.add
-        (i64.sub (local.get $w) (i64.shr_s
-          (i64.add (local.get $w) (i64.const ${OLS_FORGET_HALF}))
+        (i64.sub (local.get $target_i) (i64.shr_s
+          (i64.add (local.get $target_i) (i64.const ${OLS_FORGET_HALF}))
           (i64.const ${OLS_FORGET_SHIFT})))
         (i64.shl
           (i64.mul (i64.extend_i32_s (i32x4.extract_lane 0 (local.get $xi))) (local.get $t))

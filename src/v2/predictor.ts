@@ -67,7 +67,7 @@ function startKernel(
   if (!state) {
     const kernel = new BitKernel(model, bits, hashBits, { leastSquares });
     const { samples, width, height } = primer;
-    new V2Predictor(samples, width, height, bits, model, { kernel, leastSquares }).learnImage();
+    new V2Predictor(samples, width, height, bits, model, { kernel }).learnImage();
     state = kernel.state();
     kernel.release();
     if (states.size >= PRIMED_STATES_KEPT) states.delete(states.keys().next().value!);
@@ -142,8 +142,8 @@ export class V2Predictor {
 
   /**
    * Creates the model for an image, starting from `model` (primed by its primer when that is of
-   * `bits` bits), or going on from `options.kernel` (the state another image left, made with the
-   * same `leastSquares`).
+   * `bits` bits), or going on from `options.kernel` (the state another image left; it then says
+   * whether the least-squares predictor runs, and `options.leastSquares` is not read).
    */
   constructor(
     samples: Uint16Array,
@@ -153,7 +153,6 @@ export class V2Predictor {
     model: V2Model,
     options: V2CodingOptions & { kernel?: BitKernel } = {},
   ) {
-    const leastSquares = options.leastSquares === true;
     this.#samples = samples;
     this.#width = width;
     this.#bits = bits;
@@ -161,7 +160,7 @@ export class V2Predictor {
     this.#scale = bits - 8;
     this.#lmsShift = bits > LMS_MAX_BITS ? bits - LMS_MAX_BITS : 0;
     this.#kernel = options.kernel ??
-      startKernel(model, bits, hashBitsFor(width * height, bits), leastSquares);
+      startKernel(model, bits, hashBitsFor(width * height, bits), options.leastSquares === true);
     this.#kernelStart = this.#kernel.startSample;
     this.#kernelUpdate = this.#kernel.update;
     this.#directPrediction = this.#kernel.directPrediction;
@@ -172,7 +171,7 @@ export class V2Predictor {
     this.#lmsState = this.#kernel.lmsState;
     this.#shape = this.#kernel.shape;
     this.#predictLms = this.#kernel.predictLms;
-    this.#predictOls = leastSquares ? this.#kernel.predictOls : undefined;
+    this.#predictOls = this.#kernel.leastSquares ? this.#kernel.predictOls : undefined;
     this.#gapErrors = new Int32Array(2 * width);
     this.#lmsErrors = new Int32Array(2 * width);
     this.#tableErrors = model.ownErrorClasses

@@ -49,6 +49,10 @@ export interface TileCoder {
   checkHolds(width: number, height: number, bits: number, streamBytes: number): void;
 }
 
+/** How coder 0 (`cm`) and coder 2 (`cm-ls`) code a plane. */
+const CM: V2CodingOptions = {};
+const CM_LS: V2CodingOptions = { leastSquares: true };
+
 /**
  * The context-mixing coders, by name, and how each codes a plane (tiles of these may start from
  * the model's primer).
@@ -62,8 +66,8 @@ export interface TileCoder {
  * ```
  */
 export const CONTEXT_MIXING: Readonly<Partial<Record<CoderName, V2CodingOptions>>> = {
-  cm: {},
-  "cm-ls": { leastSquares: true },
+  cm: CM,
+  "cm-ls": CM_LS,
 };
 
 /** The context-mixing coder that codes with `options`. */
@@ -88,8 +92,8 @@ function contextMixing(options: V2CodingOptions): TileCoder {
  * ```
  */
 export const TILE_CODERS: Record<CoderName, TileCoder> = {
-  cm: contextMixing(CONTEXT_MIXING.cm!),
-  "cm-ls": contextMixing(CONTEXT_MIXING["cm-ls"]!),
+  cm: contextMixing(CM),
+  "cm-ls": contextMixing(CM_LS),
   fast: {
     encode: (samples, width, height, bits) => encodeFast(samples, width, height, bits),
     decode: (stream, width, height, bits) => decodeFast(stream, width, height, bits),
