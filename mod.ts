@@ -21,6 +21,7 @@
 export {
   type ArchiveEntry,
   type ArchiveEntryInfo,
+  type ArchiveFile,
   type ClassicContextCounter,
   decodeImage,
   type DecodeOptions,
@@ -38,7 +39,12 @@ export {
   type TrainOptions,
   unpackArchive,
 } from "./src/codec.ts";
-export { type CodedImageInfo, describeFile, type FileInfo } from "./src/file_info.ts";
+export {
+  type CodedImageInfo,
+  describeFile,
+  type FileInfo,
+  type KeptFileInfo,
+} from "./src/file_info.ts";
 export {
   type ClassicModelFile,
   defaultModel,

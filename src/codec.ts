@@ -36,15 +36,26 @@ import {
   parseModel,
   type V2ModelFile,
 } from "./model_file.ts";
-import { toHex } from "./sha256.ts";
+import { sha256, toHex } from "./sha256.ts";
 import {
+  type ParsedV2Entry,
   parseV2Archive,
   parseV2Image,
   serializeV2Archive,
+  type V2ArchiveEntry,
   type V2CodedImage,
+  type V2FileEntry,
   writeTileRecord,
   writeV2ImageStart,
 } from "./v2/container.ts";
+import {
+  parseFileParts,
+  rebuildFile,
+  rebuiltBytes,
+  serializeFileParts,
+  splitFile,
+} from "./file_parts/file_parts.ts";
+import { expandParts, storeParts } from "./file_parts/stored_parts.ts";
 import {
   checkRegion,
   checkTileStreams,
@@ -677,6 +688,26 @@ export interface ArchiveEntry {
 }
 
 /**
+ * A file for {@link packArchive} to keep byte for byte: an image file's pixels are coded with
+ * the model and its other bytes kept aside; any other file is kept whole.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { type ArchiveFile, openArchive, packArchive } from "./codec.ts";
+ * const file: ArchiveFile = { name: "notes.txt", file: new TextEncoder().encode("scanned 2024") };
+ * const archive = await openArchive(await packArchive([file]));
+ * strictEqual(new TextDecoder().decode(await archive.rebuild(0)), "scanned 2024");
+ * ```
+ */
+export interface ArchiveFile {
+  /** Relative path with `/` separators. */
+  name: string;
+  /** The file's bytes. */
+  file: Uint8Array;
+}
+
+/**
  * Options for {@link packArchive}.
  *
  * @example
@@ -686,7 +717,7 @@ export interface ArchiveEntry {
  * const options: PackOptions = { skip: (name) => skipped.push(name) };
  * ```
  */
-export interface PackOptions extends EncodeOptions {
+export interface PackOptions extends EncodeOptions, ImageLimits {
   /**
    * Told of an entry that cannot be coded (e.g. a 16-bit image in a classic archive), which is
    * then left out; without it, such an entry fails the whole archive.
@@ -713,20 +744,38 @@ export interface PackOptions extends EncodeOptions {
  * ```
  */
 export async function packArchive(
-  entries: Iterable<ArchiveEntry> | AsyncIterable<ArchiveEntry>,
+  entries: Iterable<ArchiveEntry | ArchiveFile> | AsyncIterable<ArchiveEntry | ArchiveFile>,
   model?: Model,
   options: PackOptions = {},
 ): Promise<Uint8Array> {
   const polarity = options.polarity ?? "auto";
   const chosen = model ?? await defaultModel();
   if (chosen.format === "classic") {
-    const encode = (image: GrayImage) => encodeClassicImage(image, chosen.params, polarity);
+    const encode = (entry: ArchiveEntry | ArchiveFile) => {
+      if ("file" in entry) throw new FormatError("classic archives keep images, not files");
+      return encodeClassicImage(entry.image, chosen.params, polarity);
+    };
     const coded = await codeEntries(entries, encode, options);
     return serializeClassicArchive({ modelBytes: chosen.bytes, entries: coded });
   }
   const coder = coderOf(options.level ?? "default");
-  const encode = (image: GrayImage) =>
+  const encodeImage = (image: GrayImage) =>
     encodeV2Image(image, chosen.params, polarity, options.runner, coder);
+  const encode = async (
+    entry: ArchiveEntry | ArchiveFile,
+  ): Promise<Omit<V2ArchiveEntry, "name"> | Omit<V2FileEntry, "name">> => {
+    if (!("file" in entry)) return await encodeImage(entry.image);
+    const { pages, parts, note } = splitFile(entry.file, options);
+    const coded = await Promise.all(pages.map(encodeImage));
+    if (parts === undefined) return { ...coded[0], note };
+    return {
+      note,
+      sha256: await sha256(entry.file),
+      fileBytes: entry.file.length,
+      pages: coded,
+      parts: storeParts(serializeFileParts(parts)),
+    };
+  };
   const coded = await codeEntries(entries, encode, options);
   const modelBytes = chosen.builtIn ? undefined : chosen.bytes;
   return serializeV2Archive({ modelHash: chosen.hash, modelBytes, entries: coded });
@@ -738,8 +787,8 @@ export async function packArchive(
  * order with their names checked.
  */
 async function codeEntries<T>(
-  entries: Iterable<ArchiveEntry> | AsyncIterable<ArchiveEntry>,
-  encode: (image: GrayImage) => T | Promise<T>,
+  entries: Iterable<ArchiveEntry | ArchiveFile> | AsyncIterable<ArchiveEntry | ArchiveFile>,
+  encode: (entry: ArchiveEntry | ArchiveFile) => T | Promise<T>,
   options: PackOptions,
 ): Promise<(T & { name: string })[]> {
   const coded: (T & { name: string })[] = [];
@@ -757,8 +806,9 @@ async function codeEntries<T>(
     }
   };
   const concurrency = options.runner?.concurrency ?? 1;
-  for await (const { name, image } of entries) {
-    const coding = Promise.resolve().then(() => encode(image));
+  for await (const entry of entries) {
+    const name = entry.name;
+    const coding = Promise.resolve().then(() => encode(entry));
     coding.catch(() => {}); // settled in order below
     inFlight.push({ name, coding });
     if (inFlight.length >= concurrency) await settle();
@@ -792,6 +842,13 @@ export interface ArchiveEntryInfo {
    * no checksums.
    */
   streamIntact?: boolean;
+  /** A few words on how the entry is kept (v2 archives that keep files). */
+  note?: string;
+  /**
+   * For a kept file (v2): its length, SHA-256 and pixels (of all its pages; `width` and
+   * `height` are its first page's, 0 when it is kept whole).
+   */
+  file?: { bytes: number; sha256: Uint8Array; pixels: number };
 }
 
 /**
@@ -818,24 +875,86 @@ export interface OpenedArchive {
   /**
    * Decodes entry `index`, checked against its checksums (v2) and against the pixel limit.
    *
-   * @throws {FormatError} naming the entry.
+   * @throws {FormatError} naming the entry; for a kept file, which {@link rebuild} rebuilds.
    */
   decode(index: number): Promise<GrayImage>;
+  /**
+   * Rebuilds the file that entry `index` keeps, checked against its SHA-256.
+   *
+   * @throws {FormatError} naming the entry; for an entry of pixels only, which {@link decode}
+   *   decodes.
+   */
+  rebuild(index: number): Promise<Uint8Array>;
+}
+
+/** Runs `work` for entry `name`, naming the entry in any error. */
+async function forEntry<T>(name: string, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    throw new FormatError(`entry ${JSON.stringify(name)}: ${e.message}`, e.code);
+  }
 }
 
 /** Runs `decode` for an entry after checking its size, naming the entry in any error. */
-async function decodeEntry<T extends (ClassicCodedImage | V2CodedImage) & { name: string }>(
+function decodeEntry<T extends (ClassicCodedImage | V2CodedImage) & { name: string }>(
   entry: T,
   options: DecodeOptions,
   decode: (entry: T) => GrayImage | Promise<GrayImage>,
 ): Promise<GrayImage> {
-  try {
+  return forEntry(entry.name, () => {
     checkDeclaredSize(entry, options);
-    return await decode(entry);
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    throw new FormatError(`entry ${JSON.stringify(entry.name)}: ${e.message}`, e.code);
+    return decode(entry);
+  });
+}
+
+/** Says that an entry is not of the kind asked for. */
+function wrongKind(name: string, keepsFile: boolean): FormatError {
+  return new FormatError(
+    `entry ${JSON.stringify(name)} ${keepsFile ? "keeps a file" : "keeps pixels only, not a file"}`,
+    "unsupported",
+  );
+}
+
+/** Rebuilds a kept file from its decoded pages and parts, checked against its length and hash. */
+async function rebuildEntry(
+  entry: Extract<ParsedV2Entry, { pages: unknown }>,
+  decode: (page: V2CodedImage) => Promise<GrayImage>,
+): Promise<Uint8Array> {
+  if (!entry.partsIntact) throw new FormatError("file parts are damaged (checksum mismatch)");
+  const parts = parseFileParts(expandParts(entry.parts));
+  const pages: GrayImage[] = [];
+  for (const page of entry.pages) pages.push(await decode(page));
+  if (rebuiltBytes(parts) !== entry.fileBytes) {
+    throw new FormatError("the file's parts do not add up to its length");
   }
+  const bytes = rebuildFile(parts, pages);
+  if (!sameValues(await sha256(bytes), entry.sha256)) {
+    throw new FormatError("the rebuilt file does not match its SHA-256");
+  }
+  return bytes;
+}
+
+/** What the index says of a v2 archive entry. */
+function v2EntryInfo(entry: ParsedV2Entry): ArchiveEntryInfo {
+  const images = "pages" in entry ? entry.pages : [entry];
+  const tiles = images.flatMap((image) => image.tiles);
+  const info: ArchiveEntryInfo = {
+    name: entry.name,
+    width: images[0]?.width ?? 0,
+    height: images[0]?.height ?? 0,
+    streamBytes: tiles.reduce((n, t) => n + t.stream.length, 0),
+    streamIntact: tiles.every((t) => t.streamIntact),
+  };
+  if (entry.note !== undefined) info.note = entry.note;
+  if ("pages" in entry) {
+    info.streamBytes += entry.parts.data.length;
+    info.streamIntact &&= entry.partsIntact;
+    const pixels = images.reduce((n, image) => n + image.width * image.height, 0);
+    info.file = { bytes: entry.fileBytes, sha256: entry.sha256, pixels };
+  }
+  return info;
 }
 
 /**
@@ -880,19 +999,26 @@ export async function openArchive(
     const archive = parseV2Archive(bytes, options);
     const embedded = archive.modelBytes && await parseModel(archive.modelBytes);
     const model = await v2ModelFor(archive.modelHash, embedded);
-    const decode = (entry: V2CodedImage) => decodeV2Image(entry, model.params, options);
+    const decodePage = (page: V2CodedImage, limits: DecodeOptions) => {
+      checkDeclaredSize(page, limits);
+      return decodeV2Image(page, model.params, limits);
+    };
+    const whole = { ...options, region: undefined };
     return {
       format: "v2",
       model,
-      entries: archive.entries.map((e) => ({
-        name: e.name,
-        width: e.width,
-        height: e.height,
-        streamBytes: e.tiles.reduce((n, t) => n + t.stream.length, 0),
-        streamIntact: e.tiles.every((t) => t.streamIntact),
-      })),
+      entries: archive.entries.map(v2EntryInfo),
       intact: archive.intact,
-      decode: (i) => decodeEntry(archive.entries[i], options, decode),
+      decode: (i) => {
+        const entry = archive.entries[i];
+        if ("pages" in entry) return Promise.reject(wrongKind(entry.name, true));
+        return forEntry(entry.name, () => decodePage(entry, options));
+      },
+      rebuild: (i) => {
+        const entry = archive.entries[i];
+        if (!("pages" in entry)) return Promise.reject(wrongKind(entry.name, false));
+        return forEntry(entry.name, () => rebuildEntry(entry, (page) => decodePage(page, whole)));
+      },
     };
   }
   if (magic !== "BPA1") throw new FormatError("not a bpcodec archive (.bpa) file: bad magic");
@@ -911,33 +1037,40 @@ export async function openArchive(
       streamBytes: e.stream.length,
     })),
     decode: (i) => decodeEntry(archive.entries[i], options, decode),
+    rebuild: (i) => Promise.reject(wrongKind(archive.entries[i].name, false)),
   };
 }
 
 /**
- * Decodes every image of an archive, with the model it embeds (or the built-in one).
+ * Decodes every image and rebuilds every kept file of an archive, with the model it embeds (or
+ * the built-in one).
  *
  * @throws {FormatError} for damaged archives and unsafe entry names.
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
- * import { packArchive, trainModel, unpackArchive } from "./codec.ts";
+ * import { type ArchiveEntry, packArchive, trainModel, unpackArchive } from "./codec.ts";
  * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
  * const bpa = await packArchive([{ name: "a.pgm", image }], await trainModel([image]));
  * const { entries } = await unpackArchive(bpa);
  * strictEqual(entries[0].name, "a.pgm");
- * strictEqual(entries[0].image.data[0], 9);
+ * strictEqual((entries[0] as ArchiveEntry).image.data[0], 9);
  * ```
  */
 export async function unpackArchive(
   bytes: Uint8Array,
   options: DecodeOptions = {},
-): Promise<{ model: Model; entries: ArchiveEntry[] }> {
+): Promise<{ model: Model; entries: (ArchiveEntry | ArchiveFile)[] }> {
   const archive = await openArchive(bytes, options);
   return {
     model: archive.model,
     entries: await Promise.all(
-      archive.entries.map(async (e, i) => ({ name: e.name, image: await archive.decode(i) })),
+      archive.entries.map(async (e, i) =>
+        e.file ? { name: e.name, file: await archive.rebuild(i) } : {
+          name: e.name,
+          image: await archive.decode(i),
+        }
+      ),
     ),
   };
 }

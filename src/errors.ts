@@ -10,6 +10,7 @@
  * - `invalid`: damaged, truncated or malformed input;
  * - `unsupported`: well-formed input of a kind bpcodec does not code (colour, transparency…);
  * - `too-large`: an image larger than the caller's pixel limit;
+ * - `multi-page`: a file of several images (TIFF pages, DICOM frames) where one was wanted;
  * - `model-required`: the file was coded with a model that was not given;
  * - `model-mismatch`: the model given is not the one the file was coded with;
  * - `device-failed`: the GPU was lost or refused the work.
@@ -24,6 +25,7 @@ export type ErrorCode =
   | "invalid"
   | "unsupported"
   | "too-large"
+  | "multi-page"
   | "model-required"
   | "model-mismatch"
   | "device-failed";

@@ -41,6 +41,34 @@ export interface CodedImageInfo {
   tiles?: { count: number; width: number; height: number };
   /** v2: the level whose coder coded the tiles. */
   level?: LevelName;
+  /** Of a kept file of several pages: which one, from 1. */
+  page?: number;
+}
+
+/**
+ * A file an archive keeps byte for byte, as `info` reports it.
+ *
+ * @example
+ * ```ts
+ * import type { KeptFileInfo } from "./file_info.ts";
+ * const info: KeptFileInfo = {
+ *   name: "notes.txt", bytes: 5, sha256: "2c26…", pages: 0, partsBytes: 13, note: "not an image",
+ * };
+ * ```
+ */
+export interface KeptFileInfo {
+  /** Entry name. */
+  name: string;
+  /** The file's length. */
+  bytes: number;
+  /** Hex SHA-256 of the file. */
+  sha256: string;
+  /** Pages whose pixels are coded (their images are listed with the archive's images). */
+  pages: number;
+  /** Bytes of its other parts as stored. */
+  partsBytes: number;
+  /** How it is kept. */
+  note: string;
 }
 
 /**
@@ -77,8 +105,10 @@ export interface FileInfo {
   network?: { neurons: number; inputs: number };
   /** v2 models: the primer's size and bit depth, when the model has one. */
   primer?: { width: number; height: number; bits: number };
-  /** The coded images (image: one, archive: every entry). */
+  /** The coded images (image: one, archive: every entry's, each page of a kept file). */
   images?: CodedImageInfo[];
+  /** Archives that keep files: the files. */
+  files?: KeptFileInfo[];
 }
 
 /**
@@ -178,7 +208,29 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
         modelHash: toHex(archive.modelHash),
         builtInModel: await isDefaultModelHash(archive.modelHash),
         modelEmbedded: archive.modelBytes !== undefined,
-        images: archive.entries.map((entry) => ({ name: entry.name, ...v2Image(entry) })),
+        images: archive.entries.flatMap((entry) =>
+          "pages" in entry
+            ? entry.pages.map((page, i) => ({
+              name: entry.name,
+              ...v2Image(page),
+              ...(entry.pages.length > 1 && { page: i + 1 }),
+            }))
+            : [{ name: entry.name, ...v2Image(entry) }]
+        ),
+        ...(archive.entries.some((entry) => "pages" in entry) && {
+          files: archive.entries.flatMap((entry) =>
+            "pages" in entry
+              ? [{
+                name: entry.name,
+                bytes: entry.fileBytes,
+                sha256: toHex(entry.sha256),
+                pages: entry.pages.length,
+                partsBytes: entry.parts.data.length,
+                note: entry.note,
+              }]
+              : []
+          ),
+        }),
       };
     }
     default:

@@ -181,7 +181,7 @@ Deno.test("cli: bad input gives one line naming the file, exit 1 and no output f
     ["encode", ...m, "--input", "notes.png", "--output", "o.bpc"],
     dir,
     "notes.png",
-    /not a PNG or PGM/,
+    /not a PNG, PGM\/PNM, TIFF, DICOM or FITS image/,
     base,
   );
   await assertFails(

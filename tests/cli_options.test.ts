@@ -305,7 +305,7 @@ Deno.test("cli options: with --json a failure is also a JSON document on stdout"
   assertEquals(missing.stderr, "bpcodec decode: missing.bpc: no such file or folder\n");
   const notImage = await runCli(["encode", "--json", "m.bpm", "-o", "x.bpc"], dir);
   assertEquals(JSON.parse(notImage.stdout).file, "m.bpm");
-  assertEquals(JSON.parse(notImage.stdout).error, "not a PNG or PGM/PNM image");
+  assertEquals(JSON.parse(notImage.stdout).error, "not a PNG, PGM/PNM, TIFF, DICOM or FITS image");
   const unknown = await runCli(["encdoe", "--json"], dir);
   assertEquals([unknown.code, JSON.parse(unknown.stdout).command], [2, null]);
   assertEquals(names(dir), ["img.pgm", "m.bpm"]);

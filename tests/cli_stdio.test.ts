@@ -47,11 +47,11 @@ Deno.test("cli stdio: encode - and -o - carry exactly the file's bytes; status g
   assertEquals([bad.code, bad.stdout], [1, ""]);
   assertEquals(
     bad.stderr,
-    "bpcodec encode: <stdin>: not a PNG or PGM/PNM image\n" +
+    "bpcodec encode: <stdin>: not a PNG, PGM/PNM, TIFF, DICOM or FITS image\n" +
       JSON.stringify(
         {
           command: "encode",
-          error: "not a PNG or PGM/PNM image",
+          error: "not a PNG, PGM/PNM, TIFF, DICOM or FITS image",
           file: "<stdin>",
           code: "unsupported",
         },

@@ -48,6 +48,7 @@ Deno.test("compat: archive3.bpa is packed byte for byte and unpacks to pack/", a
   assertEquals(unpacked.model.bytes, read("model.bpm"));
   assertEquals(unpacked.entries.map((e) => e.name), PACKED);
   for (const [i, entry] of unpacked.entries.entries()) {
+    assert("image" in entry, entry.name);
     assert(entry.image.data.every((v, k) => v === entries[i].image.data[k]), entry.name);
   }
 });

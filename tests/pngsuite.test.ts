@@ -67,7 +67,7 @@ Deno.test("pngsuite: refused files give one line saying why", () => {
       : /PNG (file|header|signature|image data)|not a PNG/;
     assertMatch(error.message, why, `${name}: ${error.message} (libpng: ${what})`);
     // A damaged first signature byte makes the file no PNG at all: an unknown format.
-    const unknown = error.message === "not a PNG or PGM/PNM image";
+    const unknown = error.message === "not a PNG, PGM/PNM, TIFF, DICOM or FITS image";
     const code = what.startsWith("error") && !unknown ? "invalid" : "unsupported";
     assertEquals(error.code, code, name);
   }
@@ -81,5 +81,33 @@ Deno.test("cli: pngsuite refusals exit 1 with one line naming the file, and writ
     assertEquals(run.stderr.trim().split("\n").length, 1, run.stderr);
     assertMatch(run.stderr, new RegExp(name.replace(".", "\\.")));
     assertEquals([...Deno.readDirSync(dir)].length, 0, name);
+  }
+});
+
+Deno.test("cli: pack keeps every PngSuite file byte for byte, gray ones rebuilt from coded pixels", async () => {
+  const dir = Deno.makeTempDirSync();
+  const pack = await runCli(
+    ["pack", "--input-dir", SUITE, "--output", "suite.bpa", "--level", "fast", "--json"],
+    dir,
+  );
+  assertEquals(pack.code, 0, pack.stderr);
+  const list = JSON.parse((await runCli(["list", "--json", "suite.bpa"], dir)).stdout);
+  const entries: { name: string; kept: string; note: string }[] = list.archives[0].entries;
+  const kept = new Map(entries.map((e) => [e.name, e]));
+  for (const [name, expect, what] of rows) {
+    const entry = kept.get(name)!;
+    assertEquals(entry.kept, "exact file", `${name}: ${entry.note}`);
+    // Gray files (colour type 0) are coded; the rest are kept whole, saying why.
+    if (expect === "exact" && what.includes("ct=0")) assertEquals(entry.note, "PNG", name);
+    else assertMatch(entry.note, /^(kept whole: .|not an image$)/, name);
+  }
+  const unpack = await runCli(["unpack", "--input", "suite.bpa", "--output-dir", "out"], dir);
+  assertEquals(unpack.code, 0, unpack.stderr);
+  for (const [name] of rows) {
+    assertEquals(
+      Deno.readFileSync(`${dir}/out/${name}`),
+      Deno.readFileSync(`${SUITE}${name}`),
+      name,
+    );
   }
 });

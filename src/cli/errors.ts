@@ -13,7 +13,7 @@ import { type ErrorCode, FormatError } from "../errors.ts";
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { CliError } from "./errors.ts";
- * const error = new CliError("scan.png", "not a PNG or PGM/PNM image");
+ * const error = new CliError("scan.png", "not a PNG, PGM/PNM, TIFF, DICOM or FITS image");
  * strictEqual(error.message, "scan.png: not a PNG or PGM/PNM image");
  * ```
  */
@@ -40,6 +40,7 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   "model-required": "pass the model it was coded with: --model M.bpm",
   "model-mismatch": "pass the model it was coded with: --model M.bpm",
   "too-large": "raise --max-pixels to accept it",
+  "multi-page": "put it in a folder and `bpcodec pack` the folder, which keeps every page",
   "device-failed": "run with --device cpu, which trains the same model",
 };
 

@@ -10,7 +10,7 @@ import { compareEntryNames } from "../archive_name.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import type { ImageLimits } from "../image/limits.ts";
-import { decodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../image/image_file.ts";
+import { decodeImageFile, extensionOf, READ_EXTENSIONS } from "../image/image_file.ts";
 import { CliError, errorFor } from "./errors.ts";
 
 /** The file argument that means stdin (an input) or stdout (an output). */
@@ -331,9 +331,10 @@ export async function checkOutput(path: string, force: boolean): Promise<void> {
 }
 
 /**
- * Lists the image files under a folder, recursively: files whose extension (any case) is png,
- * pgm, pnm, ppm or pbm, as `/`-separated paths relative to the folder, sorted by their UTF-8
- * bytes. Symbolic links to files are followed; links to folders are not.
+ * Lists the image files under a folder, recursively: files whose extension (any case) is one
+ * bpcodec reads (png, pgm, pnm, ppm, pbm, tif, tiff, dcm, dicom, fits, fit, fts), as
+ * `/`-separated paths relative to the folder, sorted by their UTF-8 bytes. Symbolic links to
+ * files are followed; links to folders are not.
  *
  * @throws {CliError} when the folder cannot be read.
  * @example
@@ -342,13 +343,38 @@ export async function checkOutput(path: string, force: boolean): Promise<void> {
  * import { listImages } from "./files.ts";
  * const dir = Deno.makeTempDirSync();
  * Deno.mkdirSync(`${dir}/scans`);
+ * for (const name of ["b.png", "notes.txt", "scans/A.PGM", "scans/ct.dcm"]) {
+ *   Deno.writeTextFileSync(`${dir}/${name}`, "");
+ * }
+ * deepStrictEqual(await listImages(dir), ["b.png", "scans/A.PGM", "scans/ct.dcm"]);
+ * ```
+ */
+export function listImages(folder: string): Promise<string[]> {
+  return listFolder(folder, (name) => READ_EXTENSIONS.includes(extensionOf(name)));
+}
+
+/**
+ * Lists every file under a folder, recursively, as {@link listImages} lists images.
+ *
+ * @throws {CliError} when the folder cannot be read.
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { listFiles } from "./files.ts";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.mkdirSync(`${dir}/scans`);
  * for (const name of ["b.png", "notes.txt", "scans/A.PGM"]) {
  *   Deno.writeTextFileSync(`${dir}/${name}`, "");
  * }
- * deepStrictEqual(await listImages(dir), ["b.png", "scans/A.PGM"]);
+ * deepStrictEqual(await listFiles(dir), ["b.png", "notes.txt", "scans/A.PGM"]);
  * ```
  */
-export async function listImages(folder: string): Promise<string[]> {
+export function listFiles(folder: string): Promise<string[]> {
+  return listFolder(folder, () => true);
+}
+
+/** The files under a folder whose names `wanted` accepts, sorted as archives store them. */
+async function listFolder(folder: string, wanted: (name: string) => boolean): Promise<string[]> {
   const found: string[] = [];
   const visit = async (dir: string) => {
     for await (const entry of Deno.readDir(dir)) {
@@ -356,7 +382,7 @@ export async function listImages(folder: string): Promise<string[]> {
       const isFile = entry.isFile ||
         (entry.isSymlink && (await Deno.stat(path).catch(() => null))?.isFile);
       if (entry.isDirectory) await visit(path);
-      else if (isFile && IMAGE_EXTENSIONS.includes(extensionOf(entry.name))) {
+      else if (isFile && wanted(entry.name)) {
         found.push(relative(folder, path).split(sep).join("/"));
       }
     }

@@ -5,13 +5,39 @@
  * @module
  */
 import { FormatError } from "../errors.ts";
+import { isDicom, readDicom } from "./dicom.ts";
+import { isFits, readFits } from "./fits.ts";
 import type { GrayImage } from "./gray_image.ts";
-import { decodeNetpbm, encodePbm, encodePgm, encodePpm, isNetpbm } from "./netpbm.ts";
+import type { ImageFormat, ImagePages } from "./image_pages.ts";
+import {
+  binaryPgmHeader,
+  decodeNetpbm,
+  encodePbm,
+  encodePgm,
+  encodePpm,
+  isNetpbm,
+} from "./netpbm.ts";
 import type { ImageLimits } from "./limits.ts";
 import { decodePng, encodePng, isPng } from "./png.ts";
+import { isTiff, readTiff } from "./tiff.ts";
 
-/** Extensions (lowercase, without the dot) of the image files bpcodec reads and writes. */
+/** Extensions (lowercase, without the dot) of the image files bpcodec writes. */
 export const IMAGE_EXTENSIONS: readonly string[] = ["png", "pgm", "pnm", "ppm", "pbm"];
+
+/** Extensions (lowercase, without the dot) of the image files bpcodec reads. */
+export const READ_EXTENSIONS: readonly string[] = [
+  ...IMAGE_EXTENSIONS,
+  "tif",
+  "tiff",
+  "dcm",
+  "dicom",
+  "fits",
+  "fit",
+  "fts",
+];
+
+/** The words for a file bpcodec does not read as an image. */
+const NOT_AN_IMAGE = "not a PNG, PGM/PNM, TIFF, DICOM or FITS image";
 
 /**
  * Returns the lowercase extension of a file name (without the dot), or "" when it has none.
@@ -30,8 +56,94 @@ export function extensionOf(name: string): string {
 }
 
 /**
- * Decodes a PNG or Netpbm (PGM, PBM, PPM) file, whatever its name says, refusing images over
- * the pixel limit before anything large is allocated.
+ * Whether the bytes look like an image file bpcodec reads (by content, not by name).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { isImageFile } from "./image_file.ts";
+ * strictEqual(isImageFile(new TextEncoder().encode("P5\n1 1\n255\n\x07")), true);
+ * strictEqual(isImageFile(new TextEncoder().encode("hello")), false);
+ * ```
+ */
+export function isImageFile(bytes: Uint8Array): boolean {
+  return isPng(bytes) || isNetpbm(bytes) || isTiff(bytes) || isDicom(bytes) || isFits(bytes);
+}
+
+/**
+ * Reads every page of an image file (PNG, Netpbm, TIFF, DICOM or FITS), whatever its name says,
+ * with where the samples lie when the file stores them uncompressed; pages over the pixel limit
+ * are refused before anything large is allocated.
+ *
+ * @throws {FormatError} when the bytes are not a supported gray image, or one over the limit.
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { readImagePages } from "./image_file.ts";
+ * const file = readImagePages(new TextEncoder().encode("P5\n1 1\n255\n\x07"));
+ * strictEqual(file.pages[0].data[0], 7);
+ * strictEqual(file.layout?.runs[0].offset, 11);
+ * ```
+ */
+export function readImagePages(bytes: Uint8Array, limits: ImageLimits = {}): ImagePages {
+  if (isPng(bytes)) {
+    return {
+      format: "png",
+      pages: [decodePng(bytes, limits)],
+      noLayout: "PNG deflates its samples",
+    };
+  }
+  if (isNetpbm(bytes)) {
+    const image = decodeNetpbm(bytes, limits);
+    const pgm = binaryPgmHeader(bytes);
+    if (pgm === undefined) {
+      return { format: "netpbm", pages: [image], noLayout: "not a binary PGM" };
+    }
+    const bytesEach = pgm.sampleBytes as 1 | 2;
+    return {
+      format: "netpbm",
+      pages: [image],
+      layout: {
+        stored: [{ bytes: bytesEach, bigEndian: true, bits: 8 * bytesEach, signed: false }],
+        runs: [{ page: 0, offset: pgm.dataStart, first: 0, count: image.width * image.height }],
+      },
+    };
+  }
+  if (isTiff(bytes)) return readTiff(bytes, limits);
+  if (isDicom(bytes)) return readDicom(bytes, limits);
+  if (isFits(bytes)) return readFits(bytes, limits);
+  throw new FormatError(NOT_AN_IMAGE, "unsupported");
+}
+
+/** Each format's name and its word for a page, for messages. */
+const FORMAT_WORDS: Record<ImageFormat, { name: string; page: string }> = {
+  png: { name: "PNG", page: "image" },
+  netpbm: { name: "PGM", page: "image" },
+  tiff: { name: "TIFF", page: "page" },
+  dicom: { name: "DICOM", page: "frame" },
+  fits: { name: "FITS", page: "image plane" },
+};
+
+/**
+ * Says what a file read by {@link readImagePages} is, in a few words.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { describePages } from "./image_file.ts";
+ * strictEqual(describePages("dicom", 3), "DICOM, 3 frames");
+ * strictEqual(describePages("png", 1), "PNG");
+ * ```
+ */
+export function describePages(format: ImageFormat, pages: number): string {
+  const words = FORMAT_WORDS[format];
+  return pages === 1 ? words.name : `${words.name}, ${pages} ${words.page}s`;
+}
+
+/**
+ * Decodes a single-image file (PNG, Netpbm, TIFF, DICOM or FITS), whatever its name says,
+ * refusing images over the pixel limit before anything large is allocated, and files of several
+ * pages (code `multi-page`: an archive keeps them all).
  *
  * @throws {FormatError} when the bytes are not a supported gray image, or one over the limit.
  * @example
@@ -45,7 +157,16 @@ export function extensionOf(name: string): string {
 export function decodeImageFile(bytes: Uint8Array, limits: ImageLimits = {}): GrayImage {
   if (isPng(bytes)) return decodePng(bytes, limits);
   if (isNetpbm(bytes)) return decodeNetpbm(bytes, limits);
-  throw new FormatError("not a PNG or PGM/PNM image", "unsupported");
+  const { format, pages } = readImagePages(bytes, limits);
+  if (pages.length > 1) {
+    throw new FormatError(
+      `the file holds ${pages.length} images (${
+        describePages(format, pages.length)
+      }); one image is coded at a time`,
+      "multi-page",
+    );
+  }
+  return pages[0];
 }
 
 /**

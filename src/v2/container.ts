@@ -8,12 +8,15 @@ import { checkEntryNames, readEntryName, writeEntryName } from "../archive_name.
 import { ByteReader, ByteWriter } from "../bytes.ts";
 import { crc32 } from "../crc32.ts";
 import { FormatError } from "../errors.ts";
+import type { StoredParts } from "../file_parts/stored_parts.ts";
 import { TileGrid, type TileRect } from "./tiles.ts";
 
 /** The version field of v2 model files (`BPM2`). */
 export const V2_VERSION = 2;
 /** The version field of v2 image and archive files (`BPC2`, `BPA2`): 3, tiled images. */
 export const V2_IMAGE_VERSION = 3;
+/** The version field of `BPA2` archives that keep files (entries of kind 1) or notes: 4. */
+export const V2_FILES_ARCHIVE_VERSION = 4;
 /** Largest number of pixels of one tile (2^31 − 1); an image may have more. */
 export const MAX_TILE_PIXELS = 0x7fffffff;
 const MODEL_HEADER_BYTES = 32;
@@ -179,6 +182,36 @@ export interface V2ReadImage extends V2CodedImage {
 export interface V2ArchiveEntry extends V2CodedImage {
   /** Relative path with `/` separators. */
   name: string;
+  /** A few words on how the entry is kept (archive version 4 only). */
+  note?: string;
+}
+
+/**
+ * A v2 archive entry that keeps a whole file: the SHA-256 and length of the file, its pages'
+ * coded images, and its other parts.
+ *
+ * @example
+ * ```ts
+ * import type { V2FileEntry } from "./container.ts";
+ * const entry: V2FileEntry = {
+ *   name: "notes.txt", note: "not an image", sha256: new Uint8Array(32), fileBytes: 0,
+ *   pages: [], parts: { method: 0, rawBytes: 1, crc: 0xd202ef8d, data: new Uint8Array(1) },
+ * };
+ * ```
+ */
+export interface V2FileEntry {
+  /** Relative path with `/` separators. */
+  name: string;
+  /** A few words on how the file is kept. */
+  note: string;
+  /** SHA-256 of the file. */
+  sha256: Uint8Array;
+  /** Bytes of the file. */
+  fileBytes: number;
+  /** The coded pages, in file order. */
+  pages: V2CodedImage[];
+  /** The file's other parts. */
+  parts: StoredParts;
 }
 
 /**
@@ -378,10 +411,14 @@ export function checkTileStream(tile: { streamIntact?: boolean }): void {
   if (tile.streamIntact === false) throw streamDamaged();
 }
 
-/** Reads the version of an image or archive file; only {@link V2_IMAGE_VERSION} is read. */
-function readImageVersion(r: ByteReader, magic: string): void {
+/**
+ * Reads the version of an image or archive file: {@link V2_IMAGE_VERSION}, or `also` where the
+ * format has a later one; returns whether it is `also`.
+ */
+function readImageVersion(r: ByteReader, magic: string, also?: number): boolean {
   const version = r.u16("version");
-  if (version === V2_IMAGE_VERSION) return;
+  if (version === V2_IMAGE_VERSION) return false;
+  if (version === also) return true;
   if (version === 2) {
     throw new FormatError(
       `${magic} version 2 (untiled, written by bpcodec 0.1) is no longer read: decode it with 0.1`,
@@ -532,12 +569,13 @@ export function parseV2Image(
 export function serializeV2Archive(archive: {
   modelHash: Uint8Array;
   modelBytes?: Uint8Array;
-  entries: V2ArchiveEntry[];
+  entries: (V2ArchiveEntry | V2FileEntry)[];
 }): Uint8Array {
   checkEntryNames(archive.entries.map((e) => e.name));
+  const keepsFiles = archive.entries.some((e) => "pages" in e || e.note !== undefined);
   const w = new ByteWriter();
   w.ascii("BPA2");
-  w.u16(V2_IMAGE_VERSION);
+  w.u16(keepsFiles ? V2_FILES_ARCHIVE_VERSION : V2_IMAGE_VERSION);
   w.u16(archive.modelBytes ? 1 : 0);
   w.bytes(archive.modelHash);
   w.u32(archive.modelBytes?.length ?? 0);
@@ -545,12 +583,85 @@ export function serializeV2Archive(archive: {
   w.u32(archive.entries.length);
   for (const entry of archive.entries) {
     writeEntryName(w, entry.name);
-    writeCoded(w, entry);
+    if (keepsFiles) writeEntryKind(w, entry);
+    else writeCoded(w, entry as V2ArchiveEntry);
   }
   const body = w.finish();
   w.u32(crc32(body));
   return w.finish();
 }
+
+/** The most bytes of a note. */
+const MAX_NOTE_BYTES = 1024;
+
+/** Writes a version-4 entry after its name: its kind, note and kind's fields. */
+function writeEntryKind(w: ByteWriter, entry: V2ArchiveEntry | V2FileEntry): void {
+  const note = new TextEncoder().encode(entry.note ?? "").subarray(0, MAX_NOTE_BYTES);
+  const file = "pages" in entry;
+  w.u8(file ? 1 : 0);
+  w.u16(note.length);
+  w.bytes(note);
+  if (!file) {
+    writeCoded(w, entry);
+    return;
+  }
+  w.bytes(entry.sha256);
+  w.u64(entry.fileBytes);
+  w.u32(entry.pages.length);
+  for (const page of entry.pages) writeCoded(w, page);
+  w.u8(entry.parts.method);
+  w.u64(entry.parts.rawBytes);
+  w.u32(entry.parts.crc);
+  w.u64(entry.parts.data.length);
+  w.bytes(entry.parts.data);
+}
+
+/** Reads a version-4 entry after its name. */
+function readEntryKind(r: ByteReader, name: string, deferred: boolean): ParsedV2Entry {
+  const kind = r.u8("entry kind");
+  if (kind > 1) throw new FormatError(`entry ${JSON.stringify(name)} is of unknown kind ${kind}`);
+  const noteBytes = r.bytes(r.u16("note length"), "note");
+  let note: string;
+  try {
+    note = new TextDecoder("utf-8", { fatal: true }).decode(noteBytes);
+  } catch {
+    throw new FormatError(`entry ${JSON.stringify(name)} has a note that is not valid UTF-8`);
+  }
+  if (kind === 0) return { name, note, ...readCoded(r, deferred) };
+  const sha256 = r.bytes(32, "file SHA-256");
+  const fileBytes = r.u64("file length");
+  const count = r.u32("page count");
+  if (count * 24 > r.remaining) {
+    throw new FormatError(`${count} pages cannot fit in the bytes left`);
+  }
+  const pages: V2ReadImage[] = [];
+  for (let i = 0; i < count; i++) pages.push(readCoded(r, deferred));
+  const method = r.u8("parts method");
+  if (method > 1) throw new FormatError(`unknown parts method ${method}`);
+  const rawBytes = r.u64("parts length");
+  const crc = r.u32("parts checksum");
+  const data = r.bytes(r.u64("stored parts length"), "parts");
+  const parts = { method, rawBytes, crc, data };
+  const partsIntact = crc32(data) === crc;
+  if (!partsIntact && !deferred) {
+    throw new FormatError("file parts are damaged (checksum mismatch)");
+  }
+  return { name, note, sha256, fileBytes, pages, parts, partsIntact };
+}
+
+/**
+ * An entry of a `BPA2` archive as read by {@link parseV2Archive}: a coded image (with a note in
+ * version 4), or a kept file whose pages are read images.
+ *
+ * @example
+ * ```ts
+ * import type { ParsedV2Entry } from "./container.ts";
+ * const isFile = (entry: ParsedV2Entry) => "pages" in entry;
+ * ```
+ */
+export type ParsedV2Entry =
+  | (V2ReadImage & { name: string; note?: string })
+  | (Omit<V2FileEntry, "pages"> & { pages: V2ReadImage[]; partsIntact: boolean });
 
 /**
  * A `BPA2` archive as read by {@link parseV2Archive}.
@@ -567,7 +678,7 @@ export interface ParsedV2Archive {
   /** The embedded model file, if any. */
   modelBytes?: Uint8Array;
   /** The entries, each tile with whether its stream checksum matched. */
-  entries: (V2ReadImage & { name: string })[];
+  entries: ParsedV2Entry[];
   /** Whether the archive checksum matched. */
   intact: boolean;
 }
@@ -605,7 +716,7 @@ export function parseV2Archive(
 function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
   const r = new ByteReader(bytes);
   r.magic("BPA2");
-  readImageVersion(r, "BPA2");
+  const keepsFiles = readImageVersion(r, "BPA2", V2_FILES_ARCHIVE_VERSION);
   const flags = r.u16("flags");
   if (flags & ~1) throw new FormatError(`unknown archive flag bits 0x${flags.toString(16)}`);
   const modelHash = r.bytes(32, "model hash");
@@ -618,7 +729,9 @@ function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
   const entries: ParsedV2Archive["entries"] = [];
   for (let i = 0; i < count; i++) {
     const name = readEntryName(r, i);
-    entries.push({ name, ...readCoded(r, deferred) });
+    entries.push(
+      keepsFiles ? readEntryKind(r, name, deferred) : { name, ...readCoded(r, deferred) },
+    );
   }
   r.u32("archive checksum");
   r.end();

@@ -77,8 +77,10 @@ function takeApart(seed: Seed): TakenApart {
     }
     case "bpa2": {
       const archive = parseV2Archive(bytes);
+      // The seeds are archives of coded images (version 3): no kept files.
       return {
         ...archive,
+        entries: archive.entries as V2ArchiveEntry[],
         write: (entries, model) =>
           uncheckedV2Archive({
             modelHash: model?.hash ?? archive.modelHash,

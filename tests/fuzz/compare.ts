@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ArchiveEntry } from "../../src/codec.ts";
+import type { ArchiveEntry, ArchiveFile } from "../../src/codec.ts";
 import type { GrayImage } from "../../src/image/gray_image.ts";
 import type { Model } from "../../src/model_file.ts";
 
@@ -57,7 +57,7 @@ export function modelDifference(got: Model, want: Model): string | undefined {
 /** An unpacked archive, as `unpackArchive` returns it. */
 export interface Unpacked {
   model: Model;
-  entries: ArchiveEntry[];
+  entries: (ArchiveEntry | ArchiveFile)[];
 }
 
 /** How two unpacked archives differ, or undefined when they are the same. */
@@ -66,7 +66,12 @@ export function archiveDifference(got: Unpacked, want: Unpacked): string | undef
   const names = (u: Unpacked) => JSON.stringify(u.entries.map((e) => e.name));
   if (names(got) !== names(want)) return `entries ${names(got)}, want ${names(want)}`;
   for (let i = 0; i < want.entries.length; i++) {
-    const diff = imageDifference(got.entries[i].image, want.entries[i].image);
+    const [a, b] = [got.entries[i], want.entries[i]];
+    if (!("image" in a) || !("image" in b)) {
+      if ("file" in a && "file" in b && sameArray(a.file, b.file)) continue;
+      return `entry ${i}: another file, or a file instead of an image`;
+    }
+    const diff = imageDifference(a.image, b.image);
     if (diff) return `entry ${i}: ${diff}`;
   }
   return undefined;

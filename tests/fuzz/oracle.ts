@@ -167,7 +167,8 @@ function expectedDescription(info: FileInfo, decoded: unknown): ReturnType<typeo
     kind: "archive",
     format: model.format,
     modelHash: toHex(model.hash),
-    images: entries.map((e) => shape(e.image, e.name)),
+    // Seeds keep images only; a kept file would show as an entry without a shape.
+    images: entries.flatMap((e) => "image" in e ? [shape(e.image, e.name)] : []),
   };
 }
 

@@ -202,8 +202,11 @@ const codedImage = (name: "bpc1" | "bpc2-builtin" | "bpc2-trained"): Target => (
 async function repack(value: Unpacked, bytes: Uint8Array, classic: boolean): Promise<Uint8Array> {
   const stored = classic ? parseClassicArchive(bytes) : parseV2Archive(bytes);
   const entries = [];
-  for (const [i, { name, image }] of value.entries.entries()) {
+  for (const [i, unpacked] of value.entries.entries()) {
     const entry = stored.entries[i];
+    // The seeds keep images only; a mutant that keeps a file cannot decode to their value.
+    if (!("image" in unpacked) || "pages" in entry) throw new Error("a kept file in a mutant");
+    const { name, image } = unpacked;
     const inverted = "tiles" in entry ? entry.tiles[0].inverted : entry.inverted;
     const polarity = inverted ? "invert" : "none";
     const coded = await encodeImage(image, value.model, { polarity });

@@ -8,14 +8,20 @@ import { join } from "node:path";
 import { checkEntryName } from "../../archive_name.ts";
 import {
   type ArchiveEntry,
+  type ArchiveEntryInfo,
+  type ArchiveFile,
   openArchive,
   type OpenArchiveOptions,
   type OpenedArchive,
   packArchive,
 } from "../../codec.ts";
-import type { GrayImage } from "../../image/gray_image.ts";
 import { FormatError } from "../../errors.ts";
-import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
+import {
+  encodeImageFile,
+  extensionOf,
+  IMAGE_EXTENSIONS,
+  READ_EXTENSIONS,
+} from "../../image/image_file.ts";
 import { checkPixelLimit, type ImageLimits } from "../../image/limits.ts";
 import { toHex } from "../../sha256.ts";
 import {
@@ -35,6 +41,7 @@ import { CliError, errorFor, UsageError } from "../errors.ts";
 import {
   checkOutput,
   inputName,
+  listFiles,
   listImages,
   outputName,
   readBytes,
@@ -56,20 +63,26 @@ interface Skipped {
 /** The `pack` command. */
 export const packCommand: Command = {
   name: "pack",
-  summary: "code every image under a folder into one archive (.bpa) with its model",
+  summary: "keep every file under a folder in one archive (.bpa), images coded with the model",
   usage:
-    "pack [--model M.bpm] --input-dir DIR -o OUT.bpa|- [--polarity auto|invert|none] [--keep-going]",
+    "pack [--model M.bpm] --input-dir DIR -o OUT.bpa|- [--pixels-only] [--polarity auto|invert|none] [--keep-going]",
   examples: [
     "bpcodec pack --input-dir scans/2024 --output scans-2024.bpa",
     "bpcodec pack --model scans.bpm --input-dir scans/2024 --output scans-2024.bpa --keep-going",
+    "bpcodec pack --pixels-only --input-dir scans/2024 --output pixels-2024.bpa",
   ],
   flags: {
     ...CODING_MODEL_FLAGS,
-    "input-dir": { type: "string", help: "folder of images, searched recursively" },
+    "input-dir": { type: "string", help: "folder of files, searched recursively" },
     output: {
       type: "string",
       help: "the archive to write, - for stdout (it embeds a model given by --model)",
       outputExtensions: ["bpa"],
+    },
+    "pixels-only": {
+      type: "boolean",
+      help:
+        "keep only the pixels of the images (PNG, PGM/PNM, TIFF, DICOM, FITS), not the files: smallest, but files come back as new PNG/PGM files (classic models always do this)",
     },
     ...POLARITY_FLAG,
     ...MAX_PIXELS_FLAG,
@@ -86,11 +99,15 @@ export const packCommand: Command = {
     const polarity = polarityFlag(args);
     const limits = maxPixelsFlag(args);
     const model = await modelFlag(args);
+    const pixelsOnly = args.values["pixels-only"] === true || model.format === "classic";
     await checkOutput(output, force);
     if (output === STDIO) report.reserveStdoutForData();
-    const names = await listImages(dir);
+    const names = pixelsOnly ? await listImages(dir) : await listFiles(dir);
     if (names.length === 0) {
-      throw new CliError(dir, "no images found (.png, .pgm, .pnm, .ppm, .pbm)");
+      throw new CliError(
+        dir,
+        pixelsOnly ? `no images found (.${READ_EXTENSIONS.join(", .")})` : "no files found",
+      );
     }
     const skipped: Skipped[] = [];
     const skip = (file: string, error: unknown) => {
@@ -99,26 +116,26 @@ export const packCommand: Command = {
       skipped.push({ file, reason });
     };
     let rawBytes = 0;
-    let pixels = 0;
-    let images = 0;
-    // Images are read one at a time and coded as they come: only coded streams are kept.
-    async function* entries(): AsyncGenerator<ArchiveEntry> {
+    let entriesRead = 0;
+    // Files are read one at a time and coded as they come: only coded streams are kept.
+    async function* entries(): AsyncGenerator<ArchiveEntry | ArchiveFile> {
       for (const [i, name] of names.entries()) {
         report.progress(i, names.length, name);
         const path = join(dir, name);
-        let image;
+        let entry: ArchiveEntry | ArchiveFile;
         try {
           checkEntryName(name);
-          image = await readImage(path, limits);
+          entry = pixelsOnly
+            ? { name, image: await readImage(path, limits) }
+            : { name, file: await readBytes(path) };
         } catch (e) {
           if (!keepGoing) throw errorFor(path, e);
           skip(path, e);
           continue;
         }
-        rawBytes += (await Deno.stat(path)).size;
-        pixels += image.width * image.height;
-        images++;
-        yield { name, image };
+        rawBytes += "file" in entry ? entry.file.length : (await Deno.stat(path)).size;
+        entriesRead++;
+        yield entry;
       }
     }
     let bytes: Uint8Array;
@@ -128,10 +145,11 @@ export const packCommand: Command = {
           polarity,
           level: levelFlag(args, model),
           runner,
+          ...limits,
           skip: keepGoing
             ? (name, error) => {
               skip(join(dir, name), error);
-              images--;
+              entriesRead--;
             }
             : undefined,
         }));
@@ -139,18 +157,32 @@ export const packCommand: Command = {
       throw errorFor(dir, e);
     }
     report.done();
-    if (images === 0) throw new CliError(dir, "no image could be packed");
+    if (entriesRead === 0) throw new CliError(dir, "nothing could be packed");
+    const packed = await openArchive(bytes, { deferChecksums: true });
+    for (const e of packed.entries) {
+      // An image file that could not be coded as one is worth a word.
+      if (e.note?.startsWith("kept whole:") || e.note?.startsWith("pixels only:")) {
+        report.warning(`${join(dir, e.name)}: ${e.note}`);
+      }
+    }
+    const pixels = packed.entries.reduce((n, e) => n + (e.file?.pixels ?? e.width * e.height), 0);
+    const images = packed.entries.filter((e) => (e.file?.pixels ?? 1) > 0).length;
+    const exactFiles = packed.entries.filter((e) => e.file).length;
     await writeAtomic(output, bytes, force);
     const bpp = bitsPerPixel(bytes.length, pixels);
     report.line(
       `packed: raw_bytes=${rawBytes}, archive_bytes=${bytes.length}, bpp=${bpp}, pixels=${pixels}, images=${images}` +
+        (pixelsOnly ? "" : `, files=${packed.entries.length}, exact_files=${exactFiles}`) +
         (skipped.length > 0 ? `, skipped=${skipped.length}` : ""),
     );
     report.result({
       command: "pack",
       output: outputName(output),
       format: model.format,
+      pixelsOnly,
       images,
+      files: packed.entries.length,
+      exactFiles,
       pixels,
       rawBytes,
       bytes: bytes.length,
@@ -162,9 +194,17 @@ export const packCommand: Command = {
   },
 };
 
-/** The file name an entry is written as: its own, or with `.png` when it has no extension. */
-function entryFileName(name: string): string {
-  return extensionOf(name) === "" ? `${name}.png` : name;
+/**
+ * The file name an entry is written as: a kept file's own; for pixels, its own, or with `.png`
+ * when it has no extension.
+ */
+function entryFileName(entry: ArchiveEntryInfo): string {
+  return entry.file || extensionOf(entry.name) !== "" ? entry.name : `${entry.name}.png`;
+}
+
+/** How an entry is kept: the file byte for byte, or its pixels only. */
+function keptAs(entry: ArchiveEntryInfo): "exact file" | "exact pixels" {
+  return entry.file ? "exact file" : "exact pixels";
 }
 
 /** Opens an archive for `unpack`, `extract` and `list`, naming it in any error. */
@@ -190,10 +230,11 @@ async function writeEntries(
   options: { force: boolean; limits: ImageLimits; report: Reporter; concurrency: number },
 ): Promise<string[]> {
   const { force, limits, report, concurrency } = options;
-  const names = indices.map((i) => entryFileName(archive.entries[i].name));
+  const names = indices.map((i) => entryFileName(archive.entries[i]));
   for (const i of indices) {
     const entry = archive.entries[i];
-    const extension = extensionOf(entryFileName(entry.name));
+    if (entry.file) continue; // rebuilt byte for byte, whatever its name
+    const extension = extensionOf(entryFileName(entry));
     const where = `entry ${JSON.stringify(entry.name)}`;
     if (!IMAGE_EXTENSIONS.includes(extension)) {
       throw new CliError(
@@ -212,13 +253,19 @@ async function writeEntries(
   }
   const folder = await OutputFolder.open(dir, names, { force });
   // `concurrency` entries are decoded at once (on workers), written in order.
-  const decoding = new Map<number, Promise<GrayImage>>();
+  const decoding = new Map<number, Promise<Uint8Array>>();
+  const fileOf = async (k: number) => {
+    const i = indices[k];
+    return archive.entries[i].file
+      ? await archive.rebuild(i)
+      : encodeImageFile(await archive.decode(i), names[k]);
+  };
   const decodeAhead = (k: number) => {
     for (let j = k; j < Math.min(indices.length, k + concurrency); j++) {
       if (decoding.has(j)) continue;
-      const image = archive.decode(indices[j]);
-      image.catch(() => {}); // awaited in order below
-      decoding.set(j, image);
+      const bytes = fileOf(j);
+      bytes.catch(() => {}); // awaited in order below
+      decoding.set(j, bytes);
     }
   };
   try {
@@ -227,9 +274,8 @@ async function writeEntries(
       decodeAhead(k);
       let bytes: Uint8Array;
       try {
-        const image = await decoding.get(k)!;
+        bytes = await decoding.get(k)!;
         decoding.delete(k);
-        bytes = encodeImageFile(image, names[k]);
       } catch (e) {
         const message = (e as Error).message;
         const named = message.startsWith("entry ")
@@ -278,12 +324,21 @@ export const unpackCommand: Command = {
       return { archive, indices };
     });
     const { archive } = indices;
-    report.line(`unpacked: ${input} -> ${dir}, images=${archive.entries.length}`);
+    const exactFiles = archive.entries.filter((e) => e.file).length;
+    report.line(
+      `unpacked: ${input} -> ${dir}, entries=${archive.entries.length}` +
+        (exactFiles > 0 ? `, exact_files=${exactFiles} (SHA-256 checked)` : ""),
+    );
     report.result({
       command: "unpack",
       input,
       outputDir: dir,
-      images: archive.entries.map((e) => ({ name: e.name, width: e.width, height: e.height })),
+      images: archive.entries.map((e) => ({
+        name: entryFileName(e),
+        width: e.width,
+        height: e.height,
+        kept: keptAs(e),
+      })),
     });
     return 0;
   },
@@ -365,8 +420,11 @@ export const listCommand: Command = {
         width: e.width,
         height: e.height,
         streamBytes: e.streamBytes,
-        bpp: bitsPerPixel(e.streamBytes, e.width * e.height),
+        bpp: bitsPerPixel(e.streamBytes, e.file?.pixels ?? e.width * e.height),
         checksum: e.streamIntact === undefined ? "none" : e.streamIntact ? "ok" : "DAMAGED",
+        kept: keptAs(e),
+        ...(e.note !== undefined && { note: e.note }),
+        ...(e.file && { fileBytes: e.file.bytes, sha256: toHex(e.file.sha256) }),
       }));
       const archiveChecksum = archive.intact === undefined
         ? "none (classic archives carry no checksums)"
@@ -382,11 +440,12 @@ export const listCommand: Command = {
           `archive checksum ${archiveChecksum}`,
       );
       for (const e of entries) {
+        const size = e.width > 0 ? `${e.width}x${e.height}` : "-";
         report.line(
-          `  ${`${e.width}x${e.height}`.padStart(11)} ${
-            String(e.streamBytes).padStart(10)
-          } bytes ` +
-            `${e.bpp.toFixed(4).padStart(8)} bpp  ${e.checksum.padEnd(7)}  ${e.name}`,
+          `  ${size.padStart(11)} ${String(e.streamBytes).padStart(10)} bytes ` +
+            `${(e.width > 0 ? e.bpp.toFixed(4) : "-").padStart(8)} bpp  ${e.checksum.padEnd(7)}  ${
+              e.kept.padEnd(12)
+            }  ${e.name}` + (e.note ? `  (${e.note})` : ""),
         );
       }
       results.push({

@@ -7,7 +7,12 @@ import { type DecodedImageStream, decodeImageStream, encodeImageStream } from ".
 import { imageRows } from "../../v2/image_codec.ts";
 import { isOneTile, type TileRect } from "../../v2/tiles.ts";
 import { describeFile } from "../../file_info.ts";
-import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
+import {
+  encodeImageFile,
+  extensionOf,
+  IMAGE_EXTENSIONS,
+  READ_EXTENSIONS,
+} from "../../image/image_file.ts";
 import { defaultModel, type Model } from "../../model_file.ts";
 import { toHex } from "../../sha256.ts";
 import {
@@ -127,7 +132,7 @@ export const encodeCommand: Command = {
     if (isBatch(args)) {
       return await runBatchCommand(args, report, {
         command: "encode",
-        extensions: IMAGE_EXTENSIONS,
+        extensions: READ_EXTENSIONS,
         outputName: (path) => replaceExtension(path, ".bpc"),
         work: (job, pool) => encodeFile(job.input, job.output, { ...context, pool }),
         line: encodedLine,

@@ -1,0 +1,174 @@
+/**
+ * DICOM (Part 10) files with native, uncompressed pixel data: one or several frames of one
+ * sample a pixel, 8 or 16 bits allocated, any number of bits stored, signed or unsigned.
+ *
+ * Each frame is a page. A signed sample (PixelRepresentation 1, e.g. CT in Hounsfield units) is
+ * shifted by `2^(BitsStored−1)` so that it codes as an unsigned one of the same bits (−1024 in 12
+ * bits reads as 1024); the bits stored are the image's depth (12 bits stored: maxval 4095).
+ * Compressed transfer syntaxes (JPEG, JPEG-LS, JPEG 2000, RLE, deflate) are refused by name.
+ *
+ * @module
+ */
+import { parseDicom, readPart10Header } from "../deps/dicom.ts";
+import { FormatError } from "../errors.ts";
+import type { GrayImage } from "./gray_image.ts";
+import type { ImagePages } from "./image_pages.ts";
+import { checkPixelLimit, type ImageLimits } from "./limits.ts";
+import {
+  checkSampleLayout,
+  maxValueOf,
+  readSampleRuns,
+  type SampleRun,
+  type StoredSamples,
+} from "./sample_runs.ts";
+
+/** The native transfer syntaxes, and whether each is big-endian. */
+const NATIVE_SYNTAXES: Record<string, boolean> = {
+  "1.2.840.10008.1.2": false, // implicit VR little endian
+  "1.2.840.10008.1.2.1": false, // explicit VR little endian
+  "1.2.840.10008.1.2.2": true, // explicit VR big endian
+};
+
+/** The compressed transfer syntaxes by UID prefix, for the message refusing them. */
+const COMPRESSED_SYNTAXES: [string, string][] = [
+  ["1.2.840.10008.1.2.1.99", "deflated explicit VR little endian"],
+  ["1.2.840.10008.1.2.4.8", "JPEG-LS"],
+  ["1.2.840.10008.1.2.4.9", "JPEG 2000"],
+  ["1.2.840.10008.1.2.4.20", "High-Throughput JPEG 2000"],
+  ["1.2.840.10008.1.2.4.10", "MPEG"],
+  ["1.2.840.10008.1.2.4.", "JPEG"],
+  ["1.2.840.10008.1.2.5", "RLE lossless"],
+];
+
+/** The most frames read from one file. */
+const MAX_FRAMES = 1 << 20;
+
+/**
+ * Whether the bytes are a DICOM Part 10 file (`DICM` after the 128-byte preamble).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { isDicom } from "./dicom.ts";
+ * const file = new Uint8Array(132);
+ * file.set(new TextEncoder().encode("DICM"), 128);
+ * strictEqual(isDicom(file), true);
+ * ```
+ */
+export function isDicom(bytes: Uint8Array): boolean {
+  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 &&
+    bytes[130] === 0x43 && bytes[131] === 0x4d;
+}
+
+/** The parser's failures (it throws strings) as a format error. */
+function parsed<T>(what: () => T): T {
+  try {
+    return what();
+  } catch (e) {
+    if (e instanceof FormatError) throw e;
+    const reason = typeof e === "string" ? e : e instanceof Error ? e.message : String(e);
+    throw new FormatError(
+      `not a readable DICOM file (${reason.replace(/^dicomParser\.\w+: /, "")})`,
+    );
+  }
+}
+
+/**
+ * Reads every frame of a DICOM file with native pixel data, with where its samples lie.
+ *
+ * @throws {FormatError} for malformed or truncated files, compressed transfer syntaxes, colour
+ *   and other unsupported pixel data (code `unsupported`, saying which), and frames over the
+ *   pixel limit (`too-large`).
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { readDicom } from "./dicom.ts";
+ * throws(() => readDicom(new Uint8Array(132)), /DICOM/);
+ * ```
+ */
+export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePages {
+  if (!isDicom(bytes)) throw new FormatError("not a DICOM file (no DICM prefix)");
+  const syntax = parsed(() => readPart10Header(bytes).string("x00020010")) ?? "";
+  const bigEndian = NATIVE_SYNTAXES[syntax];
+  if (bigEndian === undefined) {
+    const known = COMPRESSED_SYNTAXES.find(([prefix]) => syntax.startsWith(prefix));
+    throw new FormatError(
+      known
+        ? `DICOM pixel data is compressed (${
+          known[1]
+        }, transfer syntax ${syntax}): only native (uncompressed) pixel data is supported`
+        : `DICOM transfer syntax ${JSON.stringify(syntax)} is not supported`,
+      "unsupported",
+    );
+  }
+  const data = parsed(() => parseDicom(bytes));
+  const number = (tag: string, name: string, fallback?: number): number => {
+    const value = data.elements[tag] ? data.uint16(tag) : fallback;
+    if (value === undefined) throw new FormatError(`DICOM file has no ${name}`);
+    return value;
+  };
+  const pixels = data.elements.x7fe00010;
+  if (pixels === undefined) {
+    const other = data.elements.x7fe00008 || data.elements.x7fe00009;
+    throw new FormatError(
+      other ? "DICOM pixel data is floating point" : "DICOM file has no pixel data",
+      other ? "unsupported" : "invalid",
+    );
+  }
+  const samplesPerPixel = number("x00280002", "SamplesPerPixel", 1);
+  const photometric = (data.string("x00280004") ?? "MONOCHROME2").trim();
+  if (samplesPerPixel !== 1 || !photometric.startsWith("MONOCHROME")) {
+    throw new FormatError(
+      `DICOM image is in colour (${photometric}, ${samplesPerPixel} samples a pixel)`,
+      "unsupported",
+    );
+  }
+  const height = number("x00280010", "Rows");
+  const width = number("x00280011", "Columns");
+  const allocated = number("x00280100", "BitsAllocated");
+  const bits = number("x00280101", "BitsStored", allocated);
+  const highBit = number("x00280102", "HighBit", bits - 1);
+  const signed = number("x00280103", "PixelRepresentation", 0) === 1;
+  const framesText = (data.string("x00280008") ?? "1").trim();
+  if (!/^\d{1,9}$/.test(framesText)) {
+    throw new FormatError(`DICOM NumberOfFrames ${JSON.stringify(framesText)} is not a number`);
+  }
+  const frames = Math.max(1, Number(framesText));
+  if (allocated !== 8 && allocated !== 16) {
+    throw new FormatError(
+      `DICOM pixel data of ${allocated} bits allocated: only 8 and 16 are supported`,
+      "unsupported",
+    );
+  }
+  if (bits < 1 || bits > allocated || highBit !== bits - 1) {
+    throw new FormatError(
+      `DICOM pixel data of ${bits} bits stored with high bit ${highBit} in ${allocated} allocated is not supported`,
+      "unsupported",
+    );
+  }
+  if (width === 0 || height === 0) throw new FormatError("DICOM image of zero size");
+  if (frames > MAX_FRAMES) throw new FormatError(`DICOM file of ${frames} frames`);
+  checkPixelLimit(width, height, limits);
+  if (pixels.encapsulatedPixelData || pixels.hadUndefinedLength) {
+    throw new FormatError("DICOM pixel data is encapsulated (compressed)", "unsupported");
+  }
+  const stored: StoredSamples = { bytes: allocated === 8 ? 1 : 2, bigEndian, bits, signed };
+  const frameBytes = width * height * stored.bytes;
+  if (pixels.length < frames * frameBytes || pixels.dataOffset + pixels.length > bytes.length) {
+    throw new FormatError(
+      `DICOM pixel data is truncated (${pixels.length} bytes for ${frames} frames of ${frameBytes})`,
+    );
+  }
+  const pages: GrayImage[] = [];
+  const runs: SampleRun[] = [];
+  for (let frame = 0; frame < frames; frame++) {
+    const offset = pixels.dataOffset + frame * frameBytes;
+    runs.push({ page: frame, offset, first: 0, count: width * height });
+    pages.push({ width, height, maxValue: maxValueOf(stored), data: new Uint16Array(0) });
+  }
+  const layout = { stored: pages.map(() => stored), runs };
+  checkSampleLayout(layout, pages.map(() => width * height), bytes.length);
+  for (const page of pages) page.data = new Uint16Array(width * height);
+  readSampleRuns(bytes, layout, pages);
+  return { format: "dicom", pages, layout };
+}

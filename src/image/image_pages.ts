@@ -1,0 +1,38 @@
+/**
+ * The pages of an image file as bpcodec reads them, and where their samples lie in the file.
+ *
+ * @module
+ */
+import type { GrayImage } from "./gray_image.ts";
+import type { SampleLayout } from "./sample_runs.ts";
+
+/** The image file formats bpcodec reads. */
+export type ImageFormat = "png" | "netpbm" | "tiff" | "dicom" | "fits";
+
+/**
+ * An image file read: its format, its pages (TIFF pages, DICOM frames, FITS image planes; one
+ * for PNG and Netpbm), and, when the file keeps its samples uncompressed, where they lie.
+ *
+ * @example
+ * ```ts
+ * import type { ImagePages } from "./image_pages.ts";
+ * const pages: ImagePages = {
+ *   format: "netpbm",
+ *   pages: [{ width: 1, height: 1, maxValue: 255, data: new Uint16Array([7]) }],
+ *   layout: {
+ *     stored: [{ bytes: 1, bigEndian: false, bits: 8, signed: false }],
+ *     runs: [{ page: 0, offset: 11, first: 0, count: 1 }],
+ *   },
+ * };
+ * ```
+ */
+export interface ImagePages {
+  /** The file's format. */
+  format: ImageFormat;
+  /** The pages, in file order; at least one. */
+  pages: GrayImage[];
+  /** Where the samples lie, when the file stores them uncompressed. */
+  layout?: SampleLayout;
+  /** Without a layout, why (e.g. "its strips are LZW-compressed"). */
+  noLayout?: string;
+}
