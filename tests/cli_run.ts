@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { assertEquals, assertMatch } from "./assert.ts";
 import { ROOT } from "./helpers.ts";
 
 /** What one run printed and returned. */
@@ -54,4 +55,11 @@ export async function runCli(
     stdoutBytes: out.stdout,
     stderr: decode(out.stderr),
   };
+}
+
+/** Asserts a failure of exit code 1 with one stderr line matching `reason`. */
+export function assertOneLine(run: { code: number; stderr: string }, reason: RegExp): void {
+  assertEquals(run.code, 1, run.stderr);
+  assertEquals(run.stderr.trim().split("\n").length, 1, run.stderr);
+  assertMatch(run.stderr, reason);
 }

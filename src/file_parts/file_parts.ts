@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { ByteReader, ByteWriter } from "../bytes.ts";
+import { ByteReader, ByteWriter, sameValues } from "../bytes.ts";
+import type { ZlibSettings } from "../deps/zlib_deflate.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { describePages, isImageFile, readImagePages } from "../image/image_file.ts";
@@ -23,6 +24,21 @@ import {
   type StoredSamples,
   writeSampleRuns,
 } from "../image/sample_runs.ts";
+import {
+  blockArea,
+  blockSamples,
+  blockShape,
+  readTiffBlock,
+  type TiffBlocks,
+  type TiffPage,
+} from "../image/tiff.ts";
+import {
+  applyDifferences,
+  compress,
+  TIFF_COMPRESSIONS,
+  type TiffCoding,
+} from "../image/tiff_codecs.ts";
+import { zlibSettingOf } from "./zlib_settings.ts";
 import {
   type PngParts,
   pngParts,
@@ -50,6 +66,16 @@ export type FileParts =
     difference?: Uint8Array;
   }
   | { kind: "png"; png: PngParts }
+  | {
+    kind: "tiff";
+    layout: TiffBlocks;
+    /** How each page's blocks are compressed again to the same bytes. */
+    codings: TiffCoding[];
+    /** The file's bytes outside the blocks, in order. */
+    gaps: Uint8Array;
+    /** The uncompressed blocks' bytes outside the page (tile padding), in block order. */
+    padding: Uint8Array;
+  }
   | { kind: "whole"; bytes: Uint8Array };
 
 /**
@@ -108,18 +134,153 @@ export function splitFile(bytes: Uint8Array, limits: ImageLimits = {}): SplitFil
     if ("why" in png) return { pages, note: `pixels only: ${png.why}` };
     return { pages, parts: { kind: "png", png }, note: what };
   }
-  return whole(`kept whole: ${noLayout}`);
+  const tiff = read.blocks && tiffParts(bytes, read.blocks);
+  if (tiff) return { pages, parts: tiff, note: `${what}, ${noLayout}` };
+  return whole(`kept whole: ${noLayout}, not rebuilt by libtiff's or zlib's encoders`);
+}
+
+/** The bytes of `bytes` outside the given ranges (in increasing order, not overlapping). */
+function gapsAround(bytes: Uint8Array, ranges: { offset: number; bytes: number }[]): Uint8Array {
+  const gaps = new ByteWriter();
+  let at = 0;
+  for (const range of ranges) {
+    gaps.bytes(bytes.subarray(at, range.offset));
+    at = range.offset + range.bytes;
+  }
+  gaps.bytes(bytes.subarray(at));
+  return gaps.finish();
+}
+
+/** Writes `gaps` into `out` around the ranges (the inverse of {@link gapsAround}). */
+function fillGaps(out: Uint8Array, gaps: Uint8Array, ranges: { offset: number; bytes: number }[]) {
+  let from = 0;
+  let at = 0;
+  for (const range of ranges) {
+    out.set(gaps.subarray(from, from + range.offset - at), at);
+    from += range.offset - at;
+    at = range.offset + range.bytes;
+  }
+  out.set(gaps.subarray(from), at);
+}
+
+/** Each byte of a block's uncompressed bytes outside its page (tile padding): a mask. */
+function paddingMask(page: TiffPage, index: number): Uint8Array {
+  const { rows, rowBytes } = blockShape(page, index);
+  const area = blockArea(page, index);
+  const mask = new Uint8Array(rows * rowBytes).fill(1);
+  for (let row = 0; row < area.height; row++) {
+    mask.fill(0, row * rowBytes, row * rowBytes + area.width * page.stored.bytes);
+  }
+  return mask;
+}
+
+/**
+ * The parts of a TIFF of compressed blocks, when libtiff's encoders (or zlib at some setting)
+ * compress every block's bytes back to the stored ones; undefined otherwise.
+ */
+function tiffParts(bytes: Uint8Array, layout: TiffBlocks): FileParts | undefined {
+  const codings: (TiffCoding | undefined)[] = layout.pages.map(() => undefined);
+  const padding = new ByteWriter();
+  for (const block of layout.blocks) {
+    const page = layout.pages[block.page];
+    const raw = readTiffBlock(bytes, layout, block);
+    const stored = bytes.subarray(block.offset, block.offset + block.bytes);
+    const { rowBytes } = blockShape(page, block.index);
+    const differenced = raw.slice();
+    if (page.predictor === 2) {
+      applyDifferences(differenced, rowBytes, raw.length / rowBytes, page.stored);
+    }
+    const candidates: TiffCoding[] = codings[block.page]
+      ? [codings[block.page]!]
+      : page.compression === 5
+      ? [{ compression: 5, lzwGrowsAtEnd: true }, { compression: 5, lzwGrowsAtEnd: false }]
+      : page.compression === 32773
+      ? [{ compression: 32773 }]
+      : page.compression === 1
+      ? [{ compression: 1 }]
+      : [];
+    if (candidates.length === 0) {
+      const zlib = zlibSettingOf(differenced, stored);
+      if (zlib === undefined) return undefined;
+      candidates.push({ compression: page.compression, zlib });
+    }
+    const coding = candidates.find((c) => sameValues(compress(differenced, rowBytes, c), stored));
+    if (coding === undefined) return undefined;
+    codings[block.page] = coding;
+    const mask = paddingMask(page, block.index);
+    for (let i = 0; i < raw.length; i++) if (mask[i]) padding.u8(raw[i]);
+  }
+  return {
+    kind: "tiff",
+    layout,
+    codings: codings.map((c, i) => c ?? { compression: layout.pages[i].compression }),
+    gaps: gapsAround(bytes, layout.blocks),
+    padding: padding.finish(),
+  };
+}
+
+/** Rebuilds a TIFF of compressed blocks from its pages and parts. */
+function rebuildTiff(
+  parts: Extract<FileParts, { kind: "tiff" }>,
+  pages: readonly GrayImage[],
+): Uint8Array {
+  const { layout, codings, gaps, padding } = parts;
+  checkTiffLayout(layout, pages);
+  const out = new Uint8Array(rebuiltBytes(parts));
+  fillGaps(out, gaps, layout.blocks);
+  let p = 0;
+  for (const block of layout.blocks) {
+    const page = layout.pages[block.page];
+    const { rows, rowBytes } = blockShape(page, block.index);
+    const raw = new Uint8Array(rows * rowBytes);
+    const mask = paddingMask(page, block.index);
+    for (let i = 0; i < raw.length; i++) if (mask[i]) raw[i] = padding[p++];
+    blockSamples(raw, page, block.index, pages[block.page], "write");
+    if (page.predictor === 2) applyDifferences(raw, rowBytes, rows, page.stored);
+    const coded = compress(raw, rowBytes, codings[block.page]);
+    if (coded.length !== block.bytes) {
+      throw new FormatError("a rebuilt TIFF block has another length than the stored one");
+    }
+    out.set(coded, block.offset);
+  }
+  return out;
+}
+
+/**
+ * Checks a TIFF block layout read from an archive against the decoded pages before anything is
+ * allocated for it: page sizes, block sizes bounded by the page's, blocks in order, inside their
+ * page's grid.
+ */
+function checkTiffLayout(layout: TiffBlocks, pages: readonly GrayImage[]): void {
+  const bad = (what: string) => new FormatError(`the TIFF's parts do not fit its pages (${what})`);
+  if (layout.pages.length !== pages.length) throw bad("page count");
+  for (const [i, page] of layout.pages.entries()) {
+    if (page.width !== pages[i].width || page.height !== pages[i].height) throw bad("page size");
+    if (page.blockWidth * page.blockHeight > 4 * page.width * page.height + (1 << 20)) {
+      throw bad("block size");
+    }
+  }
+  let end = 0;
+  for (const block of layout.blocks) {
+    const page = layout.pages[block.page];
+    if (page === undefined || block.offset < end) throw bad("block order");
+    const across = Math.ceil(page.width / page.blockWidth);
+    if (block.index >= across * Math.ceil(page.height / page.blockHeight)) throw bad("block");
+    end = block.offset + block.bytes;
+  }
+}
+
+/** The byte ranges of a layout's sample runs. */
+function runRanges(layout: SampleLayout): { offset: number; bytes: number }[] {
+  return layout.runs.map((run) => ({
+    offset: run.offset,
+    bytes: run.count * layout.stored[run.page].bytes,
+  }));
 }
 
 /** The parts of a file around its sample runs. */
 function runParts(bytes: Uint8Array, layout: SampleLayout, pages: GrayImage[]): FileParts {
-  const gaps = new ByteWriter();
-  let at = 0;
-  for (const run of layout.runs) {
-    gaps.bytes(bytes.subarray(at, run.offset));
-    at = run.offset + run.count * layout.stored[run.page].bytes;
-  }
-  gaps.bytes(bytes.subarray(at));
+  const gaps = gapsAround(bytes, runRanges(layout));
   const rewritten = new Uint8Array(bytes.length);
   writeSampleRuns(rewritten, layout, pages);
   const difference = new ByteWriter();
@@ -135,7 +296,7 @@ function runParts(bytes: Uint8Array, layout: SampleLayout, pages: GrayImage[]): 
   return {
     kind: "runs",
     layout,
-    gaps: gaps.finish(),
+    gaps,
     difference: differs ? difference.finish() : undefined,
   };
 }
@@ -152,6 +313,9 @@ function runParts(bytes: Uint8Array, layout: SampleLayout, pages: GrayImage[]): 
  */
 export function rebuiltBytes(parts: FileParts): number {
   if (parts.kind === "whole") return parts.bytes.length;
+  if (parts.kind === "tiff") {
+    return parts.gaps.length + parts.layout.blocks.reduce((n, b) => n + b.bytes, 0);
+  }
   if (parts.kind === "png") return rebuiltPngBytes(parts.png);
   const { runs, stored } = parts.layout;
   const runBytes = runs.reduce((n, r) => n + r.count * (stored[r.page]?.bytes ?? 0), 0);
@@ -173,6 +337,7 @@ export function rebuiltBytes(parts: FileParts): number {
  */
 export function rebuildFile(parts: FileParts, pages: readonly GrayImage[]): Uint8Array {
   if (parts.kind === "whole") return parts.bytes;
+  if (parts.kind === "tiff") return rebuildTiff(parts, pages);
   if (parts.kind === "png") {
     const { filters, depth, interlaced } = parts.png;
     if (
@@ -188,14 +353,7 @@ export function rebuildFile(parts: FileParts, pages: readonly GrayImage[]): Uint
   const length = rebuiltBytes(parts);
   checkSampleLayout(layout, pages.map((p) => p.width * p.height), length);
   const out = new Uint8Array(length);
-  let from = 0;
-  let at = 0;
-  for (const run of layout.runs) {
-    out.set(gaps.subarray(from, from + run.offset - at), at);
-    from += run.offset - at;
-    at = run.offset + run.count * layout.stored[run.page].bytes;
-  }
-  out.set(gaps.subarray(from), at);
+  fillGaps(out, gaps, runRanges(layout));
   writeSampleRuns(out, layout, pages);
   if (difference !== undefined) {
     let d = 0;
@@ -207,7 +365,7 @@ export function rebuildFile(parts: FileParts, pages: readonly GrayImage[]): Uint
   return out;
 }
 
-const KIND_CODES = { whole: 0, runs: 1, png: 2 } as const;
+const KIND_CODES = { whole: 0, runs: 1, png: 2, tiff: 3 } as const;
 
 /**
  * Serializes parts (as `docs/format-v2.md` lays them out, before compression).
@@ -225,14 +383,40 @@ export function serializeFileParts(parts: FileParts): Uint8Array {
   w.u8(KIND_CODES[parts.kind]);
   if (parts.kind === "whole") {
     w.bytes(parts.bytes);
+  } else if (parts.kind === "tiff") {
+    const { layout, codings, gaps, padding } = parts;
+    w.u32(layout.pages.length);
+    for (const [i, page] of layout.pages.entries()) {
+      w.u32(page.width);
+      w.u32(page.height);
+      writeStored(w, page.stored);
+      w.u16(page.compression);
+      w.u8(page.predictor);
+      w.u32(page.blockWidth);
+      w.u32(page.blockHeight);
+      w.u8(page.tiled ? 1 : 0);
+      const zlib = codings[i].zlib;
+      w.u8(zlib ? 1 : 0);
+      if (zlib) {
+        for (const v of [zlib.level, zlib.windowBits, zlib.memLevel, zlib.strategy]) w.u8(v);
+      }
+      w.u8(codings[i].lzwGrowsAtEnd === false ? 0 : 1);
+    }
+    w.u32(layout.blocks.length);
+    for (const block of layout.blocks) {
+      w.u32(block.page);
+      w.u32(block.index);
+      w.u64(block.offset);
+      w.u64(block.bytes);
+    }
+    w.u64(gaps.length);
+    w.bytes(gaps);
+    w.u64(padding.length);
+    w.bytes(padding);
   } else if (parts.kind === "runs") {
     const { stored, runs } = parts.layout;
     w.u32(stored.length);
-    for (const s of stored) {
-      w.u8(s.bytes);
-      w.u8(s.bits);
-      w.u8((s.bigEndian ? 1 : 0) | (s.signed ? 2 : 0));
-    }
+    for (const s of stored) writeStored(w, s);
     w.u32(runs.length);
     for (const run of runs) {
       w.u32(run.page);
@@ -264,6 +448,67 @@ export function serializeFileParts(parts: FileParts): Uint8Array {
   return w.finish();
 }
 
+function writeStored(w: ByteWriter, s: StoredSamples): void {
+  w.u8(s.bytes);
+  w.u8(s.bits);
+  w.u8((s.bigEndian ? 1 : 0) | (s.signed ? 2 : 0));
+}
+
+function readStored(r: ByteReader): StoredSamples {
+  const size = range(r.u8("sample bytes"), 1, 2, "sample bytes") as 1 | 2;
+  const bits = range(r.u8("sample bits"), 1, 8 * size, "sample bits");
+  const flags = range(r.u8("sample flags"), 0, 3, "sample flags");
+  return { bytes: size, bits, bigEndian: (flags & 1) !== 0, signed: (flags & 2) !== 0 };
+}
+
+/** Reads the parts of a TIFF of compressed blocks. */
+function readTiffParts(r: ByteReader, total: number): FileParts {
+  const pages: TiffPage[] = [];
+  const codings: TiffCoding[] = [];
+  const pageCount = r.u32("page count");
+  if (pageCount * 24 > total) throw new FormatError("file parts: pages are truncated");
+  for (let i = 0; i < pageCount; i++) {
+    const width = range(r.u32("width"), 1, 2 ** 32 - 1, "width");
+    const height = range(r.u32("height"), 1, 2 ** 32 - 1, "height");
+    const stored = readStored(r);
+    const compression = r.u16("compression");
+    if (!(compression in TIFF_COMPRESSIONS)) range(compression, 1, 1, "compression");
+    const predictor = range(r.u8("predictor"), 1, 2, "predictor");
+    const blockWidth = range(r.u32("block width"), 1, 2 ** 32 - 1, "block width");
+    const blockHeight = range(r.u32("block height"), 1, 2 ** 32 - 1, "block height");
+    const tiled = range(r.u8("tiled"), 0, 1, "tiled") === 1;
+    const hasZlib = range(r.u8("zlib flag"), 0, 1, "zlib flag") === 1;
+    const zlib = hasZlib ? readZlibSettings(r) : undefined;
+    const lzwGrowsAtEnd = range(r.u8("LZW end"), 0, 1, "LZW end") === 1;
+    pages.push({ width, height, stored, compression, predictor, blockWidth, blockHeight, tiled });
+    codings.push({ compression, ...(zlib && { zlib }), lzwGrowsAtEnd });
+  }
+  const blockCount = r.u32("block count");
+  if (blockCount * 24 > total) throw new FormatError("file parts: blocks are truncated");
+  const blocks = [];
+  for (let i = 0; i < blockCount; i++) {
+    blocks.push({
+      page: r.u32("block page"),
+      index: r.u32("block index"),
+      offset: r.u64("block offset"),
+      bytes: r.u64("block bytes"),
+    });
+  }
+  const gaps = r.bytes(r.u64("gap bytes"), "gaps");
+  const padding = r.bytes(r.u64("padding bytes"), "padding");
+  r.end();
+  return { kind: "tiff", layout: { pages, blocks }, codings, gaps, padding };
+}
+
+function readZlibSettings(r: ByteReader): ZlibSettings {
+  return {
+    level: range(r.u8("level"), 0, 9, "level"),
+    windowBits: range(r.u8("window bits"), 8, 15, "window bits"),
+    memLevel: range(r.u8("memory level"), 1, 9, "memory level"),
+    strategy: range(r.u8("strategy"), 0, 4, "strategy"),
+  };
+}
+
 function range(value: number, low: number, high: number, what: string): number {
   if (value < low || value > high) {
     throw new FormatError(`file parts: ${what} ${value} is out of range`);
@@ -287,15 +532,12 @@ export function parseFileParts(bytes: Uint8Array): FileParts {
   const r = new ByteReader(bytes);
   const kind = r.u8("file parts kind");
   if (kind === KIND_CODES.whole) return { kind: "whole", bytes: bytes.subarray(1) };
+  if (kind === KIND_CODES.tiff) return readTiffParts(r, bytes.length);
   if (kind === KIND_CODES.runs) {
     const stored: StoredSamples[] = [];
     const pageCount = r.u32("page count");
-    for (let i = 0; i < pageCount; i++) {
-      const size = range(r.u8("sample bytes"), 1, 2, "sample bytes") as 1 | 2;
-      const bits = range(r.u8("sample bits"), 1, 8 * size, "sample bits");
-      const flags = range(r.u8("sample flags"), 0, 3, "sample flags");
-      stored.push({ bytes: size, bits, bigEndian: (flags & 1) !== 0, signed: (flags & 2) !== 0 });
-    }
+    if (pageCount * 3 > bytes.length) throw new FormatError("file parts: pages are truncated");
+    for (let i = 0; i < pageCount; i++) stored.push(readStored(r));
     const runCount = r.u32("run count");
     if (runCount * 28 > bytes.length) throw new FormatError("file parts: runs are truncated");
     const runs = [];
@@ -325,12 +567,7 @@ export function parseFileParts(bytes: Uint8Array): FileParts {
   const depth = r.u8("bit depth");
   if (![1, 2, 4, 8, 16].includes(depth)) throw new FormatError(`file parts: bit depth ${depth}`);
   const interlaced = range(r.u8("interlace flag"), 0, 1, "interlace flag") === 1;
-  const settings = {
-    level: range(r.u8("level"), 0, 9, "level"),
-    windowBits: range(r.u8("window bits"), 8, 15, "window bits"),
-    memLevel: range(r.u8("memory level"), 1, 9, "memory level"),
-    strategy: range(r.u8("strategy"), 0, 4, "strategy"),
-  };
+  const settings = readZlibSettings(r);
   const filters = r.bytes(r.u32("filter count"), "filters");
   r.end();
   for (const f of filters) range(f, 0, 4, "row filter");

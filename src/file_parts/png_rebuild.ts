@@ -12,6 +12,7 @@ import type { GrayImage } from "../image/gray_image.ts";
 import { ADAM7, packLowDepth } from "../image/png.ts";
 import { PngChunkReader, writePngChunk } from "../image/png_chunks.ts";
 import { ZlibStream } from "../image/zlib_stream.ts";
+import { zlibSettingOf } from "./zlib_settings.ts";
 
 /**
  * What a gray PNG needs besides its pixels to be rebuilt byte for byte.
@@ -40,46 +41,6 @@ export interface PngParts {
   interlaced: boolean;
   /** The zlib setting that made the image data. */
   settings: ZlibSettings;
-}
-
-/** The zlib settings tried, most common first (libpng's default, then the other levels). */
-function candidateSettings(cmf: number, flg: number): ZlibSettings[] {
-  const windowBits = (cmf >> 4) + 8;
-  const levelClass = flg >> 6;
-  // zlib writes level class 0 for levels 0–1 and the Huffman-only and RLE strategies, 1 for
-  // 2–5, 2 for 6, 3 for 7–9.
-  const levels = [[1, 0], [2, 3, 4, 5], [6], [9, 7, 8]][levelClass];
-  const found: ZlibSettings[] = [];
-  for (const memLevel of [8, 9, 7, 6, 5, 4, 3, 2, 1]) {
-    for (const level of levels) {
-      for (const strategy of [0, 1, 4]) found.push({ level, windowBits, memLevel, strategy });
-    }
-    if (levelClass === 0) {
-      for (const level of [6, 9, 1, 2, 3, 4, 5, 7, 8]) {
-        for (const strategy of [2, 3]) found.push({ level, windowBits, memLevel, strategy });
-      }
-    }
-  }
-  return found;
-}
-
-/** Whether deflating `data` with `settings` gives exactly `stream`, stopping at a difference. */
-function reproduces(data: Uint8Array, stream: Uint8Array, settings: ZlibSettings): boolean {
-  let made = 0;
-  let same = true;
-  const deflater = zlibDeflater(settings, (piece) => {
-    if (!same) return;
-    if (made + piece.length > stream.length) same = false;
-    for (let i = 0; same && i < piece.length; i++) same = piece[i] === stream[made + i];
-    made += piece.length;
-  });
-  const step = 65536;
-  for (let at = 0; same && at < data.length; at += step) {
-    const end = Math.min(at + step, data.length);
-    deflater.push(data.subarray(at, end), end === data.length);
-  }
-  if (data.length === 0) deflater.push(data, true);
-  return same && made === stream.length;
 }
 
 /** The rows of a gray image as PNG stores them before filtering (no filter bytes). */
@@ -236,20 +197,17 @@ export function pngParts(file: Uint8Array, image: GrayImage): PngParts | { why: 
   zlib.finish();
   const data = filteredRows(image, depth, interlaced, filters);
   if (data.length !== inflated) throw new FormatError("PNG image data has a wrong length");
-  for (const settings of candidateSettings(stream[0], stream[1])) {
-    if (reproduces(data, stream, settings)) {
-      return {
-        before: file.subarray(0, start),
-        after: file.subarray(end),
-        idatSizes,
-        filters,
-        depth,
-        interlaced,
-        settings,
-      };
-    }
-  }
-  return { why: "no zlib setting reproduces its image data" };
+  const settings = zlibSettingOf(data, stream);
+  if (settings === undefined) return { why: "no zlib setting reproduces its image data" };
+  return {
+    before: file.subarray(0, start),
+    after: file.subarray(end),
+    idatSizes,
+    filters,
+    depth,
+    interlaced,
+    settings,
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { GrayImage } from "./gray_image.ts";
 import type { SampleLayout } from "./sample_runs.ts";
+import type { TiffBlocks } from "./tiff.ts";
 
 /** The image file formats bpcodec reads. */
 export type ImageFormat = "png" | "netpbm" | "tiff" | "dicom" | "fits";
@@ -35,4 +36,6 @@ export interface ImagePages {
   layout?: SampleLayout;
   /** Without a layout, why (e.g. "its strips are LZW-compressed"). */
   noLayout?: string;
+  /** A TIFF of compressed strips or tiles: where they lie. */
+  blocks?: TiffBlocks;
 }

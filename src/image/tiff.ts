@@ -21,8 +21,9 @@ import {
   type SampleLayout,
   type SampleRun,
   type StoredSamples,
+  writeSampleRuns,
 } from "./sample_runs.ts";
-import { ZlibStream } from "./zlib_stream.ts";
+import { decompress, TIFF_COMPRESSIONS, undoDifferences } from "./tiff_codecs.ts";
 
 /** The most pages read from one file. */
 const MAX_PAGES = 65536;
@@ -39,15 +40,6 @@ const COMPRESSION_NAMES: Record<number, string> = {
   50000: "Zstandard",
   50001: "WebP",
   50002: "JPEG XL",
-};
-
-/** Compressions bpcodec decodes, by TIFF code. */
-const COMPRESSIONS: Record<number, string> = {
-  1: "uncompressed",
-  5: "LZW",
-  8: "Deflate",
-  32946: "Deflate",
-  32773: "PackBits",
 };
 
 /**
@@ -149,17 +141,57 @@ function truncated(): FormatError {
   return new FormatError("TIFF file is truncated");
 }
 
-/** One page's geometry and coding, checked. */
-interface PageShape {
+/**
+ * A page's geometry and coding: its size, sample storage, compression and predictor, and its
+ * strips or tiles (blocks).
+ *
+ * @example
+ * ```ts
+ * import type { TiffPage } from "./tiff.ts";
+ * const page: TiffPage = {
+ *   width: 640, height: 480, stored: { bytes: 1, bigEndian: false, bits: 8, signed: false },
+ *   compression: 5, predictor: 2, blockWidth: 640, blockHeight: 16, tiled: false,
+ * };
+ * ```
+ */
+export interface TiffPage {
+  /** Samples per row. */
   width: number;
+  /** Rows. */
   height: number;
+  /** How a sample is stored. */
   stored: StoredSamples;
+  /** The TIFF compression code. */
   compression: number;
+  /** 1 none, 2 horizontal differences. */
   predictor: number;
   /** Width and height of a strip or tile (a strip is as wide as the page). */
   blockWidth: number;
+  /** Rows of a strip, or of a tile. */
   blockHeight: number;
+  /** Tiles rather than strips. */
   tiled: boolean;
+}
+
+/**
+ * Where a TIFF's compressed strips and tiles lie: its pages, and each block's place (in
+ * increasing order of offset, not overlapping).
+ *
+ * @example
+ * ```ts
+ * import type { TiffBlocks } from "./tiff.ts";
+ * const blocks: TiffBlocks = { pages: [], blocks: [{ page: 0, index: 0, offset: 8, bytes: 100 }] };
+ * ```
+ */
+export interface TiffBlocks {
+  /** The pages. */
+  pages: TiffPage[];
+  /** Each block: its page, its number in the page (raster order), where and how long it is. */
+  blocks: { page: number; index: number; offset: number; bytes: number }[];
+}
+
+/** One page as read: its geometry and coding, and where its blocks lie. */
+interface PageShape extends TiffPage {
   offsets: number[];
   counts: number[];
 }
@@ -202,7 +234,7 @@ function shapeOf(r: TiffReader, fields: Fields, page: number, limits: ImageLimit
     throw unsupported("stored with bits in reverse order (FillOrder 2)");
   }
   const compression = one(fields, 259, 1);
-  if (!(compression in COMPRESSIONS)) {
+  if (!(compression in TIFF_COMPRESSIONS)) {
     const name = COMPRESSION_NAMES[compression] ?? `compression ${compression}`;
     throw new FormatError(
       `${where} is compressed with ${name}, which bpcodec does not read`,
@@ -272,8 +304,21 @@ function shapeOf(r: TiffReader, fields: Fields, page: number, limits: ImageLimit
   };
 }
 
-/** The part of a strip or tile `block` that lies inside its page: where it starts, its size. */
-function blockArea(shape: PageShape, block: number) {
+/**
+ * The part of strip or tile `block` that lies inside its page: where it starts, and its size.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { blockArea } from "./tiff.ts";
+ * const page = { width: 100, height: 50, blockWidth: 64, blockHeight: 64 };
+ * deepStrictEqual(blockArea(page, 1), { x: 64, y: 0, width: 36, height: 50 });
+ * ```
+ */
+export function blockArea(
+  shape: Pick<TiffPage, "width" | "height" | "blockWidth" | "blockHeight">,
+  block: number,
+): { x: number; y: number; width: number; height: number } {
   const across = Math.ceil(shape.width / shape.blockWidth);
   const x = (block % across) * shape.blockWidth;
   const y = Math.floor(block / across) * shape.blockHeight;
@@ -364,182 +409,117 @@ export function readTiff(bytes: Uint8Array, limits: ImageLimits = {}): ImagePage
     readSampleRuns(bytes, layout, pages);
     return { format: "tiff", pages, layout };
   }
-  for (const [i, shape] of shapes.entries()) {
-    pages[i].data = new Uint16Array(shape.width * shape.height);
-    decodeBlocks(bytes, shape, pages[i], i);
+  const blocks: TiffBlocks = {
+    pages: shapes.map(({ offsets: _, counts: __, ...page }) => page),
+    blocks: shapes.flatMap((shape, page) =>
+      shape.offsets.map((offset, index) => ({ page, index, offset, bytes: shape.counts[index] }))
+    ).sort((a, b) => a.offset - b.offset),
+  };
+  for (const page of pages) page.data = new Uint16Array(page.width * page.height);
+  for (const block of blocks.blocks) {
+    const raw = readTiffBlock(bytes, blocks, block);
+    blockSamples(raw, blocks.pages[block.page], block.index, pages[block.page], "read");
   }
+  const overlap = blocks.blocks.some((b, k) =>
+    k > 0 && b.offset < blocks.blocks[k - 1].offset + blocks.blocks[k - 1].bytes
+  );
   return {
     format: "tiff",
     pages,
+    ...(overlap ? {} : { blocks }),
     noLayout: `its ${compressed.tiled ? "tiles are" : "strips are"} ${
-      COMPRESSIONS[compressed.compression]
+      TIFF_COMPRESSIONS[compressed.compression]
     }-compressed`,
   };
 }
 
-/** Decompresses every strip or tile of a page into its samples. */
-function decodeBlocks(bytes: Uint8Array, shape: PageShape, page: GrayImage, index: number): void {
-  const { stored, blockWidth, blockHeight } = shape;
-  const rowBytes = blockWidth * stored.bytes;
-  const block = new Uint8Array(rowBytes * blockHeight);
-  for (const [b, offset] of shape.offsets.entries()) {
-    const area = blockArea(shape, b);
-    const what = `TIFF page ${index + 1}: ${shape.tiled ? "tile" : "strip"} ${b + 1}`;
-    // A strip's last rows may be left out when the strip passes the bottom of the page.
-    const needed = shape.tiled ? block.length : area.height * rowBytes;
-    const input = bytes.subarray(offset, offset + shape.counts[b]);
-    const made = decompress(shape.compression, input, block.subarray(0, needed), what);
-    if (made < needed) throw new FormatError(`${what} decodes short (${made} of ${needed} bytes)`);
-    if (shape.predictor === 2) undoDifferences(block, rowBytes, area.height, stored);
-    const layout: SampleLayout = {
-      stored: [stored],
-      runs: [],
-    };
-    for (let row = 0; row < area.height; row++) {
-      layout.runs.push({
-        page: 0,
-        offset: row * rowBytes,
-        first: (area.y + row) * shape.width + area.x,
-        count: area.width,
-      });
-    }
-    readSampleRuns(block, layout, [page]);
-  }
+/**
+ * The bytes of a strip or tile uncompressed: rows × bytes a row (a tile's every row; a strip's
+ * rows inside the page).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { blockShape } from "./tiff.ts";
+ * const page = { width: 100, height: 50, blockWidth: 100, blockHeight: 16, tiled: false,
+ *   stored: { bytes: 2 as const, bigEndian: false, bits: 16, signed: false } };
+ * deepStrictEqual(blockShape(page, 3), { rows: 2, rowBytes: 200 });
+ * ```
+ */
+export function blockShape(
+  page: Pick<TiffPage, "width" | "height" | "blockWidth" | "blockHeight" | "tiled" | "stored">,
+  index: number,
+): { rows: number; rowBytes: number } {
+  const rows = page.tiled ? page.blockHeight : blockArea(page, index).height;
+  return { rows, rowBytes: page.blockWidth * page.stored.bytes };
 }
 
-/** Undoes the horizontal predictor (each sample stored as its difference from the left one). */
-function undoDifferences(
-  block: Uint8Array,
-  rowBytes: number,
-  rows: number,
-  stored: StoredSamples,
+/**
+ * Decompresses a strip or tile and undoes its predictor: its stored samples, padding included.
+ *
+ * @throws {FormatError} when it is damaged or decodes short.
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { readTiffBlock } from "./tiff.ts";
+ * const page = { width: 3, height: 1, blockWidth: 3, blockHeight: 1, tiled: false, predictor: 2,
+ *   compression: 32773, stored: { bytes: 1 as const, bigEndian: false, bits: 8, signed: false } };
+ * const file = new Uint8Array([0xfe, 4]); // PackBits: 4, 4, 4; differences of 4, 8, 12
+ * const block = { page: 0, index: 0, offset: 0, bytes: 2 };
+ * deepStrictEqual(readTiffBlock(file, { pages: [page], blocks: [block] }, block), new Uint8Array([4, 8, 12]));
+ * ```
+ */
+export function readTiffBlock(
+  bytes: Uint8Array,
+  layout: TiffBlocks,
+  block: TiffBlocks["blocks"][number],
+): Uint8Array {
+  const page = layout.pages[block.page];
+  const { rows, rowBytes } = blockShape(page, block.index);
+  const raw = new Uint8Array(rows * rowBytes);
+  const what = `TIFF page ${block.page + 1}: ${page.tiled ? "tile" : "strip"} ${block.index + 1}`;
+  const input = bytes.subarray(block.offset, block.offset + block.bytes);
+  const made = decompress(page.compression, input, raw, what);
+  if (made < raw.length) {
+    throw new FormatError(`${what} decodes short (${made} of ${raw.length} bytes)`);
+  }
+  if (page.predictor === 2) undoDifferences(raw, rowBytes, rows, page.stored);
+  return raw;
+}
+
+/**
+ * Reads the samples of block `index`'s area out of its uncompressed bytes into `image`
+ * (`read`), or writes them from `image` into the bytes (`write`).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { blockSamples } from "./tiff.ts";
+ * const page = { width: 3, height: 1, blockWidth: 4, blockHeight: 1,
+ *   stored: { bytes: 1 as const, bigEndian: false, bits: 8, signed: false } };
+ * const image = { width: 3, height: 1, maxValue: 255, data: new Uint16Array(3) };
+ * blockSamples(new Uint8Array([1, 2, 3, 0]), page, 0, image, "read");
+ * deepStrictEqual(image.data, new Uint16Array([1, 2, 3]));
+ * ```
+ */
+export function blockSamples(
+  raw: Uint8Array,
+  page: Pick<TiffPage, "width" | "height" | "blockWidth" | "blockHeight" | "stored">,
+  index: number,
+  image: GrayImage,
+  direction: "read" | "write",
 ): void {
-  for (let row = 0; row < rows; row++) {
-    const start = row * rowBytes;
-    if (stored.bytes === 1) {
-      for (let i = start + 1; i < start + rowBytes; i++) block[i] = (block[i] + block[i - 1]) & 255;
-      continue;
-    }
-    const high = stored.bigEndian ? 0 : 1;
-    let left = (block[start + high] << 8) | block[start + 1 - high];
-    for (let i = start + 2; i < start + rowBytes; i += 2) {
-      left = (left + ((block[i + high] << 8) | block[i + 1 - high])) & 0xffff;
-      block[i + high] = left >> 8;
-      block[i + 1 - high] = left & 255;
-    }
-  }
-}
-
-/** Decompresses `input` into `out`, returning the bytes made (at most `out.length`). */
-function decompress(compression: number, input: Uint8Array, out: Uint8Array, what: string): number {
-  if (compression === 1) {
-    out.set(input.subarray(0, out.length));
-    return Math.min(input.length, out.length);
-  }
-  if (compression === 5) return inflateLzw(input, out, what);
-  if (compression === 32773) return unpackBits(input, out);
-  let made = 0;
-  try {
-    const zlib = new ZlibStream((piece) => {
-      const room = Math.min(piece.length, out.length - made);
-      out.set(piece.subarray(0, room), made);
-      made += room;
+  const area = blockArea(page, index);
+  const rowBytes = page.blockWidth * page.stored.bytes;
+  const layout: SampleLayout = { stored: [page.stored], runs: [] };
+  for (let row = 0; row < area.height; row++) {
+    layout.runs.push({
+      page: 0,
+      offset: row * rowBytes,
+      first: (area.y + row) * page.width + area.x,
+      count: area.width,
     });
-    zlib.push(input);
-    zlib.finish();
-  } catch (e) {
-    throw new FormatError(`${what}: ${(e as Error).message}`);
   }
-  return made;
-}
-
-/** PackBits: a count byte n, then n + 1 literal bytes (n ≥ 0) or one byte 1 − n times. */
-function unpackBits(input: Uint8Array, out: Uint8Array): number {
-  let o = 0;
-  for (let i = 0; i < input.length && o < out.length;) {
-    const n = (input[i++] << 24) >> 24;
-    if (n >= 0) {
-      const end = Math.min(i + n + 1, input.length);
-      const room = Math.min(end - i, out.length - o);
-      out.set(input.subarray(i, i + room), o);
-      o += room;
-      i = end;
-    } else if (n !== -128) {
-      if (i >= input.length) break;
-      const room = Math.min(1 - n, out.length - o);
-      out.fill(input[i++], o, o + room);
-      o += room;
-    }
-  }
-  return o;
-}
-
-/** TIFF's LZW (most significant bit first, code width grown one code early). */
-function inflateLzw(input: Uint8Array, out: Uint8Array, what: string): number {
-  if (input.length >= 2 && input[0] === 0 && input[1] & 1) {
-    throw new FormatError(`${what} uses the old, bit-reversed LZW`, "unsupported");
-  }
-  const prefix = new Int32Array(4096);
-  const suffix = new Uint8Array(4096);
-  const first = new Uint8Array(4096);
-  const length = new Int32Array(4096);
-  for (let i = 0; i < 256; i++) {
-    prefix[i] = -1;
-    suffix[i] = first[i] = i;
-    length[i] = 1;
-  }
-  let next = 258;
-  let width = 9;
-  let old = -1;
-  let buffer = 0;
-  let held = 0;
-  let at = 0;
-  let o = 0;
-  while (o < out.length) {
-    while (held < width) {
-      if (at >= input.length) return o;
-      buffer = ((buffer << 8) | input[at++]) & 0xffffff;
-      held += 8;
-    }
-    const code = (buffer >>> (held - width)) & ((1 << width) - 1);
-    held -= width;
-    if (code === 257) break;
-    if (code === 256) {
-      next = 258;
-      width = 9;
-      old = -1;
-      continue;
-    }
-    if (old === -1) {
-      if (code > 255) throw new FormatError(`${what}: bad LZW code ${code}`);
-      out[o++] = code;
-      old = code;
-      continue;
-    }
-    let emit = code;
-    let tail = -1;
-    if (code === next) {
-      emit = old;
-      tail = first[old];
-    } else if (code > next) {
-      throw new FormatError(`${what}: bad LZW code ${code}`);
-    }
-    const n = length[emit];
-    // The string of `emit` is written backwards from its end; bytes past `out` are dropped.
-    for (let c = emit, p = o + n - 1; c !== -1; c = prefix[c], p--) {
-      if (p < out.length) out[p] = suffix[c];
-    }
-    o = Math.min(o + n, out.length);
-    if (tail !== -1 && o < out.length) out[o++] = tail;
-    if (next < 4096) {
-      prefix[next] = old;
-      suffix[next] = first[code === next ? old : code];
-      first[next] = first[old];
-      length[next] = length[old] + 1;
-      next++;
-      if (next >= (1 << width) - 1 && width < 12) width++;
-    }
-    old = code;
-  }
-  return o;
+  if (direction === "read") readSampleRuns(raw, layout, [image]);
+  else writeSampleRuns(raw, layout, [image]);
 }

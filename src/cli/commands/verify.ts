@@ -7,7 +7,7 @@
  */
 import { magicOf, sameValues } from "../../bytes.ts";
 import { decodeImage, encodeImage, openArchive } from "../../codec.ts";
-import { decodeImageFile } from "../../image/image_file.ts";
+import { readImagePages } from "../../image/image_file.ts";
 import type { ImageLimits } from "../../image/limits.ts";
 import type { PolarityMode } from "../../image/polarity.ts";
 import type { Model } from "../../model_file.ts";
@@ -40,6 +40,8 @@ interface Verdict {
   /** Archives: each entry that failed, with why. */
   failedEntries?: { name: string; reason: string }[];
   entries?: number;
+  /** Image files of several pages (TIFF, DICOM, FITS): how many, each coded and decoded. */
+  pages?: number;
 }
 
 /** How `verify` checks files: the model and polarity to code images with, and the limits. */
@@ -58,19 +60,27 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Codes an image and decodes it back in memory. */
 async function verifyImage(input: string, bytes: Uint8Array, context: VerifyContext) {
-  const image = decodeImageFile(bytes, context.limits);
+  const { pages } = readImagePages(bytes, context.limits);
   const model = await context.coding();
   const { polarity, runner } = context;
-  const coded = await encodeImage(image, model, { polarity, runner });
-  const decoded = await decodeImage(coded, model, { runner });
-  const ok = decoded.width === image.width && decoded.maxValue === image.maxValue &&
-    sameValues(decoded.data, image.data);
+  let ok = true;
+  let codedBytes = 0;
+  let pixels = 0;
+  for (const image of pages) {
+    const coded = await encodeImage(image, model, { polarity, runner });
+    const decoded = await decodeImage(coded, model, { runner });
+    ok &&= decoded.width === image.width && decoded.maxValue === image.maxValue &&
+      sameValues(decoded.data, image.data);
+    codedBytes += coded.length;
+    pixels += image.width * image.height;
+  }
   return {
     input,
     kind: "image" as const,
     ok,
-    bytes: coded.length,
-    bpp: bitsPerPixel(coded.length, image.width * image.height),
+    bytes: codedBytes,
+    bpp: bitsPerPixel(codedBytes, pixels),
+    ...(pages.length > 1 && { pages: pages.length }),
     ...(ok ? {} : { reason: "decoded pixels differ" }),
   };
 }
@@ -100,9 +110,10 @@ async function verifyArchive(input: string, bytes: Uint8Array, context: VerifyCo
   const failedEntries: { name: string; reason: string }[] = [];
   let pixels = 0;
   for (const [i, entry] of archive.entries.entries()) {
-    pixels += entry.width * entry.height;
+    pixels += entry.file?.pixels ?? entry.width * entry.height;
     try {
-      await archive.decode(i);
+      // A kept file is rebuilt and checked against its SHA-256.
+      await (entry.file ? archive.rebuild(i) : archive.decode(i));
     } catch (e) {
       failedEntries.push({ name: entry.name, reason: message(e) });
     }

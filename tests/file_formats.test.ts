@@ -1,0 +1,200 @@
+/**
+ * TIFF, FITS and DICOM in, and archives that keep files: every layout libtiff writes reads to the
+ * same pixels and is rebuilt byte for byte; FITS files of several HDUs; what is refused says why;
+ * damaged files and damaged archive parts give an error, never a wrong image or file.
+ */
+import { FormatError } from "../src/errors.ts";
+import { rebuildFile, splitFile } from "../src/file_parts/file_parts.ts";
+import type { GrayImage } from "../src/image/gray_image.ts";
+import { readImagePages } from "../src/image/image_file.ts";
+import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { assertOneLine, runCli } from "./cli_run.ts";
+import { ROOT } from "./helpers.ts";
+
+const LIBTIFF = `${ROOT}tests/formats/libtiff/`;
+const read = (name: string) => Deno.readFileSync(`${LIBTIFF}${name}`);
+
+function refuses(bytes: Uint8Array, pattern: RegExp): void {
+  try {
+    readImagePages(bytes);
+  } catch (e) {
+    assert(e instanceof FormatError, String(e));
+    assertMatch(e.message, pattern);
+    assert(!e.message.includes("\n"));
+    return;
+  }
+  throw new Error(`accepted, but should refuse with ${pattern}`);
+}
+
+function sameImage(a: GrayImage, b: GrayImage, what: string): void {
+  assertEquals([a.width, a.height, a.maxValue], [b.width, b.height, b.maxValue], what);
+  assert(a.data.every((v, i) => v === b.data[i]), `${what}: pixels differ`);
+}
+
+Deno.test("tiff: every libtiff layout reads to the uncompressed file's pixels and is rebuilt byte for byte", () => {
+  const names = [...Deno.readDirSync(LIBTIFF)].map((e) => e.name).filter((n) => n.endsWith(".tif"))
+    .sort();
+  assertEquals(names.length, 14);
+  const plain = {
+    g8: readImagePages(read("g8.tif")).pages[0],
+    g16: readImagePages(read("g16.tif")).pages[0],
+  };
+  assertEquals([plain.g8.maxValue, plain.g16.maxValue], [255, 65535]);
+  for (const name of names) {
+    const bytes = read(name);
+    const { pages, layout, blocks } = readImagePages(bytes);
+    const wanted = name.startsWith("pages")
+      ? [plain.g8, plain.g16]
+      : [name.startsWith("g16") ? plain.g16 : plain.g8];
+    assertEquals(pages.length, wanted.length, name);
+    pages.forEach((page, i) => sameImage(page, wanted[i], name));
+    // Uncompressed files give sample runs; compressed ones their blocks.
+    assertEquals(layout !== undefined, /^g(8|16)(_be|_tiled)?\.tif$/.test(name), name);
+    assertEquals(blocks !== undefined, layout === undefined, name);
+    const split = splitFile(bytes);
+    assertEquals(split.parts?.kind, layout ? "runs" : "tiff", `${name}: ${split.note}`);
+    assertEquals(rebuildFile(split.parts!, split.pages), bytes, name);
+  }
+});
+
+Deno.test("tiff: damaged and unsupported files are refused with a reason", () => {
+  const lzw = read("g8_lzw.tif");
+  refuses(lzw.subarray(0, lzw.length - 3000), /TIFF|past the end|truncated/);
+  // A damaged LZW strip decodes short or to a bad code: an error, not a wrong image.
+  const strips = readImagePages(lzw).blocks!.blocks;
+  const damaged = lzw.slice();
+  damaged.fill(0xff, strips[1].offset, strips[1].offset + 40);
+  refuses(damaged, /strip 2/);
+  // An IFD that points at itself.
+  const loop = read("g8.tif").slice();
+  const ifd = new DataView(loop.buffer).getUint32(4, true);
+  const entries = new DataView(loop.buffer).getUint16(ifd, true);
+  new DataView(loop.buffer).setUint32(ifd + 2 + 12 * entries, ifd, true);
+  refuses(loop, /loop/);
+  // Colour: three samples a pixel.
+  const colour = read("g8.tif").slice();
+  const view = new DataView(colour.buffer);
+  for (let i = 0; i < entries; i++) {
+    const at = ifd + 2 + 12 * i;
+    if (view.getUint16(at, true) === 277) view.setUint16(at + 8, 3, true);
+  }
+  refuses(colour, /colour.*only 8- and 16-bit gray/);
+  refuses(new Uint8Array([0x49, 0x49, 43, 0, 8, 0, 0, 0]), /BigTIFF/);
+});
+
+/** A FITS file of the given HDUs (header cards, data bytes), each padded to 2880-byte blocks. */
+function fits(hdus: { cards: string[]; data: Uint8Array }[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const { cards, data } of hdus) {
+    const header = [...cards, "END"].map((c) => c.padEnd(80)).join("");
+    parts.push(new TextEncoder().encode(header.padEnd(Math.ceil(header.length / 2880) * 2880)));
+    const padded = new Uint8Array(Math.ceil(data.length / 2880) * 2880);
+    padded.set(data);
+    parts.push(padded);
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+Deno.test("fits: image extensions, cubes and tables; BITPIX 16 signed or with BZERO; rebuilt byte for byte", () => {
+  const signed = new Uint8Array([0xff, 0xfe, 0x00, 0x07, 0x80, 0x00]); // −2, 7, −32768
+  const cube = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+  const file = fits([
+    { cards: ["SIMPLE  = T", "BITPIX  = 8", "NAXIS   = 0", "EXTEND  = T"], data: new Uint8Array() },
+    {
+      cards: [
+        "XTENSION= 'IMAGE   '",
+        "BITPIX  = 16",
+        "NAXIS   = 2",
+        "NAXIS1  = 3",
+        "NAXIS2  = 1",
+        "PCOUNT  = 0",
+        "GCOUNT  = 1",
+        "BSCALE  = 1.0",
+        "BZERO   = 0",
+      ],
+      data: signed,
+    },
+    {
+      cards: [
+        "XTENSION= 'BINTABLE'",
+        "BITPIX  = 8",
+        "NAXIS   = 2",
+        "NAXIS1  = 4",
+        "NAXIS2  = 2",
+        "PCOUNT  = 0",
+        "GCOUNT  = 1",
+        "TFIELDS = 1",
+      ],
+      data: new TextEncoder().encode("rowsrow2"),
+    },
+    {
+      cards: [
+        "XTENSION= 'IMAGE   '",
+        "BITPIX  = 8",
+        "NAXIS   = 3",
+        "NAXIS1  = 2",
+        "NAXIS2  = 2",
+        "NAXIS3  = 2",
+        "PCOUNT  = 0",
+        "GCOUNT  = 1",
+      ],
+      data: cube,
+    },
+  ]);
+  const { pages } = readImagePages(file);
+  assertEquals(pages.map((p) => [p.width, p.height, p.maxValue]), [[3, 1, 65535], [2, 2, 255], [
+    2,
+    2,
+    255,
+  ]]);
+  // Signed 16-bit values read shifted by 32768.
+  assertEquals([...pages[0].data], [32766, 32775, 0]);
+  assertEquals([...pages[2].data], [5, 6, 7, 8]);
+  const split = splitFile(file);
+  assertEquals(split.note, "FITS, 3 image planes");
+  assertEquals(rebuildFile(split.parts!, split.pages), file);
+  refuses(
+    fits([{
+      cards: ["SIMPLE  = T", "BITPIX  = -32", "NAXIS   = 2", "NAXIS1  = 1", "NAXIS2  = 1"],
+      data: new Uint8Array(4),
+    }]),
+    /BITPIX -32 \(32-bit floats\): only BITPIX 8 and 16/,
+  );
+  refuses(file.subarray(0, 2880 * 2 + 3), /FITS data of HDU 2 is truncated/);
+});
+
+Deno.test("cli: a multi-page file is refused by encode with a hint, and packed and unpacked byte for byte", async () => {
+  const dir = Deno.makeTempDirSync();
+  const encode = await runCli(["encode", "--input", `${LIBTIFF}pages_lzw.tif`, "-o", "x.bpc"], dir);
+  assertOneLine(encode, /holds 2 images \(TIFF, 2 pages\).*bpcodec pack/);
+  const pack = await runCli(["pack", "--input-dir", LIBTIFF, "-o", "t.bpa", "--json"], dir);
+  assertEquals(pack.code, 0, pack.stderr);
+  assertEquals(JSON.parse(pack.stdout).exactFiles, 14);
+  const list = JSON.parse((await runCli(["list", "--json", "t.bpa"], dir)).stdout);
+  for (const entry of list.archives[0].entries) assertEquals(entry.kept, "exact file", entry.name);
+  const unpack = await runCli(["unpack", "--input", "t.bpa", "--output-dir", "out"], dir);
+  assertEquals(unpack.code, 0, unpack.stderr);
+  for (const entry of list.archives[0].entries) {
+    assertEquals(Deno.readFileSync(`${dir}/out/${entry.name}`), read(entry.name), entry.name);
+  }
+  assertEquals((await runCli(["verify", "t.bpa"], dir)).code, 0);
+  // Damage a kept file's stored parts (the last entry's, just before the archive checksum):
+  // unpack refuses the archive and writes nothing; list names the entry.
+  const bytes = Deno.readFileSync(`${dir}/t.bpa`);
+  bytes[bytes.length - 6] ^= 0x10;
+  Deno.writeFileSync(`${dir}/d.bpa`, bytes);
+  assertOneLine(
+    await runCli(["unpack", "--input", "d.bpa", "--output-dir", "d"], dir),
+    /d\.bpa: .*damaged/,
+  );
+  assert(![...Deno.readDirSync(dir)].some((e) => e.name === "d"));
+  const damaged = await runCli(["list", "d.bpa"], dir);
+  assertEquals(damaged.code, 1);
+  assertMatch(damaged.stdout, /DAMAGED +exact file +pages_lzw\.tif/);
+});
