@@ -10,6 +10,7 @@ import { readImagePages } from "../src/image/image_file.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { assertOneLine, runCli } from "./cli_run.ts";
 import { ROOT } from "./helpers.ts";
+import { sha256, toHex } from "../src/sha256.ts";
 
 const LIBTIFF = `${ROOT}tests/formats/libtiff/`;
 const read = (name: string) => Deno.readFileSync(`${LIBTIFF}${name}`);
@@ -164,7 +165,7 @@ Deno.test("fits: image extensions, cubes and tables; BITPIX 16 signed or with BZ
       cards: ["SIMPLE  = T", "BITPIX  = -32", "NAXIS   = 2", "NAXIS1  = 1", "NAXIS2  = 1"],
       data: new Uint8Array(4),
     }]),
-    /BITPIX -32 \(32-bit floats\): only BITPIX 8 and 16/,
+    /image of BITPIX -32 \(32-bit floats\): only uncompressed images of BITPIX 8 and 16/,
   );
   refuses(file.subarray(0, 2880 * 2 + 3), /FITS data of HDU 2 is truncated/);
 });
@@ -197,4 +198,70 @@ Deno.test("cli: a multi-page file is refused by encode with a hint, and packed a
   const damaged = await runCli(["list", "d.bpa"], dir);
   assertEquals(damaged.code, 1);
   assertMatch(damaged.stdout, /DAMAGED +exact file +pages_lzw\.tif/);
+});
+
+const FORMATS = `${ROOT}tests/formats/`;
+const expected = Deno.readTextFileSync(`${FORMATS}expected.tsv`).trim().split("\n").slice(1)
+  .map((line) => line.split("\t"));
+
+Deno.test("real files from Debian packages: read to the pixels an independent reader sees, or refused", async () => {
+  const counts: Record<string, number> = {};
+  for (const [file, verdict, pages, width, height, bits, signed, hash] of expected) {
+    const bytes = Deno.readFileSync(`${FORMATS}${file}`);
+    if (verdict === "refuse") {
+      refuses(bytes, /./);
+      continue;
+    }
+    counts[file.split("/")[0]] = (counts[file.split("/")[0]] ?? 0) + 1;
+    const read = readImagePages(bytes);
+    assertEquals(read.pages.length, Number(pages), file);
+    assertEquals(
+      [read.pages[0].width, read.pages[0].height],
+      [Number(width), Number(height)],
+      file,
+    );
+    assertEquals(read.pages[0].maxValue, 2 ** Number(bits) - 1, file);
+    const stored = read.layout?.stored[0] ?? read.blocks?.pages[0].stored;
+    assertEquals(stored?.signed, signed === "1", file);
+    const all = new Uint8Array(read.pages.reduce((n, p) => n + 2 * p.data.length, 0));
+    let at = 0;
+    for (const page of read.pages) {
+      all.set(new Uint8Array(Uint16Array.from(page.data).buffer), at); // little-endian hosts
+      at += 2 * page.data.length;
+    }
+    assertEquals(toHex(await sha256(all)), hash, file);
+  }
+  // At least ten accepted files of each format, several depths, signed and unsigned.
+  assert(
+    counts.dicom >= 10 && counts.fits >= 10 && counts.libtiff + counts.tiff >= 10,
+    JSON.stringify(counts),
+  );
+});
+
+Deno.test("cli: pack keeps every file of the Debian sets byte for byte, refused images whole", async () => {
+  const dir = Deno.makeTempDirSync();
+  const pack = await runCli(
+    ["pack", "--input-dir", FORMATS, "-o", "f.bpa", "--level", "fast"],
+    dir,
+  );
+  assertEquals(pack.code, 0, pack.stderr);
+  const unpack = await runCli(["unpack", "--input", "f.bpa", "--output-dir", "out"], dir);
+  assertEquals(unpack.code, 0, unpack.stderr);
+  const list = JSON.parse((await runCli(["list", "--json", "f.bpa"], dir)).stdout);
+  const entries: { name: string; kept: string; note: string }[] = list.archives[0].entries;
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  for (const [file, verdict] of expected) {
+    assertEquals(
+      Deno.readFileSync(`${dir}/out/${file}`),
+      Deno.readFileSync(`${FORMATS}${file}`),
+      file,
+    );
+    const entry = byName.get(file)!;
+    assertEquals(entry.kept, "exact file", file);
+    assertEquals(
+      entry.note.startsWith("kept whole"),
+      verdict === "refuse",
+      `${file}: ${entry.note}`,
+    );
+  }
 });

@@ -14,7 +14,7 @@ import { type ErrorCode, FormatError } from "../errors.ts";
  * import { strictEqual } from "node:assert/strict";
  * import { CliError } from "./errors.ts";
  * const error = new CliError("scan.png", "not a PNG, PGM/PNM, TIFF, DICOM or FITS image");
- * strictEqual(error.message, "scan.png: not a PNG or PGM/PNM image");
+ * strictEqual(error.message, "scan.png: not a PNG, PGM/PNM, TIFF, DICOM or FITS image");
  * ```
  */
 export class CliError extends Error {

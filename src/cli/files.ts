@@ -121,7 +121,7 @@ async function readWholeFile(path: string): Promise<Uint8Array> {
 }
 
 /**
- * Reads and decodes an image file (PNG or PGM/PNM), or one from stdin for {@link STDIO},
+ * Reads and decodes an image file (PNG, PGM/PNM, TIFF, DICOM or FITS), or one from stdin for {@link STDIO},
  * refusing images over the pixel limit.
  *
  * @throws {CliError} naming the file and the reason.

@@ -66,7 +66,13 @@ function parsed<T>(what: () => T): T {
     return what();
   } catch (e) {
     if (e instanceof FormatError) throw e;
-    const reason = typeof e === "string" ? e : e instanceof Error ? e.message : String(e);
+    // It throws strings, errors, and objects with the string in `exception`.
+    const thrown = typeof e === "object" && e !== null && "exception" in e ? e.exception : e;
+    const reason = typeof thrown === "string"
+      ? thrown
+      : thrown instanceof Error
+      ? thrown.message
+      : String(thrown);
     throw new FormatError(
       `not a readable DICOM file (${reason.replace(/^dicomParser\.\w+: /, "")})`,
     );

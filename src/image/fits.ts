@@ -61,11 +61,24 @@ function readHeader(bytes: Uint8Array, at: number, hdu: number): { header: Heade
       return { header, data: Math.ceil(end / BLOCK) * BLOCK };
     }
     if (ascii(bytes, card + 8, 2) !== "= ") continue; // COMMENT, HISTORY, blank
-    const text = ascii(bytes, card + 10, CARD - 10);
-    // A value is a quoted string or a token ended by a comment's slash.
-    const value = text.trimStart().startsWith("'") ? text.trim() : text.split("/")[0].trim();
-    if (!header.has(keyword)) header.set(keyword, value);
+    if (!header.has(keyword)) header.set(keyword, cardValue(ascii(bytes, card + 10, CARD - 10)));
   }
+}
+
+/**
+ * A card's value: a string's text (quotes removed, `''` read as `'`, trailing blanks dropped), or
+ * the token before a comment's slash.
+ */
+function cardValue(text: string): string {
+  const start = text.indexOf("'");
+  if (start === -1 || text.slice(0, start).trim() !== "") return text.split("/")[0].trim();
+  let value = "";
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] !== "'") value += text[i];
+    else if (text[i + 1] === "'") value += text[i++];
+    else break;
+  }
+  return value.trimEnd();
 }
 
 function integer(header: Header, keyword: string, hdu: number, fallback?: number): number {
@@ -102,8 +115,8 @@ const BITPIX_NAMES: Record<string, string> = {
  *   "BZERO   = 32768", "END"];
  * const file = new Uint8Array(2 * 2880);
  * file.set(new TextEncoder().encode(cards.map((c) => c.padEnd(80)).join("").padEnd(2880)));
- * file.set([0x80, 0x05, 0x7f, 0xff], 2880); // 32768 + 5, 32768 − 1
- * deepStrictEqual(readFits(file).pages[0].data, new Uint16Array([32773, 32767]));
+ * file.set([0x80, 0x05, 0x7f, 0xff], 2880); // stored −32763 and 32767: with BZERO, 5 and 65535
+ * deepStrictEqual(readFits(file).pages[0].data, new Uint16Array([5, 65535]));
  * ```
  */
 export function readFits(bytes: Uint8Array, limits: ImageLimits = {}): ImagePages {
@@ -114,10 +127,11 @@ export function readFits(bytes: Uint8Array, limits: ImageLimits = {}): ImagePage
   let at = 0;
   for (let hdu = 0; at < bytes.length; hdu++) {
     if (hdu === MAX_HDUS) throw new FormatError(`FITS file of more than ${MAX_HDUS} HDUs`);
-    if (hdu > 0 && bytes.subarray(at).every((b) => b === 0)) break; // zero padding at the end
+    // What follows the last HDU need not be one: "special records" (or zeros) are other bytes.
+    if (hdu > 0 && ascii(bytes, at, 9) !== "XTENSION=") break;
     const { header, data } = readHeader(bytes, at, hdu);
-    if (hdu === 0 ? header.get("SIMPLE") !== "T" : !header.has("XTENSION")) {
-      throw new FormatError(`FITS HDU ${hdu + 1} does not start with SIMPLE = T or XTENSION`);
+    if (hdu === 0 && header.get("SIMPLE") !== "T") {
+      throw new FormatError("FITS file says it does not conform to the standard (SIMPLE = F)");
     }
     const bitpix = integer(header, "BITPIX", hdu);
     const naxis = integer(header, "NAXIS", hdu);
@@ -133,16 +147,21 @@ export function readFits(bytes: Uint8Array, limits: ImageLimits = {}): ImagePage
     if (!(Math.abs(bitpix) in { 8: 1, 16: 1, 32: 1, 64: 1 }) || pcount < 0 || gcount < 0) {
       throw new FormatError(`FITS HDU ${hdu + 1}: BITPIX ${bitpix}`);
     }
-    const elements = naxis === 0 ? 0 : axes.reduce((a, b) => a * b, 1);
+    // Random groups (GROUPS = T, NAXIS1 = 0) leave the first axis out of the data's size.
+    const groups = header.get("GROUPS") === "T" && axes[0] === 0;
+    const elements = naxis === 0 ? 0 : (groups ? axes.slice(1) : axes).reduce((a, b) => a * b, 1);
     const dataBytes = (Math.abs(bitpix) / 8) * gcount * (pcount + elements);
     if (!Number.isSafeInteger(dataBytes) || data + dataBytes > bytes.length) {
       throw new FormatError(`FITS data of HDU ${hdu + 1} is truncated`);
     }
     const xtension = header.get("XTENSION");
-    const isImage = hdu === 0 || xtension === "'IMAGE   '" || xtension === "'IMAGE'";
+    if (header.get("ZIMAGE") === "T") {
+      refused.push(`a tile-compressed image (${header.get("ZCMPTYPE") ?? "unknown"})`);
+    }
+    const isImage = (hdu === 0 && !groups) || xtension === "IMAGE";
     if (isImage && elements > 0 && naxis >= 2) {
       if (bitpix !== 8 && bitpix !== 16) {
-        refused.push(`BITPIX ${bitpix} (${BITPIX_NAMES[bitpix]})`);
+        refused.push(`an image of BITPIX ${bitpix} (${BITPIX_NAMES[bitpix]})`);
       } else {
         const [width, height] = axes;
         const planes = elements / (width * height);
@@ -167,7 +186,7 @@ export function readFits(bytes: Uint8Array, limits: ImageLimits = {}): ImagePage
   if (pages.length === 0) {
     throw new FormatError(
       refused.length > 0
-        ? `FITS image of ${refused[0]}: only BITPIX 8 and 16 are supported`
+        ? `FITS file of ${refused[0]}: only uncompressed images of BITPIX 8 and 16 are supported`
         : "FITS file without a 2-D image",
       "unsupported",
     );

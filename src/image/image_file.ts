@@ -67,7 +67,7 @@ export function extensionOf(name: string): string {
  * ```
  */
 export function isImageFile(bytes: Uint8Array): boolean {
-  return isPng(bytes) || isNetpbm(bytes) || isTiff(bytes) || isDicom(bytes) || isFits(bytes);
+  return isPng(bytes) || isNetpbm(bytes) || isDicom(bytes) || isTiff(bytes) || isFits(bytes);
 }
 
 /**
@@ -109,8 +109,9 @@ export function readImagePages(bytes: Uint8Array, limits: ImageLimits = {}): Ima
       },
     };
   }
-  if (isTiff(bytes)) return readTiff(bytes, limits);
+  // DICOM first: its 128-byte preamble may hold a TIFF header (dual-format files).
   if (isDicom(bytes)) return readDicom(bytes, limits);
+  if (isTiff(bytes)) return readTiff(bytes, limits);
   if (isFits(bytes)) return readFits(bytes, limits);
   throw new FormatError(NOT_AN_IMAGE, "unsupported");
 }

@@ -301,12 +301,12 @@ async function writeEntries(
 /** The `unpack` command. */
 export const unpackCommand: Command = {
   name: "unpack",
-  summary: "restore every image of an archive into a folder",
+  summary: "restore every entry of an archive into a folder (kept files byte for byte)",
   usage: "unpack --input IN.bpa --output-dir DIR [--force]",
   examples: ["bpcodec unpack --input scans-2024.bpa --output-dir restored"],
   flags: {
     input: { type: "string", help: "the archive, - for stdin" },
-    "output-dir": { type: "string", help: "folder to write the images into (created if needed)" },
+    "output-dir": { type: "string", help: "folder to write the entries into (created if needed)" },
     ...MAX_PIXELS_FLAG,
     ...WORKERS_FLAG,
     ...forceFlag("existing files"),

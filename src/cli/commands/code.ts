@@ -106,7 +106,10 @@ export const encodeCommand: Command = {
   ],
   flags: {
     ...CODING_MODEL_FLAGS,
-    input: { type: "string", help: "image to code (PNG or PGM/PNM), - for stdin; or give IMG" },
+    input: {
+      type: "string",
+      help: "image to code (PNG, PGM/PNM, TIFF, DICOM, FITS), - for stdin; or give IMG",
+    },
     output: {
       type: "string",
       help: "the .bpc file to write, - for stdout (default: IMG's name with .bpc; stdout for -)",
