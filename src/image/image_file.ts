@@ -20,21 +20,25 @@ import {
 import type { ImageLimits } from "./limits.ts";
 import { decodePng, encodePng, isPng } from "./png.ts";
 import { isTiff, readTiff } from "./tiff.ts";
+import { encodeTiff } from "./tiff_write.ts";
+import { encodeFits } from "./fits_write.ts";
 
 /** Extensions (lowercase, without the dot) of the image files bpcodec writes. */
-export const IMAGE_EXTENSIONS: readonly string[] = ["png", "pgm", "pnm", "ppm", "pbm"];
-
-/** Extensions (lowercase, without the dot) of the image files bpcodec reads. */
-export const READ_EXTENSIONS: readonly string[] = [
-  ...IMAGE_EXTENSIONS,
+export const IMAGE_EXTENSIONS: readonly string[] = [
+  "png",
+  "pgm",
+  "pnm",
+  "ppm",
+  "pbm",
   "tif",
   "tiff",
-  "dcm",
-  "dicom",
   "fits",
   "fit",
   "fts",
 ];
+
+/** Extensions (lowercase, without the dot) of the image files bpcodec reads. */
+export const READ_EXTENSIONS: readonly string[] = [...IMAGE_EXTENSIONS, "dcm", "dicom"];
 
 /** The words for a file bpcodec does not read as an image. */
 const NOT_AN_IMAGE = "not a PNG, PGM/PNM, TIFF, DICOM or FITS image";
@@ -172,7 +176,8 @@ export function decodeImageFile(bytes: Uint8Array, limits: ImageLimits = {}): Gr
 
 /**
  * Encodes an image in the format that the extension of `name` says: PNG for `.png`, binary PGM
- * for `.pgm` and `.pnm`, PPM for `.ppm`, PBM for `.pbm` (bilevel images only).
+ * for `.pgm` and `.pnm`, PPM for `.ppm`, PBM for `.pbm` (bilevel images only), uncompressed TIFF
+ * for `.tif`/`.tiff`, FITS for `.fits`/`.fit`/`.fts` (8-bit, or 16-bit with BZERO 32768).
  *
  * @throws {FormatError} for any other extension, and for a non-bilevel image as PBM.
  * @example
@@ -195,9 +200,16 @@ export function encodeImageFile(image: GrayImage, name: string): Uint8Array {
       return encodePpm(image);
     case "pbm":
       return encodePbm(image);
+    case "tif":
+    case "tiff":
+      return encodeTiff(image);
+    case "fits":
+    case "fit":
+    case "fts":
+      return encodeFits(image);
     default:
       throw new FormatError(
-        `cannot tell the image format from the extension (use .png, .pgm, .pnm, .ppm or .pbm)`,
+        `cannot tell the image format from the extension (use .${IMAGE_EXTENSIONS.join(", .")})`,
       );
   }
 }

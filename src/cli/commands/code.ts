@@ -327,7 +327,8 @@ export const decodeCommand: Command = {
     },
     "output-format": {
       type: "string",
-      help: "png, pgm, pnm, ppm or pbm (default: the output's extension; png for stdout)",
+      help:
+        "png, pgm, pnm, ppm, pbm, tif, tiff, fits, fit or fts (default: the output's extension; png for stdout)",
     },
     region: {
       type: "string",

@@ -34,7 +34,8 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
     );
   }
   for (const image of info.images ?? []) {
-    const name = image.name === undefined ? "" : `${image.name}: `;
+    const page = image.page === undefined ? "" : ` page ${image.page}`;
+    const name = image.name === undefined ? "" : `${image.name}${page}: `;
     const polarity = image.inverted ? ", inverted" : "";
     const coded = image.codedBits === undefined ? "" : `, ${image.codedBits} planes coded`;
     const level = image.level === undefined ? "" : `, level ${image.level}`;
@@ -43,6 +44,11 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
       : "";
     report.line(
       `  ${name}${image.width}x${image.height}, ${image.bitDepth}-bit${coded}${level}${tiles}${polarity}, stream ${image.streamBytes} bytes`,
+    );
+  }
+  for (const file of info.files ?? []) {
+    report.line(
+      `  ${file.name}: exact file of ${file.bytes} bytes (${file.note}), ${file.pages} coded images, other parts ${file.partsBytes} bytes, SHA-256 ${file.sha256}`,
     );
   }
 }
