@@ -3,6 +3,7 @@
  * same pixels and is rebuilt byte for byte; FITS files of several HDUs; what is refused says why;
  * damaged files and damaged archive parts give an error, never a wrong image or file.
  */
+import { openArchive, packArchive } from "../mod.ts";
 import { FormatError } from "../src/errors.ts";
 import { rebuildFile, splitFile } from "../src/file_parts/file_parts.ts";
 import type { GrayImage } from "../src/image/gray_image.ts";
@@ -282,4 +283,69 @@ Deno.test("cli: encode a DICOM, FITS or TIFF; decode to TIFF and FITS (and back)
       assertEquals(back.data, wanted.data, `${input} as ${output}`);
     }
   }
+});
+
+/** A deterministic stream of numbers in [0, 1). */
+function drawer(seed: number): () => number {
+  return () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
+Deno.test("hostile files: mutated and cut TIFF, DICOM and FITS files read and rebuild exactly, or are refused", () => {
+  const files = expected.map(([file]) => Deno.readFileSync(`${FORMATS}${file}`));
+  const draw = drawer(2024);
+  let refused = 0;
+  for (let k = 0; k < 1500; k++) {
+    const source = files[Math.floor(draw() * files.length)];
+    const mutant = source.slice();
+    // Mostly the headers (the first 4 KiB), where a change means most.
+    for (let i = 1 + Math.floor(draw() * 6); i > 0; i--) {
+      const span = draw() < 0.7 ? Math.min(4096, mutant.length) : mutant.length;
+      mutant[Math.floor(draw() * span)] = Math.floor(draw() * 256);
+    }
+    const input = draw() < 0.2 ? mutant.subarray(0, Math.floor(draw() * mutant.length)) : mutant;
+    try {
+      readImagePages(input);
+      const split = splitFile(input);
+      if (split.parts) assertEquals(rebuildFile(split.parts, split.pages), input, `mutant ${k}`);
+    } catch (e) {
+      assert(e instanceof FormatError, `mutant ${k}: ${e}`);
+      refused++;
+    }
+  }
+  assert(refused > 100, `only ${refused} refused`);
+});
+
+Deno.test("hostile archives: a damaged archive that keeps files rebuilds each file exactly, or refuses it", async () => {
+  const files = [...Deno.readDirSync(LIBTIFF)].map((e) => e.name).sort().slice(0, 6)
+    .map((name) => ({ name, file: read(name) }));
+  files.push({ name: "z.txt", file: new TextEncoder().encode("notes ".repeat(40)) });
+  const archive = await packArchive(files, undefined, { level: "fast" });
+  const draw = drawer(7);
+  let rebuilt = 0;
+  for (let k = 0; k < 150; k++) {
+    const mutant = archive.slice();
+    for (let i = 1 + Math.floor(draw() * 3); i > 0; i--) {
+      mutant[Math.floor(draw() * mutant.length)] ^= 1 << Math.floor(draw() * 8);
+    }
+    let opened;
+    try {
+      opened = await openArchive(mutant, { deferChecksums: true });
+    } catch (e) {
+      assert(e instanceof FormatError, `mutant ${k}: ${e}`);
+      continue;
+    }
+    for (const [i, entry] of opened.entries.entries()) {
+      try {
+        const bytes = await opened.rebuild(i);
+        assertEquals(bytes, files.find((f) => f.name === entry.name)?.file, `mutant ${k}`);
+        rebuilt++;
+      } catch (e) {
+        assert(e instanceof FormatError, `mutant ${k}: ${entry.name}: ${e}`);
+      }
+    }
+  }
+  assert(rebuilt > 100, `only ${rebuilt} rebuilt`);
 });

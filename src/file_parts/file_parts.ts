@@ -397,9 +397,7 @@ export function serializeFileParts(parts: FileParts): Uint8Array {
       w.u8(page.tiled ? 1 : 0);
       const zlib = codings[i].zlib;
       w.u8(zlib ? 1 : 0);
-      if (zlib) {
-        for (const v of [zlib.level, zlib.windowBits, zlib.memLevel, zlib.strategy]) w.u8(v);
-      }
+      if (zlib) writeZlibSettings(w, zlib);
       w.u8(codings[i].lzwGrowsAtEnd === false ? 0 : 1);
     }
     w.u32(layout.blocks.length);
@@ -438,10 +436,7 @@ export function serializeFileParts(parts: FileParts): Uint8Array {
     for (const size of idatSizes) w.u32(size);
     w.u8(depth);
     w.u8(interlaced ? 1 : 0);
-    w.u8(settings.level);
-    w.u8(settings.windowBits);
-    w.u8(settings.memLevel);
-    w.u8(settings.strategy);
+    writeZlibSettings(w, settings);
     w.u32(filters.length);
     w.bytes(filters);
   }
@@ -498,6 +493,12 @@ function readTiffParts(r: ByteReader, total: number): FileParts {
   const padding = r.bytes(r.u64("padding bytes"), "padding");
   r.end();
   return { kind: "tiff", layout: { pages, blocks }, codings, gaps, padding };
+}
+
+function writeZlibSettings(w: ByteWriter, settings: ZlibSettings): void {
+  for (const v of [settings.level, settings.windowBits, settings.memLevel, settings.strategy]) {
+    w.u8(v);
+  }
 }
 
 function readZlibSettings(r: ByteReader): ZlibSettings {
