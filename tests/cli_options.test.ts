@@ -249,7 +249,7 @@ Deno.test("cli options: an output named with another extension than written is r
     ],
     [
       ["decode", "img.bpc", "-o", "x.bpc"],
-      "--output x.bpc: its extension must be .png, .pgm, .pnm, .ppm, .pbm, .tif, .tiff, .fits, .fit or .fts, not .bpc",
+      "--output x.bpc: its extension must be .png, .pgm, .pnm, .ppm, .pbm, .tif, .tiff, .dcm, .dicom, .fits, .fit or .fts, not .bpc",
     ],
     [
       ["decode", "img.bpc", "-o", "x.pgm", "--output-format", "png"],
@@ -261,7 +261,7 @@ Deno.test("cli options: an output named with another extension than written is r
     ],
     [
       ["decode", "img.bpc", "--output-format", "jpg"],
-      '--output-format must be one of png, pgm, pnm, ppm, pbm, tif, tiff, fits, fit, fts, not "jpg"',
+      '--output-format must be one of png, pgm, pnm, ppm, pbm, tif, tiff, dcm, dicom, fits, fit, fts, not "jpg"',
     ],
   ];
   assertEquals((await runCli(["encode", "img.pgm"], dir)).code, 0);

@@ -267,7 +267,7 @@ Deno.test("cli: pack keeps every file of the Debian sets byte for byte, refused 
   }
 });
 
-Deno.test("cli: encode a DICOM, FITS or TIFF; decode to TIFF and FITS (and back) with the same pixels", async () => {
+Deno.test("cli: encode a DICOM, FITS or TIFF; decode to TIFF, DICOM and FITS (and back) with the same pixels", async () => {
   const dir = Deno.makeTempDirSync();
   for (const input of ["dicom/CT_small.dcm", "fits/midas_tst0001.mt", "libtiff/g16_lzw_2.tif"]) {
     const wanted = readImagePages(Deno.readFileSync(`${FORMATS}${input}`)).pages[0];
@@ -276,7 +276,7 @@ Deno.test("cli: encode a DICOM, FITS or TIFF; decode to TIFF and FITS (and back)
       dir,
     );
     assertEquals(encode.code, 0, encode.stderr);
-    for (const output of ["x.tif", "x.fits"]) {
+    for (const output of ["x.tif", "x.dcm", "x.fits"]) {
       const decode = await runCli(["decode", "x.bpc", "-o", output, "-f"], dir);
       assertEquals(decode.code, 0, decode.stderr);
       const back = readImagePages(Deno.readFileSync(`${dir}/${output}`)).pages[0];

@@ -10,7 +10,7 @@ import { compareEntryNames } from "../archive_name.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import type { ImageLimits } from "../image/limits.ts";
-import { decodeImageFile, extensionOf, READ_EXTENSIONS } from "../image/image_file.ts";
+import { decodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../image/image_file.ts";
 import { CliError, errorFor } from "./errors.ts";
 
 /** The file argument that means stdin (an input) or stdout (an output). */
@@ -350,7 +350,7 @@ export async function checkOutput(path: string, force: boolean): Promise<void> {
  * ```
  */
 export function listImages(folder: string): Promise<string[]> {
-  return listFolder(folder, (name) => READ_EXTENSIONS.includes(extensionOf(name)));
+  return listFolder(folder, (name) => IMAGE_EXTENSIONS.includes(extensionOf(name)));
 }
 
 /**

@@ -22,8 +22,9 @@ import { decodePng, encodePng, isPng } from "./png.ts";
 import { isTiff, readTiff } from "./tiff.ts";
 import { encodeTiff } from "./tiff_write.ts";
 import { encodeFits } from "./fits_write.ts";
+import { encodeDicom } from "./dicom_write.ts";
 
-/** Extensions (lowercase, without the dot) of the image files bpcodec writes. */
+/** Extensions (lowercase, without the dot) of the image files bpcodec reads and writes. */
 export const IMAGE_EXTENSIONS: readonly string[] = [
   "png",
   "pgm",
@@ -32,13 +33,12 @@ export const IMAGE_EXTENSIONS: readonly string[] = [
   "pbm",
   "tif",
   "tiff",
+  "dcm",
+  "dicom",
   "fits",
   "fit",
   "fts",
 ];
-
-/** Extensions (lowercase, without the dot) of the image files bpcodec reads. */
-export const READ_EXTENSIONS: readonly string[] = [...IMAGE_EXTENSIONS, "dcm", "dicom"];
 
 /** The words for a file bpcodec does not read as an image. */
 const NOT_AN_IMAGE = "not a PNG, PGM/PNM, TIFF, DICOM or FITS image";
@@ -177,7 +177,8 @@ export function decodeImageFile(bytes: Uint8Array, limits: ImageLimits = {}): Gr
 /**
  * Encodes an image in the format that the extension of `name` says: PNG for `.png`, binary PGM
  * for `.pgm` and `.pnm`, PPM for `.ppm`, PBM for `.pbm` (bilevel images only), uncompressed TIFF
- * for `.tif`/`.tiff`, FITS for `.fits`/`.fit`/`.fts` (8-bit, or 16-bit with BZERO 32768).
+ * for `.tif`/`.tiff`, DICOM (Secondary Capture) for `.dcm`/`.dicom`, FITS for `.fits`/`.fit`/`.fts`
+ * (8-bit, or 16-bit with BZERO 32768).
  *
  * @throws {FormatError} for any other extension, and for a non-bilevel image as PBM.
  * @example
@@ -203,6 +204,9 @@ export function encodeImageFile(image: GrayImage, name: string): Uint8Array {
     case "tif":
     case "tiff":
       return encodeTiff(image);
+    case "dcm":
+    case "dicom":
+      return encodeDicom(image);
     case "fits":
     case "fit":
     case "fts":

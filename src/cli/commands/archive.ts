@@ -16,12 +16,7 @@ import {
   packArchive,
 } from "../../codec.ts";
 import { FormatError } from "../../errors.ts";
-import {
-  encodeImageFile,
-  extensionOf,
-  IMAGE_EXTENSIONS,
-  READ_EXTENSIONS,
-} from "../../image/image_file.ts";
+import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
 import { checkPixelLimit, type ImageLimits } from "../../image/limits.ts";
 import { toHex } from "../../sha256.ts";
 import {
@@ -106,7 +101,7 @@ export const packCommand: Command = {
     if (names.length === 0) {
       throw new CliError(
         dir,
-        pixelsOnly ? `no images found (.${READ_EXTENSIONS.join(", .")})` : "no files found",
+        pixelsOnly ? `no images found (.${IMAGE_EXTENSIONS.join(", .")})` : "no files found",
       );
     }
     const skipped: Skipped[] = [];

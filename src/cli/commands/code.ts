@@ -7,12 +7,7 @@ import { type DecodedImageStream, decodeImageStream, encodeImageStream } from ".
 import { imageRows } from "../../v2/image_codec.ts";
 import { isOneTile, type TileRect } from "../../v2/tiles.ts";
 import { describeFile } from "../../file_info.ts";
-import {
-  encodeImageFile,
-  extensionOf,
-  IMAGE_EXTENSIONS,
-  READ_EXTENSIONS,
-} from "../../image/image_file.ts";
+import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
 import { defaultModel, type Model } from "../../model_file.ts";
 import { toHex } from "../../sha256.ts";
 import {
@@ -135,7 +130,7 @@ export const encodeCommand: Command = {
     if (isBatch(args)) {
       return await runBatchCommand(args, report, {
         command: "encode",
-        extensions: READ_EXTENSIONS,
+        extensions: IMAGE_EXTENSIONS,
         outputName: (path) => replaceExtension(path, ".bpc"),
         work: (job, pool) => encodeFile(job.input, job.output, { ...context, pool }),
         line: encodedLine,
@@ -328,7 +323,7 @@ export const decodeCommand: Command = {
     "output-format": {
       type: "string",
       help:
-        "png, pgm, pnm, ppm, pbm, tif, tiff, fits, fit or fts (default: the output's extension; png for stdout)",
+        "png, pgm, pnm, ppm, pbm, tif, tiff, dcm, dicom, fits, fit or fts (default: the output's extension; png for stdout)",
     },
     region: {
       type: "string",
