@@ -564,6 +564,8 @@ export interface DecodedImageStream {
   height: number;
   /** The image's maxval. */
   maxValue: number;
+  /** Whether the samples are signed values shifted by half the range (absent: unsigned). */
+  signed?: boolean;
   /** The bands in order: `y` is a band's first row (from the region's top), `rows` its samples. */
   bands: AsyncIterable<{ y: number; rows: Uint16Array }>;
   /**
@@ -607,7 +609,8 @@ export async function decodeImageStream(
     const bands = regionBands(file.image, params, runner, region);
     const tiles = regionTiles(file.image, params, runner, region);
     const { width, height } = region;
-    return { width, height, maxValue: file.image.maxValue, bands, tiles };
+    const signed = file.image.signed && { signed: true };
+    return { width, height, maxValue: file.image.maxValue, ...signed, bands, tiles };
   }
   if (magic !== "BPC1") throw new FormatError("not a bpcodec image (.bpc) file: bad magic");
   const file = parseClassicImage(bytes);

@@ -43,6 +43,8 @@ export interface CodedImageInfo {
   level?: LevelName;
   /** Of a kept file of several pages: which one, from 1. */
   page?: number;
+  /** v2: whether the samples are signed values shifted by half the range. */
+  signed?: boolean;
 }
 
 /**
@@ -139,6 +141,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
     streamBytes: image.tiles.reduce((n, t) => n + t.stream.length, 0),
     tiles: { count: image.tiles.length, width: image.tileWidth, height: image.tileHeight },
     level: levelOf(image.coder),
+    ...(image.signed && { signed: true }),
   });
   switch (magic) {
     case "BPM1":

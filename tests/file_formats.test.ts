@@ -349,3 +349,21 @@ Deno.test("hostile archives: a damaged archive that keeps files rebuilds each fi
   }
   assert(rebuilt > 100, `only ${rebuilt} rebuilt`);
 });
+
+Deno.test("cli: a signed image keeps its sign through .bpc: CT in DICOM, TIFF and FITS out, the same values", async () => {
+  const dir = Deno.makeTempDirSync();
+  const ct = readImagePages(Deno.readFileSync(`${FORMATS}dicom/CT_small.dcm`)).pages[0];
+  assertEquals(ct.signed, true);
+  const encode = await runCli(
+    ["encode", "--input", `${FORMATS}dicom/CT_small.dcm`, "-o", "ct.bpc"],
+    dir,
+  );
+  assertEquals(encode.code, 0, encode.stderr);
+  for (const output of ["ct.dcm", "ct.tif", "ct.fits"]) {
+    assertEquals((await runCli(["decode", "ct.bpc", "-o", output], dir)).code, 0, output);
+    const back = readImagePages(Deno.readFileSync(`${dir}/${output}`)).pages[0];
+    assertEquals(back, ct, output);
+  }
+  const info = JSON.parse((await runCli(["info", "--json", "ct.bpc"], dir)).stdout);
+  assertEquals(info.files[0].images[0].signed, true);
+});

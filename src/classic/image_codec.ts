@@ -27,6 +27,12 @@ import type { ClassicModel } from "./model.ts";
  */
 export function classicSamples(image: GrayImage): Uint8Array {
   const { maxValue, data } = image;
+  if (image.signed) {
+    throw new FormatError(
+      "signed samples: the classic format cannot record them (use a v2 model)",
+      "unsupported",
+    );
+  }
   if (maxValue !== 255 && maxValue !== 1 && maxValue !== 3 && maxValue !== 15) {
     const bits = 32 - Math.clz32(maxValue);
     throw new FormatError(

@@ -170,7 +170,13 @@ export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePag
   for (let frame = 0; frame < frames; frame++) {
     const offset = pixels.dataOffset + frame * frameBytes;
     runs.push({ page: frame, offset, first: 0, count: width * height });
-    pages.push({ width, height, maxValue: maxValueOf(stored), data: new Uint16Array(0) });
+    pages.push({
+      width,
+      height,
+      maxValue: maxValueOf(stored),
+      data: new Uint16Array(0),
+      ...(signed && { signed }),
+    });
   }
   const layout = { stored: pages.map(() => stored), runs };
   checkSampleLayout(layout, pages.map(() => width * height), bytes.length);

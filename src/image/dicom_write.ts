@@ -1,7 +1,7 @@
 /**
  * Writing a gray image as a DICOM file: a Secondary Capture image (explicit VR little endian,
- * MONOCHROME2, unsigned), 8 bits allocated when the image's bits fit, else 16, with the image's
- * bits as BitsStored. Its UIDs are derived from the pixels (`2.25.` and a 128-bit digest of
+ * MONOCHROME2), 8 bits allocated when the image's bits fit, else 16, with the image's bits as
+ * BitsStored, and signed (PixelRepresentation 1, sign-extended) when the image is. Its UIDs are derived from the pixels (`2.25.` and a 128-bit digest of
  * them), so the same image always gives the same file.
  *
  * @module
@@ -9,6 +9,7 @@
 import { ByteWriter } from "../bytes.ts";
 import { FormatError } from "../errors.ts";
 import { type GrayImage, sampleBits } from "./gray_image.ts";
+import { writeSampleRuns } from "./sample_runs.ts";
 
 const EXPLICIT_LITTLE = "1.2.840.10008.1.2.1";
 const SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7";
@@ -82,13 +83,14 @@ export function encodeDicom(image: GrayImage): Uint8Array {
   const bits = sampleBits(image.maxValue);
   const allocated = bits <= 8 ? 8 : 16;
   const pixels = new Uint8Array(data.length * (allocated / 8));
-  if (allocated === 8) pixels.set(data);
-  else {
-    for (let i = 0; i < data.length; i++) {
-      pixels[2 * i] = data[i] & 255;
-      pixels[2 * i + 1] = data[i] >> 8;
-    }
-  }
+  const stored = {
+    bytes: (allocated / 8) as 1 | 2,
+    bigEndian: false,
+    bits,
+    signed: image.signed === true,
+  };
+  const runs = [{ page: 0, offset: 0, first: 0, count: data.length }];
+  writeSampleRuns(pixels, { stored: [stored], runs }, [image]);
   const digest = digestOf(image);
   const instance = uidOf(digest, 1);
   const meta = new ByteWriter();
@@ -118,7 +120,7 @@ export function encodeDicom(image: GrayImage): Uint8Array {
   element(w, 0x28, 0x0100, "US", u16(allocated));
   element(w, 0x28, 0x0101, "US", u16(bits));
   element(w, 0x28, 0x0102, "US", u16(bits - 1));
-  element(w, 0x28, 0x0103, "US", u16(0));
+  element(w, 0x28, 0x0103, "US", u16(image.signed ? 1 : 0));
   element(w, 0x7fe0, 0x0010, allocated === 8 ? "OB" : "OW", pixels);
   return w.finish();
 }

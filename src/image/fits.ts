@@ -176,7 +176,15 @@ export function readFits(bytes: Uint8Array, limits: ImageLimits = {}): ImagePage
             first: 0,
             count: width * height,
           });
-          pages.push({ width, height, maxValue: 0, data: new Uint16Array(0) });
+          // BZERO 32768 makes 16-bit data unsigned; without it, it is signed.
+          const signed = bitpix === 16 && Number(header.get("BZERO") ?? 0) !== 32768;
+          pages.push({
+            width,
+            height,
+            maxValue: 0,
+            data: new Uint16Array(0),
+            ...(signed && { signed }),
+          });
           stored.push(s);
         }
       }

@@ -1,10 +1,12 @@
 /**
  * Writing a gray image as a FITS file: a primary HDU of BITPIX 8 (`maxValue` ≤ 255) or 16 with
- * BZERO 32768 (unsigned 16-bit data), rows in the image's order.
+ * BZERO 32768 (unsigned 16-bit data), or, for a signed image, BITPIX 16 without BZERO; rows in
+ * the image's order.
  *
  * @module
  */
-import type { GrayImage } from "./gray_image.ts";
+import { type GrayImage, sampleBits } from "./gray_image.ts";
+import { writeSampleRuns } from "./sample_runs.ts";
 
 /** One 80-character header card. */
 function card(keyword: string, value: string | number, comment = ""): string {
@@ -26,14 +28,16 @@ function card(keyword: string, value: string | number, comment = ""): string {
  */
 export function encodeFits(image: GrayImage): Uint8Array {
   const { width, height, data } = image;
-  const wide = image.maxValue > 255;
+  const wide = image.maxValue > 255 || image.signed === true;
   const cards = [
     card("SIMPLE", "T", "conforms to FITS standard"),
     card("BITPIX", wide ? 16 : 8, "array data type"),
     card("NAXIS", 2, "number of array dimensions"),
     card("NAXIS1", width),
     card("NAXIS2", height),
-    ...(wide ? [card("BZERO", 32768, "unsigned 16-bit data"), card("BSCALE", 1)] : []),
+    ...(wide && !image.signed
+      ? [card("BZERO", 32768, "unsigned 16-bit data"), card("BSCALE", 1)]
+      : []),
     "END".padEnd(80),
   ].join("");
   const headerBytes = Math.ceil(cards.length / 2880) * 2880;
@@ -41,13 +45,15 @@ export function encodeFits(image: GrayImage): Uint8Array {
   const out = new Uint8Array(headerBytes + Math.ceil(dataBytes / 2880) * 2880);
   out.fill(0x20, 0, headerBytes);
   for (let i = 0; i < cards.length; i++) out[i] = cards.charCodeAt(i);
-  if (!wide) out.set(data, headerBytes);
-  else {
-    for (let i = 0, at = headerBytes; i < data.length; i++, at += 2) {
-      const stored = data[i] ^ 0x8000; // physical = stored + 32768
-      out[at] = stored >> 8;
-      out[at + 1] = stored & 255;
-    }
-  }
+  // 16-bit data is two's complement: unsigned data as value − 32768 (BZERO adds it back), signed
+  // data as its value (sign-extended from the image's bits).
+  const stored = {
+    bytes: (wide ? 2 : 1) as 1 | 2,
+    bigEndian: true,
+    bits: image.signed ? sampleBits(image.maxValue) : wide ? 16 : 8,
+    signed: wide,
+  };
+  const runs = [{ page: 0, offset: headerBytes, first: 0, count: data.length }];
+  writeSampleRuns(out, { stored: [stored], runs }, [image]);
   return out;
 }

@@ -28,6 +28,12 @@ export interface GrayImage {
   maxValue: number;
   /** `width × height` samples, row-major, top row first. */
   data: Uint16Array;
+  /**
+   * Whether the samples stand for two's-complement values shifted by half the range: a sample
+   * `v` of `bits = sampleBits(maxValue)` bits is the value `v − 2^(bits−1)` (a CT in Hounsfield
+   * units, −2048…2047 in 12 bits, as 0…4095). Absent: unsigned.
+   */
+  signed?: boolean;
 }
 
 /**

@@ -397,6 +397,7 @@ export function readTiff(bytes: Uint8Array, limits: ImageLimits = {}): ImagePage
     height: s.height,
     maxValue: maxValueOf(s.stored),
     data: new Uint16Array(0),
+    ...(s.stored.signed && { signed: true }),
   }));
   const compressed = shapes.find((s) => s.compression !== 1);
   if (compressed === undefined) {

@@ -1,11 +1,13 @@
 /**
  * Writing a gray image as a TIFF: little-endian, uncompressed strips of about 64 KiB, 8 bits a
- * sample when `maxValue` is at most 255, else 16.
+ * sample when `maxValue` is at most 255, else 16; a signed image as SampleFormat 2 (two's
+ * complement, sign-extended to the sample's width).
  *
  * @module
  */
 import { ByteWriter } from "../bytes.ts";
-import type { GrayImage } from "./gray_image.ts";
+import { type GrayImage, sampleBits } from "./gray_image.ts";
+import { writeSampleRuns } from "./sample_runs.ts";
 
 /** Bytes of a strip at most (whole rows; at least one row). */
 const STRIP_BYTES = 65536;
@@ -39,6 +41,7 @@ export function encodeTiff(image: GrayImage): Uint8Array {
     [278, 4, [rowsPerStrip]],
     [279, 4, []],
     [284, 3, [1]],
+    [339, 3, [image.signed ? 2 : 1]],
   ];
   const ifdBytes = 2 + 12 * tags.length + 4;
   const arraysAt = 8 + ifdBytes;
@@ -77,13 +80,14 @@ export function encodeTiff(image: GrayImage): Uint8Array {
   w.u32(0); // no next IFD
   if (strips > 1) { for (const value of [...offsets, ...counts]) w.u32(value); }
   const pixels = new Uint8Array(width * height * bytes);
-  if (bytes === 1) pixels.set(data);
-  else {
-    for (let i = 0; i < data.length; i++) {
-      pixels[2 * i] = data[i] & 255;
-      pixels[2 * i + 1] = data[i] >> 8;
-    }
-  }
+  const stored = {
+    bytes: bytes as 1 | 2,
+    bigEndian: false,
+    bits: image.signed ? sampleBits(image.maxValue) : 8 * bytes,
+    signed: image.signed === true,
+  };
+  const runs = [{ page: 0, offset: 0, first: 0, count: data.length }];
+  writeSampleRuns(pixels, { stored: [stored], runs }, [image]);
   w.bytes(pixels);
   return w.finish();
 }

@@ -20,6 +20,8 @@ export const V2_FILES_ARCHIVE_VERSION = 4;
 /** Largest number of pixels of one tile (2^31 − 1); an image may have more. */
 export const MAX_TILE_PIXELS = 0x7fffffff;
 const MODEL_HEADER_BYTES = 32;
+/** Image record flag: the samples are signed values shifted by half the range. */
+const IMAGE_SIGNED = 1;
 /** Bytes of a tile record before its stream. */
 const TILE_RECORD_BYTES = 20;
 
@@ -74,6 +76,8 @@ export interface V2ImageHeader {
   tileWidth: number;
   /** Rows of a tile (those of the last row of tiles may be fewer), 1…height. */
   tileHeight: number;
+  /** Whether the samples are signed values shifted by half the range (absent: unsigned). */
+  signed?: boolean;
 }
 
 /**
@@ -92,7 +96,15 @@ export interface V2ImageHeader {
  */
 export function headerOf(image: V2ImageHeader): V2ImageHeader {
   const { width, height, maxValue, coder, tileWidth, tileHeight } = image;
-  return { width, height, maxValue, coder, tileWidth, tileHeight };
+  return {
+    width,
+    height,
+    maxValue,
+    coder,
+    tileWidth,
+    tileHeight,
+    ...(image.signed && { signed: true }),
+  };
 }
 
 /**
@@ -230,7 +242,7 @@ export interface V2FileEntry {
  * ```
  */
 export function tileCrc(
-  image: { width: number; height: number; maxValue: number },
+  image: { width: number; height: number; maxValue: number; signed?: boolean },
   rect: TileRect,
   data: Uint16Array,
 ): number {
@@ -238,6 +250,7 @@ export function tileCrc(
   w.u32(image.width);
   w.u32(image.height);
   w.u16(image.maxValue);
+  if (image.signed) w.u8(IMAGE_SIGNED); // the image's flags, when any is set
   for (const v of [rect.x, rect.y, rect.width, rect.height]) w.u32(v);
   let crc = crc32(w.finish());
   const chunk = new Uint8Array(8192);
@@ -269,7 +282,7 @@ export function tileCrc(
  */
 export function writeImageHeader(w: ByteWriter, header: V2ImageHeader): void {
   w.u8(CODER_NAMES.indexOf(header.coder));
-  w.u8(0);
+  w.u8(header.signed ? IMAGE_SIGNED : 0);
   w.u32(header.width);
   w.u32(header.height);
   w.u16(header.maxValue);
@@ -335,7 +348,10 @@ function readImageHeader(r: ByteReader): V2ImageHeader & { count: number } {
   const coderIndex = r.u8("coder");
   const coder = CODER_NAMES[coderIndex];
   if (coder === undefined) throw new FormatError(`unknown coder ${coderIndex}`);
-  r.reserved(1, "reserved image header byte");
+  const flags = r.u8("image flags");
+  if (flags & ~IMAGE_SIGNED) {
+    throw new FormatError(`unknown image flag bits 0x${flags.toString(16)}`);
+  }
   const width = r.u32("width");
   const height = r.u32("height");
   const maxValue = r.u16("maxval");
@@ -350,7 +366,15 @@ function readImageHeader(r: ByteReader): V2ImageHeader & { count: number } {
   if (tileWidth * tileHeight > MAX_TILE_PIXELS) {
     throw new FormatError(`tile size ${tileWidth}x${tileHeight} exceeds 2^31 − 1 pixels`);
   }
-  const header = { width, height, maxValue, coder, tileWidth, tileHeight };
+  const header = {
+    width,
+    height,
+    maxValue,
+    coder,
+    tileWidth,
+    tileHeight,
+    ...(flags & IMAGE_SIGNED && { signed: true }),
+  };
   if (count !== gridOf(header).count) {
     throw new FormatError(`tile count ${count} does not match the tile grid`);
   }

@@ -244,6 +244,8 @@ export interface RowSource {
   height: number;
   /** The image's maxval. */
   maxValue: number;
+  /** Whether the samples are signed values shifted by half the range (absent: unsigned). */
+  signed?: boolean;
   /** Rows `y … y + count − 1`, row-major (a view valid until the next call is fine). */
   rows(y: number, count: number): Promise<Uint16Array>;
   /** The samples of one rectangle, row-major, in a buffer of their own (when it can). */
@@ -267,6 +269,7 @@ export function imageRows(image: GrayImage): RowSource {
     width,
     height,
     maxValue,
+    ...(image.signed && { signed: true }),
     rows: (y, count) => Promise.resolve(data.subarray(y * width, (y + count) * width)),
   };
 }
@@ -291,7 +294,15 @@ export async function tiledHeader(
   const rows = new Map<number, Uint16Array>();
   for (const y of sampledRows(width, height)) rows.set(y, (await source.rows(y, 1)).slice());
   const { tileWidth, tileHeight } = chooseTileSize(width, height, (y) => rows.get(y)!);
-  return { width, height, maxValue, coder, tileWidth, tileHeight };
+  return {
+    width,
+    height,
+    maxValue,
+    coder,
+    tileWidth,
+    tileHeight,
+    ...(source.signed && { signed: true }),
+  };
 }
 
 /**
@@ -546,7 +557,13 @@ export async function decodeV2Image(
   for await (const band of decodeBands(coded, model, runner, region)) {
     data.set(band.rows, (band.y - region.y) * region.width);
   }
-  return { width: region.width, height: region.height, maxValue: coded.maxValue, data };
+  return {
+    width: region.width,
+    height: region.height,
+    maxValue: coded.maxValue,
+    data,
+    ...(coded.signed && { signed: true }),
+  };
 }
 
 /**

@@ -273,13 +273,14 @@ async function writeDecoded(
     if (output.file.writeAt) return await writePgmTiles(output.file, stream, naming(stream.tiles));
     return await writePgmBands(output.file, stream, bands());
   }
-  const { width, height, maxValue } = stream;
+  const { width, height, maxValue, signed } = stream;
   const data = new Uint16Array(width * height);
   for await (const band of bands()) data.set(band.rows, band.y * width);
   let encoded: Uint8Array;
   try {
     // encodeImageFile tells the format by a file name's extension.
-    encoded = encodeImageFile({ width, height, maxValue, data }, `image.${format}`);
+    const image = { width, height, maxValue, data, ...(signed && { signed }) };
+    encoded = encodeImageFile(image, `image.${format}`);
   } catch (e) {
     throw errorFor(output.name, e);
   }
