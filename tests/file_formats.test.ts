@@ -82,6 +82,14 @@ Deno.test("tiff: damaged and unsupported files are refused with a reason", () =>
   }
   refuses(colour, /colour.*only 8- and 16-bit gray/);
   refuses(new Uint8Array([0x49, 0x49, 43, 0, 8, 0, 0, 0]), /BigTIFF/);
+  // The pixel limit holds for all pages together, not only for each (5917 + 4731 pixels).
+  assert(readImagePages(read("pages_lzw.tif"), { maxPixels: 10648 }).pages.length === 2);
+  try {
+    readImagePages(read("pages_lzw.tif"), { maxPixels: 8000 });
+    throw new Error("accepted over the limit");
+  } catch (e) {
+    assert(e instanceof FormatError && e.code === "too-large", String(e));
+  }
 });
 
 /** A FITS file of the given HDUs (header cards, data bytes), each padded to 2880-byte blocks. */

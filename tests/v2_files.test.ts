@@ -33,7 +33,8 @@ Deno.test("v2 files: damage anywhere is an error, never a wrong image", async ()
     [damage(10), /model mismatch|built-in/],
     [damage(38, 3), /unknown coder/],
     [damage(38, 2), /damaged|trailing|truncated/], // read as coded at the max level
-    [damage(39), /reserved/],
+    [damage(39), /tile checksum/], // the signed flag set: the checksum covers it
+    [damage(39, 2), /unknown image flag/],
     [damage(40), /tile size|tile count|checksum|truncated/],
     [damage(50), /tile size|tile count/],
     [damage(58), /tile count/],

@@ -12,8 +12,8 @@
 import { parseDicom, readPart10Header } from "../deps/dicom.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "./gray_image.ts";
-import type { ImagePages } from "./image_pages.ts";
-import { checkPixelLimit, type ImageLimits } from "./limits.ts";
+import { type ImagePages, MAX_PAGES } from "./image_pages.ts";
+import { checkPagesLimit, checkPixelLimit, type ImageLimits } from "./limits.ts";
 import {
   checkSampleLayout,
   maxValueOf,
@@ -39,9 +39,6 @@ const COMPRESSED_SYNTAXES: [string, string][] = [
   ["1.2.840.10008.1.2.4.", "JPEG"],
   ["1.2.840.10008.1.2.5", "RLE lossless"],
 ];
-
-/** The most frames read from one file. */
-const MAX_FRAMES = 1 << 20;
 
 /**
  * Whether the bytes are a DICOM Part 10 file (`DICM` after the 128-byte preamble).
@@ -153,7 +150,9 @@ export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePag
     );
   }
   if (width === 0 || height === 0) throw new FormatError("DICOM image of zero size");
-  if (frames > MAX_FRAMES) throw new FormatError(`DICOM file of ${frames} frames`);
+  if (frames > MAX_PAGES) {
+    throw new FormatError(`DICOM file of ${frames} frames (at most ${MAX_PAGES})`, "unsupported");
+  }
   checkPixelLimit(width, height, limits);
   if (pixels.encapsulatedPixelData || pixels.hadUndefinedLength) {
     throw new FormatError("DICOM pixel data is encapsulated (compressed)", "unsupported");
@@ -178,6 +177,7 @@ export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePag
       ...(signed && { signed }),
     });
   }
+  checkPagesLimit(pages, limits);
   const layout = { stored: pages.map(() => stored), runs };
   checkSampleLayout(layout, pages.map(() => width * height), bytes.length);
   for (const page of pages) page.data = new Uint16Array(width * height);

@@ -12,8 +12,8 @@
  */
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "./gray_image.ts";
-import type { ImagePages } from "./image_pages.ts";
-import { checkPixelLimit, type ImageLimits } from "./limits.ts";
+import { type ImagePages, MAX_PAGES } from "./image_pages.ts";
+import { checkPagesLimit, checkPixelLimit, type ImageLimits } from "./limits.ts";
 import {
   checkSampleLayout,
   maxValueOf,
@@ -169,6 +169,9 @@ export function readFits(bytes: Uint8Array, limits: ImageLimits = {}): ImagePage
         const s: StoredSamples = bitpix === 8
           ? { bytes: 1, bigEndian: true, bits: 8, signed: false }
           : { bytes: 2, bigEndian: true, bits: 16, signed: true };
+        if (pages.length + planes > MAX_PAGES) {
+          throw new FormatError(`FITS file of more than ${MAX_PAGES} image planes`, "unsupported");
+        }
         for (let plane = 0; plane < planes; plane++) {
           runs.push({
             page: pages.length,
@@ -199,6 +202,7 @@ export function readFits(bytes: Uint8Array, limits: ImageLimits = {}): ImagePage
       "unsupported",
     );
   }
+  checkPagesLimit(pages, limits);
   const layout = { stored, runs };
   checkSampleLayout(layout, pages.map((p) => p.width * p.height), bytes.length);
   for (const [i, page] of pages.entries()) {

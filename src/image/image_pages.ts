@@ -7,6 +7,13 @@ import type { GrayImage } from "./gray_image.ts";
 import type { SampleLayout } from "./sample_runs.ts";
 import type { TiffBlocks } from "./tiff.ts";
 
+/**
+ * The most pages (TIFF pages, DICOM frames, FITS planes) bpcodec reads from one file: far more
+ * than real files have, few enough that a small file of many tiny pages cannot keep a coder busy
+ * for hours.
+ */
+export const MAX_PAGES = 65536;
+
 /** The image file formats bpcodec reads. */
 export type ImageFormat = "png" | "netpbm" | "tiff" | "dicom" | "fits";
 

@@ -24,6 +24,33 @@ export interface ImageLimits {
 }
 
 /**
+ * Checks the pixels of all pages of one file together against the pixel limit (each page has
+ * been checked on its own), before they are allocated.
+ *
+ * @throws {FormatError} with code `too-large` when they exceed it.
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { checkPagesLimit } from "./limits.ts";
+ * checkPagesLimit([{ width: 10, height: 10 }, { width: 10, height: 10 }], { maxPixels: 200 });
+ * throws(() => checkPagesLimit([{ width: 10, height: 10 }, { width: 10, height: 11 }], { maxPixels: 200 }), /210 pixels/);
+ * ```
+ */
+export function checkPagesLimit(
+  pages: readonly { width: number; height: number }[],
+  limits: ImageLimits = {},
+): void {
+  const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const total = pages.reduce((n, p) => n + p.width * p.height, 0);
+  if (total > maxPixels) {
+    throw new FormatError(
+      `${pages.length} images of ${total} pixels in all are over the limit of ${maxPixels} pixels`,
+      "too-large",
+    );
+  }
+}
+
+/**
  * Checks an image's declared size against the pixel limit.
  *
  * @throws {FormatError} with code `too-large` when `width × height` exceeds the limit.

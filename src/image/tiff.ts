@@ -12,8 +12,8 @@
  */
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "./gray_image.ts";
-import type { ImagePages } from "./image_pages.ts";
-import { checkPixelLimit, type ImageLimits } from "./limits.ts";
+import { type ImagePages, MAX_PAGES } from "./image_pages.ts";
+import { checkPagesLimit, checkPixelLimit, type ImageLimits } from "./limits.ts";
 import {
   checkSampleLayout,
   maxValueOf,
@@ -24,9 +24,6 @@ import {
   writeSampleRuns,
 } from "./sample_runs.ts";
 import { decompress, TIFF_COMPRESSIONS, undoDifferences } from "./tiff_codecs.ts";
-
-/** The most pages read from one file. */
-const MAX_PAGES = 65536;
 
 const COMPRESSION_NAMES: Record<number, string> = {
   2: "CCITT modified Huffman",
@@ -392,6 +389,7 @@ export function readTiff(bytes: Uint8Array, limits: ImageLimits = {}): ImagePage
     at = next;
   }
   if (shapes.length === 0) throw new FormatError("TIFF file without pages");
+  checkPagesLimit(shapes, limits);
   const pages: GrayImage[] = shapes.map((s) => ({
     width: s.width,
     height: s.height,
