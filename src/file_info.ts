@@ -55,6 +55,7 @@ export interface CodedImageInfo {
  * import type { KeptFileInfo } from "./file_info.ts";
  * const info: KeptFileInfo = {
  *   name: "notes.txt", bytes: 5, sha256: "2c26…", pages: 0, partsBytes: 13, note: "not an image",
+ *   exact: true,
  * };
  * ```
  */
@@ -71,6 +72,8 @@ export interface KeptFileInfo {
   partsBytes: number;
   /** How it is kept. */
   note: string;
+  /** Whether it is rebuilt byte for byte (else with the same pixels and other chunks). */
+  exact: boolean;
 }
 
 /**
@@ -230,6 +233,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
                 pages: entry.pages.length,
                 partsBytes: entry.parts.data.length,
                 note: entry.note,
+                exact: entry.exact,
               }]
               : []
           ),

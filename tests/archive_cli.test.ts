@@ -157,10 +157,10 @@ Deno.test("list, extract and verify archives", async () => {
   const list = await runCli(["list", "a.bpa"], dir);
   assertEquals(list.code, 0, list.stderr);
   assertMatch(list.stdout, /v2 archive, 3 entries/);
-  // The test's PNG writer deflates as no zlib setting does: its pixels are kept, not its bytes.
+  // The test's PNG writer deflates as no zlib setting does: its pixels and chunks are kept.
   assertMatch(
     list.stdout,
-    /16x12 +\d+ bytes +[\d.]+ bpp +ok +exact pixels +sub\/b\.png {2}\(pixels only: /,
+    /16x12 +\d+ bytes +[\d.]+ bpp +ok +exact pixels +sub\/b\.png {2}\(pixels and chunks: /,
   );
   assertMatch(list.stdout, /16x12 +\d+ bytes +[\d.]+ bpp +ok +exact file +a\.pgm {2}\(PGM\)/);
   const json = JSON.parse((await runCli(["list", "--json", "a.bpa"], dir)).stdout);
@@ -231,7 +231,7 @@ Deno.test("pack and train --keep-going skip what they cannot read, and say so in
   assertEquals([result.images, result.files], [3, 4]);
   assertEquals(result.skipped.map((s: { file: string }) => s.file), ["in/back\\slash.pgm"]);
   assertMatch(pack.stderr, /in\/colour\.ppm: kept whole: colour PPM/);
-  assertMatch(pack.stderr, /in\/sub\/b\.png: pixels only: no zlib setting reproduces/);
+  assertMatch(pack.stderr, /in\/sub\/b\.png: pixels and chunks: no zlib setting reproduces/);
   assertEquals(pack.stderr.trim().split("\n").length, 3);
   const list = JSON.parse((await runCli(["list", "--json", "k.bpa"], dir)).stdout);
   assertEquals(list.archives[0].entries.length, 4);

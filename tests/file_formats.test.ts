@@ -11,6 +11,8 @@ import { readImagePages } from "../src/image/image_file.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { assertOneLine, runCli } from "./cli_run.ts";
 import { ROOT } from "./helpers.ts";
+import { chunk, concat, header } from "./png_writer.ts";
+import { PNG_SIGNATURE } from "../src/image/png_chunks.ts";
 import { sha256, toHex } from "../src/sha256.ts";
 
 const LIBTIFF = `${ROOT}tests/formats/libtiff/`;
@@ -374,4 +376,47 @@ Deno.test("cli: a signed image keeps its sign through .bpc: CT in DICOM, TIFF an
   }
   const info = JSON.parse((await runCli(["info", "--json", "ct.bpc"], dir)).stdout);
   assertEquals(info.files[0].images[0].signed, true);
+});
+
+Deno.test("png: a gray PNG whose image data no zlib setting reproduces keeps its pixels and chunks", async () => {
+  const draw = drawer(5);
+  const data = new Uint16Array(64 * 64).map((_, i) =>
+    ((i % 64) * 3 + Math.floor(draw() * 40)) & 255
+  );
+  const image = { width: 64, height: 64, maxValue: 255, data };
+  const raw = new Uint8Array(64 * 65);
+  for (let y = 0; y < 64; y++) raw.set(data.subarray(y * 64, y * 64 + 64), y * 65 + 1);
+  // Stored blocks of 100 bytes: a valid zlib stream that no zlib setting writes.
+  const stream = [0x78, 0x01];
+  for (let at = 0; at < raw.length; at += 100) {
+    const n = Math.min(100, raw.length - at);
+    stream.push(at + n === raw.length ? 1 : 0, n & 255, n >> 8, ~n & 255, (~n >> 8) & 255);
+    stream.push(...raw.subarray(at, at + n));
+  }
+  let [a, b] = [1, 0];
+  for (const v of raw) {
+    a = (a + v) % 65521;
+    b = (b + a) % 65521;
+  }
+  stream.push(b >> 8, b & 255, a >> 8, a & 255);
+  const text = chunk("tEXt", new TextEncoder().encode("Comment\0scanned 2024"));
+  const file = concat([
+    PNG_SIGNATURE,
+    chunk("IHDR", header(64, 64, 8, 0)),
+    text,
+    chunk("IDAT", Uint8Array.from(stream)),
+    chunk("IEND"),
+  ]);
+  const archive = await openArchive(await packArchive([{ name: "p.png", file }]));
+  const entry = archive.entries[0];
+  assertEquals([entry.file?.exact, entry.note], [
+    false,
+    "pixels and chunks: no zlib setting reproduces its image data",
+  ]);
+  const back = await archive.rebuild(0);
+  sameImage(readImagePages(back).pages[0], image, "pixels");
+  const hasText = (bytes: Uint8Array) =>
+    new TextDecoder("latin1").decode(bytes).includes("Comment\0scanned 2024");
+  assert(hasText(back), "the tEXt chunk is kept");
+  assert(back.length !== file.length, "another image data stream");
 });

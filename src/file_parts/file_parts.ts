@@ -85,13 +85,18 @@ export type FileParts =
  * ```ts
  * import type { SplitFile } from "./file_parts.ts";
  * const split: SplitFile = {
- *   pages: [], parts: { kind: "whole", bytes: new Uint8Array(3) }, note: "not an image",
+ *   pages: [], exact: true, parts: { kind: "whole", bytes: new Uint8Array(3) }, note: "not an image",
  * };
  * ```
  */
 export interface SplitFile {
   /** The pages whose pixels the model codes (none for a file kept whole). */
   pages: GrayImage[];
+  /**
+   * Whether `parts` rebuild the file byte for byte (else: its pixels and other chunks, a PNG
+   * whose image data no zlib setting reproduces).
+   */
+  exact: boolean;
   /** What the file keeps besides them; absent when only the pixels can be kept. */
   parts?: FileParts;
   /** A few words on how the file is kept, for listings. */
@@ -100,8 +105,9 @@ export interface SplitFile {
 
 /**
  * Splits a file into its pages' pixels and the rest: by its parts when it is an image file that
- * can be rebuilt byte for byte, whole when it is not an image or bpcodec does not read it, and as
- * pixels only (no `parts`) when it is a PNG whose image data cannot be reproduced.
+ * can be rebuilt byte for byte, whole when it is not an image or bpcodec does not read it; a gray
+ * PNG whose image data no zlib setting reproduces keeps its pixels and chunks (`exact` false),
+ * one stored as colour or a palette its pixels only (no `parts`).
  *
  * @example
  * ```ts
@@ -115,7 +121,12 @@ export interface SplitFile {
  * ```
  */
 export function splitFile(bytes: Uint8Array, limits: ImageLimits = {}): SplitFile {
-  const whole = (note: string): SplitFile => ({ pages: [], parts: { kind: "whole", bytes }, note });
+  const whole = (note: string): SplitFile => ({
+    pages: [],
+    exact: true,
+    parts: { kind: "whole", bytes },
+    note,
+  });
   if (!isImageFile(bytes)) return whole("not an image");
   let read;
   try {
@@ -127,15 +138,18 @@ export function splitFile(bytes: Uint8Array, limits: ImageLimits = {}): SplitFil
   const { format, pages, layout, noLayout } = read;
   const what = describePages(format, pages.length);
   if (layout !== undefined) {
-    return { pages, parts: runParts(bytes, layout, pages), note: what };
+    return { pages, exact: true, parts: runParts(bytes, layout, pages), note: what };
   }
   if (format === "png") {
     const png = pngParts(bytes, pages[0]);
-    if ("why" in png) return { pages, note: `pixels only: ${png.why}` };
-    return { pages, parts: { kind: "png", png }, note: what };
+    if ("why" in png) return { pages, exact: false, note: `pixels only: ${png.why}` };
+    const parts: FileParts = { kind: "png", png: png.parts };
+    if (png.exact) return { pages, exact: true, parts, note: what };
+    const note = "pixels and chunks: no zlib setting reproduces its image data";
+    return { pages, exact: false, parts, note };
   }
   const tiff = read.blocks && tiffParts(bytes, read.blocks);
-  if (tiff) return { pages, parts: tiff, note: `${what}, ${noLayout}` };
+  if (tiff) return { pages, exact: true, parts: tiff, note: `${what}, ${noLayout}` };
   return whole(`kept whole: ${noLayout}, not rebuilt by libtiff's or zlib's encoders`);
 }
 
@@ -302,7 +316,8 @@ function runParts(bytes: Uint8Array, layout: SampleLayout, pages: GrayImage[]): 
 }
 
 /**
- * The length of the file that `parts` rebuild with pages of the given sizes.
+ * The length of the file that `parts` rebuild byte for byte (a PNG kept as pixels and chunks
+ * is rebuilt with another length).
  *
  * @example
  * ```ts

@@ -31,7 +31,11 @@ export interface PngParts {
   before: Uint8Array;
   /** The file's bytes after its last IDAT chunk (IEND, chunks after the image data). */
   after: Uint8Array;
-  /** The data length of each IDAT chunk, in order. */
+  /**
+   * The data length of each IDAT chunk, in order; empty when no zlib setting reproduced the
+   * image data: the rebuilt file then has one IDAT chunk of `settings`' output (the same pixels
+   * and other chunks, not the same bytes).
+   */
   idatSizes: number[];
   /** Each row's filter type. */
   filters: Uint8Array;
@@ -140,8 +144,9 @@ function filterPass(image: GrayImage, depth: number, filters: Uint8Array): Uint8
 }
 
 /**
- * Finds what a gray, non-interlaced PNG needs besides `image` (its decoded pixels) to be
- * rebuilt byte for byte, or says why it cannot be.
+ * Finds what a gray PNG needs besides `image` (its decoded pixels) to be rebuilt byte for byte —
+ * or, when no zlib setting reproduces its image data, with the same pixels and other chunks
+ * (`exact` false) — or says why it cannot be rebuilt at all.
  *
  * @example
  * ```ts
@@ -149,10 +154,13 @@ function filterPass(image: GrayImage, depth: number, filters: Uint8Array): Uint8
  * import { encodePng } from "../image/png.ts";
  * import { pngParts } from "./png_rebuild.ts";
  * const image = { width: 2, height: 2, maxValue: 255, data: new Uint16Array([1, 2, 3, 4]) };
- * ok("settings" in pngParts(encodePng(image), image));
+ * ok((pngParts(encodePng(image), image) as { exact: boolean }).exact);
  * ```
  */
-export function pngParts(file: Uint8Array, image: GrayImage): PngParts | { why: string } {
+export function pngParts(
+  file: Uint8Array,
+  image: GrayImage,
+): { parts: PngParts; exact: boolean } | { why: string } {
   const reader = new PngChunkReader(file);
   const header = reader.next();
   const [depth, colorType, , , interlace] = header.data.subarray(8);
@@ -198,17 +206,20 @@ export function pngParts(file: Uint8Array, image: GrayImage): PngParts | { why: 
   const data = filteredRows(image, depth, interlaced, filters);
   if (data.length !== inflated) throw new FormatError("PNG image data has a wrong length");
   const settings = zlibSettingOf(data, stream);
-  if (settings === undefined) return { why: "no zlib setting reproduces its image data" };
-  return {
+  const parts = {
     before: file.subarray(0, start),
     after: file.subarray(end),
-    idatSizes,
+    idatSizes: settings ? idatSizes : [],
     filters,
     depth,
     interlaced,
-    settings,
+    settings: settings ?? ZLIB_DEFAULT,
   };
+  return { parts, exact: settings !== undefined };
 }
+
+/** The setting of a PNG whose image data no setting reproduced: zlib's and libpng's default. */
+const ZLIB_DEFAULT: ZlibSettings = { level: 6, windowBits: 15, memLevel: 8, strategy: 0 };
 
 /**
  * Rebuilds a PNG file from its pixels and {@link PngParts}.
@@ -220,7 +231,7 @@ export function pngParts(file: Uint8Array, image: GrayImage): PngParts | { why: 
  * import { type PngParts, pngParts, rebuildPng } from "./png_rebuild.ts";
  * const image = { width: 3, height: 1, maxValue: 255, data: new Uint16Array([9, 8, 7]) };
  * const file = encodePng(image);
- * deepStrictEqual(rebuildPng(image, pngParts(file, image) as PngParts), file);
+ * deepStrictEqual(rebuildPng(image, (pngParts(file, image) as { parts: PngParts }).parts), file);
  * ```
  */
 export function rebuildPng(image: GrayImage, parts: PngParts): Uint8Array {
@@ -228,13 +239,14 @@ export function rebuildPng(image: GrayImage, parts: PngParts): Uint8Array {
   const compressed = new ByteWriter();
   zlibDeflater(parts.settings, (piece) => compressed.bytes(piece)).push(data, true);
   const stream = compressed.finish();
-  if (pngImageDataBytes(parts) !== stream.length) {
+  const exact = parts.idatSizes.length > 0;
+  if (exact && pngImageDataBytes(parts) !== stream.length) {
     throw new FormatError("rebuilt PNG image data has a wrong length");
   }
   const out = new ByteWriter();
   out.bytes(parts.before);
   let at = 0;
-  for (const size of parts.idatSizes) {
+  for (const size of exact ? parts.idatSizes : [stream.length]) {
     out.bytes(writePngChunk("IDAT", stream.subarray(at, at + size)));
     at += size;
   }

@@ -206,7 +206,7 @@ export interface V2ArchiveEntry extends V2CodedImage {
  * ```ts
  * import type { V2FileEntry } from "./container.ts";
  * const entry: V2FileEntry = {
- *   name: "notes.txt", note: "not an image", sha256: new Uint8Array(32), fileBytes: 0,
+ *   name: "notes.txt", note: "not an image", exact: true, sha256: new Uint8Array(32), fileBytes: 0,
  *   pages: [], parts: { method: 0, rawBytes: 1, crc: 0xd202ef8d, data: new Uint8Array(1) },
  * };
  * ```
@@ -216,6 +216,11 @@ export interface V2FileEntry {
   name: string;
   /** A few words on how the file is kept. */
   note: string;
+  /**
+   * Whether the file is rebuilt byte for byte (its length and SHA-256 checked); else with the
+   * same pixels and other parts only (a PNG whose image data no zlib setting reproduces).
+   */
+  exact: boolean;
   /** SHA-256 of the file. */
   sha256: Uint8Array;
   /** Bytes of the file. */
@@ -629,6 +634,7 @@ function writeEntryKind(w: ByteWriter, entry: V2ArchiveEntry | V2FileEntry): voi
     writeCoded(w, entry);
     return;
   }
+  w.u8(entry.exact ? 1 : 0);
   w.bytes(entry.sha256);
   w.u64(entry.fileBytes);
   w.u32(entry.pages.length);
@@ -652,6 +658,8 @@ function readEntryKind(r: ByteReader, name: string, deferred: boolean): ParsedV2
     throw new FormatError(`entry ${JSON.stringify(name)} has a note that is not valid UTF-8`);
   }
   if (kind === 0) return { name, note, ...readCoded(r, deferred) };
+  const exact = r.u8("exact flag");
+  if (exact > 1) throw new FormatError(`unknown exact flag ${exact}`);
   const sha256 = r.bytes(32, "file SHA-256");
   const fileBytes = r.u64("file length");
   const count = r.u32("page count");
@@ -670,7 +678,7 @@ function readEntryKind(r: ByteReader, name: string, deferred: boolean): ParsedV2
   if (!partsIntact && !deferred) {
     throw new FormatError("file parts are damaged (checksum mismatch)");
   }
-  return { name, note, sha256, fileBytes, pages, parts, partsIntact };
+  return { name, note, exact: exact === 1, sha256, fileBytes, pages, parts, partsIntact };
 }
 
 /**

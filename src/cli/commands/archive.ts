@@ -156,13 +156,13 @@ export const packCommand: Command = {
     const packed = await openArchive(bytes, { deferChecksums: true });
     for (const e of packed.entries) {
       // An image file that could not be coded as one is worth a word.
-      if (e.note?.startsWith("kept whole:") || e.note?.startsWith("pixels only:")) {
+      if (/^(kept whole|pixels only|pixels and chunks):/.test(e.note ?? "")) {
         report.warning(`${join(dir, e.name)}: ${e.note}`);
       }
     }
     const pixels = packed.entries.reduce((n, e) => n + (e.file?.pixels ?? e.width * e.height), 0);
     const images = packed.entries.filter((e) => (e.file?.pixels ?? 1) > 0).length;
-    const exactFiles = packed.entries.filter((e) => e.file).length;
+    const exactFiles = packed.entries.filter((e) => e.file?.exact).length;
     await writeAtomic(output, bytes, force);
     const bpp = bitsPerPixel(bytes.length, pixels);
     report.line(
@@ -199,7 +199,7 @@ function entryFileName(entry: ArchiveEntryInfo): string {
 
 /** How an entry is kept: the file byte for byte, or its pixels only. */
 function keptAs(entry: ArchiveEntryInfo): "exact file" | "exact pixels" {
-  return entry.file ? "exact file" : "exact pixels";
+  return entry.file?.exact ? "exact file" : "exact pixels";
 }
 
 /** Opens an archive for `unpack`, `extract` and `list`, naming it in any error. */
@@ -319,7 +319,7 @@ export const unpackCommand: Command = {
       return { archive, indices };
     });
     const { archive } = indices;
-    const exactFiles = archive.entries.filter((e) => e.file).length;
+    const exactFiles = archive.entries.filter((e) => e.file?.exact).length;
     report.line(
       `unpacked: ${input} -> ${dir}, entries=${archive.entries.length}` +
         (exactFiles > 0 ? `, exact_files=${exactFiles} (SHA-256 checked)` : ""),

@@ -48,7 +48,9 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
   }
   for (const file of info.files ?? []) {
     report.line(
-      `  ${file.name}: exact file of ${file.bytes} bytes (${file.note}), ${file.pages} coded images, other parts ${file.partsBytes} bytes, SHA-256 ${file.sha256}`,
+      `  ${file.name}: ${
+        file.exact ? "exact file" : "pixels and other parts of a file"
+      } of ${file.bytes} bytes (${file.note}), ${file.pages} coded images, other parts ${file.partsBytes} bytes, SHA-256 ${file.sha256}`,
     );
   }
 }
