@@ -371,15 +371,8 @@ function readImageHeader(r: ByteReader): V2ImageHeader & { count: number } {
   if (tileWidth * tileHeight > MAX_TILE_PIXELS) {
     throw new FormatError(`tile size ${tileWidth}x${tileHeight} exceeds 2^31 − 1 pixels`);
   }
-  const header = {
-    width,
-    height,
-    maxValue,
-    coder,
-    tileWidth,
-    tileHeight,
-    ...(flags & IMAGE_SIGNED && { signed: true }),
-  };
+  const signed = (flags & IMAGE_SIGNED) !== 0;
+  const header = headerOf({ width, height, maxValue, coder, tileWidth, tileHeight, signed });
   if (count !== gridOf(header).count) {
     throw new FormatError(`tile count ${count} does not match the tile grid`);
   }

@@ -14,6 +14,7 @@ import {
   checkTileStream,
   type CoderName,
   gridOf,
+  headerOf,
   tileCrc,
   type V2CodedImage,
   type V2CodedTile,
@@ -294,15 +295,7 @@ export async function tiledHeader(
   const rows = new Map<number, Uint16Array>();
   for (const y of sampledRows(width, height)) rows.set(y, (await source.rows(y, 1)).slice());
   const { tileWidth, tileHeight } = chooseTileSize(width, height, (y) => rows.get(y)!);
-  return {
-    width,
-    height,
-    maxValue,
-    coder,
-    tileWidth,
-    tileHeight,
-    ...(source.signed && { signed: true }),
-  };
+  return headerOf({ width, height, maxValue, coder, tileWidth, tileHeight, signed: source.signed });
 }
 
 /**
