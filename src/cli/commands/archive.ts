@@ -77,7 +77,7 @@ export const packCommand: Command = {
     "pixels-only": {
       type: "boolean",
       help:
-        "keep only the pixels of the images (PNG, PGM/PNM, TIFF, DICOM, FITS), not the files: smallest, but files come back as new PNG/PGM files (classic models always do this)",
+        "keep only the pixels of the images (PNG, PGM/PNM, TIFF, DICOM, FITS), not the files: smallest, but files come back rewritten from their pixels in their extension's format (classic models always do this)",
     },
     ...POLARITY_FLAG,
     ...MAX_PIXELS_FLAG,
