@@ -232,15 +232,17 @@ Deno.test("real files from Debian packages: read to the pixels an independent re
       file,
     );
     assertEquals(read.pages[0].maxValue, 2 ** Number(bits) - 1, file);
-    const stored = read.layout?.stored[0] ?? read.blocks?.pages[0].stored;
-    assertEquals(stored?.signed, signed === "1", file);
-    const all = new Uint8Array(read.pages.reduce((n, p) => n + 2 * p.data.length, 0));
+    assertEquals(read.pages[0].signed ?? false, signed === "1", file);
+    // The stored integers as the independent readers saw them: little-endian int32, signed
+    // samples shifted back by 2^(bits-1).
+    const values = new Int32Array(read.pages.reduce((n, p) => n + p.data.length, 0));
     let at = 0;
     for (const page of read.pages) {
-      all.set(new Uint8Array(Uint16Array.from(page.data).buffer), at); // little-endian hosts
-      at += 2 * page.data.length;
+      const offset = page.signed ? (page.maxValue + 1) / 2 : 0;
+      for (let i = 0; i < page.data.length; i++) values[at + i] = page.data[i] - offset;
+      at += page.data.length;
     }
-    assertEquals(toHex(await sha256(all)), hash, file);
+    assertEquals(toHex(await sha256(new Uint8Array(values.buffer))), hash, file); // LE hosts
   }
   // At least ten accepted files of each format, several depths, signed and unsigned.
   assert(
@@ -269,11 +271,16 @@ Deno.test("cli: pack keeps every file of the Debian sets byte for byte, refused 
     );
     const entry = byName.get(file)!;
     assertEquals(entry.kept, "exact file", file);
+    // Refused files are kept whole, and so are readable TIFFs whose Deflate data no zlib setting
+    // reproduces: tiffcp writes whole strips and tiles through libdeflate when libtiff is built
+    // with it (Debian's is), as the made_* Deflate files were. Every other file is coded.
+    const libdeflate = /^tiff\/made_.*(zip|deflate)/.test(file);
     assertEquals(
       entry.note.startsWith("kept whole"),
-      verdict === "refuse",
+      verdict === "refuse" || libdeflate,
       `${file}: ${entry.note}`,
     );
+    if (verdict === "accept" && libdeflate) assertMatch(entry.note, /Deflate-compressed/, file);
   }
 });
 
