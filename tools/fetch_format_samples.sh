@@ -603,4 +603,6 @@ open(os.path.join(out, "README.md"), "w").write("\n".join(md))
 if failed:
     sys.exit("cross-checks disagree: " + "; ".join(failed))
 EOF
+# The README is checked by `deno fmt` with the rest of the repository.
+if command -v deno >/dev/null; then deno fmt -q "$out/README.md"; else npx -y deno@2.9.6 fmt -q "$out/README.md"; fi
 du -sh "$out/dicom" "$out/fits" "$out/tiff"
