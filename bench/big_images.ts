@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { sameValues } from "../src/bytes.ts";
 import type { GrayImage } from "../src/image/gray_image.ts";
 import { decodeImageFile } from "../src/image/image_file.ts";
-import { encodePng } from "../src/image/png.ts";
+import { encodePng } from "../src/image/png_write.ts";
 
 const SHARED = new URL("../../shared/", import.meta.url).pathname;
 const CLI = new URL("../cli.ts", import.meta.url).pathname;

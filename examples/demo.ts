@@ -9,7 +9,7 @@
  */
 import { decodeImage, encodeImage, type GrayImage, type Model, trainModel } from "../mod.ts";
 import { decodeImageFile } from "../src/image/image_file.ts";
-import { encodePng } from "../src/image/png.ts";
+import { encodePng } from "../src/image/png_write.ts";
 
 const TRAIN = [
   "eso_dss_test1.pgm",

@@ -770,7 +770,6 @@ export async function packArchive(
     if (!("file" in entry)) return await encodeImage(entry.image);
     const { pages, parts, note, exact } = splitFile(entry.file, options);
     const coded = await Promise.all(pages.map(encodeImage));
-    if (parts === undefined) return { ...coded[0], note };
     return {
       note,
       exact,

@@ -6,7 +6,8 @@
  */
 import { FormatError } from "../src/errors.ts";
 import type { GrayImage } from "../src/image/gray_image.ts";
-import { decodePng, encodePng } from "../src/image/png.ts";
+import { decodePng } from "../src/image/png.ts";
+import { encodePng } from "../src/image/png_write.ts";
 import type { BenchCodec } from "../src/cli/bench/bench_codec.ts";
 import { benchChart } from "../src/cli/bench/chart.ts";
 import { htj2kPeer } from "../src/cli/bench/peers/htj2k.ts";

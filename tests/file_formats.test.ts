@@ -13,6 +13,7 @@ import { assertOneLine, runCli } from "./cli_run.ts";
 import { ROOT } from "./helpers.ts";
 import { chunk, concat, header } from "./png_writer.ts";
 import { PNG_SIGNATURE } from "../src/image/png_chunks.ts";
+import { zlibDeflate } from "../src/deps/zlib_deflate.ts";
 import { sha256, toHex } from "../src/sha256.ts";
 
 const LIBTIFF = `${ROOT}tests/formats/libtiff/`;
@@ -286,19 +287,38 @@ Deno.test("cli: pack keeps every file of the Debian sets byte for byte, refused 
 
 Deno.test("cli: encode a DICOM, FITS or TIFF; decode to TIFF, DICOM and FITS (and back) with the same pixels", async () => {
   const dir = Deno.makeTempDirSync();
-  for (const input of ["dicom/CT_small.dcm", "fits/midas_tst0001.mt", "libtiff/g16_lzw_2.tif"]) {
+  const inputs = ["dicom/CT_small.dcm", "dicom/nibabel_0.dcm", "fits/midas_tst0001.mt"];
+  for (const input of [...inputs, "libtiff/g16_lzw_2.tif"]) {
     const wanted = readImagePages(Deno.readFileSync(`${FORMATS}${input}`)).pages[0];
     const encode = await runCli(
       ["encode", "--input", `${FORMATS}${input}`, "-o", "x.bpc", "-f"],
       dir,
     );
     assertEquals(encode.code, 0, encode.stderr);
-    for (const output of ["x.tif", "x.dcm", "x.fits"]) {
+    for (const output of ["x.tif", "x.dcm", "x.fits", "x.png"]) {
       const decode = await runCli(["decode", "x.bpc", "-o", output, "-f"], dir);
       assertEquals(decode.code, 0, decode.stderr);
       const back = readImagePages(Deno.readFileSync(`${dir}/${output}`)).pages[0];
       assertEquals(back.data, wanted.data, `${input} as ${output}`);
+      // The depth too where the format can say it: BitsStored in DICOM, sBIT in PNG (TIFF and
+      // FITS hold 12 bits as 16).
+      if (/dcm|png/.test(output)) {
+        assertEquals(back.maxValue, wanted.maxValue, `${input} as ${output}`);
+      }
     }
+  }
+  // A PNG with sBIT, packed, is rebuilt byte for byte from its 12-bit pixels.
+  Deno.mkdirSync(`${dir}/png`);
+  Deno.renameSync(`${dir}/x.png`, `${dir}/png/x.png`);
+  await runCli(["encode", "--input", `${FORMATS}dicom/nibabel_0.dcm`, "-o", "x.bpc", "-f"], dir);
+  await runCli(["decode", "x.bpc", "-o", "png/twelve.png"], dir);
+  assertEquals((await runCli(["pack", "--input-dir", "png", "-o", "p.bpa"], dir)).code, 0);
+  const list = JSON.parse((await runCli(["list", "--json", "p.bpa"], dir)).stdout);
+  const twelve = list.archives[0].entries.find((e: { name: string }) => e.name === "twelve.png");
+  assertEquals([twelve.kept, twelve.note], ["exact file", "PNG"]);
+  assertEquals((await runCli(["unpack", "--input", "p.bpa", "--output-dir", "out"], dir)).code, 0);
+  for (const name of ["x.png", "twelve.png"]) {
+    assertEquals(Deno.readFileSync(`${dir}/out/${name}`), Deno.readFileSync(`${dir}/png/${name}`));
   }
 });
 
@@ -426,4 +446,65 @@ Deno.test("png: a gray PNG whose image data no zlib setting reproduces keeps its
     new TextDecoder("latin1").decode(bytes).includes("Comment\0scanned 2024");
   assert(hasText(back), "the tEXt chunk is kept");
   assert(back.length !== file.length, "another image data stream");
+});
+
+Deno.test("png: gray pixels stored as RGB, RGBA, gray+alpha or a palette are coded and rebuilt byte for byte", async () => {
+  const draw = drawer(11);
+  const [width, height] = [13, 9];
+  const grays = Array.from({ length: width * height }, (_, i) => (i * 5 + (draw() * 9) | 0) & 255);
+  // A PNG whose pixels hold these stored values (one array of channel samples per pixel), rows
+  // filtered with Sub (1), packed below 8 bits, deflated by zlib.
+  const make = (colorType: number, depth: number, pixels: number[][], extra: Uint8Array[] = []) => {
+    const raw: number[] = [];
+    const bpp = Math.max(1, (depth * pixels[0].length) >> 3);
+    for (let y = 0; y < height; y++) {
+      const samples = pixels.slice(y * width, (y + 1) * width).flat();
+      let row = depth === 16 ? samples.flatMap((v) => [v >> 8, v & 255]) : samples;
+      if (depth < 8) {
+        const packed = new Array(Math.ceil(width * depth / 8)).fill(0);
+        for (let x = 0; x < width; x++) {
+          packed[(x * depth) >> 3] |= samples[x] << (8 - depth - ((x * depth) & 7));
+        }
+        row = packed;
+      }
+      raw.push(1, ...row.map((v, i) => (v - (i >= bpp ? row[i - bpp] : 0)) & 255));
+    }
+    return concat([
+      PNG_SIGNATURE,
+      chunk("IHDR", header(width, height, depth, colorType)),
+      ...extra,
+      chunk("IDAT", zlibDeflate(Uint8Array.from(raw), 9)),
+      chunk("IEND"),
+    ]);
+  };
+  const palette = (entries: number[]) =>
+    chunk("PLTE", Uint8Array.from(entries.flatMap((g) => [g, g, g])));
+  const reversed = Array.from({ length: 256 }, (_, i) => 255 - i);
+  const sixteen = Array.from({ length: 16 }, (_, i) => i * 17);
+  const files: [string, Uint8Array][] = [
+    ["rgb8.png", make(2, 8, grays.map((g) => [g, g, g]))],
+    ["rgb16.png", make(2, 16, grays.map((g) => [g * 257, g * 257, g * 257]))],
+    ["rgba8.png", make(6, 8, grays.map((g) => [g, g, g, 255]))],
+    ["gray_alpha16.png", make(4, 16, grays.map((g) => [g * 251, 65535]))],
+    ["palette8.png", make(3, 8, grays.map((g) => [255 - g]), [palette(reversed)])],
+    ["palette4.png", make(3, 4, grays.map((g) => [g >> 4]), [palette(sixteen)])],
+  ];
+  const archive = await openArchive(
+    await packArchive(files.map(([name, file]) => ({ name, file }))),
+  );
+  for (const [name, file] of files) {
+    const i = archive.entries.findIndex((entry) => entry.name === name);
+    assertEquals([archive.entries[i].file?.exact, archive.entries[i].note], [true, "PNG"], name);
+    assertEquals(await archive.rebuild(i), file, name);
+  }
+  // A palette giving one gray two indices, both used: the same pixels and chunks, not the bytes.
+  const twice = make(3, 8, grays.map((_, i) => [i % 3]), [palette([10, 10, 20])]);
+  const kept = await openArchive(await packArchive([{ name: "twice.png", file: twice }]));
+  assertEquals(
+    [kept.entries[0].file?.exact, kept.entries[0].note],
+    [false, "pixels and chunks: its palette gives a gray more than one index"],
+  );
+  const back = await kept.rebuild(0);
+  sameImage(readImagePages(back).pages[0], readImagePages(twice).pages[0], "pixels");
+  assert(back.length !== twice.length || back.some((b, i) => b !== twice[i]), "other bytes");
 });

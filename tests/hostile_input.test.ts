@@ -19,7 +19,8 @@ import {
 import { crc32 } from "../src/crc32.ts";
 import { FormatError } from "../src/errors.ts";
 import { decodeImageFile } from "../src/image/image_file.ts";
-import { decodePng, encodePng } from "../src/image/png.ts";
+import { decodePng } from "../src/image/png.ts";
+import { encodePng } from "../src/image/png_write.ts";
 import { PNG_SIGNATURE } from "../src/image/png_chunks.ts";
 import { ByteWriter } from "../src/bytes.ts";
 import { serializeV2Image, writeImageHeader, writeTileRecord } from "../src/v2/container.ts";

@@ -1,10 +1,12 @@
-import { encodePngFile } from "../src/deps/png.ts";
+import { decodePngFile, encodePngFile } from "./fast_png.ts";
 import { FormatError } from "../src/errors.ts";
 import { decodeImageFile, encodeImageFile } from "../src/image/image_file.ts";
 import { decodeNetpbm } from "../src/image/netpbm.ts";
+import { PngChunkReader, writePngChunk } from "../src/image/png_chunks.ts";
 import { choosePolarity } from "../src/image/polarity.ts";
 import { assertEquals, assertThrows } from "./assert.ts";
 import { makeImage } from "./helpers.ts";
+import { concat } from "./png_writer.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -95,6 +97,42 @@ Deno.test("image files: written by extension and read back identically", () => {
   assertEquals(decodeImageFile(encodeImageFile(bilevel255, "b.pbm")), bilevel);
   assertThrows(() => encodeImageFile(image8, "b.pbm"), /bilevel/);
   assertThrows(() => encodeImageFile(image8, "b.jpg"), /extension/);
+});
+
+Deno.test("png sBIT: depths below the sample are scaled by bit replication, said in sBIT, and read back", () => {
+  const withSbit = (file: Uint8Array, bits: number) =>
+    concat([file.subarray(0, 33), writePngChunk("sBIT", Uint8Array.of(bits)), file.subarray(33)]);
+  for (const maxValue of [4095, 1023, 16383, 63, 7, 1000]) {
+    const image = makeImage(7, 3, (x, y) => (x * 577 + y * 1301) % (maxValue + 1), maxValue);
+    const file = encodeImageFile(image, "a.png");
+    const bits = 32 - Math.clz32(maxValue);
+    const depth = maxValue > 255 ? 16 : 8;
+    // Another PNG reader sees the values scaled to the sample, their bits repeated from the top.
+    const seen = decodePngFile(file);
+    assertEquals(seen.depth, depth);
+    const repeated = (v: number) =>
+      parseInt(v.toString(2).padStart(bits, "0").repeat(16).slice(0, depth), 2);
+    assertEquals([...seen.data], [...image.data].map(repeated));
+    const chunks = new PngChunkReader(file);
+    assertEquals(chunks.next().type, "IHDR");
+    assertEquals(chunks.next(), { type: "sBIT", data: Uint8Array.of(bits) });
+    const back = decodeImageFile(file);
+    assertEquals(back.data, image.data);
+    assertEquals(back.maxValue, 2 ** bits - 1);
+  }
+  // Low bits that are not the replication of the top ones (zeros, as libpng's shift writes, or
+  // any data) are data: such a file reads at its full depth, as do an sBIT of 0 or the depth.
+  const shifted = encodePngFile({
+    width: 2,
+    height: 1,
+    data: Uint16Array.of(0x0010, 0xfff0),
+    depth: 16,
+    channels: 1,
+  });
+  for (const bits of [12, 0, 16, 17]) {
+    const read = decodeImageFile(withSbit(shifted, bits));
+    assertEquals([read.maxValue, ...read.data], [65535, 0x0010, 0xfff0]);
+  }
 });
 
 Deno.test("polarity: auto follows the classic border rule", () => {

@@ -97,17 +97,17 @@ export interface SplitFile {
    * whose image data no zlib setting reproduces).
    */
   exact: boolean;
-  /** What the file keeps besides them; absent when only the pixels can be kept. */
-  parts?: FileParts;
+  /** What the file keeps besides them. */
+  parts: FileParts;
   /** A few words on how the file is kept, for listings. */
   note: string;
 }
 
 /**
  * Splits a file into its pages' pixels and the rest: by its parts when it is an image file that
- * can be rebuilt byte for byte, whole when it is not an image or bpcodec does not read it; a gray
- * PNG whose image data no zlib setting reproduces keeps its pixels and chunks (`exact` false),
- * one stored as colour or a palette its pixels only (no `parts`).
+ * can be rebuilt byte for byte, whole when it is not an image or bpcodec does not read it; a PNG
+ * whose image data no zlib setting reproduces (or whose palette gives a gray two indices) keeps
+ * its pixels and chunks (`exact` false).
  *
  * @example
  * ```ts
@@ -115,9 +115,9 @@ export interface SplitFile {
  * import { splitFile } from "./file_parts.ts";
  * const pgm = new TextEncoder().encode("P5\n# scanned 2024\n2 1\n255\n\x07\x09");
  * const split = splitFile(pgm);
- * strictEqual(split.parts?.kind, "runs");
+ * strictEqual(split.parts.kind, "runs");
  * strictEqual(split.pages[0].data[1], 9);
- * strictEqual(splitFile(new TextEncoder().encode("notes")).parts?.kind, "whole");
+ * strictEqual(splitFile(new TextEncoder().encode("notes")).parts.kind, "whole");
  * ```
  */
 export function splitFile(bytes: Uint8Array, limits: ImageLimits = {}): SplitFile {
@@ -142,11 +142,9 @@ export function splitFile(bytes: Uint8Array, limits: ImageLimits = {}): SplitFil
   }
   if (format === "png") {
     const png = pngParts(bytes, pages[0]);
-    if ("why" in png) return { pages, exact: false, note: `pixels only: ${png.why}` };
     const parts: FileParts = { kind: "png", png: png.parts };
     if (png.exact) return { pages, exact: true, parts, note: what };
-    const note = "pixels and chunks: no zlib setting reproduces its image data";
-    return { pages, exact: false, parts, note };
+    return { pages, exact: false, parts, note: `pixels and chunks: ${png.why}` };
   }
   const tiff = read.blocks && tiffParts(bytes, read.blocks);
   if (tiff) return { pages, exact: true, parts: tiff, note: `${what}, ${noLayout}` };
@@ -354,11 +352,8 @@ export function rebuildFile(parts: FileParts, pages: readonly GrayImage[]): Uint
   if (parts.kind === "whole") return parts.bytes;
   if (parts.kind === "tiff") return rebuildTiff(parts, pages);
   if (parts.kind === "png") {
-    const { filters, depth, interlaced } = parts.png;
-    if (
-      pages.length !== 1 || filters.length !== pngRowCount(pages[0], interlaced) ||
-      pages[0].maxValue >= 2 ** depth
-    ) {
+    const { filters, interlaced } = parts.png;
+    if (pages.length !== 1 || filters.length !== pngRowCount(pages[0], interlaced)) {
       throw new FormatError("the PNG's parts do not fit its image");
     }
     return rebuildPng(pages[0], parts.png);

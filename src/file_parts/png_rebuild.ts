@@ -9,7 +9,8 @@ import { ByteWriter } from "../bytes.ts";
 import { zlibDeflater, type ZlibSettings } from "../deps/zlib_deflate.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
-import { ADAM7, packLowDepth } from "../image/png.ts";
+import { filteredRows } from "../image/png_filters.ts";
+import { passImages, pngRowBytes, type PngStorage } from "../image/png_samples.ts";
 import { PngChunkReader, writePngChunk } from "../image/png_chunks.ts";
 import { ZlibStream } from "../image/zlib_stream.ts";
 import { zlibSettingOf } from "./zlib_settings.ts";
@@ -47,36 +48,6 @@ export interface PngParts {
   settings: ZlibSettings;
 }
 
-/** The rows of a gray image as PNG stores them before filtering (no filter bytes). */
-function rawRows(image: GrayImage, depth: number): Uint8Array {
-  if (depth < 8) return packLowDepth(image, depth);
-  if (depth === 8) return Uint8Array.from(image.data);
-  const out = new Uint8Array(2 * image.data.length);
-  for (let i = 0; i < image.data.length; i++) {
-    out[2 * i] = image.data[i] >> 8;
-    out[2 * i + 1] = image.data[i] & 255;
-  }
-  return out;
-}
-
-/** The sub-images whose rows the image data holds in order: the image, or its Adam7 passes. */
-function passImages(image: GrayImage, interlaced: boolean): GrayImage[] {
-  if (!interlaced) return [image];
-  const passes: GrayImage[] = [];
-  for (const [x0, y0, dx, dy] of ADAM7) {
-    const width = Math.ceil((image.width - x0) / dx);
-    const height = Math.ceil((image.height - y0) / dy);
-    if (width <= 0 || height <= 0) continue;
-    const data = new Uint16Array(width * height);
-    for (let y = 0, i = 0; y < height; y++) {
-      const row = (y0 + y * dy) * image.width + x0;
-      for (let x = 0; x < width; x++, i++) data[i] = image.data[row + x * dx];
-    }
-    passes.push({ width, height, maxValue: image.maxValue, data });
-  }
-  return passes;
-}
-
 /**
  * Rows of a PNG's image data (of all its passes when interlaced): one filter type each.
  *
@@ -93,65 +64,15 @@ export function pngRowCount(image: GrayImage, interlaced: boolean): number {
   return passImages(image, interlaced).reduce((n, pass) => n + pass.height, 0);
 }
 
-/** The image data before compression: each row's filter type, then the filtered row. */
-function filteredRows(
-  image: GrayImage,
-  depth: number,
-  interlaced: boolean,
-  filters: Uint8Array,
-): Uint8Array {
-  const out = new ByteWriter();
-  let row0 = 0;
-  for (const pass of passImages(image, interlaced)) {
-    out.bytes(filterPass(pass, depth, filters.subarray(row0, row0 + pass.height)));
-    row0 += pass.height;
-  }
-  return out.finish();
-}
-
-/** One pass's rows, filtered with the given types. */
-function filterPass(image: GrayImage, depth: number, filters: Uint8Array): Uint8Array {
-  const raw = rawRows(image, depth);
-  const rowBytes = raw.length / image.height;
-  const bpp = Math.max(1, depth >> 3);
-  const out = new Uint8Array((rowBytes + 1) * image.height);
-  const zeros = new Uint8Array(rowBytes);
-  for (let y = 0; y < image.height; y++) {
-    const row = raw.subarray(y * rowBytes, (y + 1) * rowBytes);
-    const up = y === 0 ? zeros : raw.subarray((y - 1) * rowBytes, y * rowBytes);
-    const at = y * (rowBytes + 1);
-    const filter = filters[y];
-    out[at] = filter;
-    const o = out.subarray(at + 1, at + 1 + rowBytes);
-    for (let i = 0; i < rowBytes; i++) {
-      const a = i >= bpp ? row[i - bpp] : 0;
-      const b = up[i];
-      const c = i >= bpp ? up[i - bpp] : 0;
-      let p = 0;
-      if (filter === 1) p = a;
-      else if (filter === 2) p = b;
-      else if (filter === 3) p = (a + b) >> 1;
-      else if (filter === 4) {
-        const pa = Math.abs(b - c);
-        const pb = Math.abs(a - c);
-        const pc = Math.abs(a + b - 2 * c);
-        p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      }
-      o[i] = (row[i] - p) & 255;
-    }
-  }
-  return out;
-}
-
 /**
- * Finds what a gray PNG needs besides `image` (its decoded pixels) to be rebuilt byte for byte —
- * or, when no zlib setting reproduces its image data, with the same pixels and other chunks
- * (`exact` false) — or says why it cannot be rebuilt at all.
+ * Finds what a PNG of gray pixels needs besides `image` (its decoded pixels) to be rebuilt byte
+ * for byte — or, when no zlib setting reproduces its image data or its palette gives a gray two
+ * indices, with the same pixels and other chunks (`exact` false, and `why`).
  *
  * @example
  * ```ts
  * import { ok } from "node:assert/strict";
- * import { encodePng } from "../image/png.ts";
+ * import { encodePng } from "../image/png_write.ts";
  * import { pngParts } from "./png_rebuild.ts";
  * const image = { width: 2, height: 2, maxValue: 255, data: new Uint16Array([1, 2, 3, 4]) };
  * ok((pngParts(encodePng(image), image) as { exact: boolean }).exact);
@@ -160,12 +81,8 @@ function filterPass(image: GrayImage, depth: number, filters: Uint8Array): Uint8
 export function pngParts(
   file: Uint8Array,
   image: GrayImage,
-): { parts: PngParts; exact: boolean } | { why: string } {
+): { parts: PngParts; exact: boolean; why?: string } {
   const reader = new PngChunkReader(file);
-  const header = reader.next();
-  const [depth, colorType, , , interlace] = header.data.subarray(8);
-  if (colorType !== 0) return { why: "its pixels are stored in colour or as a palette" };
-  const interlaced = interlace === 1;
   let start = -1;
   let end = -1;
   const idatSizes: number[] = [];
@@ -174,7 +91,7 @@ export function pngParts(
     const at = file.length - reader.remaining;
     const chunk = reader.next();
     if (chunk.type === "IDAT") {
-      if (end !== -1 && end !== at) return { why: "its IDAT chunks are not consecutive" };
+      if (end !== -1 && end !== at) throw new FormatError("PNG's IDAT chunks are not together");
       if (start === -1) start = at;
       end = at + 12 + chunk.data.length;
       idatSizes.push(chunk.data.length);
@@ -182,40 +99,86 @@ export function pngParts(
     }
     if (chunk.type === "IEND") break;
   }
+  const before = file.subarray(0, start);
+  const { storage, interlaced } = pngStorageOf(before);
   const joined = new ByteWriter();
   for (const piece of pieces) joined.bytes(piece);
   const stream = joined.finish();
-  // Each row's filter type: the first byte of each row of each pass.
-  const rowStarts: number[] = [];
-  let start0 = 0;
-  for (const pass of passImages(image, interlaced)) {
-    const rowBytes = Math.ceil(pass.width * depth / 8);
-    for (let y = 0; y < pass.height; y++, start0 += rowBytes + 1) rowStarts.push(start0);
-  }
-  const filters = new Uint8Array(rowStarts.length);
-  let inflated = 0;
-  let next = 0;
-  const zlib = new ZlibStream((piece) => {
-    for (; next < rowStarts.length && rowStarts[next] < inflated + piece.length; next++) {
-      filters[next] = piece[rowStarts[next] - inflated];
-    }
-    inflated += piece.length;
-  });
+  const inflated = new ByteWriter();
+  const zlib = new ZlibStream((piece) => inflated.bytes(piece));
   zlib.push(stream);
   zlib.finish();
-  const data = filteredRows(image, depth, interlaced, filters);
-  if (data.length !== inflated) throw new FormatError("PNG image data has a wrong length");
-  const settings = zlibSettingOf(data, stream);
+  const stored = inflated.finish();
+  // Each row's filter type: the first byte of each row of each pass.
+  const filters = new Uint8Array(pngRowCount(image, interlaced));
+  let row = 0;
+  let at = 0;
+  for (const pass of passImages(image, interlaced)) {
+    const rowBytes = pngRowBytes(pass.width, storage);
+    for (let y = 0; y < pass.height; y++, at += rowBytes + 1) filters[row++] = stored[at];
+  }
+  const data = filteredRows(image, storage, interlaced, filters);
+  if (data.length !== stored.length) throw new FormatError("PNG image data has a wrong length");
+  const sameRows = sameBytes(data, stored);
+  const settings = sameRows ? zlibSettingOf(data, stream) : undefined;
   const parts = {
-    before: file.subarray(0, start),
+    before,
     after: file.subarray(end),
     idatSizes: settings ? idatSizes : [],
     filters,
-    depth,
+    depth: storage.depth,
     interlaced,
     settings: settings ?? ZLIB_DEFAULT,
   };
-  return { parts, exact: settings !== undefined };
+  if (settings) return { parts, exact: true };
+  const why = sameRows
+    ? "no zlib setting reproduces its image data"
+    : "its palette gives a gray more than one index";
+  return { parts, exact: false, why };
+}
+
+/** Whether every value has an index in the palette. */
+function allInPalette(values: Uint16Array, paletteIndex: Int16Array): boolean {
+  for (let i = 0; i < values.length; i++) if (paletteIndex[values[i]] < 0) return false;
+  return true;
+}
+
+/** Whether two byte arrays of the same length hold the same bytes. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * How the PNG whose bytes before the image data are `before` stores its samples, and whether
+ * it is interlaced: from its IHDR chunk and, for a palette image, its PLTE and tRNS chunks (the
+ * first opaque gray entry of each gray value).
+ */
+function pngStorageOf(before: Uint8Array): { storage: PngStorage; interlaced: boolean } {
+  const reader = new PngChunkReader(before);
+  const header = reader.next();
+  if (header.type !== "IHDR" || header.data.length !== 13) {
+    throw new FormatError("the PNG's parts do not start with its header");
+  }
+  const [depth, colorType, , , interlace] = header.data.subarray(8);
+  const storage: PngStorage = { depth, colorType };
+  let palette: Uint8Array | undefined;
+  let alphas: Uint8Array = new Uint8Array(0);
+  while (reader.remaining > 0) {
+    const chunk = reader.next();
+    if (chunk.type === "PLTE") palette = chunk.data;
+    if (chunk.type === "tRNS") alphas = chunk.data;
+  }
+  if (colorType === 3) {
+    if (!palette) throw new FormatError("the PNG's parts have no palette");
+    const paletteIndex = new Int16Array(256).fill(-1);
+    for (let i = palette.length / 3 - 1; i >= 0; i--) {
+      const [r, g, b] = palette.subarray(3 * i, 3 * i + 3);
+      if (r === g && g === b && (i >= alphas.length || alphas[i] === 255)) paletteIndex[r] = i;
+    }
+    storage.paletteIndex = paletteIndex;
+  }
+  return { storage, interlaced: interlace === 1 };
 }
 
 /** The setting of a PNG whose image data no setting reproduced: zlib's and libpng's default. */
@@ -227,7 +190,7 @@ const ZLIB_DEFAULT: ZlibSettings = { level: 6, windowBits: 15, memLevel: 8, stra
  * @example
  * ```ts
  * import { deepStrictEqual } from "node:assert/strict";
- * import { encodePng } from "../image/png.ts";
+ * import { encodePng } from "../image/png_write.ts";
  * import { type PngParts, pngParts, rebuildPng } from "./png_rebuild.ts";
  * const image = { width: 3, height: 1, maxValue: 255, data: new Uint16Array([9, 8, 7]) };
  * const file = encodePng(image);
@@ -235,7 +198,14 @@ const ZLIB_DEFAULT: ZlibSettings = { level: 6, windowBits: 15, memLevel: 8, stra
  * ```
  */
 export function rebuildPng(image: GrayImage, parts: PngParts): Uint8Array {
-  const data = filteredRows(image, parts.depth, parts.interlaced, parts.filters);
+  const { storage, interlaced } = pngStorageOf(parts.before);
+  const fits = storage.colorType === 3
+    ? image.maxValue === 255 && allInPalette(image.data, storage.paletteIndex!)
+    : image.maxValue < 2 ** storage.depth;
+  if (storage.depth !== parts.depth || interlaced !== parts.interlaced || !fits) {
+    throw new FormatError("the PNG's parts do not fit its image");
+  }
+  const data = filteredRows(image, storage, interlaced, parts.filters);
   const compressed = new ByteWriter();
   zlibDeflater(parts.settings, (piece) => compressed.bytes(piece)).push(data, true);
   const stream = compressed.finish();

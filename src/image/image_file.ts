@@ -18,7 +18,8 @@ import {
   isNetpbm,
 } from "./netpbm.ts";
 import type { ImageLimits } from "./limits.ts";
-import { decodePng, encodePng, isPng } from "./png.ts";
+import { decodePng, isPng } from "./png.ts";
+import { encodePng } from "./png_write.ts";
 import { isTiff, readTiff } from "./tiff.ts";
 import { encodeTiff } from "./tiff_write.ts";
 import { encodeFits } from "./fits_write.ts";

@@ -2,15 +2,16 @@
  * PNG images ↔ {@link GrayImage}. Reading is bpcodec's own decoder: it checks every chunk's CRC
  * and the zlib checksum, the header and the order of the chunks, refuses colour and
  * transparency, and decodes rows straight into the image as the data is inflated (no
- * intermediate copy of the image). Writing goes through the PNG library in `deps/png.ts`.
+ * intermediate copy of the image). Writing is in `png_write.ts`.
  *
  * @module
  */
-import { encodePngFile } from "../deps/png.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "./gray_image.ts";
 import { checkPixelLimit, type ImageLimits } from "./limits.ts";
 import { looksLikePng, PngChunkReader } from "./png_chunks.ts";
+import { paeth } from "./png_filters.ts";
+import { ADAM7, PNG_CHANNELS, toSignificantBits } from "./png_samples.ts";
 import { ZlibStream } from "./zlib_stream.ts";
 
 /**
@@ -28,8 +29,6 @@ export function isPng(bytes: Uint8Array): boolean {
   return looksLikePng(bytes);
 }
 
-/** Samples per pixel of each colour type. */
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 /** Bit depths each colour type allows. */
 const DEPTHS: Record<number, number[]> = {
   0: [1, 2, 4, 8, 16],
@@ -38,16 +37,6 @@ const DEPTHS: Record<number, number[]> = {
   4: [8, 16],
   6: [8, 16],
 };
-/** Adam7 passes: first column, first row, column step, row step. */
-export const ADAM7: readonly (readonly number[])[] = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-];
 /** The most bytes one byte of DEFLATE data can inflate to (a 258-byte match in 2 bits). */
 const MAX_INFLATE_RATIO = 1032;
 
@@ -93,7 +82,7 @@ function readHeader(data: Uint8Array): PngHeader {
 
 /** The sub-images whose rows the image data holds, in order (empty passes left out). */
 function passesOf(header: PngHeader): PngPass[] {
-  const bitsPerPixel = header.depth * CHANNELS[header.colorType];
+  const bitsPerPixel = header.depth * PNG_CHANNELS[header.colorType];
   const layouts = header.interlaced ? ADAM7 : [[0, 0, 1, 1]];
   const passes: PngPass[] = [];
   for (const [x0, y0, dx, dy] of layouts) {
@@ -176,7 +165,7 @@ class PngMeaning {
         if (data[i] !== 255 && palette[i] !== COLOUR) palette[i] = TRANSPARENT;
       }
     } else if (colorType === 0 || colorType === 2) {
-      const samples = CHANNELS[colorType];
+      const samples = PNG_CHANNELS[colorType];
       if (data.length !== 2 * samples) {
         throw new FormatError(`PNG file is corrupt (tRNS chunk of ${data.length} bytes)`);
       }
@@ -210,7 +199,7 @@ class GrayWriter {
     const { colorType, depth } = meaning.header;
     this.#colorType = colorType;
     this.#depth = depth;
-    this.#channels = CHANNELS[colorType];
+    this.#channels = PNG_CHANNELS[colorType];
     this.#samples = new Uint16Array(maxPassWidth * this.#channels);
     this.#palette = meaning.palette;
     this.#key = meaning.key;
@@ -311,15 +300,7 @@ function unfilter(filter: number, row: Uint8Array, previous: Uint8Array, bpp: nu
       return;
     case 4:
       for (let i = 0; i < bpp; i++) row[i] += previous[i];
-      for (let i = bpp; i < n; i++) {
-        const a = row[i - bpp];
-        const b = previous[i];
-        const c = previous[i - bpp];
-        const pa = Math.abs(b - c);
-        const pb = Math.abs(a - c);
-        const pc = Math.abs(a + b - 2 * c);
-        row[i] += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      }
+      for (let i = bpp; i < n; i++) row[i] += paeth(row[i - bpp], previous[i], previous[i - bpp]);
       return;
     default:
       throw new FormatError(`PNG image data is corrupt (row filter type ${filter})`);
@@ -340,7 +321,7 @@ class RowAssembler {
   constructor(header: PngHeader, passes: PngPass[], writer: GrayWriter) {
     this.#passes = passes;
     this.#writer = writer;
-    this.#bpp = Math.max(1, (header.depth * CHANNELS[header.colorType]) >> 3);
+    this.#bpp = Math.max(1, (header.depth * PNG_CHANNELS[header.colorType]) >> 3);
     const widest = Math.max(...passes.map((p) => p.rowBytes));
     this.#row = new Uint8Array(1 + widest);
     this.#previous = new Uint8Array(1 + widest);
@@ -424,7 +405,8 @@ function startImage(
  * @example
  * ```ts
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
- * import { decodePng, encodePng } from "./png.ts";
+ * import { decodePng } from "./png.ts";
+ * import { encodePng } from "./png_write.ts";
  * const image = { width: 2, height: 1, maxValue: 255, data: new Uint16Array([42, 7]) };
  * const back = decodePng(encodePng(image));
  * deepStrictEqual(back, image);
@@ -442,6 +424,7 @@ export function decodePng(bytes: Uint8Array, limits: ImageLimits = {}): GrayImag
   let rows: RowAssembler | undefined;
   let zlib: ZlibStream | undefined;
   let dataEnded = false;
+  let significant = 0;
   for (;;) {
     const { type, data } = chunks.next();
     if (type === "IDAT") {
@@ -470,6 +453,10 @@ export function decodePng(bytes: Uint8Array, limits: ImageLimits = {}): GrayImag
         if (zlib) throw new FormatError("PNG file is corrupt (tRNS after the image data)");
         meaning.addTransparency(data);
         break;
+      case "sBIT":
+        // A gray image's significant bits (one byte). An invalid one is ignored, as libpng does.
+        if (!zlib && header.colorType === 0 && data.length === 1) significant = data[0];
+        break;
       case "acTL":
         throw new FormatError(
           "animated PNG (APNG): only still images are supported",
@@ -485,7 +472,9 @@ export function decodePng(bytes: Uint8Array, limits: ImageLimits = {}): GrayImag
             `PNG image data is truncated (${rows.rowsDone} of ${rows.rowsTotal} rows)`,
           );
         }
-        return image;
+        return significant > 0 && significant < header.depth && header.depth >= 8
+          ? toSignificantBits(image, significant)
+          : image;
       }
       default:
         // Bit 5 of the first letter clear: a critical chunk, which a decoder must understand.
@@ -494,58 +483,4 @@ export function decodePng(bytes: Uint8Array, limits: ImageLimits = {}): GrayImag
         }
     }
   }
-}
-
-/**
- * Packs samples of 1, 2 or 4 bits, each row starting on a byte, as PNG stores them (the first
- * sample in the high bits).
- *
- * @example
- * ```ts
- * import { deepStrictEqual } from "node:assert/strict";
- * import { packLowDepth } from "./png.ts";
- * const image = { width: 3, height: 1, maxValue: 3, data: new Uint16Array([1, 2, 3]) };
- * deepStrictEqual(packLowDepth(image, 2), new Uint8Array([0b01101100]));
- * ```
- */
-export function packLowDepth(image: GrayImage, depth: number): Uint8Array {
-  const { width, height, data } = image;
-  const rowBytes = Math.ceil(width * depth / 8);
-  const perByte = 8 / depth;
-  const packed = new Uint8Array(rowBytes * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * rowBytes;
-    for (let x = 0, i = y * width; x < width; x++, i++) {
-      packed[row + ((x / perByte) | 0)] |= data[i] << (8 - depth * (1 + (x % perByte)));
-    }
-  }
-  return packed;
-}
-
-/**
- * Encodes a gray image as PNG: 1-, 2- or 4-bit gray when `maxValue` is 1, 3 or 15, 8-bit gray
- * when it is at most 255, else 16-bit gray.
- *
- * @example
- * ```ts
- * import { strictEqual } from "node:assert/strict";
- * import { encodePng, isPng } from "./png.ts";
- * strictEqual(isPng(encodePng({ width: 1, height: 1, maxValue: 255, data: new Uint16Array(1) })), true);
- * ```
- */
-export function encodePng(image: GrayImage): Uint8Array {
-  const { width, height, maxValue } = image;
-  const lowDepth = ([1, 2, 4] as const).find((d) => maxValue === 2 ** d - 1);
-  if (lowDepth) {
-    const data = packLowDepth(image, lowDepth);
-    return encodePngFile({ width, height, data, depth: lowDepth, channels: 1 });
-  }
-  const wide = maxValue > 255;
-  return encodePngFile({
-    width,
-    height,
-    data: wide ? image.data : Uint8Array.from(image.data),
-    depth: wide ? 16 : 8,
-    channels: 1,
-  });
 }

@@ -156,7 +156,7 @@ export const packCommand: Command = {
     const packed = await openArchive(bytes, { deferChecksums: true });
     for (const e of packed.entries) {
       // An image file that could not be coded as one is worth a word.
-      if (/^(kept whole|pixels only|pixels and chunks):/.test(e.note ?? "")) {
+      if (/^(kept whole|pixels and chunks):/.test(e.note ?? "")) {
         report.warning(`${join(dir, e.name)}: ${e.note}`);
       }
     }

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import type { GrayImage } from "../../../image/gray_image.ts";
 import { decodeImageFile } from "../../../image/image_file.ts";
-import { encodePng } from "../../../image/png.ts";
+import { encodePng } from "../../../image/png_write.ts";
 import type { BenchCodec } from "../bench_codec.ts";
 
 /** Runs a tool; returns its stderr, or throws with its last line when it fails. */
