@@ -25,7 +25,7 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
       const bpc = await encodeImage(image, undefined, { level });
       assertEquals(
         parseV2Image(bpc).image.coder,
-        { fast: "fast", default: "cm", max: "cm-ls" }[level],
+        { fast: "fast", default: "cm", max: "cm-ls-checked" }[level],
       );
       assertEquals(await decodeImage(bpc), image);
     }

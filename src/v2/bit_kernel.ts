@@ -97,6 +97,26 @@ function kernelModule(): WebAssembly.Module {
 }
 
 /**
+ * What a coder adds to the v2 model (`tile_coders.ts` names the combinations): the least-squares
+ * predictor, and checked hashed buckets.
+ *
+ * @example
+ * ```ts
+ * import type { KernelFeatures } from "./bit_kernel.ts";
+ * const max: KernelFeatures = { leastSquares: true, checkedBuckets: true };
+ * ```
+ */
+export interface KernelFeatures {
+  /** Whether the least-squares predictor runs (coders 2 and 3). */
+  leastSquares?: boolean;
+  /**
+   * Whether each hashed context's bucket holds a check of its hash in slot 0 and is looked for
+   * among four (coder 3): a bucket of another context is not used but replaced.
+   */
+  checkedBuckets?: boolean;
+}
+
+/**
  * The slots, network and APMs of one image, in a WebAssembly instance of their own.
  *
  * @example
@@ -140,7 +160,7 @@ export class BitKernel {
    * with `leastSquares`.
    */
   readonly predictOls: () => number;
-  /** Whether the least-squares predictor runs (coder 2). */
+  /** Whether the least-squares predictor runs (coders 2 and 3). */
   readonly leastSquares: boolean;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
@@ -170,14 +190,15 @@ export class BitKernel {
   /**
    * Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots:
    * the start of `model`, or `options.state` (a {@link BitKernel.state} of a kernel of the same
-   * model, shape and `leastSquares`). With `options.leastSquares` (coder 2), the least-squares
-   * predictor learns each sample.
+   * model, shape and features). With `options.leastSquares` (coders 2 and 3), the least-squares
+   * predictor learns each sample; with `options.checkedBuckets` (coder 3), each hashed context's
+   * bucket is checked and, when another context's, replaced.
    */
   constructor(
     model: V2Model,
     bits: number,
     hashBits: number,
-    options: { state?: Uint8Array; leastSquares?: boolean } = {},
+    options: KernelFeatures & { state?: Uint8Array } = {},
   ) {
     const parameters = model.parameters;
     const { neuronAt, finalAt, apmAt, slotsAt, slotCount, bytes } = kernelState(hashBits);
@@ -219,6 +240,7 @@ export class BitKernel {
         fastLmsRate: parameters.lmsRateShift,
         slowLmsRate: parameters.slowLmsRateShift,
         leastSquares: options.leastSquares === true ? 1 : 0,
+        checkedBuckets: options.checkedBuckets === true ? 1 : 0,
       },
     });
     const exports = instance.exports as unknown as KernelExports;

@@ -43,6 +43,7 @@
   (import "kernel" "fastLmsRate" (global $fastLmsRate i32))
   (import "kernel" "slowLmsRate" (global $slowLmsRate i32))
   (import "kernel" "leastSquares" (global $leastSquares i32))
+  (import "kernel" "checkedBuckets" (global $checkedBuckets i32))
 
   ;; The sample: the bit position, the bits known (in place), 1 followed by the bits of the
   ;; current group of 4 so far, and the group's number.
@@ -50,6 +51,8 @@
   (global $known (mut i32) (i32.const 0))
   (global $node (mut i32) (i32.const 1))
   (global $group (mut i32) (i32.const 0))
+  ;; Whether the current group's buckets are resolved (checked buckets: their checks compared).
+  (global $groupResolved (mut i32) (i32.const 0))
   ;; The LMS predictions of the sample.
   (global $fastLms (mut i32) (i32.const 0))
   (global $slowLms (mut i32) (i32.const 0))
@@ -109,10 +112,47 @@
         (local.tee $j (i32.add (local.get $j) (i32.const 1)))
         (local.get $to)))))
 
-  ;; The model's hashed contexts (inputs 9, 10, …): slot `node` of each one's bucket.
+  ;; Resolves the bucket of the hashed context whose GROUP_BUCKETS_AT entry is at `at` (checked
+  ;; buckets): of the BUCKET_WAYS buckets of its group (the one its hash gives first, then its
+  ;; number XOR 1, 2, 3), the first whose slot 0 holds the check; if none does, the first of
+  ;; those whose node-1 slot has the lowest count, reset (fresh slots, the check in slot 0).
+  (func $resolveBucket (param $at i32)
+    (local $first i32) (local $check i32) (local $i i32) (local $bucket i32) (local $a i32)
+    (local $victim i32) (local $least i32) (local $count i32)
+    (local.set $first (i32.load offset=${GROUP_BUCKETS_AT} (local.get $at)))
+    (local.set $check (i32.load offset=${GROUP_CHECKS_AT} (local.get $at)))
+    (local.set $least (i32.const 1024))
+    (loop $ways
+      (local.set $bucket (i32.xor (local.get $first)
+        (i32.shl (local.get $i) (i32.const ${BUCKET_SHIFT}))))
+      (local.set $a (call $slotAddress (local.get $bucket)))
+      (if (i32.eq (i32.load (local.get $a)) (local.get $check)) (then
+        (i32.store offset=${GROUP_BUCKETS_AT} (local.get $at) (local.get $bucket))
+        (return)))
+      (local.set $count (i32.and (i32.load offset=4 (local.get $a)) (i32.const 1023)))
+      (if (i32.lt_u (local.get $count) (local.get $least)) (then
+        (local.set $least (local.get $count))
+        (local.set $victim (local.get $bucket))))
+      (br_if $ways (i32.lt_u
+        (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+        (i32.const ${BUCKET_WAYS}))))
+    (local.set $a (call $slotAddress (local.get $victim)))
+    (v128.store (local.get $a) (i32x4.splat (i32.const ${INITIAL_SLOT})))
+    (v128.store offset=16 (local.get $a) (i32x4.splat (i32.const ${INITIAL_SLOT})))
+    (v128.store offset=32 (local.get $a) (i32x4.splat (i32.const ${INITIAL_SLOT})))
+    (v128.store offset=48 (local.get $a) (i32x4.splat (i32.const ${INITIAL_SLOT})))
+    (i32.store (local.get $a) (local.get $check))
+    (i32.store offset=${GROUP_BUCKETS_AT} (local.get $at) (local.get $victim)))
+
+  ;; The model's hashed contexts (inputs 9, 10, …): slot `node` of each one's bucket (with
+  ;; checked buckets, resolved at the group's first look-up).
   (func $lookUpHashed (param $node i32)
-    (local $j i32)
+    (local $j i32) (local $resolve i32)
+    (local.set $resolve (i32.and (global.get $checkedBuckets)
+      (i32.eqz (global.get $groupResolved))))
+    (global.set $groupResolved (i32.const 1))
     (loop $contexts
+      (if (local.get $resolve) (then (call $resolveBucket (i32.shl (local.get $j) (i32.const 2)))))
       (call $useSlot
         (i32.add (local.get $j) (i32.const ${DIRECT_INPUTS}))
         (i32.add
@@ -462,7 +502,8 @@
         (i32.const ${OLS_TAPS})))))
 
   ;; ---- the bit model ----------------------------------------------------------------------
-  ;; Locates the hashed slots (16 per context) of the next group of up to 4 bits.
+  ;; Locates the hashed slots (16 per context) of the next group of up to 4 bits, and their
+  ;; buckets' checks.
   (func $startGroup
     (local $key i32) (local $j i32) (local $k i32)
     (local.set $key (i32.xor
@@ -478,9 +519,13 @@
       (i32.store offset=${GROUP_BUCKETS_AT} (local.get $j) (i32.add
         (i32.const ${HASHED_FIRST_SLOT})
         (i32.shl (i32.shr_u (local.get $k) (global.get $hashShift)) (i32.const ${BUCKET_SHIFT}))))
+      ;; The check: the hash's low 31 bits (never a fresh slot's value, whose top bit is set).
+      (i32.store offset=${GROUP_CHECKS_AT} (local.get $j)
+        (i32.and (local.get $k) (i32.const 0x7fffffff)))
       (br_if $contexts (i32.lt_u
         (local.tee $j (i32.add (local.get $j) (i32.const 4)))
         (i32.shl (global.get $hashedInputs) (i32.const 2)))))
+    (global.set $groupResolved (i32.const 0))
     (global.set $node (i32.const 1)))
 
   ;; Starts a sample whose contexts the caller has written; returns its first bit's probability.

@@ -28,17 +28,19 @@ const TILE_RECORD_BYTES = 20;
 /**
  * The coders a v2 image's tiles can be coded with, by their number in the file: context mixing
  * (`docs/v2-stream.md`, the `default` level), the fast residual coder (`docs/fast-level.md`, the
- * `fast` level) and context mixing with the least-squares predictor (`cm-ls`, the `max` level).
+ * `fast` level), context mixing with the least-squares predictor (`cm-ls`, what the `max` level
+ * coded with before checked buckets) and with checked hashed buckets too (`cm-ls-checked`, the
+ * `max` level).
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { CODER_NAMES } from "./container.ts";
  * strictEqual(CODER_NAMES[0], "cm");
- * strictEqual(CODER_NAMES[2], "cm-ls");
+ * strictEqual(CODER_NAMES[3], "cm-ls-checked");
  * ```
  */
-export const CODER_NAMES = ["cm", "fast", "cm-ls"] as const;
+export const CODER_NAMES = ["cm", "fast", "cm-ls", "cm-ls-checked"] as const;
 
 /**
  * A coder's name (see {@link CODER_NAMES}).

@@ -22,6 +22,7 @@ import {
   MIXER_INPUTS,
 } from "./model.ts";
 import { MAX_DIFFERENCE, SIGNED_BUCKETS } from "./predictors.ts";
+import { INITIAL_SLOT } from "./state_map.ts";
 
 /** Inputs of the LMS predictors: ten neighbours and two fixed predictors. */
 export const LMS_INPUTS = 12;
@@ -34,8 +35,16 @@ const LMS_LANES = 16;
 export const OLS_TAPS = 20;
 /** Cells of an APM context (stretched probability −2048…2048 in steps of 128). */
 export const APM_CELLS = 33;
-/** Slots a hashed context's bucket holds for a group of up to 4 bits (the node 1…15). */
+/**
+ * Slots a hashed context's bucket holds for a group of up to 4 bits (the node 1…15; slot 0
+ * holds the bucket's check when buckets are checked).
+ */
 const BUCKET_SLOTS = 16;
+/**
+ * Buckets a checked hashed context may use: the one its hash gives and the others of its
+ * aligned group of this many (bucket numbers XOR 1, 2, 3).
+ */
+const BUCKET_WAYS = 4;
 /** Direct tables looked up first, whose agreement decides the short path. */
 const SHORT_PATH_TABLES = 2;
 /** The direct input whose class is the (bit, error) context of the network and APM. */
@@ -67,6 +76,8 @@ const FIXED_REGIONS: readonly Region[] = [
   { name: "CLASSES_AT", bytes: DIRECT_INPUTS * 4, align: 64 }, // direct classes: i32
   // Written by the kernel: the first slot of each hashed context's bucket for the current group
   { name: "GROUP_BUCKETS_AT", bytes: HASHED_INPUTS * 4, align: 64 },
+  // The check of each hashed context's bucket for the current group (checked buckets): i32
+  { name: "GROUP_CHECKS_AT", bytes: HASHED_INPUTS * 4, align: 64 },
   // The slot of each input used by the last probability, direct tables first: i32
   { name: "SLOT_INDEX_AT", bytes: (DIRECT_INPUTS + HASHED_INPUTS) * 4, align: 64 },
   // The network inputs: the stretched slots, the bias, zeros to the set's width: i32
@@ -132,6 +143,8 @@ export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
   CLASS_SHIFT: Math.log2(SIGNED_BUCKETS),
   DIRECT_CLASS_SHIFT: Math.log2(DIRECT_CLASSES),
   BUCKET_SHIFT: Math.log2(BUCKET_SLOTS),
+  BUCKET_WAYS,
+  INITIAL_SLOT,
   MAX_DIFFERENCE,
   SET_BYTES,
   FINAL_SET_BYTES,

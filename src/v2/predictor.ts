@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { BitKernel, LMS_MAX_BITS } from "./bit_kernel.ts";
+import { BitKernel, type KernelFeatures, LMS_MAX_BITS } from "./bit_kernel.ts";
 import { DIRECT_CLASSES, type V2Model } from "./model.ts";
 import {
   gradientAdjustedPredict,
@@ -39,13 +39,11 @@ const primedStates = new WeakMap<V2Model, Map<string, Uint8Array>>();
 const PRIMED_STATES_KEPT = 4;
 
 /**
- * How a plane is coded: with `leastSquares`, direct table 8 follows the least-squares predictor
- * instead of the slow LMS one (coder 2, the `max` level).
+ * How a plane is coded: with `leastSquares`, direct tables 1 and 8 follow the least-squares
+ * predictor instead of the LMS ones (coders 2 and 3); with `checkedBuckets`, hashed buckets are
+ * checked (coder 3, the `max` level).
  */
-export interface V2CodingOptions {
-  /** Whether the least-squares predictor runs (coder 2). */
-  leastSquares?: boolean;
-}
+export type V2CodingOptions = KernelFeatures;
 
 /**
  * The kernel an image starts with: the model's start, or, when the model has a primer of these
@@ -56,16 +54,18 @@ function startKernel(
   model: V2Model,
   bits: number,
   hashBits: number,
-  leastSquares: boolean,
+  features: KernelFeatures,
 ): BitKernel {
+  const { leastSquares = false, checkedBuckets = false } = features;
+  const shape = { leastSquares, checkedBuckets };
   const primer = model.primer;
-  if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits, { leastSquares });
+  if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits, shape);
   let states = primedStates.get(model);
   if (!states) primedStates.set(model, states = new Map());
-  const key = `${bits}/${hashBits}/${leastSquares}`;
+  const key = `${bits}/${hashBits}/${leastSquares}/${checkedBuckets}`;
   let state = states.get(key);
   if (!state) {
-    const kernel = new BitKernel(model, bits, hashBits, { leastSquares });
+    const kernel = new BitKernel(model, bits, hashBits, shape);
     const { samples, width, height } = primer;
     new V2Predictor(samples, width, height, bits, model, { kernel }).learnImage();
     state = kernel.state();
@@ -73,7 +73,7 @@ function startKernel(
     if (states.size >= PRIMED_STATES_KEPT) states.delete(states.keys().next().value!);
     states.set(key, state);
   }
-  return new BitKernel(model, bits, hashBits, { state, leastSquares });
+  return new BitKernel(model, bits, hashBits, { ...shape, state });
 }
 
 /** One step of the context hash: `h' = x ^ (x >>> 15)` with `x = (h ^ value) · 0x9E3779B1`. */
@@ -160,7 +160,7 @@ export class V2Predictor {
     this.#scale = bits - 8;
     this.#lmsShift = bits > LMS_MAX_BITS ? bits - LMS_MAX_BITS : 0;
     this.#kernel = options.kernel ??
-      startKernel(model, bits, hashBitsFor(width * height, bits), options.leastSquares === true);
+      startKernel(model, bits, hashBitsFor(width * height, bits), options);
     this.#kernelStart = this.#kernel.startSample;
     this.#kernelUpdate = this.#kernel.update;
     this.#directPrediction = this.#kernel.directPrediction;

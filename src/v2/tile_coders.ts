@@ -49,9 +49,13 @@ export interface TileCoder {
   checkHolds(width: number, height: number, bits: number, streamBytes: number): void;
 }
 
-/** How coder 0 (`cm`) and coder 2 (`cm-ls`) code a plane. */
+/**
+ * How coder 0 (`cm`), coder 2 (`cm-ls`, the `max` level before checked buckets) and coder 3
+ * (`cm-ls-checked`) code a plane.
+ */
 const CM: V2CodingOptions = {};
 const CM_LS: V2CodingOptions = { leastSquares: true };
+const CM_LS_CHECKED: V2CodingOptions = { leastSquares: true, checkedBuckets: true };
 
 /**
  * The context-mixing coders, by name, and how each codes a plane (tiles of these may start from
@@ -68,6 +72,7 @@ const CM_LS: V2CodingOptions = { leastSquares: true };
 export const CONTEXT_MIXING: Readonly<Partial<Record<CoderName, V2CodingOptions>>> = {
   cm: CM,
   "cm-ls": CM_LS,
+  "cm-ls-checked": CM_LS_CHECKED,
 };
 
 /** The context-mixing coder that codes with `options`. */
@@ -94,6 +99,7 @@ function contextMixing(options: V2CodingOptions): TileCoder {
 export const TILE_CODERS: Record<CoderName, TileCoder> = {
   cm: contextMixing(CM),
   "cm-ls": contextMixing(CM_LS),
+  "cm-ls-checked": contextMixing(CM_LS_CHECKED),
   fast: {
     encode: (samples, width, height, bits) => encodeFast(samples, width, height, bits),
     decode: (stream, width, height, bits) => decodeFast(stream, width, height, bits),
@@ -122,11 +128,19 @@ export const LEVEL_NAMES = ["fast", "default", "max"] as const;
  */
 export type LevelName = (typeof LEVEL_NAMES)[number];
 
-/** The coder of each level. */
+/** The coder each level codes with. */
 const LEVEL_CODERS: Readonly<Record<LevelName, CoderName>> = {
   fast: "fast",
   default: "cm",
-  max: "cm-ls",
+  max: "cm-ls-checked",
+};
+
+/** The level of each coder (coder 2 is what `max` coded with before checked buckets). */
+const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
+  fast: "fast",
+  cm: "default",
+  "cm-ls": "max",
+  "cm-ls-checked": "max",
 };
 
 /**
@@ -137,7 +151,7 @@ const LEVEL_CODERS: Readonly<Record<LevelName, CoderName>> = {
  * import { strictEqual } from "node:assert/strict";
  * import { coderOf } from "./tile_coders.ts";
  * strictEqual(coderOf("fast"), "fast");
- * strictEqual(coderOf("max"), "cm-ls");
+ * strictEqual(coderOf("max"), "cm-ls-checked");
  * ```
  */
 export function coderOf(level: LevelName): CoderName {
@@ -152,8 +166,9 @@ export function coderOf(level: LevelName): CoderName {
  * import { strictEqual } from "node:assert/strict";
  * import { levelOf } from "./tile_coders.ts";
  * strictEqual(levelOf("cm"), "default");
+ * strictEqual(levelOf("cm-ls"), "max");
  * ```
  */
 export function levelOf(coder: CoderName): LevelName {
-  return LEVEL_NAMES.find((level) => LEVEL_CODERS[level] === coder)!;
+  return CODER_LEVELS[coder];
 }
