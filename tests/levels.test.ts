@@ -3,9 +3,11 @@
  * context mixing and the least-squares predictor; the coder is recorded in the file, so decoding
  * needs no option.
  */
-import { decodeImage, encodeImage } from "../mod.ts";
+import { decodeImage, defaultModel, encodeImage } from "../mod.ts";
 import { decodeImageFile, encodeImageFile } from "../src/image/image_file.ts";
-import { parseV2Image } from "../src/v2/container.ts";
+import { parseV2Image, serializeV2Image } from "../src/v2/container.ts";
+import { encodeV2Image } from "../src/v2/image_codec.ts";
+import { defaultV2Model } from "../src/v2/model.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { runCli } from "./cli_run.ts";
 import { COMPAT, makeImage, randomGenerator, SHARED } from "./helpers.ts";
@@ -30,6 +32,16 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
       assertEquals(await decodeImage(bpc), image);
     }
   }
+});
+
+Deno.test("levels: files of coder 2 (max before checked buckets) still decode, as max", async () => {
+  const image = images[0];
+  const coded = await encodeV2Image(image, defaultV2Model(), "none", undefined, "cm-ls");
+  const bpc = serializeV2Image(coded, (await defaultModel()).hash);
+  assertEquals(parseV2Image(bpc).image.coder, "cm-ls");
+  assertEquals(await decodeImage(bpc), image);
+  const max = await encodeImage(image, undefined, { level: "max" });
+  assert(bpc.some((b, i) => b !== max[i]), "coder 3 codes other bytes");
 });
 
 Deno.test("levels: max codes a real photo smaller than default, and a primed page round-trips", async () => {
