@@ -10,7 +10,7 @@ import { zlibDeflater, type ZlibSettings } from "../deps/zlib_deflate.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { filteredRows } from "../image/png_filters.ts";
-import { passImages, pngRowBytes, type PngStorage } from "../image/png_samples.ts";
+import { pngPasses, pngRowBytes, type PngStorage } from "../image/png_samples.ts";
 import { PngChunkReader, writePngChunk } from "../image/png_chunks.ts";
 import { ZlibStream } from "../image/zlib_stream.ts";
 import { zlibSettingOf } from "./zlib_settings.ts";
@@ -61,7 +61,7 @@ export interface PngParts {
  * ```
  */
 export function pngRowCount(image: GrayImage, interlaced: boolean): number {
-  return passImages(image, interlaced).reduce((n, pass) => n + pass.height, 0);
+  return pngPasses(image.width, image.height, interlaced).reduce((n, pass) => n + pass.height, 0);
 }
 
 /**
@@ -113,7 +113,7 @@ export function pngParts(
   const filters = new Uint8Array(pngRowCount(image, interlaced));
   let row = 0;
   let at = 0;
-  for (const pass of passImages(image, interlaced)) {
+  for (const pass of pngPasses(image.width, image.height, interlaced)) {
     const rowBytes = pngRowBytes(pass.width, storage);
     for (let y = 0; y < pass.height; y++, at += rowBytes + 1) filters[row++] = stored[at];
   }

@@ -11,7 +11,14 @@ import type { GrayImage } from "./gray_image.ts";
 import { checkPixelLimit, type ImageLimits } from "./limits.ts";
 import { looksLikePng, PngChunkReader } from "./png_chunks.ts";
 import { paeth } from "./png_filters.ts";
-import { ADAM7, PNG_CHANNELS, toSignificantBits } from "./png_samples.ts";
+import {
+  PNG_CHANNELS,
+  pngFilterStep,
+  pngPasses,
+  type PngPassLayout,
+  pngRowBytes,
+  toSignificantBits,
+} from "./png_samples.ts";
 import { ZlibStream } from "./zlib_stream.ts";
 
 /**
@@ -50,13 +57,7 @@ interface PngHeader {
 }
 
 /** A sub-image whose rows are filtered and stored together: the whole image, or a pass. */
-interface PngPass {
-  x0: number;
-  y0: number;
-  dx: number;
-  dy: number;
-  width: number;
-  height: number;
+interface PngPass extends PngPassLayout {
   rowBytes: number;
 }
 
@@ -82,16 +83,8 @@ function readHeader(data: Uint8Array): PngHeader {
 
 /** The sub-images whose rows the image data holds, in order (empty passes left out). */
 function passesOf(header: PngHeader): PngPass[] {
-  const bitsPerPixel = header.depth * PNG_CHANNELS[header.colorType];
-  const layouts = header.interlaced ? ADAM7 : [[0, 0, 1, 1]];
-  const passes: PngPass[] = [];
-  for (const [x0, y0, dx, dy] of layouts) {
-    const width = Math.ceil((header.width - x0) / dx);
-    const height = Math.ceil((header.height - y0) / dy);
-    if (width <= 0 || height <= 0) continue;
-    passes.push({ x0, y0, dx, dy, width, height, rowBytes: Math.ceil(width * bitsPerPixel / 8) });
-  }
-  return passes;
+  return pngPasses(header.width, header.height, header.interlaced)
+    .map((pass) => ({ ...pass, rowBytes: pngRowBytes(pass.width, header) }));
 }
 
 /**
@@ -321,7 +314,7 @@ class RowAssembler {
   constructor(header: PngHeader, passes: PngPass[], writer: GrayWriter) {
     this.#passes = passes;
     this.#writer = writer;
-    this.#bpp = Math.max(1, (header.depth * PNG_CHANNELS[header.colorType]) >> 3);
+    this.#bpp = pngFilterStep(header);
     const widest = Math.max(...passes.map((p) => p.rowBytes));
     this.#row = new Uint8Array(1 + widest);
     this.#previous = new Uint8Array(1 + widest);

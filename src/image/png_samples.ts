@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { GrayImage } from "./gray_image.ts";
+import { type GrayImage, sampleBits } from "./gray_image.ts";
 
 /** Adam7 passes: first column, first row, column step, row step. */
-export const ADAM7: readonly (readonly number[])[] = [
+const ADAM7: readonly (readonly number[])[] = [
   [0, 0, 8, 8],
   [4, 0, 8, 8],
   [0, 4, 4, 8],
@@ -18,19 +18,40 @@ export const ADAM7: readonly (readonly number[])[] = [
   [0, 1, 1, 2],
 ];
 
+/** One pass of a PNG's image data: its first column and row, steps, and size in pixels. */
+export interface PngPassLayout {
+  x0: number;
+  y0: number;
+  dx: number;
+  dy: number;
+  width: number;
+  height: number;
+}
+
 /**
- * The bits a gray image's values need: the bit length of its largest value.
+ * The passes whose rows a PNG's image data holds, in order: the whole image, or its non-empty
+ * Adam7 passes when interlaced.
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
- * import { significantBitsOf } from "./png_samples.ts";
- * strictEqual(significantBitsOf(4095), 12);
- * strictEqual(significantBitsOf(1000), 10);
+ * import { pngPasses } from "./png_samples.ts";
+ * strictEqual(pngPasses(8, 8, false).length, 1);
+ * strictEqual(pngPasses(8, 8, true).reduce((n, p) => n + p.height, 0), 15);
+ * strictEqual(pngPasses(1, 1, true).length, 1);
  * ```
  */
-export function significantBitsOf(maxValue: number): number {
-  return 32 - Math.clz32(maxValue);
+export function pngPasses(width: number, height: number, interlaced: boolean): PngPassLayout[] {
+  const layouts = interlaced ? ADAM7 : [[0, 0, 1, 1]];
+  const passes: PngPassLayout[] = [];
+  for (const [x0, y0, dx, dy] of layouts) {
+    const passWidth = Math.ceil((width - x0) / dx);
+    const passHeight = Math.ceil((height - y0) / dy);
+    if (passWidth > 0 && passHeight > 0) {
+      passes.push({ x0, y0, dx, dy, width: passWidth, height: passHeight });
+    }
+  }
+  return passes;
 }
 
 /**
@@ -83,7 +104,7 @@ function replicationTable(bits: number, depth: number): Uint16Array {
  * ```
  */
 export function toSignificantBits(image: GrayImage, significant: number): GrayImage {
-  const depth = significantBitsOf(image.maxValue);
+  const depth = sampleBits(image.maxValue);
   const shift = depth - significant;
   const table = replicationTable(significant, depth);
   const data = image.data;
@@ -108,7 +129,7 @@ export function toSignificantBits(image: GrayImage, significant: number): GrayIm
  * ```
  */
 export function pngSamples(image: GrayImage, depth: 8 | 16): Uint16Array {
-  const bits = significantBitsOf(image.maxValue);
+  const bits = sampleBits(image.maxValue);
   if (bits >= depth) return image.data;
   const table = replicationTable(bits, depth);
   const samples = new Uint16Array(image.data.length);
@@ -265,17 +286,12 @@ export function rawRows(image: GrayImage, storage: PngStorage): Uint8Array {
  */
 export function passImages(image: GrayImage, interlaced: boolean): GrayImage[] {
   if (!interlaced) return [image];
-  const passes: GrayImage[] = [];
-  for (const [x0, y0, dx, dy] of ADAM7) {
-    const width = Math.ceil((image.width - x0) / dx);
-    const height = Math.ceil((image.height - y0) / dy);
-    if (width <= 0 || height <= 0) continue;
+  return pngPasses(image.width, image.height, true).map(({ x0, y0, dx, dy, width, height }) => {
     const data = new Uint16Array(width * height);
     for (let y = 0, i = 0; y < height; y++) {
       const row = (y0 + y * dy) * image.width + x0;
       for (let x = 0; x < width; x++, i++) data[i] = image.data[row + x * dx];
     }
-    passes.push({ width, height, maxValue: image.maxValue, data });
-  }
-  return passes;
+    return { width, height, maxValue: image.maxValue, data };
+  });
 }

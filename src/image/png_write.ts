@@ -7,10 +7,10 @@
  */
 import { ByteWriter } from "../bytes.ts";
 import { zlibDeflate } from "../deps/zlib_deflate.ts";
-import type { GrayImage } from "./gray_image.ts";
+import { type GrayImage, sampleBits } from "./gray_image.ts";
 import { PNG_SIGNATURE, pngHeaderData, writePngChunk } from "./png_chunks.ts";
 import { adaptiveFilters, filteredRows } from "./png_filters.ts";
-import { pngDepthOf, significantBitsOf } from "./png_samples.ts";
+import { pngDepthOf } from "./png_samples.ts";
 
 /** zlib's default level, libpng's too: the setting a rebuild tries first. */
 const PNG_ZLIB_LEVEL = 6;
@@ -50,7 +50,7 @@ export function encodePng(image: GrayImage, options: EncodePngOptions = {}): Uin
   const out = new ByteWriter();
   out.bytes(PNG_SIGNATURE);
   out.bytes(writePngChunk("IHDR", pngHeaderData(width, height, depth, 0)));
-  const bits = significantBitsOf(maxValue);
+  const bits = sampleBits(maxValue);
   if (bits < depth) out.bytes(writePngChunk("sBIT", new Uint8Array([bits])));
   const compress = options.compress ?? ((rows: Uint8Array) => zlibDeflate(rows, PNG_ZLIB_LEVEL));
   out.bytes(writePngChunk("IDAT", compress(data)));
