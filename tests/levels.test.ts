@@ -3,7 +3,7 @@
  * context mixing and the least-squares predictor; the coder is recorded in the file, so decoding
  * needs no option.
  */
-import { decodeImage, defaultModel, encodeImage } from "../mod.ts";
+import { decodeImage, defaultModel, describeFile, encodeImage } from "../mod.ts";
 import { decodeImageFile, encodeImageFile } from "../src/image/image_file.ts";
 import { parseV2Image, serializeV2Image } from "../src/v2/container.ts";
 import { encodeV2Image } from "../src/v2/image_codec.ts";
@@ -27,21 +27,26 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
       const bpc = await encodeImage(image, undefined, { level });
       assertEquals(
         parseV2Image(bpc).image.coder,
-        { fast: "fast", default: "cm", max: "cm-ls-checked" }[level],
+        { fast: "fast", default: "cm-decay", max: "cm-ls-checked-decay" }[level],
       );
       assertEquals(await decodeImage(bpc), image);
     }
   }
 });
 
-Deno.test("levels: files of coder 2 (max before checked buckets) still decode, as max", async () => {
+Deno.test("levels: files of the coders the levels coded with before (0, 2 and 3) still decode, at their level", async () => {
   const image = images[0];
-  const coded = await encodeV2Image(image, defaultV2Model(), "none", undefined, "cm-ls");
-  const bpc = serializeV2Image(coded, (await defaultModel()).hash);
-  assertEquals(parseV2Image(bpc).image.coder, "cm-ls");
-  assertEquals(await decodeImage(bpc), image);
-  const max = await encodeImage(image, undefined, { level: "max" });
-  assert(bpc.some((b, i) => b !== max[i]), "coder 3 codes other bytes");
+  for (
+    const [coder, level] of [["cm", "default"], ["cm-ls", "max"], ["cm-ls-checked", "max"]] as const
+  ) {
+    const coded = await encodeV2Image(image, defaultV2Model(), "none", undefined, coder);
+    const bpc = serializeV2Image(coded, (await defaultModel()).hash);
+    assertEquals(parseV2Image(bpc).image.coder, coder);
+    assertEquals(await decodeImage(bpc), image);
+    assertEquals((await describeFile(bpc)).images?.[0].level, level);
+    const now = await encodeImage(image, undefined, { level });
+    assert(bpc.some((b, i) => b !== now[i]), `${level} now codes other bytes than coder ${coder}`);
+  }
 });
 
 Deno.test("levels: max codes a real photo smaller than default, and a primed page round-trips", async () => {

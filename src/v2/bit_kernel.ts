@@ -13,6 +13,7 @@ import {
   APM_CELLS,
   APM_CONTEXTS,
   BIAS_INPUT,
+  decayingRates,
   FINAL_SET_BYTES,
   KERNEL_CONSTANTS as AT,
   type KernelState,
@@ -98,22 +99,27 @@ function kernelModule(): WebAssembly.Module {
 
 /**
  * What a coder adds to the v2 model (`tile_coders.ts` names the combinations): the least-squares
- * predictor, and checked hashed buckets.
+ * predictor, checked hashed buckets and decaying learning rates.
  *
  * @example
  * ```ts
  * import type { KernelFeatures } from "./bit_kernel.ts";
- * const max: KernelFeatures = { leastSquares: true, checkedBuckets: true };
+ * const max: KernelFeatures = { leastSquares: true, checkedBuckets: true, rateDecay: true };
  * ```
  */
 export interface KernelFeatures {
-  /** Whether the least-squares predictor runs (coders 2 and 3). */
+  /** Whether the least-squares predictor runs (coders 2, 3 and 5). */
   leastSquares?: boolean;
   /**
    * Whether each hashed context's bucket holds a check of its hash in slot 0 and is looked for
-   * among four (coder 3): a bucket of another context is not used but replaced.
+   * among four (coders 3 and 5): a bucket of another context is not used but replaced.
    */
   checkedBuckets?: boolean;
+  /**
+   * Whether each first-layer weight set learns fast while it is new and slower as it is trained
+   * (coders 4 and 5), instead of at the model's fixed rate.
+   */
+  rateDecay?: boolean;
 }
 
 /**
@@ -160,7 +166,7 @@ export class BitKernel {
    * with `leastSquares`.
    */
   readonly predictOls: () => number;
-  /** Whether the least-squares predictor runs (coders 2 and 3). */
+  /** Whether the least-squares predictor runs (coders 2, 3 and 5). */
   readonly leastSquares: boolean;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
@@ -190,9 +196,11 @@ export class BitKernel {
   /**
    * Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots:
    * the start of `model`, or `options.state` (a {@link BitKernel.state} of a kernel of the same
-   * model, shape and features). With `options.leastSquares` (coders 2 and 3), the least-squares
-   * predictor learns each sample; with `options.checkedBuckets` (coder 3), each hashed context's
-   * bucket is checked and, when another context's, replaced.
+   * model, shape and features). With `options.leastSquares` (coders 2, 3 and 5), the
+   * least-squares predictor learns each sample; with `options.checkedBuckets` (coders 3 and 5),
+   * each hashed context's bucket is checked and, when another context's, replaced; with
+   * `options.rateDecay` (coders 4 and 5), each first-layer weight set's learning rate decays with
+   * the updates it has had.
    */
   constructor(
     model: V2Model,
@@ -201,7 +209,9 @@ export class BitKernel {
     options: KernelFeatures & { state?: Uint8Array } = {},
   ) {
     const parameters = model.parameters;
-    const { neuronAt, finalAt, apmAt, slotsAt, slotCount, bytes } = kernelState(hashBits);
+    const { neuronAt, finalAt, apmAt, countsAt, slotsAt, slotCount, bytes } = kernelState(
+      hashBits,
+    );
     this.#memory = takeMemory(Math.ceil(bytes / PAGE_BYTES));
     this.#neuronAt = neuronAt;
     this.#bytes = bytes;
@@ -218,8 +228,9 @@ export class BitKernel {
     this.#finalAt = finalAt;
     this.#network = networkOf(model);
     if (options.state) new Uint8Array(buffer).set(options.state);
-    else startState(buffer, model, { neuronAt, finalAt, apmAt, slotsAt, slotCount });
+    else startState(buffer, model, { neuronAt, finalAt, apmAt, countsAt, slotsAt, slotCount });
 
+    const decay = decayingRates(parameters.mixerRate);
     const instance = new WebAssembly.Instance(kernelModule(), {
       kernel: {
         memory: this.#memory,
@@ -241,6 +252,9 @@ export class BitKernel {
         slowLmsRate: parameters.slowLmsRateShift,
         leastSquares: options.leastSquares === true ? 1 : 0,
         checkedBuckets: options.checkedBuckets === true ? 1 : 0,
+        rateDecay: options.rateDecay === true ? 1 : 0,
+        decayFloor: decay.floor,
+        decayBoost: decay.boost,
       },
     });
     const exports = instance.exports as unknown as KernelExports;
@@ -291,13 +305,16 @@ export class BitKernel {
   }
 }
 
-/** Writes the start of `model` into a zeroed kernel memory: tables, LMS, network, APMs, slots. */
+/**
+ * Writes the start of `model` into a zeroed kernel memory: tables, LMS, network, APMs, slots (the
+ * sets' update counts start at zero).
+ */
 function startState(
   buffer: ArrayBufferLike,
   model: V2Model,
-  at: Pick<KernelState, "neuronAt" | "finalAt" | "apmAt" | "slotsAt" | "slotCount">,
+  at: Pick<KernelState, "neuronAt" | "finalAt" | "apmAt" | "countsAt" | "slotsAt" | "slotCount">,
 ): void {
-  const { neuronAt, apmAt, slotsAt, slotCount } = at;
+  const { neuronAt, apmAt, countsAt, slotsAt, slotCount } = at;
   new Int16Array(buffer, AT.SQUASH_AT, 4096).set(SQUASH_TABLE);
   new Int16Array(buffer, AT.STRETCH_AT, 4096).set(STRETCH_TABLE);
   new Int32Array(buffer, AT.RATES_AT, SLOT_RATES.length).set(SLOT_RATES);
@@ -317,6 +334,7 @@ function startState(
     new Int32Array(buffer, at.finalAt + s * FINAL_SET_BYTES, neurons + 1).set(model.finalWeights);
   }
   new Int32Array(buffer, AT.NEURON_BASE_AT, FIRST_LAYER_NEURONS).set(neuronAt);
+  new Int32Array(buffer, AT.NEURON_COUNTS_AT, FIRST_LAYER_NEURONS).set(countsAt);
   new Int32Array(buffer, AT.FINAL_INPUTS_AT, neurons + 1)[neurons] = BIAS_INPUT;
   for (let a = 0; a < APM_CONTEXTS.length; a++) {
     const cells = new Uint16Array(buffer, apmAt[a], APM_CONTEXTS[a] * APM_CELLS);

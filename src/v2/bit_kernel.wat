@@ -14,11 +14,13 @@
 ;;   mean; written here, the first slot of each hashed context's bucket for the current group,
 ;;   the slot used by each input of the last p(), the network inputs (the stretched slots, the
 ;;   bias, zeros), per first-layer neuron the offset of its weight sets (the caller's), its
-;;   selected set and its output probability, the final neuron's inputs (the first-layer
+;;   selected set and its output probability, the offset of its sets' update counts (the
+;;   caller's) and the address of the selected set's count, the final neuron's inputs (the first-layer
 ;;   outputs, the bias, zeros), the LMS weights (fast, then slow), the slow LMS prediction, the
 ;;   gradient shape (the caller's) and the value of the last sample completed;
 ;;   then, at places imported: $final: the final neuron's sets (the first-layer neurons' sets
-;;   precede it), $apmPosition, $apmError, $apmValue: APM cells (u16), $slots: the slots (i32),
+;;   precede it), $apmPosition, $apmError, $apmValue: APM cells (u16), the sets' update counts
+;;   (u32, used with $rateDecay), $slots: the slots (i32),
 ;;   direct tables first, then the hashed table. $neuronsBytes is 4 × the model's first-layer
 ;;   neurons and $hashedInputs its hashed contexts (5 and 10, or 3 and 8 for a model of payload
 ;;   version 3 or 4, whose bias input then follows the eighth hashed one).
@@ -44,6 +46,9 @@
   (import "kernel" "slowLmsRate" (global $slowLmsRate i32))
   (import "kernel" "leastSquares" (global $leastSquares i32))
   (import "kernel" "checkedBuckets" (global $checkedBuckets i32))
+  (import "kernel" "rateDecay" (global $rateDecay i32))
+  (import "kernel" "decayFloor" (global $decayFloor i32))
+  (import "kernel" "decayBoost" (global $decayBoost i32))
 
   ;; The sample: the bit position, the bits known (in place), 1 followed by the bits of the
   ;; current group of 4 so far, and the group's number.
@@ -253,6 +258,10 @@
       (local.set $set (i32.add
         (i32.load offset=${NEURON_BASE_AT} (local.get $k))
         (i32.mul (i32.load offset=${SELECTED_SET_AT} (local.get $k)) (i32.const ${SET_BYTES}))))
+      (if (global.get $rateDecay) (then
+        (i32.store offset=${SELECTED_COUNT_AT} (local.get $k) (i32.add
+          (i32.load offset=${NEURON_COUNTS_AT} (local.get $k))
+          (i32.shl (i32.load offset=${SELECTED_SET_AT} (local.get $k)) (i32.const 2))))))
       (i32.store offset=${SELECTED_SET_AT} (local.get $k) (local.get $set))
       (local.set $d (call $clampStretch
         (call $dot (i32.const ${INPUTS_AT}) (local.get $set) (i32.const ${SET_BYTES}))))
@@ -289,12 +298,28 @@
         (local.tee $i (i32.add (local.get $i) (i32.const 16)))
         (local.get $bytes)))))
 
+  ;; The learning rate of first-layer neuron k's selected set: the model's, or with decaying
+  ;; rates $decayFloor + ($decayBoost >> (n >> DECAY_HALVING)) for a set trained n times before
+  ;; (n then counts this update, up to DECAY_COUNT_LIMIT).
+  (func $neuronRate (param $k i32) (result i32)
+    (local $at i32) (local $n i32)
+    (if (i32.eqz (global.get $rateDecay)) (then (return (global.get $firstRate))))
+    (local.set $at (i32.load offset=${SELECTED_COUNT_AT} (local.get $k)))
+    (local.set $n (i32.load (local.get $at)))
+    (i32.store (local.get $at) (select
+      (i32.add (local.get $n) (i32.const 1))
+      (local.get $n)
+      (i32.lt_u (local.get $n) (i32.const ${DECAY_COUNT_LIMIT}))))
+    (i32.add (global.get $decayFloor) (i32.shr_u
+      (global.get $decayBoost)
+      (i32.shr_u (local.get $n) (i32.const ${DECAY_HALVING})))))
+
   (func $updateNetwork (param $bit i32)
     (local $target i32) (local $k i32) (local $e i32)
     (local.set $target (i32.shl (local.get $bit) (i32.const 12)))
     (loop $neurons
       (local.set $e (call $error (local.get $target)
-        (i32.load offset=${NEURON_P_AT} (local.get $k)) (global.get $firstRate)))
+        (i32.load offset=${NEURON_P_AT} (local.get $k)) (call $neuronRate (local.get $k))))
       (if (local.get $e)
         (then (call $train (i32.const ${INPUTS_AT})
           (i32.load offset=${SELECTED_SET_AT} (local.get $k)) (i32.const ${SET_BYTES})

@@ -27,10 +27,12 @@ const TILE_RECORD_BYTES = 20;
 
 /**
  * The coders a v2 image's tiles can be coded with, by their number in the file: context mixing
- * (`docs/v2-stream.md`, the `default` level), the fast residual coder (`docs/fast-level.md`, the
+ * (`docs/v2-stream.md`), the fast residual coder (`docs/fast-level.md`, the
  * `fast` level), context mixing with the least-squares predictor (`cm-ls`, what the `max` level
- * coded with before checked buckets) and with checked hashed buckets too (`cm-ls-checked`, the
- * `max` level).
+ * coded with before checked buckets), with checked hashed buckets too (`cm-ls-checked`), and
+ * the first and the last with decaying learning rates (`cm-decay`, the `default` level;
+ * `cm-ls-checked-decay`, the `max` level). Coders 0, 2 and 3 are what the levels coded with
+ * before; their files decode as they did.
  *
  * @example
  * ```ts
@@ -38,9 +40,17 @@ const TILE_RECORD_BYTES = 20;
  * import { CODER_NAMES } from "./container.ts";
  * strictEqual(CODER_NAMES[0], "cm");
  * strictEqual(CODER_NAMES[3], "cm-ls-checked");
+ * strictEqual(CODER_NAMES[5], "cm-ls-checked-decay");
  * ```
  */
-export const CODER_NAMES = ["cm", "fast", "cm-ls", "cm-ls-checked"] as const;
+export const CODER_NAMES = [
+  "cm",
+  "fast",
+  "cm-ls",
+  "cm-ls-checked",
+  "cm-decay",
+  "cm-ls-checked-decay",
+] as const;
 
 /**
  * A coder's name (see {@link CODER_NAMES}).

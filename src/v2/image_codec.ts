@@ -21,7 +21,7 @@ import {
   type V2ImageHeader,
 } from "./container.ts";
 import type { V2Model } from "./model.ts";
-import { CONTEXT_MIXING, TILE_CODERS } from "./tile_coders.ts";
+import { coderOf, CONTEXT_MIXING, TILE_CODERS } from "./tile_coders.ts";
 import { decodingModel, encodePrimedOrNot } from "./tile_priming.ts";
 import { chooseTileSize, sampledRows, type TileRect } from "./tiles.ts";
 
@@ -80,10 +80,16 @@ export function encodeTile(
   const normalized = normalizeV2(tile, polarity);
   const { bits, inverted } = normalized;
   const { width, height } = rect;
-  const mixing = CONTEXT_MIXING[header.coder];
-  const { stream, primed } = mixing
-    ? encodePrimedOrNot(normalized.samples, width, height, bits, model, mixing)
-    : { stream: TILE_CODERS[header.coder].encode(normalized.samples, width, height, bits, model) };
+  const { stream, primed } = header.coder === "fast"
+    ? { stream: TILE_CODERS.fast.encode(normalized.samples, width, height, bits, model) }
+    : encodePrimedOrNot(
+      normalized.samples,
+      width,
+      height,
+      bits,
+      model,
+      CONTEXT_MIXING[header.coder],
+    );
   const crc = tileCrc(header, rect, samples);
   return { inverted, bits, tileCrc: crc, stream, ...(primed && { primed }) };
 }
@@ -289,7 +295,7 @@ export function imageRows(image: GrayImage): RowSource {
  */
 export async function tiledHeader(
   source: RowSource,
-  coder: CoderName = "cm",
+  coder: CoderName = coderOf("default"),
 ): Promise<V2ImageHeader> {
   const { width, height, maxValue } = source;
   const rows = new Map<number, Uint16Array>();
@@ -378,7 +384,7 @@ export async function encodeV2Image(
   model: V2Model,
   polarity: PolarityMode,
   runner: TileRunner = IN_THREAD_TILES,
-  coder: CoderName = "cm",
+  coder: CoderName = coderOf("default"),
 ): Promise<V2CodedImage> {
   const source = imageRows(image);
   const header = await tiledHeader(source, coder);

@@ -87,6 +87,10 @@ const FIXED_REGIONS: readonly Region[] = [
   { name: "NEURON_BASE_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
   { name: "SELECTED_SET_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
   { name: "NEURON_P_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
+  // With decaying learning rates, per first-layer neuron: the offset of its sets' update counts
+  // (the caller's), and the address of the selected set's count: i32
+  { name: "NEURON_COUNTS_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
+  { name: "SELECTED_COUNT_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
   // The final neuron's inputs: the first-layer outputs, the bias, zeros to the set's width: i32
   { name: "FINAL_INPUTS_AT", bytes: FINAL_SET_BYTES, align: 64 },
   { name: "HASHES_AT", bytes: HASHED_INPUTS * 4, align: 64 }, // hashed contexts: i32, caller's
@@ -160,6 +164,10 @@ export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
   OLS_SCALE: 6,
   OLS_RIDGE: 512,
   OLS_MAX_WEIGHT: 1 << 19,
+  // Decaying learning rates (`decayingRates`): a set's boost halves every 2^8 updates and is
+  // gone (shifted by 31) when its count stops.
+  DECAY_HALVING: 8,
+  DECAY_COUNT_LIMIT: (32 << 8) - 1,
 };
 
 /**
@@ -188,6 +196,11 @@ export interface KernelState {
   readonly finalAt: number;
   /** Byte offset of each APM's cells (u16, {@link APM_CELLS} per context). */
   readonly apmAt: readonly number[];
+  /**
+   * Byte offset of each first-layer neuron's update counts (u32, one per weight set), which only
+   * decaying learning rates use.
+   */
+  readonly countsAt: readonly number[];
   /** Byte offset of the slots (i32): the direct tables', then the hashed table's. */
   readonly slotsAt: number;
   /** Slots: the direct ones and `2^hashBits` hashed ones. */
@@ -218,12 +231,17 @@ export function kernelState(hashBits: number): KernelState {
   for (let a = 0; a < APM_CONTEXTS.length; a++) {
     apmAt.push(apmAt[a] + APM_CONTEXTS[a] * APM_CELLS * 2);
   }
-  const slotsAt = Math.ceil(apmAt[APM_CONTEXTS.length] / 64) * 64;
+  const countsAt = [Math.ceil(apmAt[APM_CONTEXTS.length] / 64) * 64];
+  for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
+    countsAt.push(countsAt[k] + MIXER_SET_COUNTS[k] * 4);
+  }
+  const slotsAt = Math.ceil(countsAt[FIRST_LAYER_NEURONS] / 64) * 64;
   const slotCount = DIRECT_SLOTS + 2 ** hashBits;
   return {
     neuronAt: neuronAt.slice(0, FIRST_LAYER_NEURONS),
     finalAt,
     apmAt: apmAt.slice(0, APM_CONTEXTS.length),
+    countsAt: countsAt.slice(0, FIRST_LAYER_NEURONS),
     slotsAt,
     slotCount,
     bytes: slotsAt + slotCount * 4,
@@ -253,4 +271,20 @@ export function substituteConstants(
       return String(sign === "-" ? value - Number(n) : value + Number(n ?? 0));
     },
   );
+}
+
+/**
+ * Decaying learning rates of a first-layer weight set, for the model's mixer rate `rate`: a set
+ * trained `n` times before learns at `floor + (boost >> (n >> 8))`, `floor = rate − ⌊rate/3⌋`,
+ * `boost = 6 · rate`: seven times the rate at first, 2/3 of it in the long run.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { decayingRates } from "./kernel_layout.ts";
+ * deepStrictEqual(decayingRates(6), { floor: 4, boost: 36 });
+ * ```
+ */
+export function decayingRates(rate: number): { floor: number; boost: number } {
+  return { floor: rate - Math.floor(rate / 3), boost: 6 * rate };
 }

@@ -40,8 +40,9 @@ const PRIMED_STATES_KEPT = 4;
 
 /**
  * How a plane is coded: with `leastSquares`, direct tables 1 and 8 follow the least-squares
- * predictor instead of the LMS ones (coders 2 and 3); with `checkedBuckets`, hashed buckets are
- * checked (coder 3, the `max` level).
+ * predictor instead of the LMS ones (coders 2, 3 and 5); with `checkedBuckets`, hashed buckets are
+ * checked (coders 3 and 5); with `rateDecay`, first-layer weight sets learn at decaying rates
+ * (coders 4 and 5). `tile_coders.ts` names the combinations.
  */
 export type V2CodingOptions = KernelFeatures;
 
@@ -56,13 +57,13 @@ function startKernel(
   hashBits: number,
   features: KernelFeatures,
 ): BitKernel {
-  const { leastSquares = false, checkedBuckets = false } = features;
-  const shape = { leastSquares, checkedBuckets };
+  const { leastSquares = false, checkedBuckets = false, rateDecay = false } = features;
+  const shape = { leastSquares, checkedBuckets, rateDecay };
   const primer = model.primer;
   if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits, shape);
   let states = primedStates.get(model);
   if (!states) primedStates.set(model, states = new Map());
-  const key = `${bits}/${hashBits}/${leastSquares}/${checkedBuckets}`;
+  const key = `${bits}/${hashBits}/${leastSquares}/${checkedBuckets}/${rateDecay}`;
   let state = states.get(key);
   if (!state) {
     const kernel = new BitKernel(model, bits, hashBits, shape);

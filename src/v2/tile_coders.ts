@@ -49,30 +49,30 @@ export interface TileCoder {
   checkHolds(width: number, height: number, bits: number, streamBytes: number): void;
 }
 
-/**
- * How coder 0 (`cm`), coder 2 (`cm-ls`, the `max` level before checked buckets) and coder 3
- * (`cm-ls-checked`) code a plane.
- */
-const CM: V2CodingOptions = {};
-const CM_LS: V2CodingOptions = { leastSquares: true };
-const CM_LS_CHECKED: V2CodingOptions = { leastSquares: true, checkedBuckets: true };
+/** The names of the context-mixing coders: every coder but `fast`. */
+export type ContextMixingCoder = Exclude<CoderName, "fast">;
 
 /**
  * The context-mixing coders, by name, and how each codes a plane (tiles of these may start from
- * the model's primer).
+ * the model's primer): coder 0 (`cm`, the `default` level before decaying rates), coder 2
+ * (`cm-ls`, the `max` level before checked buckets), coder 3 (`cm-ls-checked`, the `max` level
+ * before decaying rates), coder 4 (`cm-decay`, the `default` level) and coder 5
+ * (`cm-ls-checked-decay`, the `max` level).
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { CONTEXT_MIXING } from "./tile_coders.ts";
  * strictEqual(CONTEXT_MIXING["cm-ls"]?.leastSquares, true);
- * strictEqual(CONTEXT_MIXING.fast, undefined);
+ * strictEqual(CONTEXT_MIXING["cm-decay"]?.rateDecay, true);
  * ```
  */
-export const CONTEXT_MIXING: Readonly<Partial<Record<CoderName, V2CodingOptions>>> = {
-  cm: CM,
-  "cm-ls": CM_LS,
-  "cm-ls-checked": CM_LS_CHECKED,
+export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions>> = {
+  cm: {},
+  "cm-ls": { leastSquares: true },
+  "cm-ls-checked": { leastSquares: true, checkedBuckets: true },
+  "cm-decay": { rateDecay: true },
+  "cm-ls-checked-decay": { leastSquares: true, checkedBuckets: true, rateDecay: true },
 };
 
 /** The context-mixing coder that codes with `options`. */
@@ -96,10 +96,8 @@ function contextMixing(options: V2CodingOptions): TileCoder {
  * throws(() => TILE_CODERS.fast.checkHolds(60000, 60000, 8, 60), /too short/);
  * ```
  */
-export const TILE_CODERS: Record<CoderName, TileCoder> = {
-  cm: contextMixing(CM),
-  "cm-ls": contextMixing(CM_LS),
-  "cm-ls-checked": contextMixing(CM_LS_CHECKED),
+export const TILE_CODERS: Readonly<Record<CoderName, TileCoder>> = {
+  ...mapValues(CONTEXT_MIXING, contextMixing),
   fast: {
     encode: (samples, width, height, bits) => encodeFast(samples, width, height, bits),
     decode: (stream, width, height, bits) => decodeFast(stream, width, height, bits),
@@ -113,6 +111,14 @@ export const TILE_CODERS: Record<CoderName, TileCoder> = {
     },
   },
 };
+
+/** `record` with `f` applied to each value. */
+function mapValues<K extends string, V, W>(
+  record: Readonly<Record<K, V>>,
+  f: (v: V) => W,
+): Record<K, W> {
+  return Object.fromEntries(Object.entries<V>(record).map(([k, v]) => [k, f(v)])) as Record<K, W>;
+}
 
 /** The coding levels, fastest first; `default` is the default. */
 export const LEVEL_NAMES = ["fast", "default", "max"] as const;
@@ -131,16 +137,18 @@ export type LevelName = (typeof LEVEL_NAMES)[number];
 /** The coder each level codes with. */
 const LEVEL_CODERS: Readonly<Record<LevelName, CoderName>> = {
   fast: "fast",
-  default: "cm",
-  max: "cm-ls-checked",
+  default: "cm-decay",
+  max: "cm-ls-checked-decay",
 };
 
-/** The level of each coder (coder 2 is what `max` coded with before checked buckets). */
+/** The level of each coder (coders 0, 2 and 3 are what the levels coded with before). */
 const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   fast: "fast",
   cm: "default",
   "cm-ls": "max",
   "cm-ls-checked": "max",
+  "cm-decay": "default",
+  "cm-ls-checked-decay": "max",
 };
 
 /**
@@ -151,7 +159,7 @@ const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
  * import { strictEqual } from "node:assert/strict";
  * import { coderOf } from "./tile_coders.ts";
  * strictEqual(coderOf("fast"), "fast");
- * strictEqual(coderOf("max"), "cm-ls-checked");
+ * strictEqual(coderOf("max"), "cm-ls-checked-decay");
  * ```
  */
 export function coderOf(level: LevelName): CoderName {
