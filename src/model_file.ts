@@ -8,7 +8,7 @@ import { type ClassicModel, parseClassicModel, serializeClassicModel } from "./c
 import { FormatError } from "./errors.ts";
 import { sha256 } from "./sha256.ts";
 import { unwrapV2Model, wrapV2Model } from "./v2/container.ts";
-import { defaultV2Model, parseV2Model, serializeV2Model, type V2Model } from "./v2/model.ts";
+import { defaultV2ModelPayload, parseV2Model, serializeV2Model, type V2Model } from "./v2/model.ts";
 
 /** The coded formats bpcodec writes: `v2` (the default) and `classic` (v1). */
 export type FormatName = "v2" | "classic";
@@ -127,8 +127,9 @@ let builtInModel: Promise<V2ModelFile> | undefined;
  */
 export function defaultModel(): Promise<V2ModelFile> {
   builtInModel ??= (async () => {
-    const params = defaultV2Model();
-    const bytes = wrapV2Model(serializeV2Model(params));
+    const payload = defaultV2ModelPayload();
+    const params = parseV2Model(payload);
+    const bytes = wrapV2Model(payload);
     return { format: "v2" as const, params, bytes, hash: await sha256(bytes), builtIn: true };
   })();
   return builtInModel;

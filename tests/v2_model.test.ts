@@ -11,6 +11,10 @@ import {
   untrainedV2Model,
 } from "../src/v2/mod.ts";
 import { corpusSplit, v2Bytes } from "./helpers.ts";
+import { defaultV2ModelPayload } from "../src/v2/model.ts";
+import { wrapV2Model } from "../src/v2/container.ts";
+import { defaultModel } from "../src/model_file.ts";
+import { sha256 } from "../src/sha256.ts";
 
 function texture(seed: number, width: number, height: number): Uint16Array {
   const data = new Uint16Array(width * height);
@@ -36,6 +40,13 @@ Deno.test("v2 model payload round-trips", async () => {
     assertEquals(serializeV2Model(parseV2Model(bytes)), bytes);
     assertEquals(parseV2Model(bytes), model);
   }
+});
+
+Deno.test("the built-in model's stored payload is its serialization, so its hash is of the same bytes", async () => {
+  assertEquals(serializeV2Model(defaultV2Model()), defaultV2ModelPayload());
+  const model = await defaultModel();
+  assertEquals(model.bytes, wrapV2Model(serializeV2Model(defaultV2Model())));
+  assertEquals(model.hash, await sha256(model.bytes));
 });
 
 Deno.test("v2 model parsing rejects malformed payloads with a message", () => {

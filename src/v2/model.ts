@@ -475,7 +475,22 @@ function checkModel(model: V2Model): void {
  * ```
  */
 export function defaultV2Model(): V2Model {
-  return parseV2Model(decodeBase64(DEFAULT_MODEL_BASE64));
+  return parseV2Model(defaultV2ModelPayload());
+}
+
+/**
+ * The payload of the built-in model as stored ({@link serializeV2Model} of
+ * {@link defaultV2Model}, which need not be recomputed to hash it).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { defaultV2ModelPayload } from "./model.ts";
+ * strictEqual(defaultV2ModelPayload()[0], 8); // payload version 8: wide, own error classes, primed
+ * ```
+ */
+export function defaultV2ModelPayload(): Uint8Array {
+  return decodeBase64(DEFAULT_MODEL_BASE64);
 }
 
 function decodeBase64(text: string): Uint8Array {
