@@ -27,17 +27,27 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
       const bpc = await encodeImage(image, undefined, { level });
       assertEquals(
         parseV2Image(bpc).image.coder,
-        { fast: "fast", default: "cm-decay", max: "cm-ls-checked-decay" }[level],
+        {
+          fast: "fast",
+          default: "cm-decay-split-apm",
+          max: "cm-ls-checked-decay-split-apm",
+        }[level],
       );
       assertEquals(await decodeImage(bpc), image);
     }
   }
 });
 
-Deno.test("levels: files of the coders the levels coded with before (0, 2 and 3) still decode, at their level", async () => {
+Deno.test("levels: files of the coders the levels coded with before (0 and 2 to 5) still decode, at their level", async () => {
   const image = images[0];
   for (
-    const [coder, level] of [["cm", "default"], ["cm-ls", "max"], ["cm-ls-checked", "max"]] as const
+    const [coder, level] of [
+      ["cm", "default"],
+      ["cm-ls", "max"],
+      ["cm-ls-checked", "max"],
+      ["cm-decay", "default"],
+      ["cm-ls-checked-decay", "max"],
+    ] as const
   ) {
     const coded = await encodeV2Image(image, defaultV2Model(), "none", undefined, coder);
     const bpc = serializeV2Image(coded, (await defaultModel()).hash);

@@ -31,7 +31,7 @@ Deno.test("v2 files: damage anywhere is an error, never a wrong image", async ()
     [damage(0), /magic/],
     [damage(4), /version/],
     [damage(10), /model mismatch|built-in/],
-    [damage(38, 6), /unknown coder/],
+    [damage(38, 8), /unknown coder/],
     [damage(38, 2), /damaged|trailing|truncated/], // read as coded at the max level
     [damage(39), /tile checksum/], // the signed flag set: the checksum covers it
     [damage(39, 2), /unknown image flag/],

@@ -99,27 +99,37 @@ function kernelModule(): WebAssembly.Module {
 
 /**
  * What a coder adds to the v2 model (`tile_coders.ts` names the combinations): the least-squares
- * predictor, checked hashed buckets and decaying learning rates.
+ * predictor, checked hashed buckets, decaying learning rates and split APM updates.
  *
  * @example
  * ```ts
  * import type { KernelFeatures } from "./bit_kernel.ts";
- * const max: KernelFeatures = { leastSquares: true, checkedBuckets: true, rateDecay: true };
+ * const max: KernelFeatures = {
+ *   leastSquares: true,
+ *   checkedBuckets: true,
+ *   rateDecay: true,
+ *   splitApmUpdates: true,
+ * };
  * ```
  */
 export interface KernelFeatures {
-  /** Whether the least-squares predictor runs (coders 2, 3 and 5). */
+  /** Whether the least-squares predictor runs (coders 2, 3, 5 and 7). */
   leastSquares?: boolean;
   /**
    * Whether each hashed context's bucket holds a check of its hash in slot 0 and is looked for
-   * among four (coders 3 and 5): a bucket of another context is not used but replaced.
+   * among four (coders 3, 5 and 7): a bucket of another context is not used but replaced.
    */
   checkedBuckets?: boolean;
   /**
    * Whether each first-layer weight set learns fast while it is new and slower as it is trained
-   * (coders 4 and 5), instead of at the model's fixed rate.
+   * (coders 4 to 7), instead of at the model's fixed rate.
    */
   rateDecay?: boolean;
+  /**
+   * Whether an APM trains both cells it interpolated, each by its share (coders 6 and 7), instead
+   * of only the nearer one.
+   */
+  splitApmUpdates?: boolean;
 }
 
 /**
@@ -166,7 +176,7 @@ export class BitKernel {
    * with `leastSquares`.
    */
   readonly predictOls: () => number;
-  /** Whether the least-squares predictor runs (coders 2, 3 and 5). */
+  /** Whether the least-squares predictor runs (coders 2, 3, 5 and 7). */
   readonly leastSquares: boolean;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
@@ -196,11 +206,12 @@ export class BitKernel {
   /**
    * Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots:
    * the start of `model`, or `options.state` (a {@link BitKernel.state} of a kernel of the same
-   * model, shape and features). With `options.leastSquares` (coders 2, 3 and 5), the
-   * least-squares predictor learns each sample; with `options.checkedBuckets` (coders 3 and 5),
+   * model, shape and features). With `options.leastSquares` (coders 2, 3, 5 and 7), the
+   * least-squares predictor learns each sample; with `options.checkedBuckets` (coders 3, 5 and 7),
    * each hashed context's bucket is checked and, when another context's, replaced; with
-   * `options.rateDecay` (coders 4 and 5), each first-layer weight set's learning rate decays with
-   * the updates it has had.
+   * `options.rateDecay` (coders 4 to 7), each first-layer weight set's learning rate decays with
+   * the updates it has had; with `options.splitApmUpdates` (coders 6 and 7), each APM trains both
+   * cells it interpolated.
    */
   constructor(
     model: V2Model,
@@ -253,6 +264,7 @@ export class BitKernel {
         leastSquares: options.leastSquares === true ? 1 : 0,
         checkedBuckets: options.checkedBuckets === true ? 1 : 0,
         rateDecay: options.rateDecay === true ? 1 : 0,
+        splitApmUpdates: options.splitApmUpdates === true ? 1 : 0,
         decayFloor: decay.floor,
         decayBoost: decay.boost,
       },

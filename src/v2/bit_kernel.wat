@@ -47,6 +47,7 @@
   (import "kernel" "leastSquares" (global $leastSquares i32))
   (import "kernel" "checkedBuckets" (global $checkedBuckets i32))
   (import "kernel" "rateDecay" (global $rateDecay i32))
+  (import "kernel" "splitApmUpdates" (global $splitApmUpdates i32))
   (import "kernel" "decayFloor" (global $decayFloor i32))
   (import "kernel" "decayBoost" (global $decayBoost i32))
 
@@ -67,9 +68,13 @@
   (global $fo (mut i32) (i32.const 0))
   (global $p (mut i32) (i32.const 2048))
   (global $apmCell (mut i32) (i32.const 0))
+  (global $apmWeight (mut i32) (i32.const 0))
   (global $cellPosition (mut i32) (i32.const 0))
+  (global $weightPosition (mut i32) (i32.const 0))
   (global $cellError (mut i32) (i32.const 0))
+  (global $weightError (mut i32) (i32.const 0))
   (global $cellValue (mut i32) (i32.const 0))
+  (global $weightValue (mut i32) (i32.const 0))
 
   ;; ---- tables -----------------------------------------------------------------------------
   (func $squash (param $d i32) (result i32)
@@ -196,7 +201,8 @@
         (local.get $to)))))
 
   ;; ---- APMs (33 cells per context) --------------------------------------------------------
-  ;; The refined probability of `p` in `context`; leaves the cell to train in $apmCell.
+  ;; The refined probability of `p` in `context`; leaves the first of the two cells it
+  ;; interpolates in $apmCell and the second one's weight (0…127, of 128) in $apmWeight.
   (func $apm (param $cells i32) (param $p i32) (param $context i32) (result i32)
     (local $position i32) (local $weight i32) (local $at i32)
     (local.set $position (i32.add (call $stretch (local.get $p)) (i32.const 2048)))
@@ -206,20 +212,43 @@
         (i32.mul (local.get $context) (i32.const ${APM_CELLS}))
         (i32.shr_u (local.get $position) (i32.const 7)))
       (i32.const 1))))
-    (global.set $apmCell (i32.add (local.get $at)
-      (i32.shl (i32.shr_u (local.get $weight) (i32.const 6)) (i32.const 1))))
+    (global.set $apmCell (local.get $at))
+    (global.set $apmWeight (local.get $weight))
     (i32.shr_u
       (i32.add
         (i32.mul (i32.load16_u (local.get $at)) (i32.sub (i32.const 128) (local.get $weight)))
         (i32.mul (i32.load16_u offset=2 (local.get $at)) (local.get $weight)))
       (i32.const 11)))
 
-  (func $updateApm (param $at i32) (param $bit i32) (param $rate i32)
-    (local $cell i32)
+  ;; Trains the APM cells at `at` (the two a probability interpolated, the second with `weight`)
+  ;; on `bit` at rate 2^−rate: with $splitApmUpdates both, each by its share of the
+  ;; interpolation, rounded; else only the nearer one.
+  (func $updateApm (param $at i32) (param $weight i32) (param $bit i32) (param $rate i32)
+    (local $target i32)
+    (local.set $target (select (i32.const 65535) (i32.const 0) (local.get $bit)))
+    (if (global.get $splitApmUpdates)
+      (then
+        (call $trainApmCell (local.get $at) (local.get $target)
+          (i32.sub (i32.const 128) (local.get $weight)) (local.get $rate))
+        (call $trainApmCell (i32.add (local.get $at) (i32.const 2)) (local.get $target)
+          (local.get $weight) (local.get $rate)))
+      (else
+        (local.set $at (i32.add (local.get $at)
+          (i32.shl (i32.shr_u (local.get $weight) (i32.const 6)) (i32.const 1))))
+        (i32.store16 (local.get $at) (i32.add (i32.load16_u (local.get $at)) (i32.shr_s
+          (i32.sub (local.get $target) (i32.load16_u (local.get $at)))
+          (local.get $rate)))))))
+
+  ;; cell += ((target − cell)·share + 2^(rate+6)) >> (rate + 7), share of 128
+  (func $trainApmCell (param $at i32) (param $target i32) (param $share i32) (param $rate i32)
+    (local $cell i32) (local $shift i32)
     (local.set $cell (i32.load16_u (local.get $at)))
+    (local.set $shift (i32.add (local.get $rate) (i32.const 7)))
     (i32.store16 (local.get $at) (i32.add (local.get $cell) (i32.shr_s
-      (i32.sub (select (i32.const 65535) (i32.const 0) (local.get $bit)) (local.get $cell))
-      (local.get $rate)))))
+      (i32.add
+        (i32.mul (i32.sub (local.get $target) (local.get $cell)) (local.get $share))
+        (i32.shl (i32.const 1) (i32.sub (local.get $shift) (i32.const 1))))
+      (local.get $shift)))))
 
   ;; ---- the mixing network -----------------------------------------------------------------
   ;; clamp(sum >> 8, -2047, 2047)
@@ -590,6 +619,7 @@
               (i32.const 21)))
           (local.get $errorContext)))
         (global.set $cellError (global.get $apmCell))
+        (global.set $weightError (global.get $apmWeight))
         (return (call $clampProbability (local.get $mixed)))))
     (call $lookUpDirect (i32.const ${SHORT_PATH_TABLES}) (i32.const ${DIRECT_INPUTS})
       (local.get $b) (local.get $middle))
@@ -621,14 +651,17 @@
     (local.set $byPosition (call $apm (global.get $apmPosition) (local.get $mixed)
       (local.get $position)))
     (global.set $cellPosition (global.get $apmCell))
+    (global.set $weightPosition (global.get $apmWeight))
     (local.set $byError (call $apm (global.get $apmError) (local.get $mixed)
       (local.get $errorContext)))
     (global.set $cellError (global.get $apmCell))
+    (global.set $weightError (global.get $apmWeight))
     (local.set $byValue (call $apm (global.get $apmValue) (local.get $mixed)
       (i32.or
         (i32.shl (local.get $b) (i32.const 8))
         (i32.and (i32.shr_s (local.get $known) (local.get $topShift)) (i32.const 255)))))
     (global.set $cellValue (global.get $apmCell))
+    (global.set $weightValue (global.get $apmWeight))
     (call $clampProbability (i32.shr_s
       (i32.add
         (i32.add (local.get $mixed) (local.get $byPosition))
@@ -660,7 +693,8 @@
   ;; Trains everything the last p() used on the coded bit.
   (func $learn (param $bit i32)
     (call $updateSlots (i32.const 0) (i32.const ${SHORT_PATH_TABLES}) (local.get $bit) (i32.const 1023))
-    (call $updateApm (global.get $cellError) (local.get $bit) (i32.const 5))
+    (call $updateApm (global.get $cellError) (global.get $weightError) (local.get $bit)
+      (i32.const 5))
     (if (global.get $short) (then (return)))
     (call $updateSlots (i32.const ${SHORT_PATH_TABLES}) (i32.const ${DIRECT_INPUTS})
       (local.get $bit) (i32.const 1023))
@@ -668,5 +702,7 @@
       (i32.add (i32.const ${DIRECT_INPUTS}) (global.get $hashedInputs)) (local.get $bit)
       (global.get $hashedLimit))
     (call $updateNetwork (local.get $bit))
-    (call $updateApm (global.get $cellPosition) (local.get $bit) (i32.const 7))
-    (call $updateApm (global.get $cellValue) (local.get $bit) (i32.const 6))))
+    (call $updateApm (global.get $cellPosition) (global.get $weightPosition) (local.get $bit)
+      (i32.const 7))
+    (call $updateApm (global.get $cellValue) (global.get $weightValue) (local.get $bit)
+      (i32.const 6))))

@@ -29,10 +29,11 @@ const TILE_RECORD_BYTES = 20;
  * The coders a v2 image's tiles can be coded with, by their number in the file: context mixing
  * (`docs/v2-stream.md`), the fast residual coder (`docs/fast-level.md`, the
  * `fast` level), context mixing with the least-squares predictor (`cm-ls`, what the `max` level
- * coded with before checked buckets), with checked hashed buckets too (`cm-ls-checked`), and
- * the first and the last with decaying learning rates (`cm-decay`, the `default` level;
- * `cm-ls-checked-decay`, the `max` level). Coders 0, 2 and 3 are what the levels coded with
- * before; their files decode as they did.
+ * coded with before checked buckets), with checked hashed buckets too (`cm-ls-checked`), the
+ * first and the last with decaying learning rates (`cm-decay`, `cm-ls-checked-decay`), and these
+ * two with split APM updates (`cm-decay-split-apm`, the `default` level;
+ * `cm-ls-checked-decay-split-apm`, the `max` level). Coders 0 and 2 to 5 are what the levels
+ * coded with before; their files decode as they did.
  *
  * @example
  * ```ts
@@ -40,7 +41,7 @@ const TILE_RECORD_BYTES = 20;
  * import { CODER_NAMES } from "./container.ts";
  * strictEqual(CODER_NAMES[0], "cm");
  * strictEqual(CODER_NAMES[3], "cm-ls-checked");
- * strictEqual(CODER_NAMES[5], "cm-ls-checked-decay");
+ * strictEqual(CODER_NAMES[7], "cm-ls-checked-decay-split-apm");
  * ```
  */
 export const CODER_NAMES = [
@@ -50,6 +51,8 @@ export const CODER_NAMES = [
   "cm-ls-checked",
   "cm-decay",
   "cm-ls-checked-decay",
+  "cm-decay-split-apm",
+  "cm-ls-checked-decay-split-apm",
 ] as const;
 
 /**

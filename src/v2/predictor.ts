@@ -40,9 +40,10 @@ const PRIMED_STATES_KEPT = 4;
 
 /**
  * How a plane is coded: with `leastSquares`, direct tables 1 and 8 follow the least-squares
- * predictor instead of the LMS ones (coders 2, 3 and 5); with `checkedBuckets`, hashed buckets are
- * checked (coders 3 and 5); with `rateDecay`, first-layer weight sets learn at decaying rates
- * (coders 4 and 5). `tile_coders.ts` names the combinations.
+ * predictor instead of the LMS ones (coders 2, 3, 5 and 7); with `checkedBuckets`, hashed buckets are
+ * checked (coders 3, 5 and 7); with `rateDecay`, first-layer weight sets learn at decaying rates
+ * (coders 4 to 7); with `splitApmUpdates`, each APM trains both cells it interpolated (coders 6
+ * and 7). `tile_coders.ts` names the combinations.
  */
 export type V2CodingOptions = KernelFeatures;
 
@@ -57,13 +58,19 @@ function startKernel(
   hashBits: number,
   features: KernelFeatures,
 ): BitKernel {
-  const { leastSquares = false, checkedBuckets = false, rateDecay = false } = features;
-  const shape = { leastSquares, checkedBuckets, rateDecay };
+  const {
+    leastSquares = false,
+    checkedBuckets = false,
+    rateDecay = false,
+    splitApmUpdates = false,
+  } = features;
+  const shape = { leastSquares, checkedBuckets, rateDecay, splitApmUpdates };
   const primer = model.primer;
   if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits, shape);
   let states = primedStates.get(model);
   if (!states) primedStates.set(model, states = new Map());
-  const key = `${bits}/${hashBits}/${leastSquares}/${checkedBuckets}/${rateDecay}`;
+  const key =
+    `${bits}/${hashBits}/${leastSquares}/${checkedBuckets}/${rateDecay}/${splitApmUpdates}`;
   let state = states.get(key);
   if (!state) {
     const kernel = new BitKernel(model, bits, hashBits, shape);

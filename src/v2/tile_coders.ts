@@ -56,8 +56,9 @@ export type ContextMixingCoder = Exclude<CoderName, "fast">;
  * The context-mixing coders, by name, and how each codes a plane (tiles of these may start from
  * the model's primer): coder 0 (`cm`, the `default` level before decaying rates), coder 2
  * (`cm-ls`, the `max` level before checked buckets), coder 3 (`cm-ls-checked`, the `max` level
- * before decaying rates), coder 4 (`cm-decay`, the `default` level) and coder 5
- * (`cm-ls-checked-decay`, the `max` level).
+ * before decaying rates), coder 4 (`cm-decay`) and coder 5 (`cm-ls-checked-decay`), the
+ * levels before split APM updates, and coder 6 (`cm-decay-split-apm`, the `default` level) and
+ * coder 7 (`cm-ls-checked-decay-split-apm`, the `max` level).
  *
  * @example
  * ```ts
@@ -65,6 +66,7 @@ export type ContextMixingCoder = Exclude<CoderName, "fast">;
  * import { CONTEXT_MIXING } from "./tile_coders.ts";
  * strictEqual(CONTEXT_MIXING["cm-ls"]?.leastSquares, true);
  * strictEqual(CONTEXT_MIXING["cm-decay"]?.rateDecay, true);
+ * strictEqual(CONTEXT_MIXING["cm-decay-split-apm"]?.splitApmUpdates, true);
  * ```
  */
 export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions>> = {
@@ -73,6 +75,13 @@ export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions
   "cm-ls-checked": { leastSquares: true, checkedBuckets: true },
   "cm-decay": { rateDecay: true },
   "cm-ls-checked-decay": { leastSquares: true, checkedBuckets: true, rateDecay: true },
+  "cm-decay-split-apm": { rateDecay: true, splitApmUpdates: true },
+  "cm-ls-checked-decay-split-apm": {
+    leastSquares: true,
+    checkedBuckets: true,
+    rateDecay: true,
+    splitApmUpdates: true,
+  },
 };
 
 /** The context-mixing coder that codes with `options`. */
@@ -137,11 +146,11 @@ export type LevelName = (typeof LEVEL_NAMES)[number];
 /** The coder each level codes with. */
 const LEVEL_CODERS: Readonly<Record<LevelName, CoderName>> = {
   fast: "fast",
-  default: "cm-decay",
-  max: "cm-ls-checked-decay",
+  default: "cm-decay-split-apm",
+  max: "cm-ls-checked-decay-split-apm",
 };
 
-/** The level of each coder (coders 0, 2 and 3 are what the levels coded with before). */
+/** The level of each coder (coders 0 and 2 to 5 are what the levels coded with before). */
 const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   fast: "fast",
   cm: "default",
@@ -149,6 +158,8 @@ const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   "cm-ls-checked": "max",
   "cm-decay": "default",
   "cm-ls-checked-decay": "max",
+  "cm-decay-split-apm": "default",
+  "cm-ls-checked-decay-split-apm": "max",
 };
 
 /**
@@ -159,7 +170,7 @@ const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
  * import { strictEqual } from "node:assert/strict";
  * import { coderOf } from "./tile_coders.ts";
  * strictEqual(coderOf("fast"), "fast");
- * strictEqual(coderOf("max"), "cm-ls-checked-decay");
+ * strictEqual(coderOf("max"), "cm-ls-checked-decay-split-apm");
  * ```
  */
 export function coderOf(level: LevelName): CoderName {
