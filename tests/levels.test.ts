@@ -29,7 +29,7 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
         parseV2Image(bpc).image.coder,
         {
           fast: "fast",
-          default: "cm-decay-split-apm",
+          default: "cm-checked2-decay-split-apm",
           max: "cm-ls-checked-decay-split-apm",
         }[level],
       );

@@ -13,7 +13,7 @@ export const LEVEL_FLAG: Record<string, FlagSpec> = {
   level: {
     type: "string",
     help:
-      "v2: fast (tens of MP/s), default (context mixing) or max (adds least squares and checked contexts: smaller, slower)",
+      "v2: fast (tens of MP/s), default (context mixing) or max (adds least squares and four-way checked contexts: smaller, slower)",
   },
 };
 

@@ -106,7 +106,7 @@ function kernelModule(): WebAssembly.Module {
  * import type { KernelFeatures } from "./bit_kernel.ts";
  * const max: KernelFeatures = {
  *   leastSquares: true,
- *   checkedBuckets: true,
+ *   checkedWays: 4,
  *   rateDecay: true,
  *   splitApmUpdates: true,
  * };
@@ -116,10 +116,11 @@ export interface KernelFeatures {
   /** Whether the least-squares predictor runs (coders 2, 3, 5 and 7). */
   leastSquares?: boolean;
   /**
-   * Whether each hashed context's bucket holds a check of its hash in slot 0 and is looked for
-   * among four (coders 3, 5 and 7): a bucket of another context is not used but replaced.
+   * With checked buckets, among how many buckets of its group each hashed context's bucket is
+   * looked for, by the check of its hash in slot 0 (4: coders 3, 5 and 7; 2: coder 6): a bucket of
+   * another context is not used but replaced. Absent: unchecked buckets.
    */
-  checkedBuckets?: boolean;
+  checkedWays?: 2 | 4;
   /**
    * Whether each first-layer weight set learns fast while it is new and slower as it is trained
    * (coders 4 to 7), instead of at the model's fixed rate.
@@ -207,7 +208,7 @@ export class BitKernel {
    * Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots:
    * the start of `model`, or `options.state` (a {@link BitKernel.state} of a kernel of the same
    * model, shape and features). With `options.leastSquares` (coders 2, 3, 5 and 7), the
-   * least-squares predictor learns each sample; with `options.checkedBuckets` (coders 3, 5 and 7),
+   * least-squares predictor learns each sample; with `options.checkedWays` (coders 3, 5, 6 and 7),
    * each hashed context's bucket is checked and, when another context's, replaced; with
    * `options.rateDecay` (coders 4 to 7), each first-layer weight set's learning rate decays with
    * the updates it has had; with `options.splitApmUpdates` (coders 6 and 7), each APM trains both
@@ -262,7 +263,7 @@ export class BitKernel {
         fastLmsRate: parameters.lmsRateShift,
         slowLmsRate: parameters.slowLmsRateShift,
         leastSquares: options.leastSquares === true ? 1 : 0,
-        checkedBuckets: options.checkedBuckets === true ? 1 : 0,
+        checkedWays: options.checkedWays ?? 0,
         rateDecay: options.rateDecay === true ? 1 : 0,
         splitApmUpdates: options.splitApmUpdates === true ? 1 : 0,
         decayFloor: decay.floor,

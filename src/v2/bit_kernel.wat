@@ -45,7 +45,7 @@
   (import "kernel" "fastLmsRate" (global $fastLmsRate i32))
   (import "kernel" "slowLmsRate" (global $slowLmsRate i32))
   (import "kernel" "leastSquares" (global $leastSquares i32))
-  (import "kernel" "checkedBuckets" (global $checkedBuckets i32))
+  (import "kernel" "checkedWays" (global $checkedWays i32))
   (import "kernel" "rateDecay" (global $rateDecay i32))
   (import "kernel" "splitApmUpdates" (global $splitApmUpdates i32))
   (import "kernel" "decayFloor" (global $decayFloor i32))
@@ -123,7 +123,7 @@
         (local.get $to)))))
 
   ;; Resolves the bucket of the hashed context whose GROUP_BUCKETS_AT entry is at `at` (checked
-  ;; buckets): of the BUCKET_WAYS buckets of its group (the one its hash gives first, then its
+  ;; buckets): of the $checkedWays buckets of its group (the one its hash gives first, then its
   ;; number XOR 1, 2, 3), the first whose slot 0 holds the check; if none does, the first of
   ;; those whose node-1 slot has the lowest count, reset (fresh slots, the check in slot 0).
   (func $resolveBucket (param $at i32)
@@ -145,7 +145,7 @@
         (local.set $victim (local.get $bucket))))
       (br_if $ways (i32.lt_u
         (local.tee $i (i32.add (local.get $i) (i32.const 1)))
-        (i32.const ${BUCKET_WAYS}))))
+        (global.get $checkedWays))))
     (local.set $a (call $slotAddress (local.get $victim)))
     (v128.store (local.get $a) (i32x4.splat (i32.const ${INITIAL_SLOT})))
     (v128.store offset=16 (local.get $a) (i32x4.splat (i32.const ${INITIAL_SLOT})))
@@ -158,7 +158,7 @@
   ;; checked buckets, resolved at the group's first look-up).
   (func $lookUpHashed (param $node i32)
     (local $j i32) (local $resolve i32)
-    (local.set $resolve (i32.and (global.get $checkedBuckets)
+    (local.set $resolve (i32.and (i32.ne (global.get $checkedWays) (i32.const 0))
       (i32.eqz (global.get $groupResolved))))
     (global.set $groupResolved (i32.const 1))
     (loop $contexts

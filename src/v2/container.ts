@@ -31,9 +31,10 @@ const TILE_RECORD_BYTES = 20;
  * `fast` level), context mixing with the least-squares predictor (`cm-ls`, what the `max` level
  * coded with before checked buckets), with checked hashed buckets too (`cm-ls-checked`), the
  * first and the last with decaying learning rates (`cm-decay`, `cm-ls-checked-decay`), and these
- * two with split APM updates (`cm-decay-split-apm`, the `default` level;
- * `cm-ls-checked-decay-split-apm`, the `max` level). Coders 0 and 2 to 5 are what the levels
- * coded with before; their files decode as they did.
+ * two with split APM updates, the first with two-way checked buckets too
+ * (`cm-checked2-decay-split-apm`, the `default` level; `cm-ls-checked-decay-split-apm`, the `max`
+ * level). Coders 0 and 2 to 5 are what the levels coded with before; their files decode as they
+ * did.
  *
  * @example
  * ```ts
@@ -51,7 +52,7 @@ export const CODER_NAMES = [
   "cm-ls-checked",
   "cm-decay",
   "cm-ls-checked-decay",
-  "cm-decay-split-apm",
+  "cm-checked2-decay-split-apm",
   "cm-ls-checked-decay-split-apm",
 ] as const;
 

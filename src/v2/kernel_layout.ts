@@ -40,11 +40,6 @@ export const APM_CELLS = 33;
  * holds the bucket's check when buckets are checked).
  */
 const BUCKET_SLOTS = 16;
-/**
- * Buckets a checked hashed context may use: the one its hash gives and the others of its
- * aligned group of this many (bucket numbers XOR 1, 2, 3).
- */
-const BUCKET_WAYS = 4;
 /** Direct tables looked up first, whose agreement decides the short path. */
 const SHORT_PATH_TABLES = 2;
 /** The direct input whose class is the (bit, error) context of the network and APM. */
@@ -147,7 +142,6 @@ export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
   CLASS_SHIFT: Math.log2(SIGNED_BUCKETS),
   DIRECT_CLASS_SHIFT: Math.log2(DIRECT_CLASSES),
   BUCKET_SHIFT: Math.log2(BUCKET_SLOTS),
-  BUCKET_WAYS,
   INITIAL_SLOT,
   MAX_DIFFERENCE,
   SET_BYTES,

@@ -40,8 +40,8 @@ const PRIMED_STATES_KEPT = 4;
 
 /**
  * How a plane is coded: with `leastSquares`, direct tables 1 and 8 follow the least-squares
- * predictor instead of the LMS ones (coders 2, 3, 5 and 7); with `checkedBuckets`, hashed buckets are
- * checked (coders 3, 5 and 7); with `rateDecay`, first-layer weight sets learn at decaying rates
+ * predictor instead of the LMS ones (coders 2, 3, 5 and 7); with `checkedWays`, hashed buckets are
+ * checked among that many (4: coders 3, 5 and 7; 2: coder 6); with `rateDecay`, first-layer weight sets learn at decaying rates
  * (coders 4 to 7); with `splitApmUpdates`, each APM trains both cells it interpolated (coders 6
  * and 7). `tile_coders.ts` names the combinations.
  */
@@ -60,17 +60,16 @@ function startKernel(
 ): BitKernel {
   const {
     leastSquares = false,
-    checkedBuckets = false,
+    checkedWays,
     rateDecay = false,
     splitApmUpdates = false,
   } = features;
-  const shape = { leastSquares, checkedBuckets, rateDecay, splitApmUpdates };
+  const shape = { leastSquares, checkedWays, rateDecay, splitApmUpdates };
   const primer = model.primer;
   if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits, shape);
   let states = primedStates.get(model);
   if (!states) primedStates.set(model, states = new Map());
-  const key =
-    `${bits}/${hashBits}/${leastSquares}/${checkedBuckets}/${rateDecay}/${splitApmUpdates}`;
+  const key = `${bits}/${hashBits}/${leastSquares}/${checkedWays}/${rateDecay}/${splitApmUpdates}`;
   let state = states.get(key);
   if (!state) {
     const kernel = new BitKernel(model, bits, hashBits, shape);

@@ -57,8 +57,9 @@ export type ContextMixingCoder = Exclude<CoderName, "fast">;
  * the model's primer): coder 0 (`cm`, the `default` level before decaying rates), coder 2
  * (`cm-ls`, the `max` level before checked buckets), coder 3 (`cm-ls-checked`, the `max` level
  * before decaying rates), coder 4 (`cm-decay`) and coder 5 (`cm-ls-checked-decay`), the
- * levels before split APM updates, and coder 6 (`cm-decay-split-apm`, the `default` level) and
- * coder 7 (`cm-ls-checked-decay-split-apm`, the `max` level).
+ * levels before split APM updates, coder 6 (`cm-checked2-decay-split-apm`, the `default` level:
+ * coder 4 with buckets checked among two and split APM updates) and coder 7
+ * (`cm-ls-checked-decay-split-apm`, the `max` level: coder 5 with split APM updates).
  *
  * @example
  * ```ts
@@ -66,19 +67,19 @@ export type ContextMixingCoder = Exclude<CoderName, "fast">;
  * import { CONTEXT_MIXING } from "./tile_coders.ts";
  * strictEqual(CONTEXT_MIXING["cm-ls"]?.leastSquares, true);
  * strictEqual(CONTEXT_MIXING["cm-decay"]?.rateDecay, true);
- * strictEqual(CONTEXT_MIXING["cm-decay-split-apm"]?.splitApmUpdates, true);
+ * strictEqual(CONTEXT_MIXING["cm-checked2-decay-split-apm"]?.splitApmUpdates, true);
  * ```
  */
 export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions>> = {
   cm: {},
   "cm-ls": { leastSquares: true },
-  "cm-ls-checked": { leastSquares: true, checkedBuckets: true },
+  "cm-ls-checked": { leastSquares: true, checkedWays: 4 },
   "cm-decay": { rateDecay: true },
-  "cm-ls-checked-decay": { leastSquares: true, checkedBuckets: true, rateDecay: true },
-  "cm-decay-split-apm": { rateDecay: true, splitApmUpdates: true },
+  "cm-ls-checked-decay": { leastSquares: true, checkedWays: 4, rateDecay: true },
+  "cm-checked2-decay-split-apm": { checkedWays: 2, rateDecay: true, splitApmUpdates: true },
   "cm-ls-checked-decay-split-apm": {
     leastSquares: true,
-    checkedBuckets: true,
+    checkedWays: 4,
     rateDecay: true,
     splitApmUpdates: true,
   },
@@ -146,7 +147,7 @@ export type LevelName = (typeof LEVEL_NAMES)[number];
 /** The coder each level codes with. */
 const LEVEL_CODERS: Readonly<Record<LevelName, CoderName>> = {
   fast: "fast",
-  default: "cm-decay-split-apm",
+  default: "cm-checked2-decay-split-apm",
   max: "cm-ls-checked-decay-split-apm",
 };
 
@@ -158,7 +159,7 @@ const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   "cm-ls-checked": "max",
   "cm-decay": "default",
   "cm-ls-checked-decay": "max",
-  "cm-decay-split-apm": "default",
+  "cm-checked2-decay-split-apm": "default",
   "cm-ls-checked-decay-split-apm": "max",
 };
 
