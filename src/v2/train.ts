@@ -153,7 +153,9 @@ export class V2Training {
    * options, and searches the learning rates if asked to.
    */
   static async begin(crops: readonly Crop[], options: TrainV2Options = {}): Promise<V2Training> {
-    const base = options.base ?? untrainedV2Model();
+    // A base's primer is not kept (training chooses its own, last): every step before runs
+    // unprimed, so that the counts depend on the images alone.
+    const base = withoutPrimer(options.base ?? untrainedV2Model());
     let parameters = { ...base.parameters, ...options.parameters };
     let startBytes: number | undefined;
     if (options.searchParameters && crops.length > 0) {
@@ -162,9 +164,7 @@ export class V2Training {
       parameters = searched.parameters;
       startBytes = searched.bytes;
     }
-    // A base's primer is not kept (training chooses its own, last): every step before runs
-    // unprimed, so that the counts depend on the images alone.
-    return new V2Training(crops, { ...withoutPrimer(base), parameters }, startBytes, options);
+    return new V2Training(crops, { ...base, parameters }, startBytes, options);
   }
 
   /**
