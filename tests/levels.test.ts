@@ -29,8 +29,8 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
         parseV2Image(bpc).image.coder,
         {
           fast: "fast",
-          default: "cm-checked2-decay-split-apm",
-          max: "cm-ls-checked-decay-split-apm",
+          default: "cm-checked2-decay-split-apm-phase",
+          max: "cm-ls-checked-decay-split-apm-phase",
         }[level],
       );
       assertEquals(await decodeImage(bpc), image);
@@ -38,7 +38,7 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
   }
 });
 
-Deno.test("levels: files of the coders the levels coded with before (0 and 2 to 5) still decode, at their level", async () => {
+Deno.test("levels: files of the coders the levels coded with before (0 and 2 to 7) still decode, at their level", async () => {
   const image = images[0];
   for (
     const [coder, level] of [
@@ -47,6 +47,8 @@ Deno.test("levels: files of the coders the levels coded with before (0 and 2 to 
       ["cm-ls-checked", "max"],
       ["cm-decay", "default"],
       ["cm-ls-checked-decay", "max"],
+      ["cm-checked2-decay-split-apm", "default"],
+      ["cm-ls-checked-decay-split-apm", "max"],
     ] as const
   ) {
     const coded = await encodeV2Image(image, defaultV2Model(), "none", undefined, coder);

@@ -2,6 +2,7 @@ import { decodeImage, encodeImage, packArchive, trainModel, unpackArchive } from
 import { FormatError } from "../src/errors.ts";
 import { decodeImageFile, encodeImageFile } from "../src/image/image_file.ts";
 import { defaultModel, parseModel } from "../src/model_file.ts";
+import { CODER_NAMES } from "../src/v2/container.ts";
 import { assertEquals, assertMatch, assertRejects } from "./assert.ts";
 import { runCli } from "./cli_run.ts";
 import { makeImage, randomGenerator, SHARED } from "./helpers.ts";
@@ -31,7 +32,7 @@ Deno.test("v2 files: damage anywhere is an error, never a wrong image", async ()
     [damage(0), /magic/],
     [damage(4), /version/],
     [damage(10), /model mismatch|built-in/],
-    [damage(38, 8), /unknown coder/],
+    [damage(38, CODER_NAMES.length), /unknown coder/],
     [damage(38, 2), /damaged|trailing|truncated/], // read as coded at the max level
     [damage(39), /tile checksum/], // the signed flag set: the checksum covers it
     [damage(39, 2), /unknown image flag/],

@@ -99,7 +99,7 @@ function kernelModule(): WebAssembly.Module {
 
 /**
  * What a coder adds to the v2 model (`tile_coders.ts` names the combinations): the least-squares
- * predictor, checked hashed buckets, decaying learning rates and split APM updates.
+ * predictor, checked hashed buckets, decaying learning rates, split APM updates and phase sets.
  *
  * @example
  * ```ts
@@ -109,28 +109,34 @@ function kernelModule(): WebAssembly.Module {
  *   checkedWays: 4,
  *   rateDecay: true,
  *   splitApmUpdates: true,
+ *   phaseSets: true,
  * };
  * ```
  */
 export interface KernelFeatures {
-  /** Whether the least-squares predictor runs (coders 2, 3, 5 and 7). */
+  /** Whether the least-squares predictor runs (coders 2, 3, 5, 7 and 9). */
   leastSquares?: boolean;
   /**
    * With checked buckets, among how many buckets of its group each hashed context's bucket is
-   * looked for, by the check of its hash in slot 0 (4: coders 3, 5 and 7; 2: coder 6): a bucket of
+   * looked for, by the check of its hash in slot 0 (4: coders 3, 5, 7 and 9; 2: coders 6 and 8): a bucket of
    * another context is not used but replaced. Absent: unchecked buckets.
    */
   checkedWays?: 2 | 4;
   /**
    * Whether each first-layer weight set learns fast while it is new and slower as it is trained
-   * (coders 4 to 7), instead of at the model's fixed rate.
+   * (coders 4 to 9), instead of at the model's fixed rate.
    */
   rateDecay?: boolean;
   /**
-   * Whether an APM trains both cells it interpolated, each by its share (coders 6 and 7), instead
+   * Whether an APM trains both cells it interpolated, each by its share (coders 6 to 9), instead
    * of only the nearer one.
    */
   splitApmUpdates?: boolean;
+  /**
+   * Whether the pixel's phase takes part in choosing the weight sets of the error- and
+   * texture-selected first-layer neurons (coders 8 and 9; `ERROR_SET_PHASE_SIDE`).
+   */
+  phaseSets?: boolean;
 }
 
 /**
@@ -164,6 +170,11 @@ export class BitKernel {
   readonly lmsState: Int32Array;
   /** `[shape]`: the current sample's gradient shape (`gradientShape`; write before its first bit). */
   readonly shape: Int32Array;
+  /**
+   * The current sample's phases for the error- and texture-selected neurons' weight sets (with
+   * {@link BitKernel.phaseSets}; write before its first bit), else 0.
+   */
+  readonly phases: Int32Array;
   /** `[value]`: the sample completed by the last {@link BitKernel.update} that returned 0. */
   readonly sampleValue: Int32Array;
   /**
@@ -177,8 +188,10 @@ export class BitKernel {
    * with `leastSquares`.
    */
   readonly predictOls: () => number;
-  /** Whether the least-squares predictor runs (coders 2, 3, 5 and 7). */
+  /** Whether the least-squares predictor runs (coders 2, 3, 5, 7 and 9). */
   readonly leastSquares: boolean;
+  /** Whether the pixel's phase takes part in choosing weight sets (coders 8 and 9). */
+  readonly phaseSets: boolean;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
   /**
@@ -207,12 +220,13 @@ export class BitKernel {
   /**
    * Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots:
    * the start of `model`, or `options.state` (a {@link BitKernel.state} of a kernel of the same
-   * model, shape and features). With `options.leastSquares` (coders 2, 3, 5 and 7), the
-   * least-squares predictor learns each sample; with `options.checkedWays` (coders 3, 5, 6 and 7),
+   * model, shape and features). With `options.leastSquares` (coders 2, 3, 5, 7 and 9), the
+   * least-squares predictor learns each sample; with `options.checkedWays` (coders 3 and 5 to 9),
    * each hashed context's bucket is checked and, when another context's, replaced; with
-   * `options.rateDecay` (coders 4 to 7), each first-layer weight set's learning rate decays with
-   * the updates it has had; with `options.splitApmUpdates` (coders 6 and 7), each APM trains both
-   * cells it interpolated.
+   * `options.rateDecay` (coders 4 to 9), each first-layer weight set's learning rate decays with
+   * the updates it has had; with `options.splitApmUpdates` (coders 6 to 9), each APM trains both
+   * cells it interpolated; `options.phaseSets` (coders 8 and 9) says that the caller writes
+   * {@link BitKernel.phases}.
    */
   constructor(
     model: V2Model,
@@ -237,6 +251,7 @@ export class BitKernel {
     this.lmsState = new Int32Array(buffer, AT.LMS_STATE_AT, 2);
     this.sampleValue = new Int32Array(buffer, AT.SAMPLE_VALUE_AT, 1);
     this.shape = new Int32Array(buffer, AT.SHAPE_AT, 1);
+    this.phases = new Int32Array(buffer, AT.PHASES_AT, 2);
     this.#finalAt = finalAt;
     this.#network = networkOf(model);
     if (options.state) new Uint8Array(buffer).set(options.state);
@@ -275,6 +290,7 @@ export class BitKernel {
     this.predictLms = exports.predictLms;
     this.predictOls = exports.predictOls;
     this.leastSquares = options.leastSquares === true;
+    this.phaseSets = options.phaseSets === true;
     this.update = exports.update;
     this.directTablesUsed = exports.directTablesUsed;
     this.learnValue = exports.learnValue;
@@ -339,9 +355,8 @@ function startState(
   }
   for (let k = 0; k < neurons; k++) {
     const initial = model.mixerWeights.subarray(k * inputs, (k + 1) * inputs);
-    for (let s = 0; s < MIXER_SET_COUNTS[k]; s++) {
-      new Int32Array(buffer, neuronAt[k] + s * SET_BYTES, inputs).set(initial);
-    }
+    const sets = new Int32Array(buffer, neuronAt[k], (MIXER_SET_COUNTS[k] * SET_BYTES) / 4);
+    for (let at = 0; at < sets.length; at += SET_BYTES / 4) sets.set(initial, at);
   }
   for (let s = 0; s < BIT_POSITIONS; s++) {
     new Int32Array(buffer, at.finalAt + s * FINAL_SET_BYTES, neurons + 1).set(model.finalWeights);

@@ -17,7 +17,7 @@
 ;;   selected set and its output probability, the offset of its sets' update counts (the
 ;;   caller's) and the address of the selected set's count, the final neuron's inputs (the first-layer
 ;;   outputs, the bias, zeros), the LMS weights (fast, then slow), the slow LMS prediction, the
-;;   gradient shape (the caller's) and the value of the last sample completed;
+;;   gradient shape and the pixel's phases (the caller's), the value of the last sample completed;
 ;;   then, at places imported: $final: the final neuron's sets (the first-layer neurons' sets
 ;;   precede it), $apmPosition, $apmError, $apmValue: APM cells (u16), the sets' update counts
 ;;   (u32, used with $rateDecay), $slots: the slots (i32),
@@ -628,11 +628,18 @@
       (i32.shl (local.get $b) (i32.const ${CLASS_SHIFT}))
       (call $differenceBucket
         (i32.sub (i32.load offset=${PREDICTIONS_AT} (i32.const 0)) (local.get $middle)))))
-    (i32.store offset=${SELECTED_SET_AT} (i32.const 0) (local.get $errorContext))
+    ;; The error- and texture-selected sets also by the pixel's phases (0 without phase sets).
+    (i32.store offset=${SELECTED_SET_AT} (i32.const 0) (i32.or
+      (i32.shl (local.get $errorContext) (i32.const ${ERROR_SET_PHASE_SHIFT}))
+      (i32.load offset=${PHASES_AT} (i32.const 0))))
     (i32.store offset=${SELECTED_SET_AT + 4} (i32.const 0) (local.get $position))
     (i32.store offset=${SELECTED_SET_AT + 8} (i32.const 0) (i32.or
-      (i32.shl (local.get $b) (i32.const ${DIRECT_CLASS_SHIFT}))
-      (i32.load offset=${TEXTURE_CLASS_AT} (i32.const 0))))
+      (i32.shl
+        (i32.or
+          (i32.shl (local.get $b) (i32.const ${DIRECT_CLASS_SHIFT}))
+          (i32.load offset=${TEXTURE_CLASS_AT} (i32.const 0)))
+        (i32.const ${TEXTURE_SET_PHASE_SHIFT}))
+      (i32.load offset=${PHASES_AT + 4} (i32.const 0))))
     (i32.store offset=${SELECTED_SET_AT + 12} (i32.const 0) (i32.or
       (i32.shl (local.get $b) (i32.const 8))
       (i32.load offset=${SHAPE_AT} (i32.const 0))))

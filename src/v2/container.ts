@@ -32,9 +32,10 @@ const TILE_RECORD_BYTES = 20;
  * coded with before checked buckets), with checked hashed buckets too (`cm-ls-checked`), the
  * first and the last with decaying learning rates (`cm-decay`, `cm-ls-checked-decay`), and these
  * two with split APM updates, the first with two-way checked buckets too
- * (`cm-checked2-decay-split-apm`, the `default` level; `cm-ls-checked-decay-split-apm`, the `max`
- * level). Coders 0 and 2 to 5 are what the levels coded with before; their files decode as they
- * did.
+ * (`cm-checked2-decay-split-apm`, `cm-ls-checked-decay-split-apm`), and these two with phase sets
+ * (`cm-checked2-decay-split-apm-phase`, the `default` level; `cm-ls-checked-decay-split-apm-phase`,
+ * the `max` level). Coders 0 and 2 to 7 are what the levels coded with before; their files decode
+ * as they did.
  *
  * @example
  * ```ts
@@ -43,6 +44,7 @@ const TILE_RECORD_BYTES = 20;
  * strictEqual(CODER_NAMES[0], "cm");
  * strictEqual(CODER_NAMES[3], "cm-ls-checked");
  * strictEqual(CODER_NAMES[7], "cm-ls-checked-decay-split-apm");
+ * strictEqual(CODER_NAMES[9], "cm-ls-checked-decay-split-apm-phase");
  * ```
  */
 export const CODER_NAMES = [
@@ -54,6 +56,8 @@ export const CODER_NAMES = [
   "cm-ls-checked-decay",
   "cm-checked2-decay-split-apm",
   "cm-ls-checked-decay-split-apm",
+  "cm-checked2-decay-split-apm-phase",
+  "cm-ls-checked-decay-split-apm-phase",
 ] as const;
 
 /**

@@ -46,6 +46,15 @@ const SHORT_PATH_TABLES = 2;
 const ERROR_CLASS_INPUT = 3;
 /** The direct input whose class is the (bit, texture) context of the network. */
 const TEXTURE_CLASS_INPUT = 2;
+/**
+ * With phase sets (coders 8 and 9), the pixel's phase, `(x mod side) + side·(y mod side)`, takes
+ * part in choosing the weight set of the error-selected first-layer neuron (side 8: the blocks of
+ * block-transform-coded images, as photos saved as JPEG once were) and of the texture-selected
+ * one (side 2: the 2 × 2 blocks of images enlarged twofold or H-transform-compressed).
+ */
+export const ERROR_SET_PHASE_SIDE = 8;
+/** The phase side of the texture-selected neuron's weight sets (see {@link ERROR_SET_PHASE_SIDE}). */
+export const TEXTURE_SET_PHASE_SIDE = 2;
 /** Bytes per first-layer weight set: {@link MIXER_INPUTS} lanes rounded up to whole v128s. */
 export const SET_BYTES = Math.ceil(MIXER_INPUTS / 4) * 16;
 /** The constant input of every neuron (a first-layer input, and the final neuron's last). */
@@ -90,6 +99,9 @@ const FIXED_REGIONS: readonly Region[] = [
   { name: "FINAL_INPUTS_AT", bytes: FINAL_SET_BYTES, align: 64 },
   { name: "HASHES_AT", bytes: HASHED_INPUTS * 4, align: 64 }, // hashed contexts: i32, caller's
   { name: "SHAPE_AT", bytes: 4, align: 4 }, // the gradient shape (0…242): i32, caller's
+  // The pixel's phases for the error- and texture-selected neurons' sets: i32, the caller's
+  // (phase sets), else 0
+  { name: "PHASES_AT", bytes: 8, align: 8 },
   // Mean-removed neighbours, the caller's: the LMS inputs, then the least-squares taps: i32
   { name: "LMS_INPUTS_AT", bytes: OLS_TAPS * 4, align: 64 },
   { name: "FAST_LMS_WEIGHTS_AT", bytes: LMS_LANES * 4, align: 64 },
@@ -141,6 +153,8 @@ export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
   BIT_POSITION_SHIFT: Math.log2(DIRECT_CLASSES * SIGNED_BUCKETS),
   CLASS_SHIFT: Math.log2(SIGNED_BUCKETS),
   DIRECT_CLASS_SHIFT: Math.log2(DIRECT_CLASSES),
+  ERROR_SET_PHASE_SHIFT: 2 * Math.log2(ERROR_SET_PHASE_SIDE),
+  TEXTURE_SET_PHASE_SHIFT: 2 * Math.log2(TEXTURE_SET_PHASE_SIDE),
   BUCKET_SHIFT: Math.log2(BUCKET_SLOTS),
   INITIAL_SLOT,
   MAX_DIFFERENCE,
@@ -165,13 +179,13 @@ export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
 };
 
 /**
- * The first-layer weight sets per neuron: (bit, error), (bit, LMS position), (bit, texture), (bit,
- * gradient shape), (bit, partial value).
+ * The first-layer weight sets per neuron: (bit, error, phase), (bit, LMS position), (bit, texture,
+ * phase), (bit, gradient shape), (bit, partial value); without phase sets the phases are 0.
  */
 export const MIXER_SET_COUNTS: readonly number[] = [
-  BIT_POSITIONS * DIRECT_CLASSES,
+  BIT_POSITIONS * DIRECT_CLASSES * ERROR_SET_PHASE_SIDE ** 2,
   BIT_POSITIONS * SIGNED_BUCKETS,
-  BIT_POSITIONS * DIRECT_CLASSES,
+  BIT_POSITIONS * DIRECT_CLASSES * TEXTURE_SET_PHASE_SIDE ** 2,
   BIT_POSITIONS * 256,
   BIT_POSITIONS * 256,
 ];

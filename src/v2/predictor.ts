@@ -11,6 +11,7 @@
  * @module
  */
 import { BitKernel, type KernelFeatures, LMS_MAX_BITS } from "./bit_kernel.ts";
+import { ERROR_SET_PHASE_SIDE, TEXTURE_SET_PHASE_SIDE } from "./kernel_layout.ts";
 import { DIRECT_CLASSES, type V2Model } from "./model.ts";
 import {
   gradientAdjustedPredict,
@@ -33,6 +34,11 @@ function hashBitsFor(pixels: number, bits: number): number {
   return Math.min(MAX_HASH_BITS, Math.max(MIN_HASH_BITS, wanted));
 }
 
+/** The pixel's phase in blocks of `side × side` (a power of two): `(x mod side) + side·(y mod side)`. */
+function phaseOf(x: number, y: number, side: number): number {
+  return (x & (side - 1)) | ((y & (side - 1)) * side);
+}
+
 /** The primed states of this thread, per model, by bits and hash bits (a few, newest last). */
 const primedStates = new WeakMap<V2Model, Map<string, Uint8Array>>();
 /** How many primed states this thread keeps per model. */
@@ -40,10 +46,12 @@ const PRIMED_STATES_KEPT = 4;
 
 /**
  * How a plane is coded: with `leastSquares`, direct tables 1 and 8 follow the least-squares
- * predictor instead of the LMS ones (coders 2, 3, 5 and 7); with `checkedWays`, hashed buckets are
- * checked among that many (4: coders 3, 5 and 7; 2: coder 6); with `rateDecay`, first-layer weight sets learn at decaying rates
- * (coders 4 to 7); with `splitApmUpdates`, each APM trains both cells it interpolated (coders 6
- * and 7). `tile_coders.ts` names the combinations.
+ * predictor instead of the LMS ones (coders 2, 3, 5, 7 and 9); with `checkedWays`, hashed buckets
+ * are checked among that many (4: coders 3, 5, 7 and 9; 2: coders 6 and 8); with `rateDecay`,
+ * first-layer weight sets learn at decaying rates (coders 4 to 9); with `splitApmUpdates`, each
+ * APM trains both cells it interpolated (coders 6 to 9); with `phaseSets`, the pixel's phase
+ * takes part in choosing two neurons' weight sets (coders 8 and 9). `tile_coders.ts` names the
+ * combinations.
  */
 export type V2CodingOptions = KernelFeatures;
 
@@ -63,13 +71,15 @@ function startKernel(
     checkedWays,
     rateDecay = false,
     splitApmUpdates = false,
+    phaseSets = false,
   } = features;
-  const shape = { leastSquares, checkedWays, rateDecay, splitApmUpdates };
+  const shape = { leastSquares, checkedWays, rateDecay, splitApmUpdates, phaseSets };
   const primer = model.primer;
   if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits, shape);
   let states = primedStates.get(model);
   if (!states) primedStates.set(model, states = new Map());
-  const key = `${bits}/${hashBits}/${leastSquares}/${checkedWays}/${rateDecay}/${splitApmUpdates}`;
+  const key = [bits, hashBits, leastSquares, checkedWays, rateDecay, splitApmUpdates, phaseSets]
+    .join("/");
   let state = states.get(key);
   if (!state) {
     const kernel = new BitKernel(model, bits, hashBits, shape);
@@ -124,6 +134,8 @@ export class V2Predictor {
   readonly #lmsInputs: Int32Array;
   readonly #lmsState: Int32Array;
   readonly #shape: Int32Array;
+  /** The kernel's phases, with phase sets. */
+  readonly #phases: Int32Array | undefined;
   readonly #predictLms: BitKernel["predictLms"];
   readonly #predictOls: BitKernel["predictOls"] | undefined;
   /** Absolute errors of the gradient-adjusted prediction, two rows. */
@@ -177,6 +189,7 @@ export class V2Predictor {
     this.#lmsInputs = this.#kernel.lmsInputs;
     this.#lmsState = this.#kernel.lmsState;
     this.#shape = this.#kernel.shape;
+    this.#phases = this.#kernel.phaseSets ? this.#kernel.phases : undefined;
     this.#predictLms = this.#kernel.predictLms;
     this.#predictOls = this.#kernel.leastSquares ? this.#kernel.predictOls : undefined;
     this.#gapErrors = new Int32Array(2 * width);
@@ -395,6 +408,11 @@ export class V2Predictor {
     h[9] = mix(mix(mix(mix(10, n >> c), ne >> c), nee >> c), nne >> c);
 
     this.#shape[0] = gradientShape(w - nw, n - nw, n - ne, w - ww, n - nn);
+    const phases = this.#phases;
+    if (phases) {
+      phases[0] = phaseOf(x, y, ERROR_SET_PHASE_SIDE);
+      phases[1] = phaseOf(x, y, TEXTURE_SET_PHASE_SIDE);
+    }
     this.#x = x;
     this.#row = y;
     this.#gap = gap;

@@ -57,9 +57,11 @@ export type ContextMixingCoder = Exclude<CoderName, "fast">;
  * the model's primer): coder 0 (`cm`, the `default` level before decaying rates), coder 2
  * (`cm-ls`, the `max` level before checked buckets), coder 3 (`cm-ls-checked`, the `max` level
  * before decaying rates), coder 4 (`cm-decay`) and coder 5 (`cm-ls-checked-decay`), the
- * levels before split APM updates, coder 6 (`cm-checked2-decay-split-apm`, the `default` level:
- * coder 4 with buckets checked among two and split APM updates) and coder 7
- * (`cm-ls-checked-decay-split-apm`, the `max` level: coder 5 with split APM updates).
+ * levels before split APM updates, coder 6 (`cm-checked2-decay-split-apm`: coder 4 with buckets
+ * checked among two and split APM updates) and coder 7 (`cm-ls-checked-decay-split-apm`: coder 5
+ * with split APM updates), the levels before phase sets, and coders 8
+ * (`cm-checked2-decay-split-apm-phase`, the `default` level) and 9
+ * (`cm-ls-checked-decay-split-apm-phase`, the `max` level): coders 6 and 7 with phase sets.
  *
  * @example
  * ```ts
@@ -68,6 +70,7 @@ export type ContextMixingCoder = Exclude<CoderName, "fast">;
  * strictEqual(CONTEXT_MIXING["cm-ls"]?.leastSquares, true);
  * strictEqual(CONTEXT_MIXING["cm-decay"]?.rateDecay, true);
  * strictEqual(CONTEXT_MIXING["cm-checked2-decay-split-apm"]?.splitApmUpdates, true);
+ * strictEqual(CONTEXT_MIXING["cm-checked2-decay-split-apm-phase"]?.phaseSets, true);
  * ```
  */
 export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions>> = {
@@ -82,6 +85,19 @@ export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions
     checkedWays: 4,
     rateDecay: true,
     splitApmUpdates: true,
+  },
+  "cm-checked2-decay-split-apm-phase": {
+    checkedWays: 2,
+    rateDecay: true,
+    splitApmUpdates: true,
+    phaseSets: true,
+  },
+  "cm-ls-checked-decay-split-apm-phase": {
+    leastSquares: true,
+    checkedWays: 4,
+    rateDecay: true,
+    splitApmUpdates: true,
+    phaseSets: true,
   },
 };
 
@@ -147,11 +163,11 @@ export type LevelName = (typeof LEVEL_NAMES)[number];
 /** The coder each level codes with. */
 const LEVEL_CODERS: Readonly<Record<LevelName, CoderName>> = {
   fast: "fast",
-  default: "cm-checked2-decay-split-apm",
-  max: "cm-ls-checked-decay-split-apm",
+  default: "cm-checked2-decay-split-apm-phase",
+  max: "cm-ls-checked-decay-split-apm-phase",
 };
 
-/** The level of each coder (coders 0 and 2 to 5 are what the levels coded with before). */
+/** The level of each coder (coders 0 and 2 to 7 are what the levels coded with before). */
 const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   fast: "fast",
   cm: "default",
@@ -161,6 +177,8 @@ const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   "cm-ls-checked-decay": "max",
   "cm-checked2-decay-split-apm": "default",
   "cm-ls-checked-decay-split-apm": "max",
+  "cm-checked2-decay-split-apm-phase": "default",
+  "cm-ls-checked-decay-split-apm-phase": "max",
 };
 
 /**
@@ -171,7 +189,7 @@ const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
  * import { strictEqual } from "node:assert/strict";
  * import { coderOf } from "./tile_coders.ts";
  * strictEqual(coderOf("fast"), "fast");
- * strictEqual(coderOf("max"), "cm-ls-checked-decay-split-apm");
+ * strictEqual(coderOf("max"), "cm-ls-checked-decay-split-apm-phase");
  * ```
  */
 export function coderOf(level: LevelName): CoderName {
