@@ -327,8 +327,10 @@ export class BitKernel {
 
   #weightSets(at: number, sets: number, setBytes: number, weights: number): Int32Array {
     const copy = new Int32Array(sets * weights);
-    for (let s = 0; s < sets; s++) {
-      copy.set(new Int32Array(this.#memory.buffer, at + s * setBytes, weights), s * weights);
+    const lanes = new Int32Array(this.#memory.buffer, at, (sets * setBytes) / 4);
+    const setLanes = setBytes / 4;
+    for (let s = 0, to = 0; s < sets; s++) {
+      for (let i = 0, from = s * setLanes; i < weights; i++) copy[to++] = lanes[from++];
     }
     return copy;
   }

@@ -52,6 +52,11 @@ export interface TileCoder {
 /** The names of the context-mixing coders: every coder but `fast`. */
 export type ContextMixingCoder = Exclude<CoderName, "fast">;
 
+/** Coder 6's features; coder 8 adds phase sets. */
+const CODER_6: V2CodingOptions = { checkedWays: 2, rateDecay: true, splitApmUpdates: true };
+/** Coder 7's features; coder 9 adds phase sets. */
+const CODER_7: V2CodingOptions = { ...CODER_6, leastSquares: true, checkedWays: 4 };
+
 /**
  * The context-mixing coders, by name, and how each codes a plane (tiles of these may start from
  * the model's primer): coder 0 (`cm`, the `default` level before decaying rates), coder 2
@@ -79,26 +84,10 @@ export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions
   "cm-ls-checked": { leastSquares: true, checkedWays: 4 },
   "cm-decay": { rateDecay: true },
   "cm-ls-checked-decay": { leastSquares: true, checkedWays: 4, rateDecay: true },
-  "cm-checked2-decay-split-apm": { checkedWays: 2, rateDecay: true, splitApmUpdates: true },
-  "cm-ls-checked-decay-split-apm": {
-    leastSquares: true,
-    checkedWays: 4,
-    rateDecay: true,
-    splitApmUpdates: true,
-  },
-  "cm-checked2-decay-split-apm-phase": {
-    checkedWays: 2,
-    rateDecay: true,
-    splitApmUpdates: true,
-    phaseSets: true,
-  },
-  "cm-ls-checked-decay-split-apm-phase": {
-    leastSquares: true,
-    checkedWays: 4,
-    rateDecay: true,
-    splitApmUpdates: true,
-    phaseSets: true,
-  },
+  "cm-checked2-decay-split-apm": CODER_6,
+  "cm-ls-checked-decay-split-apm": CODER_7,
+  "cm-checked2-decay-split-apm-phase": { ...CODER_6, phaseSets: true },
+  "cm-ls-checked-decay-split-apm-phase": { ...CODER_7, phaseSets: true },
 };
 
 /** The context-mixing coder that codes with `options`. */
