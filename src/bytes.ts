@@ -5,6 +5,9 @@
  */
 import { FormatError } from "./errors.ts";
 
+/** The most bytes of a varint: 8 hold 56 bits, enough for 2^53 − 1. */
+const MAX_VARINT_BYTES = 8;
+
 /**
  * Appends little-endian integers and byte runs to a growing buffer.
  *
@@ -15,7 +18,8 @@ import { FormatError } from "./errors.ts";
  * const w = new ByteWriter();
  * w.ascii("BPC1");
  * w.u16(1);
- * strictEqual(w.finish().length, 6);
+ * w.varint(300); // two bytes: 0xac 0x02
+ * strictEqual(w.finish().length, 8);
  * ```
  */
 export class ByteWriter {
@@ -59,6 +63,20 @@ export class ByteWriter {
     this.#view.setBigUint64(at, BigInt(value), true);
   }
 
+  /**
+   * Appends an unsigned integer (a safe integer) as a LEB128 varint: seven bits a byte, lowest
+   * first, the top bit set on every byte but the last; the shortest such form (1 byte below 128,
+   * at most 8 for 2^53 − 1).
+   */
+  varint(value: number): void {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint ${value}`);
+    while (value >= 128) {
+      this.u8((value % 128) | 128);
+      value = Math.floor(value / 128);
+    }
+    this.u8(value);
+  }
+
   /** Appends raw bytes. */
   bytes(data: Uint8Array): void {
     const at = this.#reserve(data.length);
@@ -89,8 +107,9 @@ export class ByteWriter {
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { ByteReader } from "./bytes.ts";
- * const r = new ByteReader(new Uint8Array([2, 0]));
+ * const r = new ByteReader(new Uint8Array([2, 0, 0xac, 0x02]));
  * strictEqual(r.u16("version"), 2);
+ * strictEqual(r.varint("width"), 300);
  * r.end();
  * ```
  */
@@ -146,6 +165,24 @@ export class ByteReader {
       throw new FormatError(`${field} ${value} is out of range`);
     }
     return Number(value);
+  }
+
+  /**
+   * Reads a LEB128 varint ({@link ByteWriter.varint}); a longer form than the shortest, or a
+   * value beyond 2^53 − 1, is rejected, so that every value has one encoding.
+   */
+  varint(field: string): number {
+    let value = 0;
+    for (let i = 0, scale = 1; i < MAX_VARINT_BYTES; i++, scale *= 128) {
+      const byte = this.u8(field);
+      value += (byte & 127) * scale;
+      if (byte < 128) {
+        if (byte === 0 && i > 0) throw new FormatError(`${field} is not in its shortest form`);
+        if (value > Number.MAX_SAFE_INTEGER) throw new FormatError(`${field} is out of range`);
+        return value;
+      }
+    }
+    throw new FormatError(`${field} is longer than ${MAX_VARINT_BYTES} bytes`);
   }
 
   /** Returns a view of the next `length` bytes. */

@@ -6,7 +6,7 @@
 import { magicOf, sameValues } from "./bytes.ts";
 import { type ClassicModel, parseClassicModel, serializeClassicModel } from "./classic/model.ts";
 import { FormatError } from "./errors.ts";
-import { sha256 } from "./sha256.ts";
+import { namesHash, sha256 } from "./sha256.ts";
 import { unwrapV2Model, wrapV2Model } from "./v2/container.ts";
 import { defaultV2ModelPayload, parseV2Model, serializeV2Model, type V2Model } from "./v2/model.ts";
 
@@ -136,7 +136,8 @@ export function defaultModel(): Promise<V2ModelFile> {
 }
 
 /**
- * Tells whether `hash` is the built-in default model's hash.
+ * Tells whether `hash` (whole, or the first bytes of it that a v2 image file keeps) is the
+ * built-in default model's hash.
  *
  * @example
  * ```ts
@@ -146,7 +147,7 @@ export function defaultModel(): Promise<V2ModelFile> {
  * ```
  */
 export async function isDefaultModelHash(hash: Uint8Array): Promise<boolean> {
-  return sameValues(hash, (await defaultModel()).hash);
+  return namesHash(hash, (await defaultModel()).hash);
 }
 
 /**

@@ -34,3 +34,24 @@ export function toHex(bytes: Uint8Array): string {
   for (const b of bytes) out += b.toString(16).padStart(2, "0");
   return out;
 }
+
+/** The fewest bytes of a hash that a file may keep to name what it was made with. */
+const MIN_KEPT_HASH_BYTES = 8;
+
+/**
+ * Whether `kept`, the hash a file keeps (all of it, or its first bytes, at least 8), names
+ * `hash`.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { namesHash } from "./sha256.ts";
+ * const hash = new Uint8Array(32).fill(7);
+ * strictEqual(namesHash(hash.subarray(0, 8), hash), true);
+ * strictEqual(namesHash(hash.subarray(0, 4), hash), false); // too short to name it
+ * ```
+ */
+export function namesHash(kept: Uint8Array, hash: Uint8Array): boolean {
+  return kept.length >= MIN_KEPT_HASH_BYTES && kept.length <= hash.length &&
+    kept.every((b, i) => b === hash[i]);
+}

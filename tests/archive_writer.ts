@@ -10,7 +10,7 @@ import { ByteWriter } from "../src/bytes.ts";
 import type { ClassicArchiveEntry } from "../src/classic/container.ts";
 import { crc32 } from "../src/crc32.ts";
 import {
-  V2_IMAGE_VERSION,
+  V2_ARCHIVE_VERSION,
   type V2ArchiveEntry,
   writeImageHeader,
   writeTileRecord,
@@ -32,7 +32,7 @@ export function uncheckedV2Archive(archive: {
 }): Uint8Array {
   const w = new ByteWriter();
   w.ascii("BPA2");
-  w.u16(V2_IMAGE_VERSION);
+  w.u16(V2_ARCHIVE_VERSION);
   w.u16(archive.modelBytes ? 1 : 0);
   w.bytes(archive.modelHash);
   w.u32(archive.modelBytes?.length ?? 0);
@@ -40,6 +40,8 @@ export function uncheckedV2Archive(archive: {
   w.u32(archive.entries.length);
   for (const entry of archive.entries) {
     writeName(w, entry.name);
+    w.u8(0); // a coded image
+    w.u16(0); // without a note
     writeImageHeader(w, entry);
     for (const tile of entry.tiles) writeTileRecord(w, tile);
   }

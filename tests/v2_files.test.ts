@@ -2,10 +2,10 @@ import { decodeImage, encodeImage, packArchive, trainModel, unpackArchive } from
 import { FormatError } from "../src/errors.ts";
 import { decodeImageFile, encodeImageFile } from "../src/image/image_file.ts";
 import { defaultModel, parseModel } from "../src/model_file.ts";
-import { CODER_NAMES } from "../src/v2/container.ts";
-import { assertEquals, assertMatch, assertRejects } from "./assert.ts";
+import { CODER_NAMES, parseV2Image } from "../src/v2/container.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 import { runCli } from "./cli_run.ts";
-import { makeImage, randomGenerator, SHARED } from "./helpers.ts";
+import { makeImage, randomGenerator, ROOT, SHARED } from "./helpers.ts";
 
 const rand = randomGenerator(5);
 const image8 = makeImage(40, 30, (x, y) => (x * 5 + y * 3 + (rand() & 7)) & 255);
@@ -18,7 +18,7 @@ Deno.test("v2 files: the default format codes 8- and 12-in-16-bit images lossles
     assertEquals(await decodeImage(bpc), image);
   }
   // Only the significant planes are coded: 12 of the 16 bits of the container.
-  assertEquals((await encodeImage(image12))[63], 12);
+  assertEquals(parseV2Image(await encodeImage(image12)).image.tiles[0].bits, 12);
 });
 
 Deno.test("v2 files: damage anywhere is an error, never a wrong image", async () => {
@@ -28,22 +28,29 @@ Deno.test("v2 files: damage anywhere is an error, never a wrong image", async ()
     b[at] = value ?? b[at] ^ 1;
     return b;
   };
+  // Version 4: magic, version, 8 bytes of the model hash (6…13), coder (14), flags (15), varints
+  // width 40, height 30, maxval 255 (18, 19), tile width and height (20, 21), then the tile: its
+  // head (22: bits − 1, inverted, primed), tile checksum (23…26), stream checksum (27…30),
+  // stream length (31, 32: a two-byte varint) and stream.
+  const head = bpc[22];
   const cases: [Uint8Array, RegExp][] = [
     [damage(0), /magic/],
     [damage(4), /version/],
     [damage(10), /model mismatch|built-in/],
-    [damage(38, CODER_NAMES.length), /unknown coder/],
-    [damage(38, 2), /damaged|trailing|truncated/], // read as coded at the max level
-    [damage(39), /tile checksum/], // the signed flag set: the checksum covers it
-    [damage(39, 2), /unknown image flag/],
-    [damage(40), /tile size|tile count|checksum|truncated/],
-    [damage(50), /tile size|tile count/],
-    [damage(58), /tile count/],
-    [damage(62, 4), /flag/],
-    [damage(62, bpc[62] ^ 2), /damaged|trailing|truncated|primer/], // the primed flag flipped
-    [damage(64), /reserved/],
-    [damage(66), /tile checksum/],
-    [damage(70), /stream checksum/],
+    [damage(14, CODER_NAMES.length), /unknown coder/],
+    [damage(14, 2), /damaged|trailing|truncated|final bytes/], // read as coded at the max level
+    [damage(15), /tile checksum/], // the signed flag set: the checksum covers it
+    [damage(15, 2), /unknown image flag/],
+    [damage(16), /truncated/], // 41 columns: two tiles of at most 40
+    [damage(18), /tile checksum/], // maxval 254
+    [damage(19), /shortest form/], // 255 as 0xff 0x00
+    [damage(20), /tile size/],
+    [damage(22, head | 64), /unknown tile flag/],
+    [damage(22, head ^ 32), /damaged|trailing|truncated|final bytes|primer/], // primed flipped
+    [damage(22, head ^ 16), /tile checksum/], // inverted flipped
+    [damage(23), /tile checksum/],
+    [damage(27), /stream checksum/],
+    [damage(31), /truncated|trailing/],
     [damage(bpc.length - 1), /stream checksum/],
     [bpc.subarray(0, bpc.length - 1), /truncated/],
     [Uint8Array.of(...bpc, 0), /trailing/],
@@ -132,4 +139,42 @@ Deno.test("cli v2: 16-bit PGM with the built-in model, pack/unpack, info", async
   ], dir);
   assertEquals(classic16.code, 1);
   assertMatch(classic16.stderr, /deep\.pgm: 16-bit image/);
+});
+
+Deno.test("v2 files written before version 4 (BPC2 version 3, BPA2 versions 3 and 4) decode as they did", async () => {
+  const dir = `${ROOT}tests/fixtures/before_v4/`;
+  const read = (name: string) => Deno.readFileSync(dir + name);
+  const version = (bytes: Uint8Array) => bytes[4] | (bytes[5] << 8);
+  for (const name of ["chelsea_48x32", "ramp_2049x2"]) { // one tile (default); two (max)
+    const bpc = read(`${name}.bpc`);
+    assertEquals(version(bpc), 3);
+    assertEquals(await decodeImage(bpc), decodeImageFile(read(`${name}.pgm`)));
+    // Written again, it is version 4, and smaller: 8 bytes of the model hash, varint sizes,
+    // a one-byte tile head and a stream that ends with one byte instead of four.
+    const again = await encodeImage(decodeImageFile(read(`${name}.pgm`)), undefined, {
+      level: name === "ramp_2049x2" ? "max" : "default",
+    });
+    assertEquals(version(again), 4);
+    const old = parseV2Image(bpc).image.tiles;
+    const tiles = parseV2Image(again).image.tiles;
+    assertEquals(tiles.length, old.length);
+    tiles.forEach((tile, i) => { // the same decisions, coded to the same bytes but the last
+      assertEquals(tile.stream.subarray(0, -1), old[i].stream.subarray(0, -4));
+    });
+    // Each tile's record is at least 9 bytes smaller (of 20), the header 10 (of 24).
+    assert(again.length <= bpc.length - 24 - 10 - old.length * (9 + 3));
+  }
+  const files = read("files.bpa");
+  assertEquals(version(files), 4);
+  const kept = await unpackArchive(files);
+  assertEquals(kept.entries.map((e) => e.name), ["chelsea.pgm", "notes.txt"]);
+  for (const entry of kept.entries) {
+    assert("file" in entry);
+    assertEquals(entry.file, read(`folder/${entry.name}`));
+  }
+  const pixels = read("pixels.bpa");
+  assertEquals(version(pixels), 3);
+  const [image] = (await unpackArchive(pixels)).entries;
+  assert("image" in image);
+  assertEquals(image.image, decodeImageFile(read("chelsea_48x32.pgm")));
 });

@@ -114,10 +114,13 @@ Deno.test("v2 primer: the encoder primes a flat tile where it pays, records it, 
   );
   assertEquals((await encodeV2Image(photo, model, "auto")).tiles[0].primed, undefined);
   const unknownFlag = file.slice();
-  const flagsAt = file.length - 20 - read.tiles[0].stream.length;
-  assertEquals(unknownFlag[flagsAt], 3); // inverted and primed
-  unknownFlag[flagsAt] = 7;
-  assertThrows(() => parseV2Image(unknownFlag), FormatError, "unknown tile flag bits 0x7");
+  // The tile's head, then its two checksums and the stream's length, a varint of 3 bytes here.
+  const streamLength = read.tiles[0].stream.length;
+  assert(streamLength >= 2 ** 14 && streamLength < 2 ** 21);
+  const headAt = file.length - streamLength - 3 - 8 - 1;
+  assertEquals(unknownFlag[headAt], 7 | 16 | 32); // 8 bits, inverted and primed
+  unknownFlag[headAt] |= 64;
+  assertThrows(() => parseV2Image(unknownFlag), FormatError, "unknown tile flag bits 0x40");
 });
 
 Deno.test("info shows a v2 model's network and primer", async () => {

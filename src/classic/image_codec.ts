@@ -6,7 +6,7 @@
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { choosePolarity, type PolarityMode } from "../image/polarity.ts";
-import { toHex } from "../sha256.ts";
+import { namesHash, toHex } from "../sha256.ts";
 import { decodePlanes, encodePlanes } from "./codec.ts";
 import type { ClassicCodedImage } from "./container.ts";
 import type { ClassicModel } from "./model.ts";
@@ -116,7 +116,8 @@ export function decodeClassicImage(coded: ClassicCodedImage, model: ClassicModel
 }
 
 /**
- * Checks that a file was coded with the model at hand.
+ * Checks that a file was coded with the model at hand: that the hash it keeps (the whole hash, or
+ * its first bytes in a v2 image file) is the model's.
  *
  * @throws {FormatError} naming both hashes when they differ.
  * @example
@@ -128,7 +129,7 @@ export function decodeClassicImage(coded: ClassicCodedImage, model: ClassicModel
  * ```
  */
 export function checkModelHash(stored: Uint8Array, model: Uint8Array): void {
-  if (stored.length !== model.length || stored.some((b, i) => b !== model[i])) {
+  if (!namesHash(stored, model)) {
     throw new FormatError(
       `model mismatch: the file was coded with model ${toHex(stored).slice(0, 16)}…, ` +
         `not with the given model ${toHex(model).slice(0, 16)}…`,

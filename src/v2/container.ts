@@ -13,17 +13,35 @@ import { TileGrid, type TileRect } from "./tiles.ts";
 
 /** The version field of v2 model files (`BPM2`). */
 export const V2_VERSION = 2;
-/** The version field of v2 image and archive files (`BPC2`, `BPA2`): 3, tiled images. */
-export const V2_IMAGE_VERSION = 3;
-/** The version field of `BPA2` archives that keep files (entries of kind 1) or notes: 4. */
-export const V2_FILES_ARCHIVE_VERSION = 4;
+/**
+ * The version field of the v2 image files (`BPC2`) written: 4, compact image records and the
+ * model named by the first {@link IMAGE_MODEL_HASH_BYTES} bytes of its hash. Version 3 (wide
+ * records, the whole hash) is read too.
+ */
+export const V2_IMAGE_VERSION = 4;
+/**
+ * The version field of the v2 archives (`BPA2`) written: 5, entries of both kinds (coded
+ * images, kept files) with notes, in compact image records. Versions 3 (coded images only) and
+ * 4 (version 5 in wide records) are read too.
+ */
+export const V2_ARCHIVE_VERSION = 5;
+/** Bytes of the model's SHA-256 that a version-4 `BPC2` file keeps: its first 8. */
+export const IMAGE_MODEL_HASH_BYTES = 8;
 /** Largest number of pixels of one tile (2^31 − 1); an image may have more. */
 export const MAX_TILE_PIXELS = 0x7fffffff;
 const MODEL_HEADER_BYTES = 32;
 /** Image record flag: the samples are signed values shifted by half the range. */
 const IMAGE_SIGNED = 1;
-/** Bytes of a tile record before its stream. */
-const TILE_RECORD_BYTES = 20;
+/**
+ * The two layouts of an image record: `compact` (varint sizes, a one-byte tile head; `BPC2`
+ * version 4, `BPA2` version 5) and `wide` (fixed 32- and 64-bit fields; the versions before).
+ */
+type RecordLayout = "compact" | "wide";
+/** Bytes of a tile record before its stream, at least, by layout. */
+const TILE_RECORD_BYTES: Record<RecordLayout, number> = { compact: 10, wide: 20 };
+/** Compact tile head: bits − 1 in bits 0–3, then these flags. */
+const TILE_INVERTED = 16;
+const TILE_PRIMED = 32;
 
 /**
  * The coders a v2 image's tiles can be coded with, by their number in the file: context mixing
@@ -214,7 +232,7 @@ export interface V2ReadImage extends V2CodedImage {
 export interface V2ArchiveEntry extends V2CodedImage {
   /** Relative path with `/` separators. */
   name: string;
-  /** A few words on how the entry is kept (archive version 4 only). */
+  /** A few words on how the entry is kept (none in archives of version 3). */
   note?: string;
 }
 
@@ -302,22 +320,20 @@ export function tileCrc(
  * writeImageHeader(w, {
  *   width: 4, height: 4, maxValue: 255, coder: "cm", tileWidth: 4, tileHeight: 4,
  * });
- * strictEqual(w.finish().length, 24);
+ * strictEqual(w.finish().length, 8); // coder, flags, then five varints: 4, 4, 255 (2 bytes), 4, 4
  * ```
  */
 export function writeImageHeader(w: ByteWriter, header: V2ImageHeader): void {
   w.u8(CODER_NAMES.indexOf(header.coder));
   w.u8(header.signed ? IMAGE_SIGNED : 0);
-  w.u32(header.width);
-  w.u32(header.height);
-  w.u16(header.maxValue);
-  w.u32(header.tileWidth);
-  w.u32(header.tileHeight);
-  w.u32(gridOf(header).count);
+  for (const size of [header.width, header.height, header.maxValue]) w.varint(size);
+  w.varint(header.tileWidth);
+  w.varint(header.tileHeight);
 }
 
 /**
- * Writes one tile record: flags, bits, the tile and stream checksums, the stream.
+ * Writes one tile record: its head (bits and flags), the tile and stream checksums, the stream's
+ * length and the stream.
  *
  * @example
  * ```ts
@@ -326,16 +342,14 @@ export function writeImageHeader(w: ByteWriter, header: V2ImageHeader): void {
  * import { writeTileRecord } from "./container.ts";
  * const w = new ByteWriter();
  * writeTileRecord(w, { inverted: true, bits: 8, tileCrc: 7, stream: new Uint8Array(4) });
- * strictEqual(w.finish().length, 24);
+ * strictEqual(w.finish().length, 10 + 4);
  * ```
  */
 export function writeTileRecord(w: ByteWriter, tile: V2CodedTile): void {
-  w.u8((tile.inverted ? 1 : 0) | (tile.primed ? 2 : 0));
-  w.u8(tile.bits);
-  w.u16(0);
+  w.u8((tile.bits - 1) | (tile.inverted ? TILE_INVERTED : 0) | (tile.primed ? TILE_PRIMED : 0));
   w.u32(tile.tileCrc);
   w.u32(crc32(tile.stream));
-  w.u64(tile.stream.length);
+  w.varint(tile.stream.length);
   w.bytes(tile.stream);
 }
 
@@ -368,8 +382,18 @@ function writeTiles(w: ByteWriter, image: V2CodedImage): void {
   for (const tile of image.tiles) writeTileRecord(w, tile);
 }
 
+/** Reads a size field of a compact record: a varint of at most 32 bits. */
+function readSize(r: ByteReader, field: string): number {
+  const value = r.varint(field);
+  if (value > 0xffffffff) throw new FormatError(`${field} ${value} is out of range`);
+  return value;
+}
+
 /** Reads and checks an image record's header; returns it with the number of tiles. */
-function readImageHeader(r: ByteReader): V2ImageHeader & { count: number } {
+function readImageHeader(
+  r: ByteReader,
+  layout: RecordLayout,
+): V2ImageHeader & { count: number } {
   const coderIndex = r.u8("coder");
   const coder = CODER_NAMES[coderIndex];
   if (coder === undefined) throw new FormatError(`unknown coder ${coderIndex}`);
@@ -377,14 +401,16 @@ function readImageHeader(r: ByteReader): V2ImageHeader & { count: number } {
   if (flags & ~IMAGE_SIGNED) {
     throw new FormatError(`unknown image flag bits 0x${flags.toString(16)}`);
   }
-  const width = r.u32("width");
-  const height = r.u32("height");
-  const maxValue = r.u16("maxval");
-  const tileWidth = r.u32("tile width");
-  const tileHeight = r.u32("tile height");
-  const count = r.u32("tile count");
+  const wide = layout === "wide";
+  const width = wide ? r.u32("width") : readSize(r, "width");
+  const height = wide ? r.u32("height") : readSize(r, "height");
+  const maxValue = wide ? r.u16("maxval") : readSize(r, "maxval");
+  const tileWidth = wide ? r.u32("tile width") : readSize(r, "tile width");
+  const tileHeight = wide ? r.u32("tile height") : readSize(r, "tile height");
   if (width < 1 || height < 1) throw new FormatError(`image size ${width}x${height} is empty`);
-  if (maxValue < 1) throw new FormatError("maxval must be at least 1");
+  if (maxValue < 1 || maxValue > 65535) {
+    throw new FormatError(`maxval ${maxValue} is outside 1…65535`);
+  }
   if (tileWidth < 1 || tileHeight < 1 || tileWidth > width || tileHeight > height) {
     throw new FormatError(`tile size ${tileWidth}x${tileHeight} does not fit ${width}x${height}`);
   }
@@ -393,44 +419,64 @@ function readImageHeader(r: ByteReader): V2ImageHeader & { count: number } {
   }
   const signed = (flags & IMAGE_SIGNED) !== 0;
   const header = headerOf({ width, height, maxValue, coder, tileWidth, tileHeight, signed });
-  if (count !== gridOf(header).count) {
-    throw new FormatError(`tile count ${count} does not match the tile grid`);
+  const count = gridOf(header).count;
+  if (wide && r.u32("tile count") !== count) {
+    throw new FormatError(`tile count does not match the tile grid`);
   }
-  if (count * TILE_RECORD_BYTES > r.remaining) {
+  if (count * TILE_RECORD_BYTES[layout] > r.remaining) {
     throw new FormatError(`${count} tiles cannot fit in the ${r.remaining} bytes left`);
   }
   return { ...header, count };
 }
 
-/** Reads one tile record; its stream checksum is checked, or (`deferred`) only recorded. */
-function readTileRecord(r: ByteReader, maxValue: number, deferred: boolean): V2ReadTile {
+/** Reads a wide tile record's flags and bits, as a compact tile head. */
+function readWideTileHead(r: ByteReader): number {
   const flags = r.u8("tile flags");
   if (flags & ~3) throw new FormatError(`unknown tile flag bits 0x${flags.toString(16)}`);
   const bits = r.u8("bit count");
-  if (bits < 1 || bits > 32 - Math.clz32(maxValue)) {
+  if (bits < 1 || bits > 16) throw new FormatError(`bit count ${bits} is outside 1…16`);
+  r.reserved(2, "reserved tile bytes");
+  return (bits - 1) | (flags & 1 ? TILE_INVERTED : 0) | (flags & 2 ? TILE_PRIMED : 0);
+}
+
+/** Reads one tile record; its stream checksum is checked, or (`deferred`) only recorded. */
+function readTileRecord(
+  r: ByteReader,
+  maxValue: number,
+  layout: RecordLayout,
+  deferred: boolean,
+): V2ReadTile {
+  const head = layout === "wide" ? readWideTileHead(r) : r.u8("tile head");
+  if (head & ~(15 | TILE_INVERTED | TILE_PRIMED)) {
+    throw new FormatError(`unknown tile flag bits 0x${(head & ~63).toString(16)}`);
+  }
+  const bits = (head & 15) + 1;
+  if (bits > 32 - Math.clz32(maxValue)) {
     throw new FormatError(`bit count ${bits} is outside 1…(the bits of maxval ${maxValue})`);
   }
-  r.reserved(2, "reserved tile bytes");
   const crc = r.u32("tile checksum");
   const streamCrc = r.u32("stream checksum");
-  const stream = r.bytes(r.u64("stream length"), "coded stream");
+  const length = layout === "wide" ? r.u64("stream length") : r.varint("stream length");
+  const stream = r.bytes(length, "coded stream");
   const streamIntact = crc32(stream) === streamCrc;
   if (!streamIntact && !deferred) throw streamDamaged();
   return {
-    inverted: (flags & 1) === 1,
+    inverted: (head & TILE_INVERTED) !== 0,
     bits,
     tileCrc: crc,
     stream,
     streamIntact,
-    ...((flags & 2) && { primed: true }),
+    ...((head & TILE_PRIMED) && { primed: true }),
   };
 }
 
 /** Reads one image record with all its tiles. */
-function readCoded(r: ByteReader, deferred = false): V2ReadImage {
-  const { count, ...header } = readImageHeader(r);
+function readCoded(r: ByteReader, layout: RecordLayout, deferred: boolean): V2ReadImage {
+  const { count, ...header } = readImageHeader(r, layout);
   const tiles: V2ReadTile[] = [];
-  for (let i = 0; i < count; i++) tiles.push(readTileRecord(r, header.maxValue, deferred));
+  for (let i = 0; i < count; i++) {
+    tiles.push(readTileRecord(r, header.maxValue, layout, deferred));
+  }
   return { ...header, tiles };
 }
 
@@ -454,13 +500,12 @@ export function checkTileStream(tile: { streamIntact?: boolean }): void {
 }
 
 /**
- * Reads the version of an image or archive file: {@link V2_IMAGE_VERSION}, or `also` where the
- * format has a later one; returns whether it is `also`.
+ * Reads the version of an image or archive file and checks that it is one of `read` (2 is
+ * named as bpcodec 0.1's).
  */
-function readImageVersion(r: ByteReader, magic: string, also?: number): boolean {
+function readImageVersion(r: ByteReader, magic: string, read: number[]): number {
   const version = r.u16("version");
-  if (version === V2_IMAGE_VERSION) return false;
-  if (version === also) return true;
+  if (read.includes(version)) return version;
   if (version === 2) {
     throw new FormatError(
       `${magic} version 2 (untiled, written by bpcodec 0.1) is no longer read: decode it with 0.1`,
@@ -529,7 +574,7 @@ export function unwrapV2Model(bytes: Uint8Array): Uint8Array {
  *   width: 1, height: 1, maxValue: 255, coder: "cm", tileWidth: 1, tileHeight: 1,
  *   tiles: [{ inverted: false, bits: 1, tileCrc: 0, stream: new Uint8Array(0) }],
  * }, new Uint8Array(32));
- * strictEqual(bytes.length, 6 + 32 + 24 + 20);
+ * strictEqual(bytes.length, 6 + 8 + 8 + 10); // magic and version, model hash, header, tile
  * ```
  */
 export function serializeV2Image(image: V2CodedImage, modelHash: Uint8Array): Uint8Array {
@@ -540,7 +585,8 @@ export function serializeV2Image(image: V2CodedImage, modelHash: Uint8Array): Ui
 }
 
 /**
- * Writes the start of a `BPC2` file: magic, version, model hash and the image header; the tile
+ * Writes the start of a `BPC2` file: magic, version, the model hash's first
+ * {@link IMAGE_MODEL_HASH_BYTES} bytes and the image header; the tile
  * records follow ({@link writeTileRecord}), so that a file can be written as its tiles are coded.
  *
  * @example
@@ -553,7 +599,7 @@ export function serializeV2Image(image: V2CodedImage, modelHash: Uint8Array): Ui
  *   width: 4, height: 4, maxValue: 255, coder: "cm" as const, tileWidth: 4, tileHeight: 4,
  * };
  * writeV2ImageStart(w, header, new Uint8Array(32));
- * strictEqual(w.finish().length, 6 + 32 + 24);
+ * strictEqual(w.finish().length, 6 + 8 + 8);
  * ```
  */
 export function writeV2ImageStart(
@@ -563,12 +609,14 @@ export function writeV2ImageStart(
 ): void {
   w.ascii("BPC2");
   w.u16(V2_IMAGE_VERSION);
-  w.bytes(modelHash);
+  w.bytes(modelHash.subarray(0, IMAGE_MODEL_HASH_BYTES));
   writeImageHeader(w, header);
 }
 
 /**
- * Parses a `BPC2` file, checking every field and every tile's stream checksum.
+ * Parses a `BPC2` file, checking every field and every tile's stream checksum. Its `modelHash`
+ * is what the file keeps of the model's hash: its first {@link IMAGE_MODEL_HASH_BYTES} bytes
+ * (version 4) or all 32 (version 3).
  *
  * @throws {FormatError} when the file is malformed or damaged.
  * @example
@@ -588,9 +636,9 @@ export function parseV2Image(
 ): { modelHash: Uint8Array; image: V2ReadImage } {
   const r = new ByteReader(bytes);
   r.magic("BPC2");
-  readImageVersion(r, "BPC2");
-  const modelHash = r.bytes(32, "model hash");
-  const image = readCoded(r, options.deferChecksums === true);
+  const wide = readImageVersion(r, "BPC2", [3, V2_IMAGE_VERSION]) === 3;
+  const modelHash = r.bytes(wide ? 32 : IMAGE_MODEL_HASH_BYTES, "model hash");
+  const image = readCoded(r, wide ? "wide" : "compact", options.deferChecksums === true);
   r.end();
   return { modelHash, image };
 }
@@ -614,10 +662,9 @@ export function serializeV2Archive(archive: {
   entries: (V2ArchiveEntry | V2FileEntry)[];
 }): Uint8Array {
   checkEntryNames(archive.entries.map((e) => e.name));
-  const keepsFiles = archive.entries.some((e) => "pages" in e || e.note !== undefined);
   const w = new ByteWriter();
   w.ascii("BPA2");
-  w.u16(keepsFiles ? V2_FILES_ARCHIVE_VERSION : V2_IMAGE_VERSION);
+  w.u16(V2_ARCHIVE_VERSION);
   w.u16(archive.modelBytes ? 1 : 0);
   w.bytes(archive.modelHash);
   w.u32(archive.modelBytes?.length ?? 0);
@@ -625,8 +672,7 @@ export function serializeV2Archive(archive: {
   w.u32(archive.entries.length);
   for (const entry of archive.entries) {
     writeEntryName(w, entry.name);
-    if (keepsFiles) writeEntryKind(w, entry);
-    else writeCoded(w, entry as V2ArchiveEntry);
+    writeEntryKind(w, entry);
   }
   const body = w.finish();
   w.u32(crc32(body));
@@ -636,7 +682,7 @@ export function serializeV2Archive(archive: {
 /** The most bytes of a note. */
 const MAX_NOTE_BYTES = 1024;
 
-/** Writes a version-4 entry after its name: its kind, note and kind's fields. */
+/** Writes an entry after its name: its kind, note and kind's fields. */
 function writeEntryKind(w: ByteWriter, entry: V2ArchiveEntry | V2FileEntry): void {
   const note = new TextEncoder().encode(entry.note ?? "").subarray(0, MAX_NOTE_BYTES);
   const file = "pages" in entry;
@@ -659,8 +705,13 @@ function writeEntryKind(w: ByteWriter, entry: V2ArchiveEntry | V2FileEntry): voi
   w.bytes(entry.parts.data);
 }
 
-/** Reads a version-4 entry after its name. */
-function readEntryKind(r: ByteReader, name: string, deferred: boolean): ParsedV2Entry {
+/** Reads an entry after its name (archive version 4 or 5). */
+function readEntryKind(
+  r: ByteReader,
+  name: string,
+  layout: RecordLayout,
+  deferred: boolean,
+): ParsedV2Entry {
   const kind = r.u8("entry kind");
   if (kind > 1) throw new FormatError(`entry ${JSON.stringify(name)} is of unknown kind ${kind}`);
   const noteBytes = r.bytes(r.u16("note length"), "note");
@@ -670,17 +721,17 @@ function readEntryKind(r: ByteReader, name: string, deferred: boolean): ParsedV2
   } catch {
     throw new FormatError(`entry ${JSON.stringify(name)} has a note that is not valid UTF-8`);
   }
-  if (kind === 0) return { name, note, ...readCoded(r, deferred) };
+  if (kind === 0) return { name, ...(note !== "" && { note }), ...readCoded(r, layout, deferred) };
   const exact = r.u8("exact flag");
   if (exact > 1) throw new FormatError(`unknown exact flag ${exact}`);
   const sha256 = r.bytes(32, "file SHA-256");
   const fileBytes = r.u64("file length");
   const count = r.u32("page count");
-  if (count * 24 > r.remaining) {
+  if (count * (2 + 5 + TILE_RECORD_BYTES[layout]) > r.remaining) {
     throw new FormatError(`${count} pages cannot fit in the bytes left`);
   }
   const pages: V2ReadImage[] = [];
-  for (let i = 0; i < count; i++) pages.push(readCoded(r, deferred));
+  for (let i = 0; i < count; i++) pages.push(readCoded(r, layout, deferred));
   const method = r.u8("parts method");
   if (method > 1) throw new FormatError(`unknown parts method ${method}`);
   const rawBytes = r.u64("parts length");
@@ -761,7 +812,8 @@ export function parseV2Archive(
 function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
   const r = new ByteReader(bytes);
   r.magic("BPA2");
-  const keepsFiles = readImageVersion(r, "BPA2", V2_FILES_ARCHIVE_VERSION);
+  const version = readImageVersion(r, "BPA2", [3, 4, V2_ARCHIVE_VERSION]);
+  const layout = version === V2_ARCHIVE_VERSION ? "compact" : "wide";
   const flags = r.u16("flags");
   if (flags & ~1) throw new FormatError(`unknown archive flag bits 0x${flags.toString(16)}`);
   const modelHash = r.bytes(32, "model hash");
@@ -775,7 +827,9 @@ function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
   for (let i = 0; i < count; i++) {
     const name = readEntryName(r, i);
     entries.push(
-      keepsFiles ? readEntryKind(r, name, deferred) : { name, ...readCoded(r, deferred) },
+      version === 3
+        ? { name, ...readCoded(r, layout, deferred) }
+        : readEntryKind(r, name, layout, deferred),
     );
   }
   r.u32("archive checksum");

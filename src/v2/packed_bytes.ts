@@ -43,7 +43,7 @@ export function packBytes(bytes: Uint8Array): Uint8Array {
     }
     previous = byte;
   }
-  return encoder.finish();
+  return encoder.finish(4); // four end bytes: model payloads keep the bytes (and hashes) they had
 }
 
 /**

@@ -5,8 +5,11 @@
  * probability `p` (of a 1, 1…4095) splits it at `mid = low + ((high − low) >>> 12) · p`:
  * a 1 keeps `[low, mid]`, a 0 keeps `[mid + 1, high]`. While the top bytes of `low` and `high`
  * agree, that byte is output and both are shifted left by 8 (`high` shifting in ones). The
- * encoder ends with the four bytes of `low` (big-endian), so the decoder reads exactly the
- * stream: reading past its end, or stopping before it, means the stream is damaged.
+ * encoder ends with one byte, the top byte of the least multiple of 2^24 that is at least `low`
+ * (it lies in the interval, as the top bytes of `low` and `high` differ), and the decoder reads
+ * the three bytes after a stream's end as zeros; streams of image files before version 4, and of
+ * model payloads, end with the four bytes of `low` instead (big-endian). A stream is read exactly
+ * when the decoder has read none or three bytes past its end; else it is damaged.
  *
  * @module
  */
@@ -15,6 +18,8 @@ import { FormatError } from "../errors.ts";
 // The state is kept as 32-bit patterns in signed integers (the engine would hold unsigned values
 // above 2^31 as doubles): `x ^ SIGN` turns unsigned order into signed order.
 const SIGN = 0x80000000 | 0;
+/** Bytes the decoder reads past the end of a stream that ends with one byte, as zeros. */
+const IMPLIED_END_BYTES = 3;
 
 /** `low + ((high − low) >>> 12) · p` of unsigned 32-bit `low ≤ high`, as a 32-bit pattern. */
 function splitPoint(low: number, high: number, p: number): number {
@@ -31,7 +36,7 @@ function splitPoint(low: number, high: number, p: number): number {
  * const encoder = new RangeEncoder();
  * encoder.encode(1, 3000);
  * encoder.encode(0, 3000);
- * strictEqual(encoder.finish().length, 4);
+ * strictEqual(encoder.finish().length, 1);
  * ```
  */
 export class RangeEncoder {
@@ -61,9 +66,18 @@ export class RangeEncoder {
     this.#bytes[this.#length++] = byte;
   }
 
-  /** Flushes the final bytes and returns the coded bytes. The encoder must not be used after. */
-  finish(): Uint8Array {
-    for (let shift = 24; shift >= 0; shift -= 8) this.#put((this.#low >>> shift) & 255);
+  /**
+   * Writes the final bytes, one (image streams) or the four of `low` (model payloads, whose bytes
+   * stay those of earlier versions), and returns the coded bytes. The encoder must not be used
+   * after.
+   */
+  finish(endBytes: 1 | 4 = 1): Uint8Array {
+    if (endBytes === 4) {
+      for (let shift = 24; shift >= 0; shift -= 8) this.#put((this.#low >>> shift) & 255);
+    } else {
+      const top = this.#low >>> 24;
+      this.#put((this.#low & 0xffffff) === 0 ? top : top + 1);
+    }
     return this.#bytes.slice(0, this.#length);
   }
 }
@@ -96,8 +110,12 @@ export class RangeDecoder {
   }
 
   #next(): number {
-    if (this.#position >= this.#bytes.length) throw new FormatError("v2 stream is truncated");
-    return this.#bytes[this.#position++];
+    const at = this.#position++;
+    if (at < this.#bytes.length) return this.#bytes[at];
+    if (at - this.#bytes.length >= IMPLIED_END_BYTES) {
+      throw new FormatError("v2 stream is truncated");
+    }
+    return 0;
   }
 
   /** Decodes one bit whose probability of being 1 is `p` / 4096 (`p` in 1…4095). */
@@ -119,10 +137,15 @@ export class RangeDecoder {
     return bit;
   }
 
-  /** Checks that the stream was consumed exactly; throws if bytes are left over. */
+  /**
+   * Checks that the stream was read exactly, up to its end or to three bytes past it; throws if
+   * bytes are left over or it ended inside its final bytes.
+   */
   finish(): void {
-    if (this.#position !== this.#bytes.length) {
-      throw new FormatError("v2 stream has trailing bytes");
+    const past = this.#position - this.#bytes.length;
+    if (past < 0) throw new FormatError("v2 stream has trailing bytes");
+    if (past !== 0 && past !== IMPLIED_END_BYTES) {
+      throw new FormatError("v2 stream ends inside its final bytes (damaged)");
     }
   }
 }

@@ -87,26 +87,25 @@ function classicRecord(b: LayoutBuilder, prefix: string, hash: boolean): void {
   b.region(`${prefix}stream`, length);
 }
 
+/** A v2 image record in the compact layout (`BPC2` version 4, `BPA2` version 5). */
 function v2Record(b: LayoutBuilder, prefix: string): void {
   const header = b.pos;
   b.field(`${prefix}coder`, 1);
-  b.region(`${prefix}reserved`, 1);
-  b.field(`${prefix}width`, 4);
-  b.field(`${prefix}height`, 4);
-  b.field(`${prefix}maxval`, 2);
-  b.field(`${prefix}tile width`, 4);
-  b.field(`${prefix}tile height`, 4);
-  const count = b.field(`${prefix}tile count`, 4);
+  b.field(`${prefix}image flags`, 1);
+  const width = b.varint(`${prefix}width`);
+  const height = b.varint(`${prefix}height`);
+  b.varint(`${prefix}maxval`);
+  const tileWidth = b.varint(`${prefix}tile width`);
+  const tileHeight = b.varint(`${prefix}tile height`);
   b.layout.regions.push({ name: `${prefix}image header`, start: header, end: b.pos });
+  const count = Math.ceil(width / tileWidth) * Math.ceil(height / tileHeight);
   for (let t = 0; t < count; t++) {
     const tile = count === 1 ? prefix : `${prefix}tile ${t} `;
-    b.field(`${tile}flags`, 1);
-    b.field(`${tile}bits`, 1);
-    b.region(`${tile}reserved`, 2);
+    b.field(`${tile}tile head`, 1);
     b.field(`${tile}tile checksum`, 4);
     const crcAt = b.pos;
     b.field(`${tile}stream checksum`, 4);
-    const length = b.field(`${tile}stream length`, 8);
+    const length = b.varint(`${tile}stream length`);
     const stream = b.region(`${tile}stream`, length);
     b.checksum(`${tile}stream checksum`, crcAt, stream);
   }
@@ -144,7 +143,7 @@ export function bpcodecLayout(bytes: Uint8Array): Layout {
       break;
     case "BPC2":
       version(b);
-      b.region("model hash", 32);
+      b.region("model hash", 8);
       v2Record(b, "");
       break;
     case "BPA1": {
@@ -170,6 +169,8 @@ export function bpcodecLayout(bytes: Uint8Array): Layout {
       const count = b.field("image count", 4);
       for (let i = 0; i < count; i++) {
         entryName(b, `entry ${i} `);
+        if (b.field(`entry ${i} kind`, 1) !== 0) throw new Error("seed layout: a kept file");
+        b.region(`entry ${i} note`, b.field(`entry ${i} note length`, 2));
         v2Record(b, `entry ${i} `);
       }
       const crcAt = b.pos;

@@ -61,6 +61,24 @@ export class LayoutBuilder {
     return readField(this.#view, { name, offset, size, bigEndian: this.bigEndian });
   }
 
+  /**
+   * Records a LEB128 varint at the cursor (its bytes as a region, its first byte as a field),
+   * moves past it and returns its value.
+   */
+  varint(name: string): number {
+    const start = this.pos;
+    let value = 0;
+    for (let scale = 1;; scale *= 128) {
+      if (this.pos >= this.bytes.length) throw new Error(`seed layout: ${name} runs past the end`);
+      const byte = this.bytes[this.pos++];
+      value += (byte & 127) * scale;
+      if (byte < 128) break;
+    }
+    this.layout.fields.push({ name, offset: start, size: 1 });
+    this.layout.regions.push({ name, start, end: this.pos });
+    return value;
+  }
+
   /** Records a region of `length` bytes at the cursor and moves past it. */
   region(name: string, length: number): Region {
     const region = { name, start: this.pos, end: this.pos + length };
