@@ -87,25 +87,37 @@ function classicRecord(b: LayoutBuilder, prefix: string, hash: boolean): void {
   b.region(`${prefix}stream`, length);
 }
 
-/** A v2 image record in the compact layout (`BPC2` version 4, `BPA2` version 5). */
-function v2Record(b: LayoutBuilder, prefix: string): void {
+/**
+ * A v2 image record: compact (`BPC2` version 4, `BPA2` version 5) or wide (the versions
+ * before).
+ */
+function v2Record(b: LayoutBuilder, prefix: string, wide: boolean): void {
   const header = b.pos;
+  const size = (name: string, bytes: 2 | 4) =>
+    wide ? b.field(`${prefix}${name}`, bytes) : b.varint(`${prefix}${name}`);
   b.field(`${prefix}coder`, 1);
   b.field(`${prefix}image flags`, 1);
-  const width = b.varint(`${prefix}width`);
-  const height = b.varint(`${prefix}height`);
-  b.varint(`${prefix}maxval`);
-  const tileWidth = b.varint(`${prefix}tile width`);
-  const tileHeight = b.varint(`${prefix}tile height`);
+  const width = size("width", 4);
+  const height = size("height", 4);
+  size("maxval", 2);
+  const tileWidth = size("tile width", 4);
+  const tileHeight = size("tile height", 4);
+  if (wide) b.field(`${prefix}tile count`, 4);
   b.layout.regions.push({ name: `${prefix}image header`, start: header, end: b.pos });
   const count = Math.ceil(width / tileWidth) * Math.ceil(height / tileHeight);
   for (let t = 0; t < count; t++) {
     const tile = count === 1 ? prefix : `${prefix}tile ${t} `;
-    b.field(`${tile}tile head`, 1);
+    if (wide) {
+      b.field(`${tile}flags`, 1);
+      b.field(`${tile}bits`, 1);
+      b.region(`${tile}reserved`, 2);
+    } else {
+      b.field(`${tile}tile head`, 1);
+    }
     b.field(`${tile}tile checksum`, 4);
     const crcAt = b.pos;
     b.field(`${tile}stream checksum`, 4);
-    const length = b.varint(`${tile}stream length`);
+    const length = wide ? b.field(`${tile}stream length`, 8) : b.varint(`${tile}stream length`);
     const stream = b.region(`${tile}stream`, length);
     b.checksum(`${tile}stream checksum`, crcAt, stream);
   }
@@ -116,9 +128,10 @@ function entryName(b: LayoutBuilder, prefix: string): void {
   b.region(`${prefix}name`, length);
 }
 
-function version(b: LayoutBuilder): void {
+/** The magic and the version, which it returns. */
+function version(b: LayoutBuilder): number {
   b.region("magic", 4);
-  b.field("version", 2);
+  return b.field("version", 2);
 }
 
 function finish(b: LayoutBuilder): Layout {
@@ -141,11 +154,12 @@ export function bpcodecLayout(bytes: Uint8Array): Layout {
       version(b);
       classicRecord(b, "", true);
       break;
-    case "BPC2":
-      version(b);
-      b.region("model hash", 8);
-      v2Record(b, "");
+    case "BPC2": {
+      const wide = version(b) === 3;
+      b.region("model hash", wide ? 32 : 8);
+      v2Record(b, "", wide);
       break;
+    }
     case "BPA1": {
       version(b);
       const length = b.field("model length", 4);
@@ -160,7 +174,7 @@ export function bpcodecLayout(bytes: Uint8Array): Layout {
       break;
     }
     case "BPA2": {
-      version(b);
+      if (version(b) !== 5) throw new Error("seed layout: a BPA2 archive before version 5");
       const flags = b.field("archive flags", 2);
       b.region("model hash", 32);
       const length = b.field("model length", 4);
@@ -171,7 +185,7 @@ export function bpcodecLayout(bytes: Uint8Array): Layout {
         entryName(b, `entry ${i} `);
         if (b.field(`entry ${i} kind`, 1) !== 0) throw new Error("seed layout: a kept file");
         b.region(`entry ${i} note`, b.field(`entry ${i} note length`, 2));
-        v2Record(b, `entry ${i} `);
+        v2Record(b, `entry ${i} `, false);
       }
       const crcAt = b.pos;
       b.field("archive checksum", 4);

@@ -203,6 +203,15 @@ export async function buildSeeds(): Promise<SeedSet> {
   await coded("bpc2", "eso-trained", img.eso, trained);
   await coded("bpc2", "ct16small-trained", img.ct16Small, trained);
 
+  // Image files of version 3 (wide records), as bpcodec wrote them. (Not archives of versions 3
+  // and 4: the archive judge packs a mutant's entries again to tell another archive from a wrong
+  // result, which only the current version can be.)
+  const before = `${ROOT}tests/fixtures/before_v4/`;
+  for (const name of ["chelsea_48x32", "ramp_2049x2"]) {
+    const image = readPgm(`${before}${name}.pgm`);
+    bpcodec("bpc2", `${name}-v3`, Deno.readFileSync(`${before}${name}.bpc`), { image });
+  }
+
   const packed = async (format: SeedFormat, name: string, entries: ArchiveEntry[], model?: Model) =>
     bpcodec(format, name, await packArchive(entries, model), { entries });
   // In archive order: by the names' UTF-8 bytes.
