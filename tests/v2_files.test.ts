@@ -5,6 +5,7 @@ import { defaultModel, parseModel } from "../src/model_file.ts";
 import { CODER_NAMES, parseV2Image } from "../src/v2/container.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 import { runCli } from "./cli_run.ts";
+import { toHex } from "../src/sha256.ts";
 import { makeImage, randomGenerator, ROOT, SHARED } from "./helpers.ts";
 
 const rand = randomGenerator(5);
@@ -164,6 +165,19 @@ Deno.test("v2 files written before version 4 (BPC2 version 3, BPA2 versions 3 an
     // Each tile's record is at least 9 bytes smaller (of 20), the header 10 (of 24).
     assert(again.length <= bpc.length - 24 - 10 - old.length * (9 + 3));
   }
+  // info names the model by what each version keeps of its hash: 8 bytes, or all 32.
+  const temp = Deno.makeTempDirSync();
+  Deno.writeFileSync(
+    `${temp}/new.bpc`,
+    await encodeImage(decodeImageFile(read("chelsea_48x32.pgm"))),
+  );
+  const info = await runCli(["info", "new.bpc", `${dir}chelsea_48x32.bpc`], temp);
+  assertEquals(info.code, 0, info.stderr);
+  const hash = toHex((await defaultModel()).hash);
+  assertEquals(info.stdout.split("\n").filter((line) => line.includes("model hash")), [
+    `  model hash: ${hash.slice(0, 16)}… (its first 8 bytes: the built-in model)`,
+    `  model hash: ${hash} (the built-in model)`,
+  ]);
   const files = read("files.bpa");
   assertEquals(version(files), 4);
   const kept = await unpackArchive(files);
