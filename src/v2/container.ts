@@ -39,9 +39,12 @@ const IMAGE_SIGNED = 1;
 type RecordLayout = "compact" | "wide";
 /** Bytes of a tile record before its stream, at least, by layout. */
 const TILE_RECORD_BYTES: Record<RecordLayout, number> = { compact: 10, wide: 20 };
-/** Compact tile head: bits − 1 in bits 0–3, then these flags. */
+/** Bytes of an image record of one tile, at least, by layout (its header, then the tile). */
+const IMAGE_RECORD_BYTES: Record<RecordLayout, number> = { compact: 2 + 5 + 10, wide: 24 + 20 };
+/** Compact tile head: bits − 1 in bits 0–3, then these flags; the other bits are zero. */
 const TILE_INVERTED = 16;
 const TILE_PRIMED = 32;
+const TILE_HEAD_BITS = 15 | TILE_INVERTED | TILE_PRIMED;
 
 /**
  * The coders a v2 image's tiles can be coded with, by their number in the file: context mixing
@@ -326,7 +329,9 @@ export function tileCrc(
 export function writeImageHeader(w: ByteWriter, header: V2ImageHeader): void {
   w.u8(CODER_NAMES.indexOf(header.coder));
   w.u8(header.signed ? IMAGE_SIGNED : 0);
-  for (const size of [header.width, header.height, header.maxValue]) w.varint(size);
+  w.varint(header.width);
+  w.varint(header.height);
+  w.varint(header.maxValue);
   w.varint(header.tileWidth);
   w.varint(header.tileHeight);
 }
@@ -402,11 +407,12 @@ function readImageHeader(
     throw new FormatError(`unknown image flag bits 0x${flags.toString(16)}`);
   }
   const wide = layout === "wide";
-  const width = wide ? r.u32("width") : readSize(r, "width");
-  const height = wide ? r.u32("height") : readSize(r, "height");
+  const size = (field: string) => wide ? r.u32(field) : readSize(r, field);
+  const width = size("width");
+  const height = size("height");
   const maxValue = wide ? r.u16("maxval") : readSize(r, "maxval");
-  const tileWidth = wide ? r.u32("tile width") : readSize(r, "tile width");
-  const tileHeight = wide ? r.u32("tile height") : readSize(r, "tile height");
+  const tileWidth = size("tile width");
+  const tileHeight = size("tile height");
   if (width < 1 || height < 1) throw new FormatError(`image size ${width}x${height} is empty`);
   if (maxValue < 1 || maxValue > 65535) {
     throw new FormatError(`maxval ${maxValue} is outside 1…65535`);
@@ -447,8 +453,8 @@ function readTileRecord(
   deferred: boolean,
 ): V2ReadTile {
   const head = layout === "wide" ? readWideTileHead(r) : r.u8("tile head");
-  if (head & ~(15 | TILE_INVERTED | TILE_PRIMED)) {
-    throw new FormatError(`unknown tile flag bits 0x${(head & ~63).toString(16)}`);
+  if (head & ~TILE_HEAD_BITS) {
+    throw new FormatError(`unknown tile flag bits 0x${(head & ~TILE_HEAD_BITS).toString(16)}`);
   }
   const bits = (head & 15) + 1;
   if (bits > 32 - Math.clz32(maxValue)) {
@@ -727,7 +733,7 @@ function readEntryKind(
   const sha256 = r.bytes(32, "file SHA-256");
   const fileBytes = r.u64("file length");
   const count = r.u32("page count");
-  if (count * (2 + 5 + TILE_RECORD_BYTES[layout]) > r.remaining) {
+  if (count * IMAGE_RECORD_BYTES[layout] > r.remaining) {
     throw new FormatError(`${count} pages cannot fit in the bytes left`);
   }
   const pages: V2ReadImage[] = [];

@@ -20,15 +20,15 @@ async function describePath(path: string): Promise<FileInfo> {
 
 function printInfo(path: string, info: FileInfo, report: Reporter): void {
   report.line(`${path}: ${info.format} ${info.kind} (${info.magic}), ${info.bytes} bytes`);
-  // A v2 image file keeps the first bytes of the hash.
+  // A v2 image file keeps the first bytes of the hash (64 hex digits in all).
+  const cut = info.modelHash.length < 64;
   const notes = [
-    ...(info.modelHash.length < 64 ? [`its first ${info.modelHash.length / 2} bytes`] : []),
+    ...(cut ? [`its first ${info.modelHash.length / 2} bytes`] : []),
     ...(info.builtInModel ? ["the built-in model"] : []),
   ];
   const where = notes.length > 0 ? ` (${notes.join(": ")})` : "";
   const embedded = info.modelEmbedded === false ? ", not embedded" : "";
-  const cut = info.modelHash.length < 64 ? "…" : "";
-  report.line(`  model hash: ${info.modelHash}${cut}${where}${embedded}`);
+  report.line(`  model hash: ${info.modelHash}${cut ? "…" : ""}${where}${embedded}`);
   if (info.alpha !== undefined) report.line(`  alpha: ${info.alpha}`);
   if (info.network) {
     report.line(`  network: ${info.network.neurons} neurons of ${info.network.inputs} inputs`);
