@@ -59,6 +59,8 @@
   (global $group (mut i32) (i32.const 0))
   ;; Whether the current group's buckets are resolved (checked buckets: their checks compared).
   (global $groupResolved (mut i32) (i32.const 0))
+  ;; What $touchBuckets read last.
+  (global $touched (mut i32) (i32.const 0))
   ;; The LMS predictions of the sample.
   (global $fastLms (mut i32) (i32.const 0))
   (global $slowLms (mut i32) (i32.const 0))
@@ -154,6 +156,25 @@
     (i32.store (local.get $a) (local.get $check))
     (i32.store offset=${GROUP_BUCKETS_AT} (local.get $at) (local.get $victim)))
 
+  ;; Reads slot 0 of each checked bucket of every hashed context's group before any is resolved,
+  ;; so that their cache misses overlap instead of following one another (the sum is kept only so
+  ;; that the loads stay): changes nothing but the time.
+  (func $touchBuckets
+    (local $j i32) (local $i i32) (local $first i32) (local $sum i32)
+    (loop $contexts
+      (local.set $first (i32.load offset=${GROUP_BUCKETS_AT} (local.get $j)))
+      (local.set $i (i32.const 0))
+      (loop $ways
+        (local.set $sum (i32.add (local.get $sum) (i32.load (call $slotAddress
+          (i32.xor (local.get $first) (i32.shl (local.get $i) (i32.const ${BUCKET_SHIFT})))))))
+        (br_if $ways (i32.lt_u
+          (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+          (global.get $checkedWays))))
+      (br_if $contexts (i32.lt_u
+        (local.tee $j (i32.add (local.get $j) (i32.const 4)))
+        (i32.shl (global.get $hashedInputs) (i32.const 2)))))
+    (global.set $touched (local.get $sum)))
+
   ;; The model's hashed contexts (inputs 9, 10, …): slot `node` of each one's bucket (with
   ;; checked buckets, resolved at the group's first look-up).
   (func $lookUpHashed (param $node i32)
@@ -161,6 +182,7 @@
     (local.set $resolve (i32.and (i32.ne (global.get $checkedWays) (i32.const 0))
       (i32.eqz (global.get $groupResolved))))
     (global.set $groupResolved (i32.const 1))
+    (if (local.get $resolve) (then (call $touchBuckets)))
     (loop $contexts
       (if (local.get $resolve) (then (call $resolveBucket (i32.shl (local.get $j) (i32.const 2)))))
       (call $useSlot
