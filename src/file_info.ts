@@ -35,6 +35,8 @@ export interface CodedImageInfo {
   codedBits?: number;
   /** Whether the image (v2: any of its tiles) is coded inverted. */
   inverted: boolean;
+  /** v2: whether any of its tiles is packed (coded as indices into its table of values). */
+  packed?: boolean;
   /** Bytes of the coded stream (v2: of all its tiles' streams). */
   streamBytes: number;
   /** v2: the number of tiles and their size (those of the last column and row may be smaller). */
@@ -141,6 +143,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
     bitDepth: 32 - Math.clz32(image.maxValue),
     codedBits: image.tiles.reduce((most, t) => Math.max(most, t.bits), 0),
     inverted: image.tiles.some((t) => t.inverted),
+    ...(image.tiles.some((t) => t.packed) && { packed: true }),
     streamBytes: image.tiles.reduce((n, t) => n + t.stream.length, 0),
     tiles: { count: image.tiles.length, width: image.tileWidth, height: image.tileHeight },
     level: levelOf(image.coder),

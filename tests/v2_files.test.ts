@@ -2,7 +2,7 @@ import { decodeImage, encodeImage, packArchive, trainModel, unpackArchive } from
 import { FormatError } from "../src/errors.ts";
 import { decodeImageFile, encodeImageFile } from "../src/image/image_file.ts";
 import { defaultModel, parseModel } from "../src/model_file.ts";
-import { CODER_NAMES, parseV2Image } from "../src/v2/container.ts";
+import { CODER_NAMES, parseV2Image, V2_IMAGE_VERSION } from "../src/v2/container.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 import { runCli } from "./cli_run.ts";
 import { toHex } from "../src/sha256.ts";
@@ -29,14 +29,14 @@ Deno.test("v2 files: damage anywhere is an error, never a wrong image", async ()
     b[at] = value ?? b[at] ^ 1;
     return b;
   };
-  // Version 4: magic, version, 8 bytes of the model hash (6…13), coder (14), flags (15), varints
+  // Version 5: magic, version, 8 bytes of the model hash (6…13), coder (14), flags (15), varints
   // width 40, height 30, maxval 255 (18, 19), tile width and height (20, 21), then the tile: its
-  // head (22: bits − 1, inverted, primed), tile checksum (23…26), stream checksum (27…30),
-  // stream length (31, 32: a two-byte varint) and stream.
+  // head (22: bits − 1, inverted, primed, packed), tile checksum (23…26), stream checksum
+  // (27…30), stream length (31, 32: a two-byte varint) and stream.
   const head = bpc[22];
   const cases: [Uint8Array, RegExp][] = [
     [damage(0), /magic/],
-    [damage(4), /version/],
+    [damage(4, 7), /version/], // (5 ^ 1 is version 4, which reads this file alike)
     [damage(10), /model mismatch|built-in/],
     [damage(14, CODER_NAMES.length), /unknown coder/],
     [damage(14, 2), /damaged|trailing|truncated|final bytes/], // read as coded at the max level
@@ -46,7 +46,8 @@ Deno.test("v2 files: damage anywhere is an error, never a wrong image", async ()
     [damage(18), /tile checksum/], // maxval 254
     [damage(19), /shortest form/], // 255 as 0xff 0x00
     [damage(20), /tile size/],
-    [damage(22, head | 64), /unknown tile flag/],
+    [damage(22, head | 128), /unknown tile flag/],
+    [damage(22, head | 64), /value table|packed tile|truncated|trailing|final bytes/], // packed
     [damage(22, head ^ 32), /damaged|trailing|truncated|final bytes|primer/], // primed flipped
     [damage(22, head ^ 16), /tile checksum/], // inverted flipped
     [damage(23), /tile checksum/],
@@ -150,12 +151,12 @@ Deno.test("v2 files written before version 4 (BPC2 version 3, BPA2 versions 3 an
     const bpc = read(`${name}.bpc`);
     assertEquals(version(bpc), 3);
     assertEquals(await decodeImage(bpc), decodeImageFile(read(`${name}.pgm`)));
-    // Written again, it is version 4, and smaller: 8 bytes of the model hash, varint sizes,
-    // a one-byte tile head and a stream that ends with one byte instead of four.
+    // Written again, it is of the current version, and smaller: 8 bytes of the model hash,
+    // varint sizes, a one-byte tile head and a stream that ends with one byte instead of four.
     const again = await encodeImage(decodeImageFile(read(`${name}.pgm`)), undefined, {
       level: name === "ramp_2049x2" ? "max" : "default",
     });
-    assertEquals(version(again), 4);
+    assertEquals(version(again), V2_IMAGE_VERSION);
     const old = parseV2Image(bpc).image.tiles;
     const tiles = parseV2Image(again).image.tiles;
     assertEquals(tiles.length, old.length);
@@ -191,4 +192,35 @@ Deno.test("v2 files written before version 4 (BPC2 version 3, BPA2 versions 3 an
   const [image] = (await unpackArchive(pixels)).entries;
   assert("image" in image);
   assertEquals(image.image, decodeImageFile(read("chelsea_48x32.pgm")));
+});
+
+Deno.test("v2 files written before version 5 (BPC2 version 4, BPA2 version 5) decode as they did", async () => {
+  const dir = `${ROOT}tests/fixtures/before_v5/`;
+  const read = (name: string) => Deno.readFileSync(dir + name);
+  const version = (bytes: Uint8Array) => bytes[4] | (bytes[5] << 8);
+  const bpc = read("chelsea_48x32.bpc");
+  assertEquals(version(bpc), 4);
+  const pgm = decodeImageFile(
+    Deno.readFileSync(`${ROOT}tests/fixtures/before_v4/chelsea_48x32.pgm`),
+  );
+  assertEquals(await decodeImage(bpc), pgm);
+  // Written again, the same tile in the same bytes, in a file of the current version.
+  const again = await encodeImage(pgm);
+  assertEquals(version(again), V2_IMAGE_VERSION);
+  assertEquals(again.subarray(6), bpc.subarray(6));
+  // A version-4 file cannot hold a packed tile.
+  const packed = bpc.slice();
+  packed[22] |= 64;
+  await assertRejects(() => decodeImage(packed), FormatError, "unknown tile flag bits 0x40");
+  const files = read("files.bpa");
+  assertEquals(version(files), 5);
+  const kept = await unpackArchive(files);
+  assertEquals(kept.entries.map((e) => e.name), ["chelsea.pgm", "notes.txt"]);
+  for (const entry of kept.entries) {
+    assert("file" in entry);
+    assertEquals(
+      entry.file,
+      Deno.readFileSync(`${ROOT}tests/fixtures/before_v4/folder/${entry.name}`),
+    );
+  }
 });

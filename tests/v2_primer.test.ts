@@ -119,8 +119,8 @@ Deno.test("v2 primer: the encoder primes a flat tile where it pays, records it, 
   assert(streamLength >= 2 ** 14 && streamLength < 2 ** 21);
   const headAt = file.length - streamLength - 3 - 8 - 1;
   assertEquals(unknownFlag[headAt], 7 | 16 | 32); // 8 bits, inverted and primed
-  unknownFlag[headAt] |= 64;
-  assertThrows(() => parseV2Image(unknownFlag), FormatError, "unknown tile flag bits 0x40");
+  unknownFlag[headAt] |= 128;
+  assertThrows(() => parseV2Image(unknownFlag), FormatError, "unknown tile flag bits 0x80");
 });
 
 Deno.test("info shows a v2 model's network and primer", async () => {

@@ -14,18 +14,18 @@ import { TileGrid, type TileRect } from "./tiles.ts";
 /** The version field of v2 model files (`BPM2`). */
 export const V2_VERSION = 2;
 /**
- * The version field of the v2 image files (`BPC2`) written: 4, compact image records and the
- * model named by the first {@link IMAGE_MODEL_HASH_BYTES} bytes of its hash. Version 3 (wide
- * records, the whole hash) is read too.
+ * The version field of the v2 image files (`BPC2`) written: 5, compact image records whose
+ * tiles may be packed, and the model named by the first {@link IMAGE_MODEL_HASH_BYTES} bytes of
+ * its hash. Versions 4 (no packed tiles) and 3 (wide records, the whole hash) are read too.
  */
-export const V2_IMAGE_VERSION = 4;
+export const V2_IMAGE_VERSION = 5;
 /**
- * The version field of the v2 archives (`BPA2`) written: 5, entries of both kinds (coded
- * images, kept files) with notes, in compact image records. Versions 3 (coded images only) and
- * 4 (version 5 in wide records) are read too.
+ * The version field of the v2 archives (`BPA2`) written: 6, entries of both kinds (coded
+ * images, kept files) with notes, in compact image records whose tiles may be packed. Versions 5
+ * (no packed tiles), 4 (version 5 in wide records) and 3 (coded images only) are read too.
  */
-export const V2_ARCHIVE_VERSION = 5;
-/** Bytes of the model's SHA-256 that a version-4 `BPC2` file keeps: its first 8. */
+export const V2_ARCHIVE_VERSION = 6;
+/** Bytes of the model's SHA-256 that a `BPC2` file of version 4 or later keeps: its first 8. */
 export const IMAGE_MODEL_HASH_BYTES = 8;
 /** Largest number of pixels of one tile (2^31 − 1); an image may have more. */
 export const MAX_TILE_PIXELS = 0x7fffffff;
@@ -33,18 +33,29 @@ const MODEL_HEADER_BYTES = 32;
 /** Image record flag: the samples are signed values shifted by half the range. */
 const IMAGE_SIGNED = 1;
 /**
- * The two layouts of an image record: `compact` (varint sizes, a one-byte tile head; `BPC2`
- * version 4, `BPA2` version 5) and `wide` (fixed 32- and 64-bit fields; the versions before).
+ * The layouts of an image record: `packing` (`BPC2` version 5, `BPA2` version 6) and `compact`
+ * (`BPC2` version 4, `BPA2` version 5): varint sizes, a one-byte tile head, tiles packed only
+ * in the first; `wide` (fixed 32- and 64-bit fields; the versions before).
  */
-type RecordLayout = "compact" | "wide";
+type RecordLayout = "packing" | "compact" | "wide";
 /** Bytes of a tile record before its stream, at least, by layout. */
-const TILE_RECORD_BYTES: Record<RecordLayout, number> = { compact: 10, wide: 20 };
+const TILE_RECORD_BYTES: Record<RecordLayout, number> = { packing: 10, compact: 10, wide: 20 };
 /** Bytes of an image record of one tile, at least, by layout (its header, then the tile). */
-const IMAGE_RECORD_BYTES: Record<RecordLayout, number> = { compact: 2 + 5 + 10, wide: 24 + 20 };
+const IMAGE_RECORD_BYTES: Record<RecordLayout, number> = {
+  packing: 2 + 5 + 10,
+  compact: 2 + 5 + 10,
+  wide: 24 + 20,
+};
 /** Compact tile head: bits − 1 in bits 0–3, then these flags; the other bits are zero. */
 const TILE_INVERTED = 16;
 const TILE_PRIMED = 32;
-const TILE_HEAD_BITS = 15 | TILE_INVERTED | TILE_PRIMED;
+const TILE_PACKED = 64;
+/** The bits a tile head may have set, by layout (a wide record's flags are read as a head). */
+const TILE_HEAD_BITS: Record<RecordLayout, number> = {
+  packing: 15 | TILE_INVERTED | TILE_PRIMED | TILE_PACKED,
+  compact: 15 | TILE_INVERTED | TILE_PRIMED,
+  wide: 15 | TILE_INVERTED | TILE_PRIMED,
+};
 
 /**
  * The coders a v2 image's tiles can be coded with, by their number in the file: context mixing
@@ -162,6 +173,11 @@ export interface V2CodedTile {
   inverted: boolean;
   /** Whether the tile starts from the model's primer (absent: not). */
   primed?: boolean;
+  /**
+   * Whether the tile is packed: its stream opens with its value table, and the coded samples are
+   * indices into it (`value_table.ts`; absent: not).
+   */
+  packed?: boolean;
   /** Coded bit planes (1…16): every coded sample of the tile is below `2^bits`. */
   bits: number;
   /** {@link tileCrc} of the tile's samples. */
@@ -351,7 +367,10 @@ export function writeImageHeader(w: ByteWriter, header: V2ImageHeader): void {
  * ```
  */
 export function writeTileRecord(w: ByteWriter, tile: V2CodedTile): void {
-  w.u8((tile.bits - 1) | (tile.inverted ? TILE_INVERTED : 0) | (tile.primed ? TILE_PRIMED : 0));
+  w.u8(
+    (tile.bits - 1) | (tile.inverted ? TILE_INVERTED : 0) | (tile.primed ? TILE_PRIMED : 0) |
+      (tile.packed ? TILE_PACKED : 0),
+  );
   w.u32(tile.tileCrc);
   w.u32(crc32(tile.stream));
   w.varint(tile.stream.length);
@@ -453,9 +472,8 @@ function readTileRecord(
   deferred: boolean,
 ): V2ReadTile {
   const head = layout === "wide" ? readWideTileHead(r) : r.u8("tile head");
-  if (head & ~TILE_HEAD_BITS) {
-    throw new FormatError(`unknown tile flag bits 0x${(head & ~TILE_HEAD_BITS).toString(16)}`);
-  }
+  const unknown = head & ~TILE_HEAD_BITS[layout];
+  if (unknown) throw new FormatError(`unknown tile flag bits 0x${unknown.toString(16)}`);
   const bits = (head & 15) + 1;
   if (bits > 32 - Math.clz32(maxValue)) {
     throw new FormatError(`bit count ${bits} is outside 1…(the bits of maxval ${maxValue})`);
@@ -473,6 +491,7 @@ function readTileRecord(
     stream,
     streamIntact,
     ...((head & TILE_PRIMED) && { primed: true }),
+    ...((head & TILE_PACKED) && { packed: true }),
   };
 }
 
@@ -622,7 +641,7 @@ export function writeV2ImageStart(
 /**
  * Parses a `BPC2` file, checking every field and every tile's stream checksum. Its `modelHash`
  * is what the file keeps of the model's hash: its first {@link IMAGE_MODEL_HASH_BYTES} bytes
- * (version 4) or all 32 (version 3).
+ * (versions 4 and 5) or all 32 (version 3).
  *
  * @throws {FormatError} when the file is malformed or damaged.
  * @example
@@ -642,9 +661,10 @@ export function parseV2Image(
 ): { modelHash: Uint8Array; image: V2ReadImage } {
   const r = new ByteReader(bytes);
   r.magic("BPC2");
-  const wide = readImageVersion(r, "BPC2", [3, V2_IMAGE_VERSION]) === 3;
-  const modelHash = r.bytes(wide ? 32 : IMAGE_MODEL_HASH_BYTES, "model hash");
-  const image = readCoded(r, wide ? "wide" : "compact", options.deferChecksums === true);
+  const version = readImageVersion(r, "BPC2", [3, 4, V2_IMAGE_VERSION]);
+  const layout = version === 3 ? "wide" : version === 4 ? "compact" : "packing";
+  const modelHash = r.bytes(layout === "wide" ? 32 : IMAGE_MODEL_HASH_BYTES, "model hash");
+  const image = readCoded(r, layout, options.deferChecksums === true);
   r.end();
   return { modelHash, image };
 }
@@ -711,7 +731,7 @@ function writeEntryKind(w: ByteWriter, entry: V2ArchiveEntry | V2FileEntry): voi
   w.bytes(entry.parts.data);
 }
 
-/** Reads an entry after its name (archive version 4 or 5). */
+/** Reads an entry after its name (archive version 4 or later). */
 function readEntryKind(
   r: ByteReader,
   name: string,
@@ -753,7 +773,7 @@ function readEntryKind(
 
 /**
  * An entry of a `BPA2` archive as read by {@link parseV2Archive}: a coded image (with a note in
- * version 4), or a kept file whose pages are read images.
+ * version 4 and later), or a kept file whose pages are read images.
  *
  * @example
  * ```ts
@@ -818,8 +838,8 @@ export function parseV2Archive(
 function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
   const r = new ByteReader(bytes);
   r.magic("BPA2");
-  const version = readImageVersion(r, "BPA2", [3, 4, V2_ARCHIVE_VERSION]);
-  const layout = version === V2_ARCHIVE_VERSION ? "compact" : "wide";
+  const version = readImageVersion(r, "BPA2", [3, 4, 5, V2_ARCHIVE_VERSION]);
+  const layout = version < 5 ? "wide" : version === 5 ? "compact" : "packing";
   const flags = r.u16("flags");
   if (flags & ~1) throw new FormatError(`unknown archive flag bits 0x${flags.toString(16)}`);
   const modelHash = r.bytes(32, "model hash");

@@ -24,6 +24,13 @@ import type { V2Model } from "./model.ts";
 import { coderOf, CONTEXT_MIXING, TILE_CODERS } from "./tile_coders.ts";
 import { decodingModel, encodePrimedOrNot } from "./tile_priming.ts";
 import { chooseTileSize, sampledRows, type TileRect } from "./tiles.ts";
+import {
+  packableValues,
+  packSamples,
+  readValueTable,
+  unpackSamples,
+  writeValueTable,
+} from "./value_table.ts";
 
 /**
  * Returns the samples v2 codes: the image's own, or inverted within its significant bits
@@ -54,7 +61,12 @@ export function normalizeV2(
 }
 
 /**
- * Codes one tile (`samples`: its `rect.width × rect.height` samples, row-major) of an image.
+ * Codes one tile (`samples`: its `rect.width × rect.height` samples, row-major) of an image:
+ * packed (`value_table.ts`) when the context-mixing coders may pack it
+ * ({@link packableValues}) and a trial on its middle rows (at most
+ * {@link PACKING_TRIAL_SAMPLES} samples, from row `⌊(height − rows) / 2⌋`) codes smaller packed,
+ * its value table counted by the share of the tile the trial covers; a trial that covers the
+ * whole tile is the result.
  *
  * @example
  * ```ts
@@ -76,22 +88,49 @@ export function encodeTile(
   model: V2Model,
   polarity: PolarityMode,
 ): V2CodedTile {
-  const tile = { width: rect.width, height: rect.height, maxValue: header.maxValue, data: samples };
-  const normalized = normalizeV2(tile, polarity);
-  const { bits, inverted } = normalized;
   const { width, height } = rect;
-  const { stream, primed } = header.coder === "fast"
-    ? { stream: TILE_CODERS.fast.encode(normalized.samples, width, height, bits, model) }
-    : encodePrimedOrNot(
-      normalized.samples,
-      width,
-      height,
-      bits,
-      model,
-      CONTEXT_MIXING[header.coder],
-    );
   const crc = tileCrc(header, rect, samples);
-  return { inverted, bits, tileCrc: crc, stream, ...(primed && { primed }) };
+  const code = (s: Uint16Array, rows: number) =>
+    codeSamples(s, width, rows, header.coder, model, polarity);
+  const values = header.coder === "fast" ? undefined : packableValues(samples);
+  if (!values) return { ...code(samples, height), tileCrc: crc };
+  const packed = packSamples(samples, values);
+  const table = writeValueTable(values);
+  const rows = Math.min(height, Math.max(1, Math.floor(PACKING_TRIAL_SAMPLES / width)));
+  const middle = (s: Uint16Array) =>
+    s.subarray(((height - rows) >> 1) * width, ((height + rows) >> 1) * width);
+  const plainTrial = code(middle(samples), rows);
+  const packedTrial = code(middle(packed), rows);
+  const wins = packedTrial.stream.length * height + table.length * rows <
+    plainTrial.stream.length * height;
+  const coded = rows === height
+    ? (wins ? packedTrial : plainTrial)
+    : code(wins ? packed : samples, height);
+  if (!wins) return { ...coded, tileCrc: crc };
+  const stream = new Uint8Array(table.length + coded.stream.length);
+  stream.set(table);
+  stream.set(coded.stream, table.length);
+  return { ...coded, packed: true, stream, tileCrc: crc };
+}
+
+/** At most this many samples (whole rows, at least one) of a tile are coded both ways to choose packing. */
+export const PACKING_TRIAL_SAMPLES = 1 << 16;
+
+/** Codes `width × height` samples as one tile's stream, normalized (`normalizeV2`). */
+function codeSamples(
+  samples: Uint16Array,
+  width: number,
+  height: number,
+  coder: CoderName,
+  model: V2Model,
+  polarity: PolarityMode,
+): Omit<V2CodedTile, "tileCrc"> {
+  const normalized = normalizeV2({ width, height, maxValue: 65535, data: samples }, polarity);
+  const { bits, inverted } = normalized;
+  const { stream, primed } = coder === "fast"
+    ? { stream: TILE_CODERS.fast.encode(normalized.samples, width, height, bits, model) }
+    : encodePrimedOrNot(normalized.samples, width, height, bits, model, CONTEXT_MIXING[coder]);
+  return { inverted, bits, stream, ...(primed && { primed }) };
 }
 
 /**
@@ -120,12 +159,20 @@ export function decodeTile(
 ): Uint16Array {
   checkTileStream(tile);
   const { bits } = tile;
+  const table = tile.packed ? readValueTable(tile.stream, header.maxValue) : undefined;
+  if (table && bits !== significantBits(Uint16Array.of(table.values.length - 1))) {
+    throw new FormatError(
+      `packed tile of ${bits} bits has a table of ${table.values.length} values (damaged)`,
+    );
+  }
+  const stream = table ? tile.stream.subarray(table.end) : tile.stream;
   const used = decodingModel(tile.primed === true, bits, model);
-  const data = TILE_CODERS[header.coder].decode(tile.stream, rect.width, rect.height, bits, used);
+  const data = TILE_CODERS[header.coder].decode(stream, rect.width, rect.height, bits, used);
   if (tile.inverted) {
     const top = 2 ** bits - 1;
     for (let i = 0; i < data.length; i++) data[i] = top - data[i];
   }
+  if (table) unpackSamples(data, table.values);
   if (tileCrc(header, rect, data) !== tile.tileCrc) {
     throw new FormatError("decoded image is damaged (tile checksum mismatch)");
   }

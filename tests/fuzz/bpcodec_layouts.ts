@@ -88,8 +88,8 @@ function classicRecord(b: LayoutBuilder, prefix: string, hash: boolean): void {
 }
 
 /**
- * A v2 image record: compact (`BPC2` version 4, `BPA2` version 5) or wide (the versions
- * before).
+ * A v2 image record: compact (`BPC2` versions 4 and 5, `BPA2` versions 5 and 6; a packed tile's
+ * stream opens with its value table) or wide (the versions before).
  */
 function v2Record(b: LayoutBuilder, prefix: string, wide: boolean): void {
   const header = b.pos;
@@ -107,19 +107,26 @@ function v2Record(b: LayoutBuilder, prefix: string, wide: boolean): void {
   const count = Math.ceil(width / tileWidth) * Math.ceil(height / tileHeight);
   for (let t = 0; t < count; t++) {
     const tile = count === 1 ? prefix : `${prefix}tile ${t} `;
+    let packed = false;
     if (wide) {
       b.field(`${tile}flags`, 1);
       b.field(`${tile}bits`, 1);
       b.region(`${tile}reserved`, 2);
     } else {
-      b.field(`${tile}tile head`, 1);
+      packed = (b.field(`${tile}tile head`, 1) & 64) !== 0;
     }
     b.field(`${tile}tile checksum`, 4);
     const crcAt = b.pos;
     b.field(`${tile}stream checksum`, 4);
     const length = wide ? b.field(`${tile}stream length`, 8) : b.varint(`${tile}stream length`);
-    const stream = b.region(`${tile}stream`, length);
-    b.checksum(`${tile}stream checksum`, crcAt, stream);
+    const start = b.pos;
+    if (packed) {
+      b.varint(`${tile}least value`);
+      b.varint(`${tile}value span`);
+      b.region(`${tile}value table`, b.varint(`${tile}value table length`));
+    }
+    b.region(`${tile}stream`, length - (b.pos - start));
+    b.checksum(`${tile}stream checksum`, crcAt, { start, end: b.pos });
   }
 }
 
@@ -174,7 +181,7 @@ export function bpcodecLayout(bytes: Uint8Array): Layout {
       break;
     }
     case "BPA2": {
-      if (version(b) !== 5) throw new Error("seed layout: a BPA2 archive before version 5");
+      if (version(b) !== 6) throw new Error("seed layout: a BPA2 archive before version 6");
       const flags = b.field("archive flags", 2);
       b.region("model hash", 32);
       const length = b.field("model length", 4);

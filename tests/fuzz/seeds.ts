@@ -14,6 +14,7 @@ import type { LevelName } from "../../src/v2/tile_coders.ts";
 import type { GrayImage } from "../../src/image/gray_image.ts";
 import { encodeImageFile } from "../../src/image/image_file.ts";
 import { defaultModel, type Model, parseModel } from "../../src/model_file.ts";
+import { parseV2Image } from "../../src/v2/container.ts";
 import { COMPAT, ROOT, SHARED } from "../helpers.ts";
 import { bpcodecLayout } from "./bpcodec_layouts.ts";
 import type { Layout } from "./layout.ts";
@@ -90,6 +91,11 @@ function tightMaxValue(image: GrayImage): GrayImage {
   return { ...image, maxValue: 2 ** (32 - Math.clz32(top)) - 1 };
 }
 
+/** `image` with every sample a multiple of 8 (a tile the encoder packs). */
+function sparse(image: GrayImage): GrayImage {
+  return { ...image, data: image.data.map((v) => v & ~7) };
+}
+
 function bilevel(image: GrayImage): GrayImage {
   return { ...image, maxValue: 1, data: image.data.map((v) => (v < 128 ? 0 : 1)) };
 }
@@ -105,6 +111,7 @@ function sourceImages() {
   const ct16 = readPgm(`${SHARED}corpus16/medical/test/pydicom_ct_small.pgm`);
   return {
     chelsea: crop(chelsea, 200, 100, 32, 24),
+    chelseaSparse: sparse(crop(chelsea, 200, 100, 32, 24)),
     text: crop(text, 100, 60, 48, 32),
     textSmall: crop(text, 20, 20, 24, 16),
     eso: crop(eso, 80, 80, 24, 16),
@@ -198,6 +205,10 @@ export async function buildSeeds(): Promise<SeedSet> {
   await coded("bpc2", "text", img.text);
   await coded("bpc2", "ct16-16bit", img.ct16);
   await coded("bpc2", "dot", img.dot);
+  await coded("bpc2", "chelsea-packed", img.chelseaSparse);
+  if (!parseV2Image(seeds[seeds.length - 1].bytes).image.tiles[0].packed) {
+    throw new Error("seed: the sparse image's tile is not packed");
+  }
   await coded("bpc2", "text-fast", img.text, undefined, "fast");
   await coded("bpc2", "ct16-fast-16bit", img.ct16, undefined, "fast");
   await coded("bpc2", "eso-trained", img.eso, trained);
