@@ -29,30 +29,32 @@ Deno.test("v2 files: damage anywhere is an error, never a wrong image", async ()
     b[at] = value ?? b[at] ^ 1;
     return b;
   };
-  // Version 5: magic, version, 8 bytes of the model hash (6…13), coder (14), flags (15), varints
-  // width 40, height 30, maxval 255 (18, 19), tile width and height (20, 21), then the tile: its
-  // head (22: bits − 1, inverted, primed, packed), tile checksum (23…26), stream checksum
-  // (27…30), stream length (31, 32: a two-byte varint) and stream.
-  const head = bpc[22];
+  // Version 5: magic, version, 8 bytes of the model hash (6…13), coder (14), flags (15: one
+  // tile), varints width 40, height 30, maxval 255 (18, 19), then the tile: its head (20: bits − 1,
+  // inverted, primed, packed), tile checksum (21…24), stream checksum (25…28), stream length (29,
+  // 30: a two-byte varint) and stream.
+  const head = bpc[20];
+  assertEquals(bpc[15], 2);
   const cases: [Uint8Array, RegExp][] = [
     [damage(0), /magic/],
-    [damage(4, 7), /version/], // (5 ^ 1 is version 4, which reads this file alike)
+    [damage(4, 7), /version/],
+    [damage(4), /unknown image flag bits 0x2/], // version 4, which knows no one-tile flag
     [damage(10), /model mismatch|built-in/],
     [damage(14, CODER_NAMES.length), /unknown coder/],
     [damage(14, 2), /damaged|trailing|truncated|final bytes/], // read as coded at the max level
     [damage(15), /tile checksum/], // the signed flag set: the checksum covers it
-    [damage(15, 2), /unknown image flag/],
-    [damage(16), /truncated/], // 41 columns: two tiles of at most 40
+    [damage(15, 0), /tile size|trailing|truncated|stream/], // the tile's head read as its width
+    [damage(15, 6), /unknown image flag/],
+    [damage(16), /trailing|truncated|final bytes|tile checksum/], // one tile of 41 columns
     [damage(18), /tile checksum/], // maxval 254
     [damage(19), /shortest form/], // 255 as 0xff 0x00
-    [damage(20), /tile size/],
-    [damage(22, head | 128), /unknown tile flag/],
-    [damage(22, head | 64), /value table|packed tile|truncated|trailing|final bytes/], // packed
-    [damage(22, head ^ 32), /damaged|trailing|truncated|final bytes|primer/], // primed flipped
-    [damage(22, head ^ 16), /tile checksum/], // inverted flipped
-    [damage(23), /tile checksum/],
-    [damage(27), /stream checksum/],
-    [damage(31), /truncated|trailing/],
+    [damage(20, head | 128), /unknown tile flag/],
+    [damage(20, head | 64), /value table|packed tile|truncated|trailing|final bytes/], // packed
+    [damage(20, head ^ 32), /damaged|trailing|truncated|final bytes|primer/], // primed flipped
+    [damage(20, head ^ 16), /tile checksum/], // inverted flipped
+    [damage(21), /tile checksum/],
+    [damage(25), /stream checksum/],
+    [damage(29), /truncated|trailing/],
     [damage(bpc.length - 1), /stream checksum/],
     [bpc.subarray(0, bpc.length - 1), /truncated/],
     [Uint8Array.of(...bpc, 0), /trailing/],
@@ -204,13 +206,16 @@ Deno.test("v2 files written before version 5 (BPC2 version 4, BPA2 version 5) de
     Deno.readFileSync(`${ROOT}tests/fixtures/before_v4/chelsea_48x32.pgm`),
   );
   assertEquals(await decodeImage(bpc), pgm);
-  // Written again, the same tile in the same bytes, in a file of the current version.
+  // Written again, the same tile in the same bytes, in a file of the current version whose
+  // header says "one tile" instead of giving the tile's size (a byte for each side here).
   const again = await encodeImage(pgm);
   assertEquals(version(again), V2_IMAGE_VERSION);
-  assertEquals(again.subarray(6), bpc.subarray(6));
+  assertEquals(again.subarray(6, 15), bpc.subarray(6, 15));
+  assertEquals([again[15], bpc[15]], [2, 0]);
+  assertEquals(again.subarray(20), bpc.subarray(22));
   // A version-4 file cannot hold a packed tile.
   const packed = bpc.slice();
-  packed[22] |= 64;
+  packed[22] |= 64; // its tile head
   await assertRejects(() => decodeImage(packed), FormatError, "unknown tile flag bits 0x40");
   const files = read("files.bpa");
   assertEquals(version(files), 5);

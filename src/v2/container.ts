@@ -33,6 +33,11 @@ const MODEL_HEADER_BYTES = 32;
 /** Image record flag: the samples are signed values shifted by half the range. */
 const IMAGE_SIGNED = 1;
 /**
+ * Image record flag (layout `packing`): the image is one tile, whose size is not written. It is
+ * set whenever the tile is the whole image.
+ */
+const IMAGE_ONE_TILE = 2;
+/**
  * The layouts of an image record: `packing` (`BPC2` version 5, `BPA2` version 6) and `compact`
  * (`BPC2` version 4, `BPA2` version 5): varint sizes, a one-byte tile head, tiles packed only
  * in the first; `wide` (fixed 32- and 64-bit fields; the versions before).
@@ -42,7 +47,7 @@ type RecordLayout = "packing" | "compact" | "wide";
 const TILE_RECORD_BYTES: Record<RecordLayout, number> = { packing: 10, compact: 10, wide: 20 };
 /** Bytes of an image record of one tile, at least, by layout (its header, then the tile). */
 const IMAGE_RECORD_BYTES: Record<RecordLayout, number> = {
-  packing: 2 + 5 + 10,
+  packing: 2 + 3 + 10,
   compact: 2 + 5 + 10,
   wide: 24 + 20,
 };
@@ -312,7 +317,7 @@ export function tileCrc(
   w.u32(image.width);
   w.u32(image.height);
   w.u16(image.maxValue);
-  if (image.signed) w.u8(IMAGE_SIGNED); // the image's flags, when any is set
+  if (image.signed) w.u8(IMAGE_SIGNED); // the signed flag, when set
   for (const v of [rect.x, rect.y, rect.width, rect.height]) w.u32(v);
   let crc = crc32(w.finish());
   const chunk = new Uint8Array(8192);
@@ -339,15 +344,18 @@ export function tileCrc(
  * writeImageHeader(w, {
  *   width: 4, height: 4, maxValue: 255, coder: "cm", tileWidth: 4, tileHeight: 4,
  * });
- * strictEqual(w.finish().length, 8); // coder, flags, then five varints: 4, 4, 255 (2 bytes), 4, 4
+ * // coder, flags (one tile: no tile size), varints 4, 4 and 255 (2 bytes)
+ * strictEqual(w.finish().length, 6);
  * ```
  */
 export function writeImageHeader(w: ByteWriter, header: V2ImageHeader): void {
+  const oneTile = header.tileWidth === header.width && header.tileHeight === header.height;
   w.u8(CODER_NAMES.indexOf(header.coder));
-  w.u8(header.signed ? IMAGE_SIGNED : 0);
+  w.u8((header.signed ? IMAGE_SIGNED : 0) | (oneTile ? IMAGE_ONE_TILE : 0));
   w.varint(header.width);
   w.varint(header.height);
   w.varint(header.maxValue);
+  if (oneTile) return;
   w.varint(header.tileWidth);
   w.varint(header.tileHeight);
 }
@@ -422,16 +430,18 @@ function readImageHeader(
   const coder = CODER_NAMES[coderIndex];
   if (coder === undefined) throw new FormatError(`unknown coder ${coderIndex}`);
   const flags = r.u8("image flags");
-  if (flags & ~IMAGE_SIGNED) {
-    throw new FormatError(`unknown image flag bits 0x${flags.toString(16)}`);
+  const known = layout === "packing" ? IMAGE_SIGNED | IMAGE_ONE_TILE : IMAGE_SIGNED;
+  if (flags & ~known) {
+    throw new FormatError(`unknown image flag bits 0x${(flags & ~known).toString(16)}`);
   }
   const wide = layout === "wide";
   const size = (field: string) => wide ? r.u32(field) : readSize(r, field);
   const width = size("width");
   const height = size("height");
   const maxValue = wide ? r.u16("maxval") : readSize(r, "maxval");
-  const tileWidth = size("tile width");
-  const tileHeight = size("tile height");
+  const oneTile = (flags & IMAGE_ONE_TILE) !== 0;
+  const tileWidth = oneTile ? width : size("tile width");
+  const tileHeight = oneTile ? height : size("tile height");
   if (width < 1 || height < 1) throw new FormatError(`image size ${width}x${height} is empty`);
   if (maxValue < 1 || maxValue > 65535) {
     throw new FormatError(`maxval ${maxValue} is outside 1…65535`);
@@ -599,7 +609,7 @@ export function unwrapV2Model(bytes: Uint8Array): Uint8Array {
  *   width: 1, height: 1, maxValue: 255, coder: "cm", tileWidth: 1, tileHeight: 1,
  *   tiles: [{ inverted: false, bits: 1, tileCrc: 0, stream: new Uint8Array(0) }],
  * }, new Uint8Array(32));
- * strictEqual(bytes.length, 6 + 8 + 8 + 10); // magic and version, model hash, header, tile
+ * strictEqual(bytes.length, 6 + 8 + 6 + 10); // magic and version, model hash, header, tile
  * ```
  */
 export function serializeV2Image(image: V2CodedImage, modelHash: Uint8Array): Uint8Array {
@@ -624,7 +634,7 @@ export function serializeV2Image(image: V2CodedImage, modelHash: Uint8Array): Ui
  *   width: 4, height: 4, maxValue: 255, coder: "cm" as const, tileWidth: 4, tileHeight: 4,
  * };
  * writeV2ImageStart(w, header, new Uint8Array(32));
- * strictEqual(w.finish().length, 6 + 8 + 8);
+ * strictEqual(w.finish().length, 6 + 8 + 6);
  * ```
  */
 export function writeV2ImageStart(

@@ -88,20 +88,22 @@ function classicRecord(b: LayoutBuilder, prefix: string, hash: boolean): void {
 }
 
 /**
- * A v2 image record: compact (`BPC2` versions 4 and 5, `BPA2` versions 5 and 6; a packed tile's
- * stream opens with its value table) or wide (the versions before).
+ * A v2 image record: compact (`BPC2` versions 4 and 5, `BPA2` versions 5 and 6; in the second, a
+ * one-tile image's tile size is not written and a packed tile's stream opens with its value
+ * table) or wide (the versions before).
  */
 function v2Record(b: LayoutBuilder, prefix: string, wide: boolean): void {
   const header = b.pos;
   const size = (name: string, bytes: 2 | 4) =>
     wide ? b.field(`${prefix}${name}`, bytes) : b.varint(`${prefix}${name}`);
   b.field(`${prefix}coder`, 1);
-  b.field(`${prefix}image flags`, 1);
+  const flags = b.field(`${prefix}image flags`, 1);
+  const oneTile = !wide && (flags & 2) !== 0;
   const width = size("width", 4);
   const height = size("height", 4);
   size("maxval", 2);
-  const tileWidth = size("tile width", 4);
-  const tileHeight = size("tile height", 4);
+  const tileWidth = oneTile ? width : size("tile width", 4);
+  const tileHeight = oneTile ? height : size("tile height", 4);
   if (wide) b.field(`${prefix}tile count`, 4);
   b.layout.regions.push({ name: `${prefix}image header`, start: header, end: b.pos });
   const count = Math.ceil(width / tileWidth) * Math.ceil(height / tileHeight);
