@@ -41,6 +41,31 @@ Deno.test("v2 packing: a tile using few of its values is coded as indices, small
   const info = await runCli(["info", "retina.bpc"], dir);
   assertEquals(info.code, 0, info.stderr);
   assert(info.stdout.includes("6 planes coded, level default, values packed"), info.stdout);
+  // Tiles packed on two workers: the same file as in one thread, decoded exactly.
+  const wide = {
+    ...retina,
+    width: retina.width * 25,
+    data: new Uint16Array(retina.data.length * 25),
+  };
+  for (let y = 0; y < retina.height; y++) {
+    const row = retina.data.subarray(y * retina.width, (y + 1) * retina.width);
+    for (let k = 0; k < 25; k++) wide.data.set(row, (y * 25 + k) * retina.width);
+  }
+  Deno.writeFileSync(`${dir}/wide.pgm`, encodeImageFile(wide, "wide.pgm"));
+  for (const workers of ["1", "2"]) {
+    const run = await runCli(
+      ["encode", "wide.pgm", "-o", `w${workers}.bpc`, "--workers", workers],
+      dir,
+    );
+    assertEquals(run.code, 0, run.stderr);
+  }
+  const tiled = Deno.readFileSync(`${dir}/w2.bpc`);
+  assertEquals(tiled, Deno.readFileSync(`${dir}/w1.bpc`));
+  const tiles = parseV2Image(tiled).image.tiles;
+  assertEquals(tiles.map((t) => [t.packed, t.bits]), [[true, 6], [true, 6]]);
+  const decoded = await runCli(["decode", "w2.bpc", "-o", "back.pgm", "--workers", "2"], dir);
+  assertEquals(decoded.code, 0, decoded.stderr);
+  assertEquals(decodeImageFile(Deno.readFileSync(`${dir}/back.pgm`)), wide);
 });
 
 Deno.test("v2 packing: a damaged or hostile value table is refused, never a wrong image", async () => {
