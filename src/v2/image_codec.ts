@@ -20,7 +20,7 @@ import {
   type V2CodedTile,
   type V2ImageHeader,
 } from "./container.ts";
-import type { V2Model } from "./model.ts";
+import { type V2Model, withoutPrimer } from "./model.ts";
 import { coderOf, CONTEXT_MIXING, TILE_CODERS } from "./tile_coders.ts";
 import { decodingModel, encodePrimedOrNot } from "./tile_priming.ts";
 import { chooseTileSize, sampledRows, type TileRect } from "./tiles.ts";
@@ -64,9 +64,9 @@ export function normalizeV2(
  * Codes one tile (`samples`: its `rect.width × rect.height` samples, row-major) of an image:
  * packed (`value_table.ts`) when the context-mixing coders may pack it
  * ({@link packableValues}) and a trial on its middle rows (at most
- * {@link PACKING_TRIAL_SAMPLES} samples, from row `⌊(height − rows) / 2⌋`) codes smaller packed,
- * its value table counted by the share of the tile the trial covers; a trial that covers the
- * whole tile is the result.
+ * {@link PACKING_TRIAL_SAMPLES} samples, from row `⌊(height − rows) / 2⌋`, coded unprimed)
+ * codes smaller packed, its value table counted by the share of the tile the trial covers; a
+ * trial that covers the whole tile is the result (primed or not, as any tile).
  *
  * @example
  * ```ts
@@ -99,8 +99,12 @@ export function encodeTile(
   const rows = Math.min(height, Math.max(1, Math.floor(PACKING_TRIAL_SAMPLES / width)));
   const middle = (s: Uint16Array) =>
     s.subarray(((height - rows) >> 1) * width, ((height + rows) >> 1) * width);
-  const plainTrial = code(middle(samples), rows);
-  const packedTrial = code(middle(packed), rows);
+  // A trial that is not the result is coded unprimed: priming would double its cost.
+  const trialModel = rows === height ? model : withoutPrimer(model);
+  const trial = (s: Uint16Array) =>
+    codeSamples(middle(s), width, rows, header.coder, trialModel, polarity);
+  const plainTrial = trial(samples);
+  const packedTrial = trial(packed);
   const wins = packedTrial.stream.length * height + table.length * rows <
     plainTrial.stream.length * height;
   const coded = rows === height
