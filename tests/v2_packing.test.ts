@@ -9,6 +9,7 @@ import { writeValueTable } from "../src/v2/value_table.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { runCli } from "./cli_run.ts";
 import { makeImage, ROOT } from "./helpers.ts";
+import { concat } from "./png_writer.ts";
 
 /** A retina photograph using 50 of the 92 values from its least to its greatest. */
 const retina = decodeImageFile(Deno.readFileSync(`${ROOT}samples/test/skimage_microaneurysms.pgm`));
@@ -108,9 +109,3 @@ Deno.test("v2 packing: a damaged or hostile value table is refused, never a wron
   await refused(file(2, Uint8Array.of(10, 20, 90)), "truncated: value table runs past the end");
   await refused(file(2, Uint8Array.of(10, 20)), "truncated: value table length runs past the end");
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-}

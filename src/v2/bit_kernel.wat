@@ -124,6 +124,10 @@
         (local.tee $j (i32.add (local.get $j) (i32.const 1)))
         (local.get $to)))))
 
+  ;; Way i of the checked buckets of a group whose first bucket (its first slot) is `first`.
+  (func $way (param $first i32) (param $i i32) (result i32)
+    (i32.xor (local.get $first) (i32.shl (local.get $i) (i32.const ${BUCKET_SHIFT}))))
+
   ;; Resolves the bucket of the hashed context whose GROUP_BUCKETS_AT entry is at `at` (checked
   ;; buckets): of the $checkedWays buckets of its group (the one its hash gives first, then its
   ;; number XOR 1, 2, 3), the first whose slot 0 holds the check; if none does, the first of
@@ -135,8 +139,7 @@
     (local.set $check (i32.load offset=${GROUP_CHECKS_AT} (local.get $at)))
     (local.set $least (i32.const 1024))
     (loop $ways
-      (local.set $bucket (i32.xor (local.get $first)
-        (i32.shl (local.get $i) (i32.const ${BUCKET_SHIFT}))))
+      (local.set $bucket (call $way (local.get $first) (local.get $i)))
       (local.set $a (call $slotAddress (local.get $bucket)))
       (if (i32.eq (i32.load (local.get $a)) (local.get $check)) (then
         (i32.store offset=${GROUP_BUCKETS_AT} (local.get $at) (local.get $bucket))
@@ -165,8 +168,8 @@
       (local.set $first (i32.load offset=${GROUP_BUCKETS_AT} (local.get $j)))
       (local.set $i (i32.const 0))
       (loop $ways
-        (local.set $sum (i32.add (local.get $sum) (i32.load (call $slotAddress
-          (i32.xor (local.get $first) (i32.shl (local.get $i) (i32.const ${BUCKET_SHIFT})))))))
+        (local.set $sum (i32.add (local.get $sum)
+          (i32.load (call $slotAddress (call $way (local.get $first) (local.get $i))))))
         (br_if $ways (i32.lt_u
           (local.tee $i (i32.add (local.get $i) (i32.const 1)))
           (global.get $checkedWays))))

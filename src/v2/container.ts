@@ -534,13 +534,32 @@ export function checkTileStream(tile: { streamIntact?: boolean }): void {
   if (tile.streamIntact === false) throw streamDamaged();
 }
 
+/** The image record layout of each `BPC2` version read. */
+const IMAGE_LAYOUTS: Readonly<Record<number, RecordLayout>> = {
+  3: "wide",
+  4: "compact",
+  [V2_IMAGE_VERSION]: "packing",
+};
+/** The image record layout of each `BPA2` version read. */
+const ARCHIVE_LAYOUTS: Readonly<Record<number, RecordLayout>> = {
+  3: "wide",
+  4: "wide",
+  5: "compact",
+  [V2_ARCHIVE_VERSION]: "packing",
+};
+
 /**
- * Reads the version of an image or archive file and checks that it is one of `read` (2 is
- * named as bpcodec 0.1's).
+ * Reads the version of an image or archive file and checks that `layouts` has it (2 is named
+ * as bpcodec 0.1's); returns it with its records' layout.
  */
-function readImageVersion(r: ByteReader, magic: string, read: number[]): number {
+function readImageVersion(
+  r: ByteReader,
+  magic: string,
+  layouts: Readonly<Record<number, RecordLayout>>,
+): { version: number; layout: RecordLayout } {
   const version = r.u16("version");
-  if (read.includes(version)) return version;
+  const layout = layouts[version];
+  if (layout !== undefined) return { version, layout };
   if (version === 2) {
     throw new FormatError(
       `${magic} version 2 (untiled, written by bpcodec 0.1) is no longer read: decode it with 0.1`,
@@ -671,8 +690,7 @@ export function parseV2Image(
 ): { modelHash: Uint8Array; image: V2ReadImage } {
   const r = new ByteReader(bytes);
   r.magic("BPC2");
-  const version = readImageVersion(r, "BPC2", [3, 4, V2_IMAGE_VERSION]);
-  const layout = version === 3 ? "wide" : version === 4 ? "compact" : "packing";
+  const { layout } = readImageVersion(r, "BPC2", IMAGE_LAYOUTS);
   const modelHash = r.bytes(layout === "wide" ? 32 : IMAGE_MODEL_HASH_BYTES, "model hash");
   const image = readCoded(r, layout, options.deferChecksums === true);
   r.end();
@@ -848,8 +866,7 @@ export function parseV2Archive(
 function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
   const r = new ByteReader(bytes);
   r.magic("BPA2");
-  const version = readImageVersion(r, "BPA2", [3, 4, 5, V2_ARCHIVE_VERSION]);
-  const layout = version < 5 ? "wide" : version === 5 ? "compact" : "packing";
+  const { version, layout } = readImageVersion(r, "BPA2", ARCHIVE_LAYOUTS);
   const flags = r.u16("flags");
   if (flags & ~1) throw new FormatError(`unknown archive flag bits 0x${flags.toString(16)}`);
   const modelHash = r.bytes(32, "model hash");

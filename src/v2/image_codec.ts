@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ByteWriter } from "../bytes.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { choosePolarity, type PolarityMode } from "../image/polarity.ts";
@@ -90,8 +91,13 @@ export function encodeTile(
 ): V2CodedTile {
   const { width, height } = rect;
   const crc = tileCrc(header, rect, samples);
-  const code = (s: Uint16Array, rows: number) =>
-    codeSamples(s, width, rows, header.coder, model, polarity);
+  const code = (data: Uint16Array, rows: number, from = model) =>
+    codeSamples(
+      { width, height: rows, maxValue: header.maxValue, data },
+      header.coder,
+      from,
+      polarity,
+    );
   const values = header.coder === "fast" ? undefined : packableValues(samples);
   if (!values) return { ...code(samples, height), tileCrc: crc };
   const packed = packSamples(samples, values);
@@ -101,39 +107,35 @@ export function encodeTile(
     s.subarray(((height - rows) >> 1) * width, ((height + rows) >> 1) * width);
   // A trial that is not the result is coded unprimed: priming would double its cost.
   const trialModel = rows === height ? model : withoutPrimer(model);
-  const trial = (s: Uint16Array) =>
-    codeSamples(middle(s), width, rows, header.coder, trialModel, polarity);
-  const plainTrial = trial(samples);
-  const packedTrial = trial(packed);
+  const plainTrial = code(middle(samples), rows, trialModel);
+  const packedTrial = code(middle(packed), rows, trialModel);
   const wins = packedTrial.stream.length * height + table.length * rows <
     plainTrial.stream.length * height;
   const coded = rows === height
     ? (wins ? packedTrial : plainTrial)
     : code(wins ? packed : samples, height);
   if (!wins) return { ...coded, tileCrc: crc };
-  const stream = new Uint8Array(table.length + coded.stream.length);
-  stream.set(table);
-  stream.set(coded.stream, table.length);
-  return { ...coded, packed: true, stream, tileCrc: crc };
+  const w = new ByteWriter();
+  w.bytes(table);
+  w.bytes(coded.stream);
+  return { ...coded, packed: true, stream: w.finish(), tileCrc: crc };
 }
 
 /** At most this many samples (whole rows, at least one) of a tile are coded both ways to choose packing. */
 export const PACKING_TRIAL_SAMPLES = 1 << 16;
 
-/** Codes `width × height` samples as one tile's stream, normalized (`normalizeV2`). */
+/** Codes a tile's samples as its stream, normalized (`normalizeV2`). */
 function codeSamples(
-  samples: Uint16Array,
-  width: number,
-  height: number,
+  tile: GrayImage,
   coder: CoderName,
   model: V2Model,
   polarity: PolarityMode,
 ): Omit<V2CodedTile, "tileCrc"> {
-  const normalized = normalizeV2({ width, height, maxValue: 65535, data: samples }, polarity);
-  const { bits, inverted } = normalized;
+  const { width, height } = tile;
+  const { samples, bits, inverted } = normalizeV2(tile, polarity);
   const { stream, primed } = coder === "fast"
-    ? { stream: TILE_CODERS.fast.encode(normalized.samples, width, height, bits, model) }
-    : encodePrimedOrNot(normalized.samples, width, height, bits, model, CONTEXT_MIXING[coder]);
+    ? { stream: TILE_CODERS.fast.encode(samples, width, height, bits, model) }
+    : encodePrimedOrNot(samples, width, height, bits, model, CONTEXT_MIXING[coder]);
   return { inverted, bits, stream, ...(primed && { primed }) };
 }
 
