@@ -30,7 +30,7 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
         {
           fast: "fast",
           default: "cm-checked2-decay-split-apm-phase",
-          max: "cm-ls-checked-decay-split-apm-phase",
+          max: "cm-ls-checked-decay-split-apm-phase-h24",
         }[level],
       );
       assertEquals(await decodeImage(bpc), image);
@@ -38,7 +38,7 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
   }
 });
 
-Deno.test("levels: files of the coders the levels coded with before (0 and 2 to 7) still decode, at their level", async () => {
+Deno.test("levels: files of the coders the levels coded with before (0, 2 to 7 and 9) still decode, at their level", async () => {
   const image = images[0];
   for (
     const [coder, level] of [
@@ -49,6 +49,7 @@ Deno.test("levels: files of the coders the levels coded with before (0 and 2 to 
       ["cm-ls-checked-decay", "max"],
       ["cm-checked2-decay-split-apm", "default"],
       ["cm-ls-checked-decay-split-apm", "max"],
+      ["cm-ls-checked-decay-split-apm-phase", "max"],
     ] as const
   ) {
     const coded = await encodeV2Image(image, defaultV2Model(), "none", undefined, coder);

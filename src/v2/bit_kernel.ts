@@ -114,27 +114,27 @@ function kernelModule(): WebAssembly.Module {
  * ```
  */
 export interface KernelFeatures {
-  /** Whether the least-squares predictor runs (coders 2, 3, 5, 7 and 9). */
+  /** Whether the least-squares predictor runs (coders 2, 3, 5, 7, 9 and 10). */
   leastSquares?: boolean;
   /**
    * With checked buckets, among how many buckets of its group each hashed context's bucket is
-   * looked for, by the check of its hash in slot 0 (4: coders 3, 5, 7 and 9; 2: coders 6 and 8): a bucket of
-   * another context is not used but replaced. Absent: unchecked buckets.
+   * looked for, by the check of its hash in slot 0 (4: coders 3, 5, 7, 9 and 10; 2: coders 6
+   * and 8): a bucket of another context is not used but replaced. Absent: unchecked buckets.
    */
   checkedWays?: 2 | 4;
   /**
    * Whether each first-layer weight set learns fast while it is new and slower as it is trained
-   * (coders 4 to 9), instead of at the model's fixed rate.
+   * (coders 4 to 10), instead of at the model's fixed rate.
    */
   rateDecay?: boolean;
   /**
-   * Whether an APM trains both cells it interpolated, each by its share (coders 6 to 9), instead
+   * Whether an APM trains both cells it interpolated, each by its share (coders 6 to 10), instead
    * of only the nearer one.
    */
   splitApmUpdates?: boolean;
   /**
    * Whether the pixel's phase takes part in choosing the weight sets of the error- and
-   * texture-selected first-layer neurons (coders 8 and 9; `ERROR_SET_PHASE_SIDE`).
+   * texture-selected first-layer neurons (coders 8 to 10; `ERROR_SET_PHASE_SIDE`).
    */
   phaseSets?: boolean;
 }
@@ -188,9 +188,9 @@ export class BitKernel {
    * with `leastSquares`.
    */
   readonly predictOls: () => number;
-  /** Whether the least-squares predictor runs (coders 2, 3, 5, 7 and 9). */
+  /** Whether the least-squares predictor runs (coders 2, 3, 5, 7, 9 and 10). */
   readonly leastSquares: boolean;
-  /** Whether the pixel's phase takes part in choosing weight sets (coders 8 and 9). */
+  /** Whether the pixel's phase takes part in choosing weight sets (coders 8 to 10). */
   readonly phaseSets: boolean;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
@@ -220,12 +220,12 @@ export class BitKernel {
   /**
    * Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots:
    * the start of `model`, or `options.state` (a {@link BitKernel.state} of a kernel of the same
-   * model, shape and features). With `options.leastSquares` (coders 2, 3, 5, 7 and 9), the
-   * least-squares predictor learns each sample; with `options.checkedWays` (coders 3 and 5 to 9),
+   * model, shape and features). With `options.leastSquares` (coders 2, 3, 5, 7, 9 and 10), the
+   * least-squares predictor learns each sample; with `options.checkedWays` (coders 3 and 5 to 10),
    * each hashed context's bucket is checked and, when another context's, replaced; with
-   * `options.rateDecay` (coders 4 to 9), each first-layer weight set's learning rate decays with
-   * the updates it has had; with `options.splitApmUpdates` (coders 6 to 9), each APM trains both
-   * cells it interpolated; `options.phaseSets` (coders 8 and 9) says that the caller writes
+   * `options.rateDecay` (coders 4 to 10), each first-layer weight set's learning rate decays with
+   * the updates it has had; with `options.splitApmUpdates` (coders 6 to 10), each APM trains both
+   * cells it interpolated; `options.phaseSets` (coders 8 to 10) says that the caller writes
    * {@link BitKernel.phases}.
    */
   constructor(

@@ -47,7 +47,7 @@ const ERROR_CLASS_INPUT = 3;
 /** The direct input whose class is the (bit, texture) context of the network. */
 const TEXTURE_CLASS_INPUT = 2;
 /**
- * With phase sets (coders 8 and 9), the pixel's phase, `(x mod side) + side·(y mod side)`, takes
+ * With phase sets (coders 8 to 10), the pixel's phase, `(x mod side) + side·(y mod side)`, takes
  * part in choosing the weight set of the error-selected first-layer neuron (side 8: the blocks of
  * block-transform-coded images, as photos saved as JPEG once were) and of the texture-selected
  * one (side 2: the 2 × 2 blocks of images enlarged twofold or H-transform-compressed).

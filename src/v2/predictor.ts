@@ -25,13 +25,15 @@ import {
 const FIRST_OWN_CLASS_TABLE = 3;
 const OWN_CLASS_TABLES = 6;
 const MIN_HASH_BITS = 12;
+/** The most hashed slots a table has: 2^22, or 2^24 with a large table (16 or 64 MiB). */
 const MAX_HASH_BITS = 22;
+const MAX_LARGE_HASH_BITS = 24;
 const CLASS_MAX = DIRECT_CLASSES - 1;
 
-/** log2 of the hashed table's slots: about 2 per coded bit, within 2^12…2^22. */
-function hashBitsFor(pixels: number, bits: number): number {
+/** log2 of the hashed table's slots: about 2 per coded bit, within 2^12…2^22 (or …2^24). */
+function hashBitsFor(pixels: number, bits: number, large: boolean): number {
   const wanted = 32 - Math.clz32(Math.min(2 ** 30, Math.max(1, pixels * bits * 2)));
-  return Math.min(MAX_HASH_BITS, Math.max(MIN_HASH_BITS, wanted));
+  return Math.min(large ? MAX_LARGE_HASH_BITS : MAX_HASH_BITS, Math.max(MIN_HASH_BITS, wanted));
 }
 
 /** The pixel's phase in blocks of `side × side` (a power of two): `(x mod side) + side·(y mod side)`. */
@@ -46,14 +48,15 @@ const PRIMED_STATES_KEPT = 4;
 
 /**
  * How a plane is coded: with `leastSquares`, direct tables 1 and 8 follow the least-squares
- * predictor instead of the LMS ones (coders 2, 3, 5, 7 and 9); with `checkedWays`, hashed buckets
- * are checked among that many (4: coders 3, 5, 7 and 9; 2: coders 6 and 8); with `rateDecay`,
- * first-layer weight sets learn at decaying rates (coders 4 to 9); with `splitApmUpdates`, each
- * APM trains both cells it interpolated (coders 6 to 9); with `phaseSets`, the pixel's phase
- * takes part in choosing two neurons' weight sets (coders 8 and 9). `tile_coders.ts` names the
+ * predictor instead of the LMS ones (coders 2, 3, 5, 7, 9 and 10); with `checkedWays`, hashed buckets
+ * are checked among that many (4: coders 3, 5, 7, 9 and 10; 2: coders 6 and 8); with `rateDecay`,
+ * first-layer weight sets learn at decaying rates (coders 4 to 10); with `splitApmUpdates`, each
+ * APM trains both cells it interpolated (coders 6 to 10); with `phaseSets`, the pixel's phase
+ * takes part in choosing two neurons' weight sets (coders 8 to 10); with `largeHashTable`, the
+ * hashed table may grow to 2^24 slots instead of 2^22 (coder 10). `tile_coders.ts` names the
  * combinations.
  */
-export type V2CodingOptions = KernelFeatures;
+export type V2CodingOptions = KernelFeatures & { largeHashTable?: boolean };
 
 /**
  * The kernel an image starts with: the model's start, or, when the model has a primer of these
@@ -179,7 +182,12 @@ export class V2Predictor {
     this.#scale = bits - 8;
     this.#lmsShift = bits > LMS_MAX_BITS ? bits - LMS_MAX_BITS : 0;
     this.#kernel = options.kernel ??
-      startKernel(model, bits, hashBitsFor(width * height, bits), options);
+      startKernel(
+        model,
+        bits,
+        hashBitsFor(width * height, bits, options.largeHashTable ?? false),
+        options,
+      );
     this.#kernelStart = this.#kernel.startSample;
     this.#kernelUpdate = this.#kernel.update;
     this.#directPrediction = this.#kernel.directPrediction;

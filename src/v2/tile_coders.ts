@@ -66,7 +66,9 @@ const CODER_7: V2CodingOptions = { ...CODER_6, leastSquares: true, checkedWays: 
  * checked among two and split APM updates) and coder 7 (`cm-ls-checked-decay-split-apm`: coder 5
  * with split APM updates), the levels before phase sets, and coders 8
  * (`cm-checked2-decay-split-apm-phase`, the `default` level) and 9
- * (`cm-ls-checked-decay-split-apm-phase`, the `max` level): coders 6 and 7 with phase sets.
+ * (`cm-ls-checked-decay-split-apm-phase`, the `max` level before large hashed tables): coders 6
+ * and 7 with phase sets, and coder 10 (`cm-ls-checked-decay-split-apm-phase-h24`, the `max`
+ * level): coder 9 with a hashed table of up to 2^24 slots.
  *
  * @example
  * ```ts
@@ -76,6 +78,7 @@ const CODER_7: V2CodingOptions = { ...CODER_6, leastSquares: true, checkedWays: 
  * strictEqual(CONTEXT_MIXING["cm-decay"]?.rateDecay, true);
  * strictEqual(CONTEXT_MIXING["cm-checked2-decay-split-apm"]?.splitApmUpdates, true);
  * strictEqual(CONTEXT_MIXING["cm-checked2-decay-split-apm-phase"]?.phaseSets, true);
+ * strictEqual(CONTEXT_MIXING["cm-ls-checked-decay-split-apm-phase-h24"]?.largeHashTable, true);
  * ```
  */
 export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions>> = {
@@ -88,6 +91,7 @@ export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions
   "cm-ls-checked-decay-split-apm": CODER_7,
   "cm-checked2-decay-split-apm-phase": { ...CODER_6, phaseSets: true },
   "cm-ls-checked-decay-split-apm-phase": { ...CODER_7, phaseSets: true },
+  "cm-ls-checked-decay-split-apm-phase-h24": { ...CODER_7, phaseSets: true, largeHashTable: true },
 };
 
 /** The context-mixing coder that codes with `options`. */
@@ -153,10 +157,10 @@ export type LevelName = (typeof LEVEL_NAMES)[number];
 const LEVEL_CODERS: Readonly<Record<LevelName, CoderName>> = {
   fast: "fast",
   default: "cm-checked2-decay-split-apm-phase",
-  max: "cm-ls-checked-decay-split-apm-phase",
+  max: "cm-ls-checked-decay-split-apm-phase-h24",
 };
 
-/** The level of each coder (coders 0 and 2 to 7 are what the levels coded with before). */
+/** The level of each coder (coders 0 and 2 to 7 and 9 are what the levels coded with before). */
 const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   fast: "fast",
   cm: "default",
@@ -168,6 +172,7 @@ const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   "cm-ls-checked-decay-split-apm": "max",
   "cm-checked2-decay-split-apm-phase": "default",
   "cm-ls-checked-decay-split-apm-phase": "max",
+  "cm-ls-checked-decay-split-apm-phase-h24": "max",
 };
 
 /**
@@ -178,7 +183,7 @@ const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
  * import { strictEqual } from "node:assert/strict";
  * import { coderOf } from "./tile_coders.ts";
  * strictEqual(coderOf("fast"), "fast");
- * strictEqual(coderOf("max"), "cm-ls-checked-decay-split-apm-phase");
+ * strictEqual(coderOf("max"), "cm-ls-checked-decay-split-apm-phase-h24");
  * ```
  */
 export function coderOf(level: LevelName): CoderName {
