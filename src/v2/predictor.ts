@@ -48,13 +48,13 @@ const PRIMED_STATES_KEPT = 4;
 
 /**
  * How a plane is coded: with `leastSquares`, direct tables 1 and 8 follow the least-squares
- * predictor instead of the LMS ones (coders 2, 3, 5, 7, 9 and 10); with `checkedWays`, hashed buckets
- * are checked among that many (4: coders 3, 5, 7, 9 and 10; 2: coders 6 and 8); with `rateDecay`,
- * first-layer weight sets learn at decaying rates (coders 4 to 10); with `splitApmUpdates`, each
- * APM trains both cells it interpolated (coders 6 to 10); with `phaseSets`, the pixel's phase
- * takes part in choosing two neurons' weight sets (coders 8 to 10); with `largeHashTable`, the
- * hashed table may grow to 2^24 slots instead of 2^22 (coder 10). `tile_coders.ts` names the
- * combinations.
+ * predictor instead of the LMS ones (coders 2, 3, 5, 7, 9 and 10); with `checkedWays`, hashed
+ * buckets are checked among that many (4: coders 3, 5, 7, 9 and 10; 2: coders 6 and 8); with
+ * `rateDecay`, first-layer weight sets learn at decaying rates (coders 4 to 10); with
+ * `splitApmUpdates`, each APM trains both cells it interpolated (coders 6 to 10); with
+ * `phaseSets`, the pixel's phase takes part in choosing two neurons' weight sets (coders 8 to
+ * 10); with `largeHashTable`, the hashed table may grow to 2^24 slots instead of 2^22 (coder
+ * 10). `tile_coders.ts` names the combinations.
  */
 export type V2CodingOptions = KernelFeatures & { largeHashTable?: boolean };
 

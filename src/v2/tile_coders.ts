@@ -56,6 +56,8 @@ export type ContextMixingCoder = Exclude<CoderName, "fast">;
 const CODER_6: V2CodingOptions = { checkedWays: 2, rateDecay: true, splitApmUpdates: true };
 /** Coder 7's features; coder 9 adds phase sets. */
 const CODER_7: V2CodingOptions = { ...CODER_6, leastSquares: true, checkedWays: 4 };
+/** Coder 9's features; coder 10 adds a large hashed table. */
+const CODER_9: V2CodingOptions = { ...CODER_7, phaseSets: true };
 
 /**
  * The context-mixing coders, by name, and how each codes a plane (tiles of these may start from
@@ -90,8 +92,8 @@ export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions
   "cm-checked2-decay-split-apm": CODER_6,
   "cm-ls-checked-decay-split-apm": CODER_7,
   "cm-checked2-decay-split-apm-phase": { ...CODER_6, phaseSets: true },
-  "cm-ls-checked-decay-split-apm-phase": { ...CODER_7, phaseSets: true },
-  "cm-ls-checked-decay-split-apm-phase-h24": { ...CODER_7, phaseSets: true, largeHashTable: true },
+  "cm-ls-checked-decay-split-apm-phase": CODER_9,
+  "cm-ls-checked-decay-split-apm-phase-h24": { ...CODER_9, largeHashTable: true },
 };
 
 /** The context-mixing coder that codes with `options`. */
