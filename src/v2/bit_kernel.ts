@@ -118,25 +118,32 @@ export interface KernelFeatures {
   leastSquares?: boolean;
   /**
    * With checked buckets, among how many buckets of its group each hashed context's bucket is
-   * looked for, by the check of its hash in slot 0 (4: coders 3, 5, 7, 9 and 10; 2: coders 6
-   * and 8): a bucket of another context is not used but replaced. Absent: unchecked buckets.
+   * looked for, by the check of its hash in slot 0 (4: coders 3, 5, 7, 9 and 10; 2: coders 6, 8
+   * and 11): a bucket of another context is not used but replaced. Absent: unchecked buckets.
    */
   checkedWays?: 2 | 4;
   /**
    * Whether each first-layer weight set learns fast while it is new and slower as it is trained
-   * (coders 4 to 10), instead of at the model's fixed rate.
+   * (coders 4 to 11), instead of at the model's fixed rate.
    */
   rateDecay?: boolean;
   /**
-   * Whether an APM trains both cells it interpolated, each by its share (coders 6 to 10), instead
+   * Whether an APM trains both cells it interpolated, each by its share (coders 6 to 11), instead
    * of only the nearer one.
    */
   splitApmUpdates?: boolean;
   /**
    * Whether the pixel's phase takes part in choosing the weight sets of the error- and
-   * texture-selected first-layer neurons (coders 8 to 10; `ERROR_SET_PHASE_SIDE`).
+   * texture-selected first-layer neurons (coders 8 to 11; `ERROR_SET_PHASE_SIDE`).
    */
   phaseSets?: boolean;
+  /**
+   * Which of the model's hashed contexts the coder looks up in samples of at most 8 bits, in this
+   * order (coder 11: 0, 3, 6, 7, 8, 9): they are the network's hashed inputs, each with the
+   * model's start weights of its context. Absent, and for deeper samples: all of the model's, in
+   * order.
+   */
+  hashedContexts?: readonly number[];
 }
 
 /**
@@ -159,8 +166,13 @@ export class BitKernel {
   readonly directPrediction: Int32Array;
   /** The current sample's direct-table classes (write before its first bit). */
   readonly directClass: Int32Array;
-  /** The current sample's hashed contexts (write before its first bit). */
+  /**
+   * The current sample's hashed contexts (write before its first bit): those of
+   * {@link BitKernel.hashedContexts}, in that order.
+   */
   readonly contextHash: Int32Array;
+  /** Which of the model's hashed contexts the network's hashed inputs are, in order. */
+  readonly hashedContexts: readonly number[];
   /**
    * The current sample's neighbours minus their mean (write before predicting): the
    * 12 LMS inputs, then the least-squares predictor's eight further taps.
@@ -190,7 +202,7 @@ export class BitKernel {
   readonly predictOls: () => number;
   /** Whether the least-squares predictor runs (coders 2, 3, 5, 7, 9 and 10). */
   readonly leastSquares: boolean;
-  /** Whether the pixel's phase takes part in choosing weight sets (coders 8 to 10). */
+  /** Whether the pixel's phase takes part in choosing weight sets (coders 8 to 11). */
   readonly phaseSets: boolean;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
@@ -221,12 +233,14 @@ export class BitKernel {
    * Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots:
    * the start of `model`, or `options.state` (a {@link BitKernel.state} of a kernel of the same
    * model, shape and features). With `options.leastSquares` (coders 2, 3, 5, 7, 9 and 10), the
-   * least-squares predictor learns each sample; with `options.checkedWays` (coders 3 and 5 to 10),
+   * least-squares predictor learns each sample; with `options.checkedWays` (coders 3 and 5 to 11),
    * each hashed context's bucket is checked and, when another context's, replaced; with
-   * `options.rateDecay` (coders 4 to 10), each first-layer weight set's learning rate decays with
-   * the updates it has had; with `options.splitApmUpdates` (coders 6 to 10), each APM trains both
-   * cells it interpolated; `options.phaseSets` (coders 8 to 10) says that the caller writes
-   * {@link BitKernel.phases}.
+   * `options.rateDecay` (coders 4 to 11), each first-layer weight set's learning rate decays with
+   * the updates it has had; with `options.splitApmUpdates` (coders 6 to 11), each APM trains both
+   * cells it interpolated; `options.phaseSets` (coders 8 to 11) says that the caller writes
+   * {@link BitKernel.phases}; with `options.hashedContexts` (coder 11) and samples of at most 8
+   * bits, the caller writes those contexts' hashes (those the model has), in that order, into
+   * {@link BitKernel.contextHash}, and they are the network's hashed inputs.
    */
   constructor(
     model: V2Model,
@@ -253,9 +267,33 @@ export class BitKernel {
     this.shape = new Int32Array(buffer, AT.SHAPE_AT, 1);
     this.phases = new Int32Array(buffer, AT.PHASES_AT, 2);
     this.#finalAt = finalAt;
-    this.#network = networkOf(model);
+    const modelNetwork = networkOf(model);
+    const modelContexts = modelNetwork.inputs - DIRECT_INPUTS - 1;
+    const chosen = bits <= 8 ? options.hashedContexts : undefined;
+    this.hashedContexts = (chosen ?? Array.from({ length: modelContexts }, (_, c) => c))
+      .filter((c) => c < modelContexts);
+    this.#network = {
+      neurons: modelNetwork.neurons,
+      inputs: DIRECT_INPUTS + this.hashedContexts.length + 1,
+    };
+    // The model's weight column of each network input: the direct tables, the hashed contexts
+    // looked up, the bias.
+    const columns = [
+      ...Array.from({ length: DIRECT_INPUTS }, (_, i) => i),
+      ...this.hashedContexts.map((c) => DIRECT_INPUTS + c),
+      modelNetwork.inputs - 1,
+    ];
     if (options.state) new Uint8Array(buffer).set(options.state);
-    else startState(buffer, model, { neuronAt, finalAt, apmAt, countsAt, slotsAt, slotCount });
+    else {
+      startState(buffer, model, columns, {
+        neuronAt,
+        finalAt,
+        apmAt,
+        countsAt,
+        slotsAt,
+        slotCount,
+      });
+    }
 
     const decay = decayingRates(parameters.mixerRate);
     const instance = new WebAssembly.Instance(kernelModule(), {
@@ -263,6 +301,7 @@ export class BitKernel {
         memory: this.#memory,
         final: finalAt,
         neuronsBytes: this.#network.neurons * 4,
+        inputBytes: Math.ceil(this.#network.inputs / 4) * 16,
         hashedInputs: this.#network.inputs - DIRECT_INPUTS - 1,
         apmPosition: apmAt[0],
         apmError: apmAt[1],
@@ -337,12 +376,14 @@ export class BitKernel {
 }
 
 /**
- * Writes the start of `model` into a zeroed kernel memory: tables, LMS, network, APMs, slots (the
- * sets' update counts start at zero).
+ * Writes the start of `model` into a zeroed kernel memory: tables, LMS, network (input `i`
+ * starting from the model's weights of input `columns[i]`), APMs, slots (the sets' update counts
+ * start at zero).
  */
 function startState(
   buffer: ArrayBufferLike,
   model: V2Model,
+  columns: readonly number[],
   at: Pick<KernelState, "neuronAt" | "finalAt" | "apmAt" | "countsAt" | "slotsAt" | "slotCount">,
 ): void {
   const { neuronAt, apmAt, countsAt, slotsAt, slotCount } = at;
@@ -351,12 +392,14 @@ function startState(
   new Int32Array(buffer, AT.RATES_AT, SLOT_RATES.length).set(SLOT_RATES);
   new Uint8Array(buffer, AT.BUCKETS_AT, DIFFERENCE_BUCKETS.length).set(DIFFERENCE_BUCKETS);
   const { neurons, inputs } = networkOf(model);
-  new Int32Array(buffer, AT.INPUTS_AT, inputs)[inputs - 1] = BIAS_INPUT;
+  new Int32Array(buffer, AT.INPUTS_AT, columns.length)[columns.length - 1] = BIAS_INPUT;
   for (const lms of [AT.FAST_LMS_WEIGHTS_AT, AT.SLOW_LMS_WEIGHTS_AT]) {
     new Int32Array(buffer, lms, LMS_INPUTS).fill(Math.floor(65536 / LMS_INPUTS));
   }
   for (let k = 0; k < neurons; k++) {
-    const initial = model.mixerWeights.subarray(k * inputs, (k + 1) * inputs);
+    const weights = model.mixerWeights.subarray(k * inputs, (k + 1) * inputs);
+    const initial = new Int32Array(columns.length);
+    for (let i = 0; i < columns.length; i++) initial[i] = weights[columns[i]];
     const sets = new Int32Array(buffer, neuronAt[k], (MIXER_SET_COUNTS[k] * SET_BYTES) / 4);
     for (let at = 0; at < sets.length; at += SET_BYTES / 4) sets.set(initial, at);
   }

@@ -22,14 +22,17 @@
 ;;   precede it), $apmPosition, $apmError, $apmValue: APM cells (u16), the sets' update counts
 ;;   (u32, used with $rateDecay), $slots: the slots (i32),
 ;;   direct tables first, then the hashed table. $neuronsBytes is 4 × the model's first-layer
-;;   neurons and $hashedInputs its hashed contexts (5 and 10, or 3 and 8 for a model of payload
-;;   version 3 or 4, whose bias input then follows the eighth hashed one).
+;;   neurons and $hashedInputs the hashed contexts looked up (5 and 10, or 3 and 8 for a model of
+;;   payload version 3 or 4; 6 with coder 11), whose inputs the bias input follows; $inputBytes
+;;   is the bytes of the first-layer inputs rounded up to whole v128s (the lanes beyond them are
+;;   zero, so a dot product or update over them would change nothing).
 ;; Lane arithmetic equals the scalar definition: products and sums wrap at 32 bits, and the
 ;; per-input terms (x·w >> 8) are summed exactly (each is below 2^23 in magnitude).
 (module
   (import "kernel" "memory" (memory 1))
   (import "kernel" "final" (global $final i32))
   (import "kernel" "neuronsBytes" (global $neuronsBytes i32))
+  (import "kernel" "inputBytes" (global $inputBytes i32))
   (import "kernel" "hashedInputs" (global $hashedInputs i32))
   (import "kernel" "apmPosition" (global $apmPosition i32))
   (import "kernel" "apmError" (global $apmError i32))
@@ -318,7 +321,7 @@
           (i32.shl (i32.load offset=${SELECTED_SET_AT} (local.get $k)) (i32.const 2))))))
       (i32.store offset=${SELECTED_SET_AT} (local.get $k) (local.get $set))
       (local.set $d (call $clampStretch
-        (call $dot (i32.const ${INPUTS_AT}) (local.get $set) (i32.const ${SET_BYTES}))))
+        (call $dot (i32.const ${INPUTS_AT}) (local.get $set) (global.get $inputBytes))))
       (i32.store offset=${FINAL_INPUTS_AT} (local.get $k) (local.get $d))
       (i32.store offset=${NEURON_P_AT} (local.get $k) (call $squash (local.get $d)))
       (br_if $neurons (i32.lt_u
@@ -376,7 +379,7 @@
         (i32.load offset=${NEURON_P_AT} (local.get $k)) (call $neuronRate (local.get $k))))
       (if (local.get $e)
         (then (call $train (i32.const ${INPUTS_AT})
-          (i32.load offset=${SELECTED_SET_AT} (local.get $k)) (i32.const ${SET_BYTES})
+          (i32.load offset=${SELECTED_SET_AT} (local.get $k)) (global.get $inputBytes)
           (local.get $e))))
       (br_if $neurons (i32.lt_u
         (local.tee $k (i32.add (local.get $k) (i32.const 4)))

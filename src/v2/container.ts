@@ -70,10 +70,11 @@ const TILE_HEAD_BITS: Record<RecordLayout, number> = {
  * first and the last with decaying learning rates (`cm-decay`, `cm-ls-checked-decay`), and these
  * two with split APM updates, the first with two-way checked buckets too
  * (`cm-checked2-decay-split-apm`, `cm-ls-checked-decay-split-apm`), and these two with phase sets
- * (`cm-checked2-decay-split-apm-phase`, the `default` level; `cm-ls-checked-decay-split-apm-phase`),
- * and the second with a hashed table of up to 2^24 slots (`cm-ls-checked-decay-split-apm-phase-h24`,
- * the `max` level). Coders 0, 2 to 7 and 9 are what the levels coded with before; their files
- * decode as they did.
+ * (`cm-checked2-decay-split-apm-phase`; `cm-ls-checked-decay-split-apm-phase`), the second with a
+ * hashed table of up to 2^24 slots (`cm-ls-checked-decay-split-apm-phase-h24`, the `max` level),
+ * and the first looking up six of the model's hashed contexts
+ * (`cm-checked2-decay-split-apm-phase-hashed6`, the `default` level). Coders 0 and 2 to 9 are what
+ * the levels coded with before; their files decode as they did.
  *
  * @example
  * ```ts
@@ -84,6 +85,7 @@ const TILE_HEAD_BITS: Record<RecordLayout, number> = {
  * strictEqual(CODER_NAMES[7], "cm-ls-checked-decay-split-apm");
  * strictEqual(CODER_NAMES[9], "cm-ls-checked-decay-split-apm-phase");
  * strictEqual(CODER_NAMES[10], "cm-ls-checked-decay-split-apm-phase-h24");
+ * strictEqual(CODER_NAMES[11], "cm-checked2-decay-split-apm-phase-hashed6");
  * ```
  */
 export const CODER_NAMES = [
@@ -98,6 +100,7 @@ export const CODER_NAMES = [
   "cm-checked2-decay-split-apm-phase",
   "cm-ls-checked-decay-split-apm-phase",
   "cm-ls-checked-decay-split-apm-phase-h24",
+  "cm-checked2-decay-split-apm-phase-hashed6",
 ] as const;
 
 /**

@@ -12,7 +12,7 @@
  */
 import { BitKernel, type KernelFeatures, LMS_MAX_BITS } from "./bit_kernel.ts";
 import { ERROR_SET_PHASE_SIDE, TEXTURE_SET_PHASE_SIDE } from "./kernel_layout.ts";
-import { DIRECT_CLASSES, type V2Model } from "./model.ts";
+import { DIRECT_CLASSES, HASHED_INPUTS, type V2Model } from "./model.ts";
 import {
   gradientAdjustedPredict,
   gradientShape,
@@ -49,12 +49,13 @@ const PRIMED_STATES_KEPT = 4;
 /**
  * How a plane is coded: with `leastSquares`, direct tables 1 and 8 follow the least-squares
  * predictor instead of the LMS ones (coders 2, 3, 5, 7, 9 and 10); with `checkedWays`, hashed
- * buckets are checked among that many (4: coders 3, 5, 7, 9 and 10; 2: coders 6 and 8); with
- * `rateDecay`, first-layer weight sets learn at decaying rates (coders 4 to 10); with
- * `splitApmUpdates`, each APM trains both cells it interpolated (coders 6 to 10); with
+ * buckets are checked among that many (4: coders 3, 5, 7, 9 and 10; 2: coders 6, 8 and 11);
+ * with `rateDecay`, first-layer weight sets learn at decaying rates (coders 4 to 11); with
+ * `splitApmUpdates`, each APM trains both cells it interpolated (coders 6 to 11); with
  * `phaseSets`, the pixel's phase takes part in choosing two neurons' weight sets (coders 8 to
- * 10); with `largeHashTable`, the hashed table may grow to 2^24 slots instead of 2^22 (coder
- * 10). `tile_coders.ts` names the combinations.
+ * 11); with `largeHashTable`, the hashed table may grow to 2^24 slots instead of 2^22 (coder
+ * 10); with `hashedContexts`, only those hashed contexts are looked up (coder 11).
+ * `tile_coders.ts` names the combinations.
  */
 export type V2CodingOptions = KernelFeatures & { largeHashTable?: boolean };
 
@@ -75,14 +76,21 @@ function startKernel(
     rateDecay = false,
     splitApmUpdates = false,
     phaseSets = false,
+    hashedContexts,
   } = features;
-  const shape = { leastSquares, checkedWays, rateDecay, splitApmUpdates, phaseSets };
+  const shape = {
+    leastSquares,
+    checkedWays,
+    rateDecay,
+    splitApmUpdates,
+    phaseSets,
+    hashedContexts,
+  };
   const primer = model.primer;
   if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits, shape);
   let states = primedStates.get(model);
   if (!states) primedStates.set(model, states = new Map());
-  const key = [bits, hashBits, leastSquares, checkedWays, rateDecay, splitApmUpdates, phaseSets]
-    .join("/");
+  const key = [bits, hashBits, ...Object.values(shape)].join("/");
   let state = states.get(key);
   if (!state) {
     const kernel = new BitKernel(model, bits, hashBits, shape);
@@ -154,7 +162,11 @@ export class V2Predictor {
   readonly #nearby = new Int32Array(4);
   readonly #directPrediction: Int32Array;
   readonly #directClass: Int32Array;
+  /** Where the sample's hashed contexts are computed: the kernel's, or all of them to choose from. */
   readonly #contextHash: Int32Array;
+  /** The contexts the kernel looks up, when not all of them in order (then copied to it). */
+  readonly #chosenContexts: readonly number[] | undefined;
+  readonly #kernelHash: Int32Array;
   readonly #sampleValue: Int32Array;
 
   #x = 0;
@@ -192,7 +204,11 @@ export class V2Predictor {
     this.#kernelUpdate = this.#kernel.update;
     this.#directPrediction = this.#kernel.directPrediction;
     this.#directClass = this.#kernel.directClass;
-    this.#contextHash = this.#kernel.contextHash;
+    const chosen = this.#kernel.hashedContexts;
+    const inOrder = chosen.every((c, i) => c === i);
+    this.#chosenContexts = inOrder ? undefined : chosen;
+    this.#kernelHash = this.#kernel.contextHash;
+    this.#contextHash = inOrder ? this.#kernelHash : new Int32Array(HASHED_INPUTS);
     this.#sampleValue = this.#kernel.sampleValue;
     this.#lmsInputs = this.#kernel.lmsInputs;
     this.#lmsState = this.#kernel.lmsState;
@@ -414,6 +430,11 @@ export class V2Predictor {
     );
     h[8] = mix(mix(mix(mix(near, nne >> c), nww >> c), nee >> c), nnw >> c);
     h[9] = mix(mix(mix(mix(10, n >> c), ne >> c), nee >> c), nne >> c);
+    const chosen = this.#chosenContexts;
+    if (chosen) {
+      const looked = this.#kernelHash;
+      for (let k = 0; k < chosen.length; k++) looked[k] = h[chosen[k]];
+    }
 
     this.#shape[0] = gradientShape(w - nw, n - nw, n - ne, w - ww, n - nn);
     const phases = this.#phases;

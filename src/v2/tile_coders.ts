@@ -56,6 +56,8 @@ export type ContextMixingCoder = Exclude<CoderName, "fast">;
 const CODER_6: V2CodingOptions = { checkedWays: 2, rateDecay: true, splitApmUpdates: true };
 /** Coder 7's features; coder 9 adds phase sets. */
 const CODER_7: V2CodingOptions = { ...CODER_6, leastSquares: true, checkedWays: 4 };
+/** Coder 8's features; coder 11 looks up six of its hashed contexts. */
+const CODER_8: V2CodingOptions = { ...CODER_6, phaseSets: true };
 /** Coder 9's features; coder 10 adds a large hashed table. */
 const CODER_9: V2CodingOptions = { ...CODER_7, phaseSets: true };
 
@@ -67,10 +69,12 @@ const CODER_9: V2CodingOptions = { ...CODER_7, phaseSets: true };
  * levels before split APM updates, coder 6 (`cm-checked2-decay-split-apm`: coder 4 with buckets
  * checked among two and split APM updates) and coder 7 (`cm-ls-checked-decay-split-apm`: coder 5
  * with split APM updates), the levels before phase sets, and coders 8
- * (`cm-checked2-decay-split-apm-phase`, the `default` level) and 9
+ * (`cm-checked2-decay-split-apm-phase`, the `default` level before six hashed contexts) and 9
  * (`cm-ls-checked-decay-split-apm-phase`, the `max` level before large hashed tables): coders 6
- * and 7 with phase sets, and coder 10 (`cm-ls-checked-decay-split-apm-phase-h24`, the `max`
- * level): coder 9 with a hashed table of up to 2^24 slots.
+ * and 7 with phase sets, coder 10 (`cm-ls-checked-decay-split-apm-phase-h24`, the `max` level):
+ * coder 9 with a hashed table of up to 2^24 slots, and coder 11
+ * (`cm-checked2-decay-split-apm-phase-hashed6`, the `default` level): coder 8 looking up six of
+ * the model's ten hashed contexts (0, 3, 6, 7, 8 and 9).
  *
  * @example
  * ```ts
@@ -81,6 +85,7 @@ const CODER_9: V2CodingOptions = { ...CODER_7, phaseSets: true };
  * strictEqual(CONTEXT_MIXING["cm-checked2-decay-split-apm"]?.splitApmUpdates, true);
  * strictEqual(CONTEXT_MIXING["cm-checked2-decay-split-apm-phase"]?.phaseSets, true);
  * strictEqual(CONTEXT_MIXING["cm-ls-checked-decay-split-apm-phase-h24"]?.largeHashTable, true);
+ * strictEqual(CONTEXT_MIXING["cm-checked2-decay-split-apm-phase-hashed6"]?.hashedContexts?.length, 6);
  * ```
  */
 export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions>> = {
@@ -91,9 +96,10 @@ export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions
   "cm-ls-checked-decay": { leastSquares: true, checkedWays: 4, rateDecay: true },
   "cm-checked2-decay-split-apm": CODER_6,
   "cm-ls-checked-decay-split-apm": CODER_7,
-  "cm-checked2-decay-split-apm-phase": { ...CODER_6, phaseSets: true },
+  "cm-checked2-decay-split-apm-phase": CODER_8,
   "cm-ls-checked-decay-split-apm-phase": CODER_9,
   "cm-ls-checked-decay-split-apm-phase-h24": { ...CODER_9, largeHashTable: true },
+  "cm-checked2-decay-split-apm-phase-hashed6": { ...CODER_8, hashedContexts: [0, 3, 6, 7, 8, 9] },
 };
 
 /** The context-mixing coder that codes with `options`. */
@@ -158,11 +164,11 @@ export type LevelName = (typeof LEVEL_NAMES)[number];
 /** The coder each level codes with. */
 const LEVEL_CODERS: Readonly<Record<LevelName, CoderName>> = {
   fast: "fast",
-  default: "cm-checked2-decay-split-apm-phase",
+  default: "cm-checked2-decay-split-apm-phase-hashed6",
   max: "cm-ls-checked-decay-split-apm-phase-h24",
 };
 
-/** The level of each coder (coders 0 and 2 to 7 and 9 are what the levels coded with before). */
+/** The level of each coder (coders 0 and 2 to 9 are what the levels coded with before). */
 const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   fast: "fast",
   cm: "default",
@@ -175,6 +181,7 @@ const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   "cm-checked2-decay-split-apm-phase": "default",
   "cm-ls-checked-decay-split-apm-phase": "max",
   "cm-ls-checked-decay-split-apm-phase-h24": "max",
+  "cm-checked2-decay-split-apm-phase-hashed6": "default",
 };
 
 /**
