@@ -91,9 +91,12 @@ function tightMaxValue(image: GrayImage): GrayImage {
   return { ...image, maxValue: 2 ** (32 - Math.clz32(top)) - 1 };
 }
 
-/** `image` with every sample a multiple of 8 (a tile the encoder packs). */
+/**
+ * `image` with 32 of the 256 sample values: each sample's top five bits, its low three a scramble
+ * of them (a tile the encoder packs at every level: coded plainly, the low bits must be learnt).
+ */
 function sparse(image: GrayImage): GrayImage {
-  return { ...image, data: image.data.map((v) => v & ~7) };
+  return { ...image, data: image.data.map((v) => (v & ~7) | (((v >> 3) * 5) & 7)) };
 }
 
 function bilevel(image: GrayImage): GrayImage {
