@@ -149,13 +149,13 @@ export class V2Predictor {
   readonly #phases: Int32Array | undefined;
   readonly #predictLms: BitKernel["predictLms"];
   readonly #predictOls: BitKernel["predictOls"] | undefined;
-  /** Absolute errors of the gradient-adjusted prediction, two rows. */
+  /** Absolute errors of the gradient-adjusted prediction, two rows and a zero (a block). */
   readonly #gapErrors: Int32Array;
-  /** Absolute errors of the fast LMS prediction, two rows. */
+  /** Absolute errors of the fast LMS prediction, a block as above. */
   readonly #lmsErrors: Int32Array;
   /**
-   * With own error classes: the errors (`value − prediction`) of direct tables 3–8, two rows
-   * each, table after table.
+   * With own error classes: the errors (`value − prediction`) of direct tables 3–8, a block of
+   * two rows and a zero each, table after table.
    */
   readonly #tableErrors: Int32Array | undefined;
   /** `eW, eN, eNW, eNE` of the last `#nearbyErrors`. */
@@ -170,6 +170,12 @@ export class V2Predictor {
   readonly #sampleValue: Int32Array;
 
   #x = 0;
+  #atW = 0;
+  #atN = 0;
+  #atNW = 0;
+  #atNE = 0;
+  #atWW = 0;
+  #atNEE = 0;
   #row = 0;
   #gap = 0;
   #lmsPrediction = 0;
@@ -216,10 +222,10 @@ export class V2Predictor {
     this.#phases = this.#kernel.phaseSets ? this.#kernel.phases : undefined;
     this.#predictLms = this.#kernel.predictLms;
     this.#predictOls = this.#kernel.leastSquares ? this.#kernel.predictOls : undefined;
-    this.#gapErrors = new Int32Array(2 * width);
-    this.#lmsErrors = new Int32Array(2 * width);
+    this.#gapErrors = new Int32Array(2 * width + 1);
+    this.#lmsErrors = new Int32Array(2 * width + 1);
     this.#tableErrors = model.ownErrorClasses
-      ? new Int32Array(OWN_CLASS_TABLES * 2 * width)
+      ? new Int32Array(OWN_CLASS_TABLES * (2 * width + 1))
       : undefined;
   }
 
@@ -258,19 +264,17 @@ export class V2Predictor {
   }
 
   /**
-   * `|eW| + |eN| + (|eNW| + |eNE| + |eWW| + |eNEE|) / 2` from the two error rows at `base` of
-   * `errors`; leaves `eW, eN, eNW, eNE` in `#nearby`.
+   * `|eW| + |eN| + (|eNW| + |eNE| + |eWW| + |eNEE|) / 2` from the block of error rows at `base` of
+   * `errors`, where `#locateErrors` placed the sample's neighbours; leaves `eW, eN, eNW, eNE` in
+   * `#nearby`.
    */
-  #nearbyErrors(errors: Int32Array, x: number, y: number, base = 0): number {
-    const width = this.#width;
-    const cur = base + (y & 1) * width;
-    const prev = base + width - (y & 1) * width;
-    const eW = x > 0 ? errors[cur + x - 1] : 0;
-    const eN = y > 0 ? errors[prev + x] : eW;
-    const eNW = y > 0 && x > 0 ? errors[prev + x - 1] : eN;
-    const eNE = y > 0 && x + 1 < width ? errors[prev + x + 1] : eN;
-    const eWW = x > 1 ? errors[cur + x - 2] : eW;
-    const eNEE = y > 0 && x + 2 < width ? errors[prev + x + 2] : eNE;
+  #nearbyErrors(errors: Int32Array, base = 0): number {
+    const eW = errors[base + this.#atW];
+    const eN = errors[base + this.#atN];
+    const eNW = errors[base + this.#atNW];
+    const eNE = errors[base + this.#atNE];
+    const eWW = errors[base + this.#atWW];
+    const eNEE = errors[base + this.#atNEE];
     const nearby = this.#nearby;
     nearby[0] = eW;
     nearby[1] = eN;
@@ -281,12 +285,32 @@ export class V2Predictor {
   }
 
   /**
+   * Where, in a block of two error rows, the errors of the sample's neighbours `eW, eN, eNW, eNE,
+   * eWW, eNEE` are (§3.2's fallbacks: the position of another neighbour, or the block's zero
+   * after its rows).
+   */
+  #locateErrors(x: number, y: number): void {
+    const width = this.#width;
+    const cur = (y & 1) * width;
+    const prev = width - cur;
+    const w = x > 0 ? cur + x - 1 : 2 * width;
+    const n = y > 0 ? prev + x : w;
+    const ne = y > 0 && x + 1 < width ? prev + x + 1 : n;
+    this.#atW = w;
+    this.#atN = n;
+    this.#atNW = y > 0 && x > 0 ? prev + x - 1 : n;
+    this.#atNE = ne;
+    this.#atWW = x > 1 ? cur + x - 2 : w;
+    this.#atNEE = y > 0 && x + 2 < width ? prev + x + 2 : ne;
+  }
+
+  /**
    * The own error class of a direct table from its two rows of signed errors at `base` of
    * `errors`: the magnitude class of their `nearby` sum, its lowest bit replaced by whether
    * `2(eW + eN) + eNW + eNE` is positive (the table's recent bias).
    */
-  #ownErrorClass(errors: Int32Array, x: number, y: number, base: number): number {
-    const magnitude = this.#nearbyErrors(errors, x, y, base);
+  #ownErrorClass(errors: Int32Array, base: number): number {
+    const magnitude = this.#nearbyErrors(errors, base);
     const nearby = this.#nearby;
     const positive = 2 * (nearby[0] + nearby[1]) + nearby[2] + nearby[3] > 0 ? 1 : 0;
     return (this.#magnitudeClass(magnitude) & ~1) | positive;
@@ -375,8 +399,9 @@ export class V2Predictor {
       leastSquares = this.#clamp((mean + predictOls()) << ls);
     }
 
-    const errorClass = this.#magnitudeClass(this.#nearbyErrors(this.#gapErrors, x, y));
-    const lmsErrorClass = this.#magnitudeClass(this.#nearbyErrors(this.#lmsErrors, x, y));
+    this.#locateErrors(x, y);
+    const errorClass = this.#magnitudeClass(this.#nearbyErrors(this.#gapErrors));
+    const lmsErrorClass = this.#magnitudeClass(this.#nearbyErrors(this.#lmsErrors));
     const activityClass = this.#magnitudeClass(
       Math.abs(w - nw) + Math.abs(n - nw) + Math.abs(n - ne) + (Math.abs(w - ww) >> 1),
     );
@@ -405,8 +430,8 @@ export class V2Predictor {
     dc[8] = lmsErrorClass;
     const tableErrors = this.#tableErrors;
     if (tableErrors) {
-      for (let j = 0, base = 0; j < OWN_CLASS_TABLES; j++, base += 2 * width) {
-        dc[FIRST_OWN_CLASS_TABLE + j] = this.#ownErrorClass(tableErrors, x, y, base);
+      for (let j = 0, base = 0; j < OWN_CLASS_TABLES; j++, base += 2 * width + 1) {
+        dc[FIRST_OWN_CLASS_TABLE + j] = this.#ownErrorClass(tableErrors, base);
       }
     }
 
@@ -464,7 +489,7 @@ export class V2Predictor {
     const tableErrors = this.#tableErrors;
     if (tableErrors) {
       const dp = this.#directPrediction;
-      for (let j = 0, i = at; j < OWN_CLASS_TABLES; j++, i += 2 * this.#width) {
+      for (let j = 0, i = at; j < OWN_CLASS_TABLES; j++, i += 2 * this.#width + 1) {
         tableErrors[i] = value - dp[FIRST_OWN_CLASS_TABLE + j];
       }
     }
