@@ -8,7 +8,13 @@ import { type ClassicModel, parseClassicModel, serializeClassicModel } from "./c
 import { FormatError } from "./errors.ts";
 import { namesHash, sha256 } from "./sha256.ts";
 import { unwrapV2Model, wrapV2Model } from "./v2/container.ts";
-import { defaultV2ModelPayload, parseV2Model, serializeV2Model, type V2Model } from "./v2/model.ts";
+import {
+  defaultV2Model,
+  defaultV2ModelPayload,
+  parseV2Model,
+  serializeV2Model,
+  type V2Model,
+} from "./v2/model.ts";
 
 /** The coded formats bpcodec writes: `v2` (the default) and `classic` (v1). */
 export type FormatName = "v2" | "classic";
@@ -127,9 +133,8 @@ let builtInModel: Promise<V2ModelFile> | undefined;
  */
 export function defaultModel(): Promise<V2ModelFile> {
   builtInModel ??= (async () => {
-    const payload = defaultV2ModelPayload();
-    const params = parseV2Model(payload);
-    const bytes = wrapV2Model(payload);
+    const params = defaultV2Model();
+    const bytes = wrapV2Model(defaultV2ModelPayload());
     return { format: "v2" as const, params, bytes, hash: await sha256(bytes), builtIn: true };
   })();
   return builtInModel;

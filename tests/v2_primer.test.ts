@@ -13,7 +13,7 @@ import {
   type V2Model,
 } from "../src/v2/mod.ts";
 import { corpusSplit, v2Bytes } from "./helpers.ts";
-import { withoutPrimer } from "../src/v2/model.ts";
+import { defaultV2ModelPayload, withoutPrimer } from "../src/v2/model.ts";
 import { describeFile } from "../src/file_info.ts";
 import { defaultModel, modelFromV2 } from "../src/model_file.ts";
 import { runCli } from "./cli_run.ts";
@@ -68,6 +68,14 @@ Deno.test("v2 primer: a model with a primer round-trips; a damaged primer is ref
   assertThrows(() => parseV2Model(noWidth), /primer of 0x64 samples/);
   const outOfRange = { ...primed(8), primer: { ...primed(8).primer!, bits: 4 } };
   assertThrows(() => serializeV2Model(outOfRange), /primer sample is not below 2\^4/);
+});
+
+Deno.test("v2 primer: the built-in model's primer, unpacked when first read, is the one its payload holds", () => {
+  const builtIn = defaultV2Model();
+  const eager = parseV2Model(defaultV2ModelPayload());
+  assertEquals(builtIn.primer?.samples, eager.primer?.samples);
+  assert(builtIn.primer?.samples === builtIn.primer?.samples); // unpacked once
+  assertEquals(serializeV2Model(builtIn), defaultV2ModelPayload());
 });
 
 Deno.test("v2 primer: tiles of its depth start from what it taught, decode exactly, and others are as without it", () => {

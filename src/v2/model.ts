@@ -255,7 +255,7 @@ export function untrainedV2Model(options: { narrow?: boolean } = {}): V2Model {
  * ```
  */
 export function serializeV2Model(model: V2Model): Uint8Array {
-  checkModel(model);
+  checkModel(model, true);
   const packed = packBytes(model.directStarts);
   const primer = model.primer;
   const packedPrimer = primer ? packBytes(primerBytes(primer)) : new Uint8Array(0);
@@ -323,6 +323,15 @@ function primerBytes(primer: V2Primer): Uint8Array {
  * ```
  */
 export function parseV2Model(payload: Uint8Array): V2Model {
+  return parsePayload(payload, false);
+}
+
+/**
+ * {@link parseV2Model}, the primer's samples unpacked (and checked) only when first read if
+ * `lazyPrimer`: for the built-in model, whose payload is this module's own, so that a process
+ * that codes no flat tile does not unpack its primer.
+ */
+function parsePayload(payload: Uint8Array, lazyPrimer: boolean): V2Model {
   const shortest = headerLength(NARROW_NETWORK);
   if (payload.length < shortest) {
     throw new FormatError(
@@ -368,7 +377,7 @@ export function parseV2Model(payload: Uint8Array): V2Model {
   } catch (e) {
     throw new FormatError(`v2 model payload: direct starts are damaged (${(e as Error).message})`);
   }
-  const primer = primed ? parsePrimer(payload, startsEnd) : undefined;
+  const primer = primed ? parsePrimer(payload, startsEnd, lazyPrimer) : undefined;
   const model = {
     parameters,
     directStarts,
@@ -377,12 +386,12 @@ export function parseV2Model(payload: Uint8Array): V2Model {
     ...(primer && { primer }),
     ...(ownErrorClasses && { ownErrorClasses }),
   };
-  checkModel(model);
+  checkModel(model, !lazyPrimer);
   return model;
 }
 
-/** The primer section of a payload, at `at` (its last part). */
-function parsePrimer(payload: Uint8Array, at: number): V2Primer {
+/** The primer section of a payload, at `at` (its last part); its samples unpacked when first read if `lazy`. */
+function parsePrimer(payload: Uint8Array, at: number, lazy: boolean): V2Primer {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
   const width = view.getUint16(at, true);
   const height = view.getUint16(at + 2, true);
@@ -394,17 +403,36 @@ function parsePrimer(payload: Uint8Array, at: number): V2Primer {
     );
   }
   checkPrimerShape(width, height, bits);
-  const length = width * height * (bits > 8 ? 2 : 1);
+  const packed = payload.subarray(at + PRIMER_HEADER);
+  if (!lazy) return { width, height, bits, samples: primerSamples(packed, width, height, bits) };
+  let samples: Uint16Array | undefined;
+  return {
+    width,
+    height,
+    bits,
+    get samples() {
+      return samples ??= primerSamples(packed, width, height, bits);
+    },
+  };
+}
+
+/** A primer's samples from their packed bytes (see {@link primerBytes}). */
+function primerSamples(
+  packed: Uint8Array,
+  width: number,
+  height: number,
+  bits: number,
+): Uint16Array {
   let bytes: Uint8Array;
   try {
-    bytes = unpackBytes(payload.subarray(at + PRIMER_HEADER), length);
+    bytes = unpackBytes(packed, width * height * (bits > 8 ? 2 : 1));
   } catch (e) {
     throw new FormatError(`v2 model payload: the primer is damaged (${(e as Error).message})`);
   }
   const samples = new Uint16Array(width * height);
   if (bits <= 8) samples.set(bytes);
   else for (let i = 0; i < samples.length; i++) samples[i] = (bytes[2 * i] << 8) | bytes[2 * i + 1];
-  return { width, height, bits, samples };
+  return samples;
 }
 
 function checkPrimerShape(width: number, height: number, bits: number): void {
@@ -419,7 +447,7 @@ function checkPrimerShape(width: number, height: number, bits: number): void {
   }
 }
 
-function checkModel(model: V2Model): void {
+function checkModel(model: V2Model, checkPrimerSamples: boolean): void {
   for (const [name, low, high] of PARAMETER_RANGES) {
     const value = model.parameters[name];
     if (!Number.isInteger(value) || value < low || value > high) {
@@ -450,7 +478,7 @@ function checkModel(model: V2Model): void {
     }
   }
   const primer = model.primer;
-  if (primer) {
+  if (primer && checkPrimerSamples) {
     checkPrimerShape(primer.width, primer.height, primer.bits);
     if (primer.samples.length !== primer.width * primer.height) {
       throw new FormatError(`v2 model payload: the primer's samples are not its width × height`);
@@ -475,7 +503,7 @@ function checkModel(model: V2Model): void {
  * ```
  */
 export function defaultV2Model(): V2Model {
-  return parseV2Model(defaultV2ModelPayload());
+  return parsePayload(defaultV2ModelPayload(), true);
 }
 
 /**
