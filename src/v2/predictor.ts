@@ -158,6 +158,8 @@ export class V2Predictor {
    * two rows and a zero each, table after table.
    */
   readonly #tableErrors: Int32Array | undefined;
+  /** Entries of a block of error rows: two rows and the zero after them. */
+  readonly #errorBlock: number;
   /** `eW, eN, eNW, eNE` of the last `#nearbyErrors`. */
   readonly #nearby = new Int32Array(4);
   readonly #directPrediction: Int32Array;
@@ -222,10 +224,11 @@ export class V2Predictor {
     this.#phases = this.#kernel.phaseSets ? this.#kernel.phases : undefined;
     this.#predictLms = this.#kernel.predictLms;
     this.#predictOls = this.#kernel.leastSquares ? this.#kernel.predictOls : undefined;
-    this.#gapErrors = new Int32Array(2 * width + 1);
-    this.#lmsErrors = new Int32Array(2 * width + 1);
+    this.#errorBlock = 2 * width + 1;
+    this.#gapErrors = new Int32Array(this.#errorBlock);
+    this.#lmsErrors = new Int32Array(this.#errorBlock);
     this.#tableErrors = model.ownErrorClasses
-      ? new Int32Array(OWN_CLASS_TABLES * (2 * width + 1))
+      ? new Int32Array(OWN_CLASS_TABLES * this.#errorBlock)
       : undefined;
   }
 
@@ -293,7 +296,7 @@ export class V2Predictor {
     const width = this.#width;
     const cur = (y & 1) * width;
     const prev = width - cur;
-    const w = x > 0 ? cur + x - 1 : 2 * width;
+    const w = x > 0 ? cur + x - 1 : this.#errorBlock - 1; // the block's zero
     const n = y > 0 ? prev + x : w;
     const ne = y > 0 && x + 1 < width ? prev + x + 1 : n;
     this.#atW = w;
@@ -430,7 +433,8 @@ export class V2Predictor {
     dc[8] = lmsErrorClass;
     const tableErrors = this.#tableErrors;
     if (tableErrors) {
-      for (let j = 0, base = 0; j < OWN_CLASS_TABLES; j++, base += 2 * width + 1) {
+      const block = this.#errorBlock;
+      for (let j = 0, base = 0; j < OWN_CLASS_TABLES; j++, base += block) {
         dc[FIRST_OWN_CLASS_TABLE + j] = this.#ownErrorClass(tableErrors, base);
       }
     }
@@ -489,7 +493,7 @@ export class V2Predictor {
     const tableErrors = this.#tableErrors;
     if (tableErrors) {
       const dp = this.#directPrediction;
-      for (let j = 0, i = at; j < OWN_CLASS_TABLES; j++, i += 2 * this.#width + 1) {
+      for (let j = 0, i = at; j < OWN_CLASS_TABLES; j++, i += this.#errorBlock) {
         tableErrors[i] = value - dp[FIRST_OWN_CLASS_TABLE + j];
       }
     }
