@@ -29,8 +29,8 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
         parseV2Image(bpc).image.coder,
         {
           fast: "fast",
-          default: "cm-checked2-decay-split-apm-phase-hashed6",
-          max: "cm-ls-checked-decay-split-apm-phase-h24",
+          default: "cm-checked2-decay-split-apm-phase-hashed6-p16",
+          max: "cm-ls-checked-decay-split-apm-phase-h24-p16",
         }[level],
       );
       assertEquals(await decodeImage(bpc), image);
@@ -38,7 +38,7 @@ Deno.test("levels: fast, default and max round-trip; the file records the coder"
   }
 });
 
-Deno.test("levels: files of the coders the levels coded with before (0 and 2 to 9) still decode, at their level", async () => {
+Deno.test("levels: files of the coders the levels coded with before (0 and 2 to 11) still decode, at their level", async () => {
   const image = images[0];
   for (
     const [coder, level] of [
@@ -51,6 +51,8 @@ Deno.test("levels: files of the coders the levels coded with before (0 and 2 to 
       ["cm-ls-checked-decay-split-apm", "max"],
       ["cm-checked2-decay-split-apm-phase", "default"],
       ["cm-ls-checked-decay-split-apm-phase", "max"],
+      ["cm-ls-checked-decay-split-apm-phase-h24", "max"],
+      ["cm-checked2-decay-split-apm-phase-hashed6", "default"],
     ] as const
   ) {
     const coded = await encodeV2Image(image, defaultV2Model(), "none", undefined, coder);

@@ -251,7 +251,7 @@ Deno.test("v2 streams with checked hashed buckets (coder 3) round-trip and are t
 async function pairStreamHashes(
   first: V2CodingOptions,
   second: V2CodingOptions,
-  feature: "rateDecay" | "splitApmUpdates" | "phaseSets",
+  feature: "rateDecay" | "splitApmUpdates" | "phaseSets" | "certainty",
 ): Promise<string[]> {
   const photo = readPgm("corpus/photo/test/skimage_chelsea.pgm");
   const page = readPgm("corpus/document/test/r_faq_p012.pgm");
@@ -377,6 +377,62 @@ Deno.test("v2 streams of coder 11 (six of the hashed contexts in samples of up t
     "f119256954a751685ebc616add28ea78965dfedc0eda0b4254b6e42d7b78b6de",
     "9c0ddb91d5b099fb15b62c09a6d5663cadc6a79bcb7b98cc10efd03379759e16", // coder 8's
   ]);
+});
+
+Deno.test("v2 streams of coders 12 and 13 (16-bit probabilities) round-trip, are the same bytes as when they were fixed, and code a page smaller than coders 11 and 10", async () => {
+  const coder12 = CONTEXT_MIXING["cm-checked2-decay-split-apm-phase-hashed6-p16"];
+  const coder13 = CONTEXT_MIXING["cm-ls-checked-decay-split-apm-phase-h24-p16"];
+  assertEquals(coder12, {
+    ...CONTEXT_MIXING["cm-checked2-decay-split-apm-phase-hashed6"],
+    certainty: true,
+  });
+  assertEquals(coder13, {
+    ...CONTEXT_MIXING["cm-ls-checked-decay-split-apm-phase-h24"],
+    certainty: true,
+  });
+  // The last three use the built-in model: regenerating it changes them.
+  assertEquals(await pairStreamHashes(coder12, coder13, "certainty"), [
+    "71f03e103f74c43413b41b158f6f82d39f360eda625a68ba5c6269764dee4ad7",
+    "4fdd3d14d0994d6b79db7e084f6f6fb0fd7961a02f03e9dcdf114eacbe5a875f",
+    "039eb638bd802e2540fb3dcc84f6f7d0f723d8a3ac73c9a54d176416b5f9c6aa",
+    "3459141fbbd6f1acd47b09edb708f6b3442617f03633a2658004eb19c42d7913",
+  ]);
+  // A text page is mostly near-certain bits, whose cost the 12-bit probabilities floor.
+  const page = crop(readPgm("corpus/document/test/r_faq_p012.pgm"), 100, 200, 400, 300);
+  for (const coder of [coder12, coder13]) {
+    const stream = encodeV2(page, 400, 300, 8, model, coder);
+    const before = encodeV2(page, 400, 300, 8, model, { ...coder, certainty: false });
+    assert(stream.length < before.length, `${stream.length} bytes, ${before.length} before`);
+  }
+});
+
+Deno.test("v2 range coder with 16-bit probabilities: near-certain bits cost near nothing, any probability round-trips, and a 12-bit decoder does not read its streams", () => {
+  const certain = (probabilityBits: 12 | 16, p: number) => {
+    const encoder = new RangeEncoder({ probabilityBits });
+    for (let i = 0; i < 200000; i++) encoder.encode(1, p);
+    return encoder.finish();
+  };
+  // 200 000 bits at 1 − 2^−16 cost about 4.4 bits, at 1 − 2^−12 about 70.
+  assertEquals(certain(16, 65535).length, 1);
+  assert(certain(12, 4095).length >= 8);
+  const next = randomGenerator(5);
+  const bits = Array.from({ length: 5000 }, () => next() & 1);
+  const probabilities = bits.map((_, i) => i < 2 ? [1, 65535][i] : 1 + (next() % 65535));
+  const encoder = new RangeEncoder({ probabilityBits: 16 });
+  bits.forEach((bit, i) => encoder.encode(bit, probabilities[i]));
+  const bytes = encoder.finish();
+  const decoder = new RangeDecoder(bytes, { probabilityBits: 16 });
+  assertEquals(probabilities.map((p) => decoder.decode(p)), bits);
+  decoder.finish();
+  const misreads = () => {
+    try {
+      const narrow = new RangeDecoder(bytes);
+      return probabilities.some((p, i) => narrow.decode(p >> 4 || 1) !== bits[i]);
+    } catch (e) {
+      return e instanceof Error;
+    }
+  };
+  assert(misreads());
 });
 
 Deno.test("v2 models without own error classes (payload versions 5 and 6) code as before them", async () => {

@@ -13,6 +13,9 @@ import {
   APM_CELLS,
   APM_CONTEXTS,
   BIAS_INPUT,
+  CERTAINTY_LEVELS,
+  CERTAINTY_SLOTS,
+  CERTAINTY_START_COUNT,
   decayingRates,
   FINAL_SET_BYTES,
   KERNEL_CONSTANTS as AT,
@@ -110,40 +113,47 @@ function kernelModule(): WebAssembly.Module {
  *   rateDecay: true,
  *   splitApmUpdates: true,
  *   phaseSets: true,
+ *   certainty: true,
  * };
  * ```
  */
 export interface KernelFeatures {
-  /** Whether the least-squares predictor runs (coders 2, 3, 5, 7, 9 and 10). */
+  /** Whether the least-squares predictor runs (coders 2, 3, 5, 7, 9, 10 and 13). */
   leastSquares?: boolean;
   /**
    * With checked buckets, among how many buckets of its group each hashed context's bucket is
-   * looked for, by the check of its hash in slot 0 (4: coders 3, 5, 7, 9 and 10; 2: coders 6, 8
+   * looked for, by the check of its hash in slot 0 (4: coders 3, 5, 7, 9, 10 and 13; 2: coders 6, 8
    * and 11): a bucket of another context is not used but replaced. Absent: unchecked buckets.
    */
   checkedWays?: 2 | 4;
   /**
    * Whether each first-layer weight set learns fast while it is new and slower as it is trained
-   * (coders 4 to 11), instead of at the model's fixed rate.
+   * (coders 4 to 13), instead of at the model's fixed rate.
    */
   rateDecay?: boolean;
   /**
-   * Whether an APM trains both cells it interpolated, each by its share (coders 6 to 11), instead
+   * Whether an APM trains both cells it interpolated, each by its share (coders 6 to 13), instead
    * of only the nearer one.
    */
   splitApmUpdates?: boolean;
   /**
    * Whether the pixel's phase takes part in choosing the weight sets of the error- and
-   * texture-selected first-layer neurons (coders 8 to 11; `ERROR_SET_PHASE_SIDE`).
+   * texture-selected first-layer neurons (coders 8 to 13; `ERROR_SET_PHASE_SIDE`).
    */
   phaseSets?: boolean;
   /**
    * Which of the model's hashed contexts the coder looks up in samples of at most 8 bits, in this
-   * order (coder 11: 0, 3, 6, 7, 8, 9): they are the network's hashed inputs, each with the
+   * order (coders 11 and 12: 0, 3, 6, 7, 8, 9): they are the network's hashed inputs, each with the
    * model's start weights of its context. Absent, and for deeper samples: all of the model's, in
    * order.
    */
   hashedContexts?: readonly number[];
+  /**
+   * Whether probabilities have 16 bits (coders 12 and 13): a 12-bit probability near 0 or 1 is
+   * refined by a certainty slot that learns how certain such bits really are, and the range
+   * coder splits at 16 bits.
+   */
+  certainty?: boolean;
 }
 
 /**
@@ -200,15 +210,15 @@ export class BitKernel {
    * with `leastSquares`.
    */
   readonly predictOls: () => number;
-  /** Whether the least-squares predictor runs (coders 2, 3, 5, 7, 9 and 10). */
+  /** Whether the least-squares predictor runs (coders 2, 3, 5, 7, 9, 10 and 13). */
   readonly leastSquares: boolean;
-  /** Whether the pixel's phase takes part in choosing weight sets (coders 8 to 11). */
+  /** Whether the pixel's phase takes part in choosing weight sets (coders 8 to 13). */
   readonly phaseSets: boolean;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
   /**
-   * Starts a sample whose contexts are written; returns the 12-bit probability (1…4095) that
-   * its most significant bit is 1.
+   * Starts a sample whose contexts are written; returns the probability that its most
+   * significant bit is 1: 12 bits (1…4095), or 16 (1…65535) with {@link KernelFeatures.certainty}.
    */
   readonly startSample: () => number;
   /**
@@ -232,15 +242,16 @@ export class BitKernel {
   /**
    * Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots:
    * the start of `model`, or `options.state` (a {@link BitKernel.state} of a kernel of the same
-   * model, shape and features). With `options.leastSquares` (coders 2, 3, 5, 7, 9 and 10), the
-   * least-squares predictor learns each sample; with `options.checkedWays` (coders 3 and 5 to 11),
-   * each hashed context's bucket is checked and, when another context's, replaced; with
-   * `options.rateDecay` (coders 4 to 11), each first-layer weight set's learning rate decays with
-   * the updates it has had; with `options.splitApmUpdates` (coders 6 to 11), each APM trains both
-   * cells it interpolated; `options.phaseSets` (coders 8 to 11) says that the caller writes
-   * {@link BitKernel.phases}; with `options.hashedContexts` (coder 11) and samples of at most 8
-   * bits, the caller writes those contexts' hashes (those the model has), in that order, into
-   * {@link BitKernel.contextHash}, and they are the network's hashed inputs.
+   * model, shape and features). With `options.leastSquares` (coders 2, 3, 5, 7, 9, 10 and 13),
+   * the least-squares predictor learns each sample; with `options.checkedWays` (coders 3 and 5 to
+   * 13), each hashed context's bucket is checked and, when another context's, replaced; with
+   * `options.rateDecay` (coders 4 to 13), each first-layer weight set's learning rate decays with
+   * the updates it has had; with `options.splitApmUpdates` (coders 6 to 13), each APM trains both
+   * cells it interpolated; `options.phaseSets` (coders 8 to 13) says that the caller writes
+   * {@link BitKernel.phases}; with `options.hashedContexts` (coders 11 and 12) and samples of at
+   * most 8 bits, the caller writes those contexts' hashes (those the model has), in that order,
+   * into {@link BitKernel.contextHash}, and they are the network's hashed inputs; with
+   * `options.certainty` (coders 12 and 13), the probabilities returned have 16 bits.
    */
   constructor(
     model: V2Model,
@@ -249,9 +260,8 @@ export class BitKernel {
     options: KernelFeatures & { state?: Uint8Array } = {},
   ) {
     const parameters = model.parameters;
-    const { neuronAt, finalAt, apmAt, countsAt, slotsAt, slotCount, bytes } = kernelState(
-      hashBits,
-    );
+    const { neuronAt, finalAt, apmAt, countsAt, certaintyAt, slotsAt, slotCount, bytes } =
+      kernelState(hashBits);
     this.#memory = takeMemory(Math.ceil(bytes / PAGE_BYTES));
     this.#neuronAt = neuronAt;
     this.#bytes = bytes;
@@ -290,6 +300,7 @@ export class BitKernel {
         finalAt,
         apmAt,
         countsAt,
+        certaintyAt,
         slotsAt,
         slotCount,
       });
@@ -322,6 +333,8 @@ export class BitKernel {
         splitApmUpdates: options.splitApmUpdates === true ? 1 : 0,
         decayFloor: decay.floor,
         decayBoost: decay.boost,
+        certainty: options.certainty === true ? 1 : 0,
+        certainties: certaintyAt,
       },
     });
     const exports = instance.exports as unknown as KernelExports;
@@ -377,16 +390,16 @@ export class BitKernel {
 
 /**
  * Writes the start of `model` into a zeroed kernel memory: tables, LMS, network (input `i`
- * starting from the model's weights of input `columns[i]`), APMs, slots (the sets' update counts
- * start at zero).
+ * starting from the model's weights of input `columns[i]`), APMs, certainty slots, slots (the
+ * sets' update counts start at zero).
  */
 function startState(
   buffer: ArrayBufferLike,
   model: V2Model,
   columns: readonly number[],
-  at: Pick<KernelState, "neuronAt" | "finalAt" | "apmAt" | "countsAt" | "slotsAt" | "slotCount">,
+  at: Omit<KernelState, "bytes">,
 ): void {
-  const { neuronAt, apmAt, countsAt, slotsAt, slotCount } = at;
+  const { neuronAt, apmAt, countsAt, certaintyAt, slotsAt, slotCount } = at;
   new Int16Array(buffer, AT.SQUASH_AT, 4096).set(SQUASH_TABLE);
   new Int16Array(buffer, AT.STRETCH_AT, 4096).set(STRETCH_TABLE);
   new Int32Array(buffer, AT.RATES_AT, SLOT_RATES.length).set(SLOT_RATES);
@@ -415,7 +428,19 @@ function startState(
       cells[c] = SQUASH_TABLE[Math.min((c % APM_CELLS) * 128, 4095)] * 16;
     }
   }
+  const certainties = new Int32Array(buffer, certaintyAt, CERTAINTY_SLOTS);
+  for (let i = 0; i < CERTAINTY_SLOTS; i++) certainties[i] = startCertainty(i);
   const slots = new Int32Array(buffer, slotsAt, slotCount);
   slots.set(directSlots(model));
   slots.fill(INITIAL_SLOT, DIRECT_SLOTS);
+}
+
+/**
+ * The start of certainty slot `i`: its level's 12-bit probability, with the count
+ * {@link CERTAINTY_START_COUNT}.
+ */
+function startCertainty(i: number): number {
+  const level = (i % CERTAINTY_LEVELS) + 1;
+  const side = Math.floor(i / (CERTAINTY_LEVELS * BIT_POSITIONS)) & 1;
+  return makeSlot(side ? 4096 - level : level, CERTAINTY_START_COUNT);
 }

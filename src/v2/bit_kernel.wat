@@ -20,10 +20,11 @@
 ;;   gradient shape and the pixel's phases (the caller's), the value of the last sample completed;
 ;;   then, at places imported: $final: the final neuron's sets (the first-layer neurons' sets
 ;;   precede it), $apmPosition, $apmError, $apmValue: APM cells (u16), the sets' update counts
-;;   (u32, used with $rateDecay), $slots: the slots (i32),
+;;   (u32, used with $rateDecay), $certainties: the certainty slots (i32, used with
+;;   $certainty), $slots: the slots (i32),
 ;;   direct tables first, then the hashed table. $neuronsBytes is 4 × the model's first-layer
 ;;   neurons and $hashedInputs the hashed contexts looked up (5 and 10, or 3 and 8 for a model of
-;;   payload version 3 or 4; 6 with coder 11), whose inputs the bias input follows; $inputBytes
+;;   payload version 3 or 4; 6 with coders 11 and 12), whose inputs the bias input follows; $inputBytes
 ;;   is the bytes of the first-layer inputs rounded up to whole v128s (the lanes beyond them are
 ;;   zero, so a dot product or update over them would change nothing).
 ;; Lane arithmetic equals the scalar definition: products and sums wrap at 32 bits, and the
@@ -53,6 +54,8 @@
   (import "kernel" "splitApmUpdates" (global $splitApmUpdates i32))
   (import "kernel" "decayFloor" (global $decayFloor i32))
   (import "kernel" "decayBoost" (global $decayBoost i32))
+  (import "kernel" "certainty" (global $certainty i32))
+  (import "kernel" "certainties" (global $certainties i32))
 
   ;; The sample: the bit position, the bits known (in place), 1 followed by the bits of the
   ;; current group of 4 so far, and the group's number.
@@ -80,6 +83,11 @@
   (global $weightError (mut i32) (i32.const 0))
   (global $cellValue (mut i32) (i32.const 0))
   (global $weightValue (mut i32) (i32.const 0))
+  ;; With $certainty: the certainty slot the last p() used (or 0) and its side, and the run
+  ;; (the bits coded with a certainty slot since one went against its side; 0 in a new kernel).
+  (global $certaintySlot (mut i32) (i32.const 0))
+  (global $certaintySide (mut i32) (i32.const 0))
+  (global $certaintyRun (mut i32) (i32.const 0))
 
   ;; ---- tables -----------------------------------------------------------------------------
   (func $squash (param $d i32) (result i32)
@@ -200,33 +208,87 @@
         (local.tee $j (i32.add (local.get $j) (i32.const 1)))
         (global.get $hashedInputs)))))
 
-  ;; For the slots of inputs from…to − 1: p += ((target − p) >> 6) · RATE[n] >> 8,
-  ;; n = min(n + 1, limit)
+  ;; Each slot of inputs from…to − 1 learns the bit ($updateSlot).
   (func $updateSlots (param $from i32) (param $to i32) (param $bit i32) (param $limit i32)
-    (local $j i32) (local $at i32) (local $slot i32) (local $count i32) (local $p i32)
-    (local $target i32)
-    (local.set $target (select (i32.const 4194176) (i32.const 128) (local.get $bit)))
+    (local $j i32) (local $target i32)
+    (local.set $target (call $slotTarget (local.get $bit)))
     (local.set $j (local.get $from))
     (loop $slots
-      (local.set $at (call $slotAddress
-        (i32.load offset=${SLOT_INDEX_AT} (i32.shl (local.get $j) (i32.const 2)))))
-      (local.set $slot (i32.load (local.get $at)))
-      (local.set $count (i32.and (local.get $slot) (i32.const 1023)))
-      (local.set $p (i32.shr_u (local.get $slot) (i32.const 10)))
-      (local.set $p (i32.add (local.get $p) (i32.shr_s
-        (i32.mul
-          (i32.shr_s (i32.sub (local.get $target) (local.get $p)) (i32.const 6))
-          (i32.load offset=${RATES_AT} (i32.shl (local.get $count) (i32.const 2))))
-        (i32.const 8))))
-      (i32.store (local.get $at) (i32.or
-        (i32.shl (local.get $p) (i32.const 10))
-        (select
-          (i32.add (local.get $count) (i32.const 1))
-          (local.get $limit)
-          (i32.lt_s (local.get $count) (local.get $limit)))))
+      (call $updateSlot
+        (call $slotAddress
+          (i32.load offset=${SLOT_INDEX_AT} (i32.shl (local.get $j) (i32.const 2))))
+        (local.get $target) (local.get $limit))
       (br_if $slots (i32.lt_u
         (local.tee $j (i32.add (local.get $j) (i32.const 1)))
         (local.get $to)))))
+
+  ;; The 22-bit probability a slot learns towards: 2^22 − 128 for a 1, 128 for a 0.
+  (func $slotTarget (param $bit i32) (result i32)
+    (select (i32.const 4194176) (i32.const 128) (local.get $bit)))
+
+  ;; The slot at `at` (22-bit p, 10-bit count n): p += ((target − p) >> 6) · RATES[n] >> 8,
+  ;; n = min(n + 1, limit)
+  (func $updateSlot (param $at i32) (param $target i32) (param $limit i32)
+    (local $slot i32) (local $count i32) (local $p i32)
+    (local.set $slot (i32.load (local.get $at)))
+    (local.set $count (i32.and (local.get $slot) (i32.const 1023)))
+    (local.set $p (i32.shr_u (local.get $slot) (i32.const 10)))
+    (local.set $p (i32.add (local.get $p) (i32.shr_s
+      (i32.mul
+        (i32.shr_s (i32.sub (local.get $target) (local.get $p)) (i32.const 6))
+        (i32.load offset=${RATES_AT} (i32.shl (local.get $count) (i32.const 2))))
+      (i32.const 8))))
+    (i32.store (local.get $at) (i32.or
+      (i32.shl (local.get $p) (i32.const 10))
+      (select
+        (i32.add (local.get $count) (i32.const 1))
+        (local.get $limit)
+        (i32.lt_s (local.get $count) (local.get $limit))))))
+
+  ;; ---- certainty (coders 12 and 13) -------------------------------------------------------
+  ;; The probability coded for bit `b` from the 12-bit `p` (1…4095): without $certainty, `p`;
+  ;; with it, 16 bits (1…65535): for a level (min(p, 4096 − p)) of at most CERTAINTY_LEVELS,
+  ;; the top 16 bits of the certainty slot of (run class, path, side, b, level), else p · 16.
+  (func $refine (param $p i32) (param $b i32) (result i32)
+    (local $side i32) (local $level i32) (local $run i32)
+    (global.set $certaintySlot (i32.const 0))
+    (if (i32.eqz (global.get $certainty)) (then (return (local.get $p))))
+    (local.set $side (i32.gt_s (local.get $p) (i32.const 2048)))
+    (local.set $level (select (i32.sub (i32.const 4096) (local.get $p)) (local.get $p)
+      (local.get $side)))
+    (if (i32.gt_s (local.get $level) (i32.const ${CERTAINTY_LEVELS}))
+      (then (return (i32.shl (local.get $p) (i32.const 4)))))
+    (local.set $run (i32.sub (i32.const 32) (i32.clz (global.get $certaintyRun))))
+    (local.set $run (select (i32.const ${CERTAINTY_MAX_RUN_CLASS}) (local.get $run)
+      (i32.gt_u (local.get $run) (i32.const ${CERTAINTY_MAX_RUN_CLASS}))))
+    (global.set $certaintySide (local.get $side))
+    (global.set $certaintySlot (i32.add (global.get $certainties) (i32.shl
+      (i32.add
+        (i32.mul
+          (i32.or
+            (i32.shl
+              (i32.or
+                (i32.shl (i32.or (i32.shl (local.get $run) (i32.const 1)) (global.get $short))
+                  (i32.const 1))
+                (local.get $side))
+              (i32.const 4))
+            (local.get $b))
+          (i32.const ${CERTAINTY_LEVELS}))
+        (i32.sub (local.get $level) (i32.const 1)))
+      (i32.const 2))))
+    ;; A slot's probability lies in 128…2^22 − 128: its top 16 bits in 2…65534.
+    (i32.shr_u (i32.load (global.get $certaintySlot)) (i32.const 16)))
+
+  ;; The certainty slot the last p() used, if any, learns `bit`; the run grows, or restarts
+  ;; when `bit` went against the slot's side.
+  (func $learnCertainty (param $bit i32)
+    (if (i32.eqz (global.get $certaintySlot)) (then (return)))
+    (call $updateSlot (global.get $certaintySlot) (call $slotTarget (local.get $bit))
+      (i32.const 1023))
+    (global.set $certaintyRun (select
+      (i32.add (global.get $certaintyRun) (i32.const 1))
+      (i32.const 0)
+      (i32.eq (local.get $bit) (global.get $certaintySide)))))
 
   ;; ---- APMs (33 cells per context) --------------------------------------------------------
   ;; The refined probability of `p` in `context`; leaves the first of the two cells it
@@ -618,8 +680,9 @@
     (call $startGroup)
     (call $p (global.get $b) (i32.const 0) (i32.const 1)))
 
-  ;; The 12-bit probability (1…4095) that bit `b` of the sample is 1, given the bits above it
-  ;; (`known`, in place) and `node` (1 followed by the current group's bits so far).
+  ;; The probability (12 bits, 1…4095, or with $certainty 16 bits, 1…65535) that bit `b` of the
+  ;; sample is 1, given the bits above it (`known`, in place) and `node` (1 followed by the
+  ;; current group's bits so far).
   (func $p (param $b i32) (param $known i32) (param $node i32) (result i32)
     (local $middle i32) (local $sure i32) (local $errorContext i32)
     (local $position i32) (local $mixed i32) (local $byPosition i32) (local $byError i32)
@@ -648,7 +711,7 @@
           (local.get $errorContext)))
         (global.set $cellError (global.get $apmCell))
         (global.set $weightError (global.get $apmWeight))
-        (return (call $clampProbability (local.get $mixed)))))
+        (return (call $refine (call $clampProbability (local.get $mixed)) (local.get $b)))))
     (call $lookUpDirect (i32.const ${SHORT_PATH_TABLES}) (i32.const ${DIRECT_INPUTS})
       (local.get $b) (local.get $middle))
     (call $lookUpHashed (local.get $node))
@@ -697,11 +760,13 @@
         (i32.and (i32.shr_s (local.get $known) (local.get $topShift)) (i32.const 255)))))
     (global.set $cellValue (global.get $apmCell))
     (global.set $weightValue (global.get $apmWeight))
-    (call $clampProbability (i32.shr_s
-      (i32.add
-        (i32.add (local.get $mixed) (local.get $byPosition))
-        (i32.add (i32.add (local.get $byError) (local.get $byValue)) (i32.const 2)))
-      (i32.const 2))))
+    (call $refine
+      (call $clampProbability (i32.shr_s
+        (i32.add
+          (i32.add (local.get $mixed) (local.get $byPosition))
+          (i32.add (i32.add (local.get $byError) (local.get $byValue)) (i32.const 2)))
+        (i32.const 2)))
+      (local.get $b)))
 
   ;; How many direct tables the last p() used: 2 on the short path, else 9.
   (func (export "directTablesUsed") (result i32)
@@ -727,6 +792,7 @@
 
   ;; Trains everything the last p() used on the coded bit.
   (func $learn (param $bit i32)
+    (call $learnCertainty (local.get $bit))
     (call $updateSlots (i32.const 0) (i32.const ${SHORT_PATH_TABLES}) (local.get $bit) (i32.const 1023))
     (call $updateApm (global.get $cellError) (global.get $weightError) (local.get $bit)
       (i32.const 5))

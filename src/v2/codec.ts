@@ -7,7 +7,7 @@ import { FormatError } from "../errors.ts";
 import { checkStreamHolds } from "../stream_bound.ts";
 import type { V2Model } from "./model.ts";
 import { type V2CodingOptions, V2Predictor } from "./predictor.ts";
-import { RangeDecoder, RangeEncoder } from "./range_coder.ts";
+import { type RangeCoderOptions, RangeDecoder, RangeEncoder } from "./range_coder.ts";
 
 function checkShape(length: number, width: number, height: number, bits: number): void {
   if (!Number.isSafeInteger(width) || width < 1) throw new RangeError(`bad width ${width}`);
@@ -66,7 +66,7 @@ export function encodeV2(
     }
   }
   const predictor = new V2Predictor(samples, width, height, bits, model, options);
-  const encoder = new RangeEncoder();
+  const encoder = new RangeEncoder(rangeCoderOptions(options));
   try {
     for (let y = 0; y < height; y++) encodeRow(predictor, encoder, samples, y, width, bits);
   } finally {
@@ -104,7 +104,7 @@ export function decodeV2(
   checkStreamHolds(width, height, bits, stream.length);
   const samples = new Uint16Array(width * height);
   const predictor = new V2Predictor(samples, width, height, bits, model, options);
-  const decoder = new RangeDecoder(stream);
+  const decoder = new RangeDecoder(stream, rangeCoderOptions(options));
   try {
     for (let y = 0; y < height; y++) decodeRow(predictor, decoder, samples, y, width, bits);
   } finally {
@@ -153,4 +153,9 @@ function decodeRow(
     }
     samples[i] = value;
   }
+}
+
+/** The range coder of a coder with `options`: 16-bit probabilities with certainty. */
+function rangeCoderOptions(options: V2CodingOptions): RangeCoderOptions {
+  return { probabilityBits: options.certainty === true ? 16 : 12 };
 }

@@ -71,10 +71,11 @@ const TILE_HEAD_BITS: Record<RecordLayout, number> = {
  * two with split APM updates, the first with two-way checked buckets too
  * (`cm-checked2-decay-split-apm`, `cm-ls-checked-decay-split-apm`), and these two with phase sets
  * (`cm-checked2-decay-split-apm-phase`; `cm-ls-checked-decay-split-apm-phase`), the second with a
- * hashed table of up to 2^24 slots (`cm-ls-checked-decay-split-apm-phase-h24`, the `max` level),
- * and the first looking up six of the model's hashed contexts
- * (`cm-checked2-decay-split-apm-phase-hashed6`, the `default` level). Coders 0 and 2 to 9 are what
- * the levels coded with before; their files decode as they did.
+ * hashed table of up to 2^24 slots (`cm-ls-checked-decay-split-apm-phase-h24`), the first looking
+ * up six of the model's hashed contexts (`cm-checked2-decay-split-apm-phase-hashed6`), and these
+ * last two with 16-bit probabilities (`cm-checked2-decay-split-apm-phase-hashed6-p16`, the
+ * `default` level; `cm-ls-checked-decay-split-apm-phase-h24-p16`, the `max` level). Coders 0 and
+ * 2 to 11 are what the levels coded with before; their files decode as they did.
  *
  * @example
  * ```ts
@@ -86,6 +87,7 @@ const TILE_HEAD_BITS: Record<RecordLayout, number> = {
  * strictEqual(CODER_NAMES[9], "cm-ls-checked-decay-split-apm-phase");
  * strictEqual(CODER_NAMES[10], "cm-ls-checked-decay-split-apm-phase-h24");
  * strictEqual(CODER_NAMES[11], "cm-checked2-decay-split-apm-phase-hashed6");
+ * strictEqual(CODER_NAMES[13], "cm-ls-checked-decay-split-apm-phase-h24-p16");
  * ```
  */
 export const CODER_NAMES = [
@@ -101,6 +103,8 @@ export const CODER_NAMES = [
   "cm-ls-checked-decay-split-apm-phase",
   "cm-ls-checked-decay-split-apm-phase-h24",
   "cm-checked2-decay-split-apm-phase-hashed6",
+  "cm-checked2-decay-split-apm-phase-hashed6-p16",
+  "cm-ls-checked-decay-split-apm-phase-h24-p16",
 ] as const;
 
 /**

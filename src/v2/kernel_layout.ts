@@ -6,7 +6,8 @@
  *
  * Memory, in order: the fixed regions ({@link FIXED_REGIONS}: tables, then the per-sample context
  * area), then the state whose size depends on the image ({@link kernelState}): the first-layer
- * weight sets, the final neuron's sets, the APM cells and the slots.
+ * weight sets, the final neuron's sets, the APM cells, the sets' update counts, the certainty
+ * slots and the slots.
  *
  * @module
  */
@@ -33,6 +34,23 @@ const LMS_LANES = 16;
  * neighbours (a multiple of 4).
  */
 export const OLS_TAPS = 20;
+/**
+ * Certainty (coders 12 and 13): a 12-bit probability within this many of 0 or 4096 (a level
+ * 1…16: its distance from the nearer end) is refined by a certainty slot.
+ */
+export const CERTAINTY_LEVELS = 16;
+/**
+ * Run classes of the certainty slots: the bit length of the run (the bits coded at certainty
+ * since one went against its side), at most 15.
+ */
+export const CERTAINTY_RUN_CLASSES = 16;
+/** Certainty slots: by run class, path (long, short), side (0, 1), bit position and level. */
+export const CERTAINTY_SLOTS = CERTAINTY_RUN_CLASSES * 2 * 2 * BIT_POSITIONS * CERTAINTY_LEVELS;
+/**
+ * The count a certainty slot starts with, at its level's probability: it learns as a slot seen
+ * this many times would.
+ */
+export const CERTAINTY_START_COUNT = 300;
 /** Cells of an APM context (stretched probability −2048…2048 in steps of 128). */
 export const APM_CELLS = 33;
 /**
@@ -161,6 +179,8 @@ export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
   SET_BYTES,
   FINAL_SET_BYTES,
   APM_CELLS,
+  CERTAINTY_LEVELS,
+  CERTAINTY_MAX_RUN_CLASS: CERTAINTY_RUN_CLASSES - 1,
   BIAS_INPUT,
   OLS_TAPS,
   OLS_TAP_BYTES: OLS_TAPS * 4,
@@ -209,6 +229,11 @@ export interface KernelState {
    * decaying learning rates use.
    */
   readonly countsAt: readonly number[];
+  /**
+   * Byte offset of the certainty slots (i32, {@link CERTAINTY_SLOTS}), which only coders 12 and
+   * 13 use.
+   */
+  readonly certaintyAt: number;
   /** Byte offset of the slots (i32): the direct tables', then the hashed table's. */
   readonly slotsAt: number;
   /** Slots: the direct ones and `2^hashBits` hashed ones. */
@@ -243,13 +268,15 @@ export function kernelState(hashBits: number): KernelState {
   for (let k = 0; k < FIRST_LAYER_NEURONS; k++) {
     countsAt.push(countsAt[k] + MIXER_SET_COUNTS[k] * 4);
   }
-  const slotsAt = Math.ceil(countsAt[FIRST_LAYER_NEURONS] / 64) * 64;
+  const certaintyAt = Math.ceil(countsAt[FIRST_LAYER_NEURONS] / 64) * 64;
+  const slotsAt = certaintyAt + CERTAINTY_SLOTS * 4;
   const slotCount = DIRECT_SLOTS + 2 ** hashBits;
   return {
     neuronAt: neuronAt.slice(0, FIRST_LAYER_NEURONS),
     finalAt,
     apmAt: apmAt.slice(0, APM_CONTEXTS.length),
     countsAt: countsAt.slice(0, FIRST_LAYER_NEURONS),
+    certaintyAt,
     slotsAt,
     slotCount,
     bytes: slotsAt + slotCount * 4,

@@ -48,13 +48,14 @@ const PRIMED_STATES_KEPT = 4;
 
 /**
  * How a plane is coded: with `leastSquares`, direct tables 1 and 8 follow the least-squares
- * predictor instead of the LMS ones (coders 2, 3, 5, 7, 9 and 10); with `checkedWays`, hashed
- * buckets are checked among that many (4: coders 3, 5, 7, 9 and 10; 2: coders 6, 8 and 11);
- * with `rateDecay`, first-layer weight sets learn at decaying rates (coders 4 to 11); with
- * `splitApmUpdates`, each APM trains both cells it interpolated (coders 6 to 11); with
+ * predictor instead of the LMS ones (coders 2, 3, 5, 7, 9, 10 and 13); with `checkedWays`,
+ * hashed buckets are checked among that many (4: coders 3, 5, 7, 9, 10 and 13; 2: coders 6, 8,
+ * 11 and 12); with `rateDecay`, first-layer weight sets learn at decaying rates (coders 4 to 13);
+ * with `splitApmUpdates`, each APM trains both cells it interpolated (coders 6 to 13); with
  * `phaseSets`, the pixel's phase takes part in choosing two neurons' weight sets (coders 8 to
- * 11); with `largeHashTable`, the hashed table may grow to 2^24 slots instead of 2^22 (coder
- * 10); with `hashedContexts`, only those hashed contexts are looked up (coder 11).
+ * 13); with `largeHashTable`, the hashed table may grow to 2^24 slots instead of 2^22 (coders 10
+ * and 13); with `hashedContexts`, only those hashed contexts are looked up (coders 11 and 12);
+ * with `certainty`, probabilities have 16 bits (coders 12 and 13).
  * `tile_coders.ts` names the combinations.
  */
 export type V2CodingOptions = KernelFeatures & { largeHashTable?: boolean };
@@ -77,6 +78,7 @@ function startKernel(
     splitApmUpdates = false,
     phaseSets = false,
     hashedContexts,
+    certainty = false,
   } = features;
   const shape = {
     leastSquares,
@@ -85,6 +87,7 @@ function startKernel(
     splitApmUpdates,
     phaseSets,
     hashedContexts,
+    certainty,
   };
   const primer = model.primer;
   if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits, shape);
@@ -320,8 +323,8 @@ export class V2Predictor {
   }
 
   /**
-   * Prepares the contexts of the sample at column `x`, row `y`; returns the 12-bit probability
-   * (1…4095) that its most significant bit is 1.
+   * Prepares the contexts of the sample at column `x`, row `y`; returns the probability that its
+   * most significant bit is 1: 12 bits (1…4095), or 16 (1…65535) with the `certainty` feature.
    */
   startSample(x: number, y: number): number {
     this.prepareSample(x, y);

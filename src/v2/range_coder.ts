@@ -2,8 +2,10 @@
  * A carry-less binary range coder with a 32-bit state and byte output.
  *
  * The state is an interval `[low, high]` of 32-bit integers. Coding a bit with 12-bit
- * probability `p` (of a 1, 1…4095) splits it at `mid = low + ((high − low) >>> 12) · p`:
- * a 1 keeps `[low, mid]`, a 0 keeps `[mid + 1, high]`. While the top bytes of `low` and `high`
+ * probability `p` (of a 1, 1…4095) splits it at `mid = low + ((high − low) >>> 12) · p`; with
+ * 16-bit probabilities (1…65535; coders 12 and 13), at
+ * `mid = low + ((high − low) >>> 16) · p + (((high − low) & 65535) · p >>> 16)`, within one of
+ * `low + ⌊(high − low) · p / 2^16⌋`. A 1 keeps `[low, mid]`, a 0 keeps `[mid + 1, high]`. While the top bytes of `low` and `high`
  * agree, that byte is output and both are shifted left by 8 (`high` shifting in ones). The
  * encoder ends with one byte, the top byte of the least multiple of 2^24 that is at least `low`
  * (it lies in the interval, as the top bytes of `low` and `high` differ), and the decoder reads
@@ -27,6 +29,40 @@ function splitPoint(low: number, high: number, p: number): number {
 }
 
 /**
+ * The split of `[low, high]` for a 16-bit `p`: the range's top and bottom 16 bits times `p`,
+ * each shifted down (the second product is below 2^32), as a 32-bit pattern.
+ */
+function splitPoint16(low: number, high: number, p: number): number {
+  const range = high - low;
+  return (low + Math.imul(range >>> 16, p) + (Math.imul(range & 0xffff, p) >>> 16)) | 0;
+}
+
+/**
+ * The bits of the probabilities a range coder is given.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { type RangeCoderOptions, RangeDecoder, RangeEncoder } from "./range_coder.ts";
+ * const options: RangeCoderOptions = { probabilityBits: 16 };
+ * const encoder = new RangeEncoder(options);
+ * for (let i = 0; i < 1000; i++) encoder.encode(1, 65530); // a near-certain 1 costs near nothing
+ * const bytes = encoder.finish();
+ * strictEqual(bytes.length, 1);
+ * const decoder = new RangeDecoder(bytes, options);
+ * for (let i = 0; i < 1000; i++) strictEqual(decoder.decode(65530), 1);
+ * decoder.finish();
+ * ```
+ */
+export interface RangeCoderOptions {
+  /**
+   * 12 (1…4095; the default: coders 0 to 11, value tables and model payloads) or 16
+   * (1…65535; coders 12 and 13).
+   */
+  probabilityBits?: 12 | 16;
+}
+
+/**
  * Encodes binary decisions into bytes.
  *
  * @example
@@ -44,10 +80,21 @@ export class RangeEncoder {
   #high = -1;
   #bytes = new Uint8Array(1 << 16);
   #length = 0;
+  readonly #wide: boolean;
 
-  /** Codes `bit` (0 or 1) whose probability of being 1 is `p` / 4096 (`p` in 1…4095). */
+  /** Starts an empty stream of decisions with probabilities of `options.probabilityBits`. */
+  constructor(options: RangeCoderOptions = {}) {
+    this.#wide = options.probabilityBits === 16;
+  }
+
+  /**
+   * Codes `bit` (0 or 1) whose probability of being 1 is `p` / 4096 (`p` in 1…4095), or
+   * `p` / 65536 (1…65535) with 16-bit probabilities.
+   */
   encode(bit: number, p: number): void {
-    const mid = splitPoint(this.#low, this.#high, p);
+    const mid = this.#wide
+      ? splitPoint16(this.#low, this.#high, p)
+      : splitPoint(this.#low, this.#high, p);
     if (bit) this.#high = mid;
     else this.#low = (mid + 1) | 0;
     while (((this.#low ^ this.#high) & 0xff000000) === 0) {
@@ -102,10 +149,12 @@ export class RangeDecoder {
   #code = 0;
   #bytes: Uint8Array;
   #position = 0;
+  readonly #wide: boolean;
 
-  /** Starts decoding `bytes`. */
-  constructor(bytes: Uint8Array) {
+  /** Starts decoding `bytes`, coded with probabilities of `options.probabilityBits`. */
+  constructor(bytes: Uint8Array, options: RangeCoderOptions = {}) {
     this.#bytes = bytes;
+    this.#wide = options.probabilityBits === 16;
     for (let i = 0; i < 4; i++) this.#code = (this.#code << 8) | this.#next();
   }
 
@@ -118,9 +167,11 @@ export class RangeDecoder {
     return 0;
   }
 
-  /** Decodes one bit whose probability of being 1 is `p` / 4096 (`p` in 1…4095). */
+  /** Decodes one bit whose probability of being 1 is `p` (as {@link RangeEncoder.encode}). */
   decode(p: number): number {
-    const mid = splitPoint(this.#low, this.#high, p);
+    const mid = this.#wide
+      ? splitPoint16(this.#low, this.#high, p)
+      : splitPoint(this.#low, this.#high, p);
     let bit: number;
     if ((this.#code ^ SIGN) <= (mid ^ SIGN)) {
       bit = 1;

@@ -60,6 +60,10 @@ const CODER_7: V2CodingOptions = { ...CODER_6, leastSquares: true, checkedWays: 
 const CODER_8: V2CodingOptions = { ...CODER_6, phaseSets: true };
 /** Coder 9's features; coder 10 adds a large hashed table. */
 const CODER_9: V2CodingOptions = { ...CODER_7, phaseSets: true };
+/** Coder 10's features; coder 13 adds 16-bit probabilities. */
+const CODER_10: V2CodingOptions = { ...CODER_9, largeHashTable: true };
+/** Coder 11's features; coder 12 adds 16-bit probabilities. */
+const CODER_11: V2CodingOptions = { ...CODER_8, hashedContexts: [0, 3, 6, 7, 8, 9] };
 
 /**
  * The context-mixing coders, by name, and how each codes a plane (tiles of these may start from
@@ -72,9 +76,12 @@ const CODER_9: V2CodingOptions = { ...CODER_7, phaseSets: true };
  * (`cm-checked2-decay-split-apm-phase`, the `default` level before six hashed contexts) and 9
  * (`cm-ls-checked-decay-split-apm-phase`, the `max` level before large hashed tables): coders 6
  * and 7 with phase sets, coder 10 (`cm-ls-checked-decay-split-apm-phase-h24`, the `max` level):
- * coder 9 with a hashed table of up to 2^24 slots, and coder 11
- * (`cm-checked2-decay-split-apm-phase-hashed6`, the `default` level): coder 8 looking up six of
- * the model's ten hashed contexts (0, 3, 6, 7, 8 and 9).
+ * coder 9 with a hashed table of up to 2^24 slots, coder 11
+ * (`cm-checked2-decay-split-apm-phase-hashed6`, the `default` level before 16-bit
+ * probabilities): coder 8 looking up six of the model's ten hashed contexts (0, 3, 6, 7, 8 and
+ * 9), and coders 12 (`cm-checked2-decay-split-apm-phase-hashed6-p16`, the `default` level) and 13
+ * (`cm-ls-checked-decay-split-apm-phase-h24-p16`, the `max` level): coders 11 and 10 with 16-bit
+ * probabilities (certainty slots).
  *
  * @example
  * ```ts
@@ -86,6 +93,7 @@ const CODER_9: V2CodingOptions = { ...CODER_7, phaseSets: true };
  * strictEqual(CONTEXT_MIXING["cm-checked2-decay-split-apm-phase"]?.phaseSets, true);
  * strictEqual(CONTEXT_MIXING["cm-ls-checked-decay-split-apm-phase-h24"]?.largeHashTable, true);
  * strictEqual(CONTEXT_MIXING["cm-checked2-decay-split-apm-phase-hashed6"]?.hashedContexts?.length, 6);
+ * strictEqual(CONTEXT_MIXING["cm-ls-checked-decay-split-apm-phase-h24-p16"]?.certainty, true);
  * ```
  */
 export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions>> = {
@@ -98,8 +106,10 @@ export const CONTEXT_MIXING: Readonly<Record<ContextMixingCoder, V2CodingOptions
   "cm-ls-checked-decay-split-apm": CODER_7,
   "cm-checked2-decay-split-apm-phase": CODER_8,
   "cm-ls-checked-decay-split-apm-phase": CODER_9,
-  "cm-ls-checked-decay-split-apm-phase-h24": { ...CODER_9, largeHashTable: true },
-  "cm-checked2-decay-split-apm-phase-hashed6": { ...CODER_8, hashedContexts: [0, 3, 6, 7, 8, 9] },
+  "cm-ls-checked-decay-split-apm-phase-h24": CODER_10,
+  "cm-checked2-decay-split-apm-phase-hashed6": CODER_11,
+  "cm-checked2-decay-split-apm-phase-hashed6-p16": { ...CODER_11, certainty: true },
+  "cm-ls-checked-decay-split-apm-phase-h24-p16": { ...CODER_10, certainty: true },
 };
 
 /** The context-mixing coder that codes with `options`. */
@@ -164,11 +174,11 @@ export type LevelName = (typeof LEVEL_NAMES)[number];
 /** The coder each level codes with. */
 const LEVEL_CODERS: Readonly<Record<LevelName, CoderName>> = {
   fast: "fast",
-  default: "cm-checked2-decay-split-apm-phase-hashed6",
-  max: "cm-ls-checked-decay-split-apm-phase-h24",
+  default: "cm-checked2-decay-split-apm-phase-hashed6-p16",
+  max: "cm-ls-checked-decay-split-apm-phase-h24-p16",
 };
 
-/** The level of each coder (coders 0 and 2 to 9 are what the levels coded with before). */
+/** The level of each coder (coders 0 and 2 to 11 are what the levels coded with before). */
 const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   fast: "fast",
   cm: "default",
@@ -182,6 +192,8 @@ const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
   "cm-ls-checked-decay-split-apm-phase": "max",
   "cm-ls-checked-decay-split-apm-phase-h24": "max",
   "cm-checked2-decay-split-apm-phase-hashed6": "default",
+  "cm-checked2-decay-split-apm-phase-hashed6-p16": "default",
+  "cm-ls-checked-decay-split-apm-phase-h24-p16": "max",
 };
 
 /**
@@ -192,7 +204,7 @@ const CODER_LEVELS: Readonly<Record<CoderName, LevelName>> = {
  * import { strictEqual } from "node:assert/strict";
  * import { coderOf } from "./tile_coders.ts";
  * strictEqual(coderOf("fast"), "fast");
- * strictEqual(coderOf("max"), "cm-ls-checked-decay-split-apm-phase-h24");
+ * strictEqual(coderOf("max"), "cm-ls-checked-decay-split-apm-phase-h24-p16");
  * ```
  */
 export function coderOf(level: LevelName): CoderName {
