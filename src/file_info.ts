@@ -11,6 +11,7 @@ import { type FormatName, isDefaultModelHash, parseModel } from "./model_file.ts
 import { sha256, toHex } from "./sha256.ts";
 import { parseV2Archive, parseV2Image, type V2CodedImage } from "./v2/container.ts";
 import { networkOf } from "./v2/model.ts";
+import { isFlatPrimer } from "./v2/tile_priming.ts";
 import { type LevelName, levelOf } from "./v2/tile_coders.ts";
 
 /**
@@ -110,8 +111,11 @@ export interface FileInfo {
   alpha?: number;
   /** v2 models: the mixing network's first-layer neurons and the inputs of each. */
   network?: { neurons: number; inputs: number };
-  /** v2 models: the primer's size and bit depth, when the model has one. */
-  primer?: { width: number; height: number; bits: number };
+  /**
+   * v2 models: the primer's size and bit depth, and whether it is flat (then flat tiles may start
+   * from it, else tiles that are not), when the model has one.
+   */
+  primer?: { width: number; height: number; bits: number; flat: boolean };
   /** The coded images (image: one, archive: every entry's, each page of a kept file). */
   images?: CodedImageInfo[];
   /** Archives that keep files: the files. */
@@ -165,8 +169,14 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
         modelHash: hash,
         builtInModel: model.builtIn,
         network: { neurons, inputs },
-        ...(primer &&
-          { primer: { width: primer.width, height: primer.height, bits: primer.bits } }),
+        ...(primer && {
+          primer: {
+            width: primer.width,
+            height: primer.height,
+            bits: primer.bits,
+            flat: isFlatPrimer(primer),
+          },
+        }),
       };
     }
     case "BPC1": {

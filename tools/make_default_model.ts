@@ -11,6 +11,7 @@
 import type { GrayImage } from "../src/image/gray_image.ts";
 import { serializeV2Model, trainV2Model } from "../src/v2/mod.ts";
 import { normalizeV2 } from "../src/v2/image_codec.ts";
+import { isFlatTile } from "../src/v2/tiles.ts";
 
 /** Reads a binary PGM (P5) whose header is exactly `P5\n<w> <h>\n<maxval>\n`. */
 function readPgm(path: string): GrayImage {
@@ -54,7 +55,9 @@ function* images(files: string[]): Generator<GrayImage> {
 
 if (import.meta.main) {
   const shared = Deno.args[0] ?? "/work/shared";
-  const payload = serializeV2Model(await trainV2Model(images(trainingFiles(shared))));
+  const model = await trainV2Model(images(trainingFiles(shared)));
+  const payload = serializeV2Model(model);
+  const primer = model.primer;
   let binary = "";
   for (const byte of payload) binary += String.fromCharCode(byte);
   const lines = btoa(binary).match(/.{1,96}/g) ?? [];
@@ -65,6 +68,11 @@ if (import.meta.main) {
     "export const DEFAULT_MODEL_BASE64 = [",
     ...lines.map((line) => `  "${line}",`),
     '].join("");',
+    "",
+    "/** Whether its primer is flat (`isFlatTile`), so that it need not be unpacked to tell. */",
+    `export const DEFAULT_PRIMER_FLAT = ${
+      primer ? isFlatTile(primer.samples, primer.width, primer.height) : false
+    };`,
     "",
   ].join("\n");
   const out = new URL("../src/v2/default_model.ts", import.meta.url);

@@ -1751,3 +1751,6 @@ export const DEFAULT_MODEL_BASE64 = [
   "qL8EzKO3lH97fZD7o8D4y0hVX5wsyjyazJvurAcpRjfS89gwPvRpS9bZaKx0I1rkcuNSKXF3vz/kmklrvf4Hd8MjUqB3QG67",
   "OD7xIO0dKl+HAbknliTcm25DvAqrb3r+jXkL+Gh6E6/Qystr9LU=",
 ].join("");
+
+/** Whether its primer is flat (`isFlatTile`), so that it need not be unpacked to tell. */
+export const DEFAULT_PRIMER_FLAT = true;

@@ -5,7 +5,7 @@
  * @module
  */
 import { FormatError } from "../errors.ts";
-import { DEFAULT_MODEL_BASE64 } from "./default_model.ts";
+import { DEFAULT_MODEL_BASE64, DEFAULT_PRIMER_FLAT } from "./default_model.ts";
 import { packBytes, unpackBytes } from "./packed_bytes.ts";
 import { SIGNED_BUCKETS } from "./predictors.ts";
 import { MAX_SLOT_COUNT } from "./state_map.ts";
@@ -128,6 +128,26 @@ export interface V2Primer {
   readonly bits: number;
   /** `width × height` samples, row-major. */
   readonly samples: Uint16Array;
+}
+
+/** Whether the built-in model's primers are flat, as recorded (their samples are unpacked late). */
+const recordedFlatness = new WeakMap<V2Primer, boolean>();
+
+/**
+ * Whether `primer`'s samples are flat (`isFlatTile`), when that is recorded: for the built-in
+ * model's primer (`tools/make_default_model.ts` writes it), so that the encoder learns which tiles
+ * it may prime without unpacking it; else undefined.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { defaultV2Model, parseV2Model, primerFlatness, serializeV2Model } from "./model.ts";
+ * strictEqual(primerFlatness(defaultV2Model().primer!), true); // a page crop
+ * strictEqual(primerFlatness(parseV2Model(serializeV2Model(defaultV2Model())).primer!), undefined);
+ * ```
+ */
+export function primerFlatness(primer: V2Primer): boolean | undefined {
+  return recordedFlatness.get(primer);
 }
 
 /**
@@ -323,15 +343,15 @@ function primerBytes(primer: V2Primer): Uint8Array {
  * ```
  */
 export function parseV2Model(payload: Uint8Array): V2Model {
-  return parsePayload(payload, false);
+  return parsePayload(payload);
 }
 
 /**
  * {@link parseV2Model}, the primer's samples unpacked (and checked) only when first read if
- * `lazyPrimer`: for the built-in model, whose payload is this module's own, so that a process
- * that codes no flat tile does not unpack its primer.
+ * `lazyPrimer` says whether they are flat: for the built-in model, whose payload is this module's
+ * own, so that a process that primes no tile does not unpack its primer.
  */
-function parsePayload(payload: Uint8Array, lazyPrimer: boolean): V2Model {
+function parsePayload(payload: Uint8Array, lazyPrimer?: { flat: boolean }): V2Model {
   const shortest = headerLength(NARROW_NETWORK);
   if (payload.length < shortest) {
     throw new FormatError(
@@ -390,8 +410,11 @@ function parsePayload(payload: Uint8Array, lazyPrimer: boolean): V2Model {
   return model;
 }
 
-/** The primer section of a payload, at `at` (its last part); its samples unpacked when first read if `lazy`. */
-function parsePrimer(payload: Uint8Array, at: number, lazy: boolean): V2Primer {
+/**
+ * The primer section of a payload, at `at` (its last part); its samples unpacked when first read
+ * if `lazy` says whether they are flat.
+ */
+function parsePrimer(payload: Uint8Array, at: number, lazy?: { flat: boolean }): V2Primer {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
   const width = view.getUint16(at, true);
   const height = view.getUint16(at + 2, true);
@@ -406,7 +429,7 @@ function parsePrimer(payload: Uint8Array, at: number, lazy: boolean): V2Primer {
   const packed = payload.subarray(at + PRIMER_HEADER);
   if (!lazy) return { width, height, bits, samples: primerSamples(packed, width, height, bits) };
   let samples: Uint16Array | undefined;
-  return {
+  const primer = {
     width,
     height,
     bits,
@@ -414,6 +437,8 @@ function parsePrimer(payload: Uint8Array, at: number, lazy: boolean): V2Primer {
       return samples ??= primerSamples(packed, width, height, bits);
     },
   };
+  recordedFlatness.set(primer, lazy.flat);
+  return primer;
 }
 
 /** A primer's samples from their packed bytes (see {@link primerBytes}). */
@@ -503,7 +528,7 @@ function checkModel(model: V2Model, checkPrimerSamples: boolean): void {
  * ```
  */
 export function defaultV2Model(): V2Model {
-  return parsePayload(defaultV2ModelPayload(), true);
+  return parsePayload(defaultV2ModelPayload(), { flat: DEFAULT_PRIMER_FLAT });
 }
 
 /**

@@ -1,13 +1,15 @@
 /**
  * Whether a tile starts from the model's primer (`docs/v2-stream.md` §3.4), which the encoder
- * chooses per tile and records in the tile's flags: only a flat tile of the primer's bit depth
- * may be primed, and it is when a trial on its middle rows codes smaller primed than not.
+ * chooses per tile and records in the tile's flags: only a tile of the primer's bit depth that
+ * is as flat as the primer (both flat, as a page and a page crop, or neither, as two slices of
+ * one scan) may be primed, and it is when a trial on its middle rows codes smaller primed than
+ * not.
  *
  * @module
  */
 import { FormatError } from "../errors.ts";
 import { encodeV2 } from "./codec.ts";
-import { type V2Model, withoutPrimer } from "./model.ts";
+import { primerFlatness, type V2Model, type V2Primer, withoutPrimer } from "./model.ts";
 import type { V2CodingOptions } from "./predictor.ts";
 import { isFlatTile } from "./tiles.ts";
 
@@ -16,14 +18,18 @@ export const PRIMING_TRIAL_SAMPLES = 1 << 18;
 
 /**
  * Whether a tile of these samples may start from `model`'s primer: the primer is of `bits` bits
- * and the tile is flat (`isFlatTile`).
+ * and the tile is flat (`isFlatTile`) if and only if the primer is.
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { mayPrime } from "./tile_priming.ts";
  * import { defaultV2Model } from "./model.ts";
- * strictEqual(mayPrime(new Uint16Array(4), 2, 2, 8, { ...defaultV2Model(), primer: undefined }), false);
+ * const flat = new Uint16Array(64 * 64); // the built-in model's primer is a flat page crop
+ * strictEqual(mayPrime(flat, 64, 64, 8, defaultV2Model()), true);
+ * const ramp = flat.map((_, i) => i & 255);
+ * strictEqual(mayPrime(ramp, 64, 64, 8, defaultV2Model()), false);
+ * strictEqual(mayPrime(flat, 64, 64, 8, { ...defaultV2Model(), primer: undefined }), false);
  * ```
  */
 export function mayPrime(
@@ -33,7 +39,32 @@ export function mayPrime(
   bits: number,
   model: V2Model,
 ): boolean {
-  return model.primer?.bits === bits && isFlatTile(samples, width, height);
+  const primer = model.primer;
+  return primer?.bits === bits && isFlatTile(samples, width, height) === isFlatPrimer(primer);
+}
+
+/** Whether each primer seen whose flatness is not recorded is flat, computed once. */
+const computedFlatness = new WeakMap<V2Primer, boolean>();
+
+/**
+ * Whether `primer`'s samples are flat (`isFlatTile`, or as recorded: `primerFlatness`): then flat
+ * tiles may start from it, else tiles that are not flat.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { isFlatPrimer } from "./tile_priming.ts";
+ * import { defaultV2Model } from "./model.ts";
+ * strictEqual(isFlatPrimer(defaultV2Model().primer!), true); // a page crop
+ * ```
+ */
+export function isFlatPrimer(primer: V2Primer): boolean {
+  let flat = primerFlatness(primer) ?? computedFlatness.get(primer);
+  if (flat === undefined) {
+    flat = isFlatTile(primer.samples, primer.width, primer.height);
+    computedFlatness.set(primer, flat);
+  }
+  return flat;
 }
 
 /**

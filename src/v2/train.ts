@@ -193,38 +193,46 @@ export class V2Training {
   }
 
   /**
-   * The primer that saves most on the other flat crops of its bit depth (those a tile's primer
-   * may start, `tile_priming.ts`), among the central crops of at most {@link MAX_PRIMER_SIDE}
-   * squared of up to {@link PRIMER_CANDIDATES} images whose crops are flat (evenly spaced in
-   * image order); none unless it saves more than 1/{@link PRIMER_GAIN_DIVISOR} of those crops'
-   * bytes. A crop is coded primed only where that is smaller, as the encoder chooses (a crop is
-   * smaller than a tile's priming trial).
+   * The primer that saves most on the other crops it may start (of its bit depth, and flat if and
+   * only if it is: those a tile's primer may start, `tile_priming.ts`), among the central crops of
+   * at most {@link MAX_PRIMER_SIDE} squared of up to {@link PRIMER_CANDIDATES} images whose crops
+   * have such others (evenly spaced in image order); none unless it saves more than
+   * 1/{@link PRIMER_GAIN_DIVISOR} of those crops' bytes. A crop is coded primed only where that is
+   * smaller, as the encoder chooses (a crop is smaller than a tile's priming trial).
    */
   async #choosePrimer(model: V2Model, images: TrainingImages): Promise<V2Primer | undefined> {
     const crops = this.#crops;
-    const flat = crops.flatMap((crop, j) =>
-      isFlatTile(crop.samples, crop.width, crop.height) ? [j] : []
+    const flat = crops.map((crop) => isFlatTile(crop.samples, crop.width, crop.height));
+    // The crops other than crop `c` of `bits` bits, flat or not as `flat`.
+    const others = (c: number, bits: number, isFlat: boolean) =>
+      crops.flatMap((crop, j) => j !== c && crop.bits === bits && flat[j] === isFlat ? [j] : []);
+    const eligible = crops.flatMap((crop, c) =>
+      others(c, crop.bits, flat[c]).length > 0 ? [c] : []
     );
-    const step = flat.length / Math.min(PRIMER_CANDIDATES, flat.length);
+    const step = eligible.length / Math.min(PRIMER_CANDIDATES, eligible.length);
     const candidates = Array.from(
-      { length: Math.min(PRIMER_CANDIDATES, flat.length) },
-      (_, k) => flat[Math.floor(k * step)],
-    )
-      .filter((c) => flat.some((j) => j !== c && crops[j].bits === crops[c].bits));
+      { length: Math.min(PRIMER_CANDIDATES, eligible.length) },
+      (_, k) => eligible[Math.floor(k * step)],
+    );
     if (candidates.length === 0) return undefined;
     this.#progress?.(0, 1, "choosing a primer");
     const primers: V2Primer[] = [];
     for (const c of candidates) {
       primers.push(primerOf(centralCrop(await images.image(c), { side: MAX_PRIMER_SIDE })));
     }
+    // The crops each candidate's primer may start (by the primer's own bits and flatness).
+    const startedBy = candidates.map((c, k) => {
+      const { samples, width, height, bits } = primers[k];
+      return others(c, bits, isFlatTile(samples, width, height));
+    });
     const models = [model, ...primers.map((primer) => ({ ...model, primer }))];
-    const plain = flat.map((crop) => ({ kind: "bytes" as const, crop, model: 0 }));
-    const primed = candidates.flatMap((c, k) =>
-      flat.filter((j) => j !== c && crops[j].bits === primers[k].bits)
-        .map((crop) => ({ kind: "bytes" as const, crop, model: k + 1 }))
+    const started = [...new Set(startedBy.flat())];
+    const plain = started.map((crop) => ({ kind: "bytes" as const, crop, model: 0 }));
+    const primed = startedBy.flatMap((list, k) =>
+      list.map((crop) => ({ kind: "bytes" as const, crop, model: k + 1 }))
     );
     const bytes = await this.#runner.run(crops, models, [...plain, ...primed]) as number[];
-    const plainBytes = new Map(flat.map((crop, i) => [crop, bytes[i]]));
+    const plainBytes = new Map(started.map((crop, i) => [crop, bytes[i]]));
     const saved = new Float64Array(candidates.length);
     const of = new Float64Array(candidates.length);
     primed.forEach((job, i) => {

@@ -34,10 +34,9 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
     report.line(`  network: ${info.network.neurons} neurons of ${info.network.inputs} inputs`);
   }
   if (info.primer) {
-    const { width, height, bits } = info.primer;
-    report.line(
-      `  primer: ${width}x${height}, ${bits}-bit (flat ${bits}-bit tiles may start from it)`,
-    );
+    const { width, height, bits, flat } = info.primer;
+    const tiles = flat ? `flat ${bits}-bit tiles` : `${bits}-bit tiles that are not flat`;
+    report.line(`  primer: ${width}x${height}, ${bits}-bit (${tiles} may start from it)`);
   }
   for (const image of info.images ?? []) {
     const page = image.page === undefined ? "" : ` page ${image.page}`;
