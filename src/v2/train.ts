@@ -69,6 +69,14 @@ export interface TrainV2Options {
 
 /** At most this many crops are tried as the primer. */
 export const PRIMER_CANDIDATES = 6;
+/**
+ * The side of a primer candidate whose crop is not flat, at most (a flat one's is
+ * {@link MAX_PRIMER_SIDE}): a scan's slice teaches its siblings as much from a smaller crop, and
+ * running a candidate through the kernel, in every worker that tries it, is most of the search.
+ */
+export const NON_FLAT_PRIMER_SIDE = 512;
+/** Each primer candidate is tried on at most this many of the crops it may start. */
+export const PRIMER_TRIALS = 6;
 /** A primer must save more than 1/this of the bytes of the crops it primes. */
 export const PRIMER_GAIN_DIVISOR = 100;
 
@@ -195,10 +203,12 @@ export class V2Training {
   /**
    * The primer that saves most on the other crops it may start (of its bit depth, and flat if and
    * only if it is: those a tile's primer may start, `tile_priming.ts`), among the central crops of
-   * at most {@link MAX_PRIMER_SIDE} squared of up to {@link PRIMER_CANDIDATES} images whose crops
-   * have such others (evenly spaced in image order); none unless it saves more than
-   * 1/{@link PRIMER_GAIN_DIVISOR} of those crops' bytes. A crop is coded primed only where that is
-   * smaller, as the encoder chooses (a crop is smaller than a tile's priming trial).
+   * at most {@link MAX_PRIMER_SIDE} squared ({@link NON_FLAT_PRIMER_SIDE} for a crop that is not
+   * flat) of up to {@link PRIMER_CANDIDATES} images whose crops have such others (evenly spaced in
+   * image order), each tried on up to {@link PRIMER_TRIALS} of them (evenly spaced); none unless
+   * it saves more than 1/{@link PRIMER_GAIN_DIVISOR} of those crops' bytes. A crop is coded primed
+   * only where that is smaller, as the encoder chooses (a crop is smaller than a tile's priming
+   * trial).
    */
   async #choosePrimer(model: V2Model, images: TrainingImages): Promise<V2Primer | undefined> {
     const crops = this.#crops;
@@ -209,21 +219,18 @@ export class V2Training {
     const eligible = crops.flatMap((crop, c) =>
       others(c, crop.bits, flat[c]).length > 0 ? [c] : []
     );
-    const step = eligible.length / Math.min(PRIMER_CANDIDATES, eligible.length);
-    const candidates = Array.from(
-      { length: Math.min(PRIMER_CANDIDATES, eligible.length) },
-      (_, k) => eligible[Math.floor(k * step)],
-    );
+    const candidates = evenlySpaced(eligible, PRIMER_CANDIDATES);
     if (candidates.length === 0) return undefined;
     this.#progress?.(0, 1, "choosing a primer");
     const primers: V2Primer[] = [];
     for (const c of candidates) {
-      primers.push(primerOf(centralCrop(await images.image(c), { side: MAX_PRIMER_SIDE })));
+      const side = flat[c] ? MAX_PRIMER_SIDE : NON_FLAT_PRIMER_SIDE;
+      primers.push(primerOf(centralCrop(await images.image(c), { side })));
     }
     // The crops each candidate's primer may start (by the primer's own bits and flatness).
     const startedBy = candidates.map((c, k) => {
       const { samples, width, height, bits } = primers[k];
-      return others(c, bits, isFlatTile(samples, width, height));
+      return evenlySpaced(others(c, bits, isFlatTile(samples, width, height)), PRIMER_TRIALS);
     });
     const models = [model, ...primers.map((primer) => ({ ...model, primer }))];
     const started = [...new Set(startedBy.flat())];
@@ -334,4 +341,10 @@ function directStartsFrom(ones: Float64Array, totals: Float64Array, base: V2Mode
     directStarts[s] = q < 1 ? 1 : q > 255 ? 255 : q;
   }
   return directStarts;
+}
+
+/** At most `count` of `list`, evenly spaced: the `⌊k·n/m⌋`-th, `k = 0…m−1`, `m = min(count, n)`. */
+function evenlySpaced<T>(list: readonly T[], count: number): T[] {
+  const m = Math.min(count, list.length);
+  return Array.from({ length: m }, (_, k) => list[Math.floor((k * list.length) / m)]);
 }
