@@ -38,6 +38,8 @@ export interface CodedImageInfo {
   inverted: boolean;
   /** v2: whether any of its tiles is packed (coded as indices into its table of values). */
   packed?: boolean;
+  /** v2: whether any of its tiles starts from the model's primer. */
+  primed?: boolean;
   /** Bytes of the coded stream (v2: of all its tiles' streams). */
   streamBytes: number;
   /** v2: the number of tiles and their size (those of the last column and row may be smaller). */
@@ -148,6 +150,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
     codedBits: image.tiles.reduce((most, t) => Math.max(most, t.bits), 0),
     inverted: image.tiles.some((t) => t.inverted),
     ...(image.tiles.some((t) => t.packed) && { packed: true }),
+    ...(image.tiles.some((t) => t.primed) && { primed: true }),
     streamBytes: image.tiles.reduce((n, t) => n + t.stream.length, 0),
     tiles: { count: image.tiles.length, width: image.tileWidth, height: image.tileHeight },
     level: levelOf(image.coder),

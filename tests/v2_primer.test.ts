@@ -138,6 +138,9 @@ Deno.test("v2 primer: the encoder primes a flat tile where it pays, records it, 
   const file = serializeV2Image(coded, new Uint8Array(32));
   const read = parseV2Image(file).image;
   assertEquals(read.tiles[0].primed, true);
+  assertEquals((await describeFile(file)).images?.[0].primed, true); // info says "primed"
+  const photoFile = serializeV2Image(await encodeV2Image(photo, model, "auto"), new Uint8Array(32));
+  assertEquals((await describeFile(photoFile)).images?.[0].primed, undefined);
   assertEquals(await decodeV2Image(read, model), pageImage);
   await assertRejects(
     () => decodeV2Image(read, withoutPrimer(model)),

@@ -42,7 +42,7 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
     const page = image.page === undefined ? "" : ` page ${image.page}`;
     const name = image.name === undefined ? "" : `${image.name}${page}: `;
     const polarity = (image.signed ? ", signed" : "") + (image.inverted ? ", inverted" : "") +
-      (image.packed ? ", values packed" : "");
+      (image.packed ? ", values packed" : "") + (image.primed ? ", primed" : "");
     const coded = image.codedBits === undefined ? "" : `, ${image.codedBits} planes coded`;
     const level = image.level === undefined ? "" : `, level ${image.level}`;
     const tiles = image.tiles && image.tiles.count > 1
