@@ -81,6 +81,11 @@ Deno.test("cli: train --workers 1 and --workers 3 write the same v2 model", asyn
   const train = ["train", "--device", "cpu", "--input-dir", `${SHARED}compat/train`];
   const one = await runCli([...train, "--workers", "1", "--model", "1.bpm"], dir);
   assertEquals(one.code, 0, one.stderr);
+  // The summary says whether the model has a primer (and if so which tiles it may start).
+  assertEquals(
+    one.stdout.trim().split("\n")[2],
+    "primer: none (no training image's crop saved enough on the others it may start)",
+  );
   const three = await runCli([...train, "--workers", "3", "--model", "3.bpm", "--json"], dir);
   assertEquals(three.code, 0, three.stderr);
   assertEquals(JSON.parse(three.stdout).workers, 3);

@@ -7,6 +7,7 @@ import { describeFile, type FileInfo } from "../../file_info.ts";
 import type { Command, ParsedArgs, Reporter } from "../command.ts";
 import { CliError, errorFor, UsageError } from "../errors.ts";
 import { inputName, readBytes } from "../files.ts";
+import { primerLine } from "../primer_line.ts";
 
 /** Reads and describes one file (stdin for `-`). */
 async function describePath(path: string): Promise<FileInfo> {
@@ -34,9 +35,7 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
     report.line(`  network: ${info.network.neurons} neurons of ${info.network.inputs} inputs`);
   }
   if (info.primer) {
-    const { width, height, bits, flat } = info.primer;
-    const tiles = flat ? `flat ${bits}-bit tiles` : `${bits}-bit tiles that are not flat`;
-    report.line(`  primer: ${width}x${height}, ${bits}-bit (${tiles} may start from it)`);
+    report.line(`  ${primerLine(info.primer)}`);
   }
   for (const image of info.images ?? []) {
     const page = image.page === undefined ? "" : ` page ${image.page}`;

@@ -23,6 +23,8 @@ import { openTrainingDevice, type TrainingDevice } from "../training_device.ts";
 import { countDirectSlotsOnGpu, type RecordPacker } from "../../gpu/v2_counts.ts";
 import { TrainingWorkers } from "../../workers/training_workers.ts";
 import { workersFlag } from "../workers_flag.ts";
+import { primerLine } from "../primer_line.ts";
+import { describeFile } from "../../file_info.ts";
 import { join } from "node:path";
 
 /** Reads `--alpha` (default 16). */
@@ -156,6 +158,14 @@ export const trainCommand: Command = {
     );
     const software = device.software ? " (software adapter)" : "";
     report.line(device.kind === "gpu" ? `device: GPU ${device.adapter}${software}` : "device: CPU");
+    if (model.format === "v2") {
+      const { primer } = await describeFile(model.bytes);
+      report.line(
+        primer
+          ? primerLine(primer)
+          : "primer: none (no training image's crop saved enough on the others it may start)",
+      );
+    }
     report.result({
       command: "train",
       model: out,
