@@ -44,6 +44,7 @@ export {
   describeFile,
   type FileInfo,
   type KeptFileInfo,
+  type PrimerInfo,
 } from "./src/file_info.ts";
 export {
   type ClassicModelFile,

@@ -10,7 +10,7 @@ import { FormatError } from "./errors.ts";
 import { type FormatName, isDefaultModelHash, parseModel } from "./model_file.ts";
 import { sha256, toHex } from "./sha256.ts";
 import { parseV2Archive, parseV2Image, type V2CodedImage } from "./v2/container.ts";
-import { networkOf } from "./v2/model.ts";
+import { networkOf, type V2Primer } from "./v2/model.ts";
 import { isFlatPrimer } from "./v2/tile_priming.ts";
 import { type LevelName, levelOf } from "./v2/tile_coders.ts";
 
@@ -113,15 +113,54 @@ export interface FileInfo {
   alpha?: number;
   /** v2 models: the mixing network's first-layer neurons and the inputs of each. */
   network?: { neurons: number; inputs: number };
-  /**
-   * v2 models: the primer's size and bit depth, and whether it is flat (then flat tiles may start
-   * from it, else tiles that are not), when the model has one.
-   */
-  primer?: { width: number; height: number; bits: number; flat: boolean };
+  /** v2 models: the primer, when the model has one. */
+  primer?: PrimerInfo;
   /** The coded images (image: one, archive: every entry's, each page of a kept file). */
   images?: CodedImageInfo[];
   /** Archives that keep files: the files. */
   files?: KeptFileInfo[];
+}
+
+/**
+ * A v2 model's primer as `info` tells it: its size and bit depth, and whether it is flat (then flat
+ * tiles may start from it, else tiles that are not).
+ *
+ * @example
+ * ```ts
+ * import type { PrimerInfo } from "./file_info.ts";
+ * const primer: PrimerInfo = { width: 1024, height: 825, bits: 8, flat: true };
+ * ```
+ */
+export interface PrimerInfo {
+  /** Columns. */
+  width: number;
+  /** Rows. */
+  height: number;
+  /** The bit depth of the tiles it may start. */
+  bits: number;
+  /** Whether it is flat (`isFlatTile`). */
+  flat: boolean;
+}
+
+/**
+ * What {@link PrimerInfo} says of `primer`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { describePrimer } from "./file_info.ts";
+ * import { defaultV2Model } from "./v2/model.ts";
+ * deepStrictEqual(describePrimer(defaultV2Model().primer!), {
+ *   width: 1024,
+ *   height: 825,
+ *   bits: 8,
+ *   flat: true,
+ * });
+ * ```
+ */
+export function describePrimer(primer: V2Primer): PrimerInfo {
+  const { width, height, bits } = primer;
+  return { width, height, bits, flat: isFlatPrimer(primer) };
 }
 
 /**
@@ -172,14 +211,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
         modelHash: hash,
         builtInModel: model.builtIn,
         network: { neurons, inputs },
-        ...(primer && {
-          primer: {
-            width: primer.width,
-            height: primer.height,
-            bits: primer.bits,
-            flat: isFlatPrimer(primer),
-          },
-        }),
+        ...(primer && { primer: describePrimer(primer) }),
       };
     }
     case "BPC1": {

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { FileInfo } from "../file_info.ts";
+import type { PrimerInfo } from "../file_info.ts";
 
 /**
- * `primer: WxH, B-bit (…tiles may start from it)` for a primer as `describeFile` gives it.
+ * `primer: WxH, B-bit (…tiles may start from it)` for a primer as `describePrimer` tells it.
  *
  * @example
  * ```ts
@@ -19,7 +19,7 @@ import type { FileInfo } from "../file_info.ts";
  * );
  * ```
  */
-export function primerLine(primer: NonNullable<FileInfo["primer"]>): string {
+export function primerLine(primer: PrimerInfo): string {
   const { width, height, bits, flat } = primer;
   const tiles = flat ? `flat ${bits}-bit tiles` : `${bits}-bit tiles that are not flat`;
   return `primer: ${width}x${height}, ${bits}-bit (${tiles} may start from it)`;

@@ -250,7 +250,7 @@
   ;; with it, 16 bits (1…65535): for a level (min(p, 4096 − p)) of at most CERTAINTY_LEVELS,
   ;; the top 16 bits of the certainty slot of (run class, path, side, b, level), else p · 16.
   (func $refine (param $p i32) (param $b i32) (result i32)
-    (local $side i32) (local $level i32) (local $run i32)
+    (local $side i32) (local $level i32) (local $run i32) (local $context i32)
     (global.set $certaintySlot (i32.const 0))
     (if (i32.eqz (global.get $certainty)) (then (return (local.get $p))))
     (local.set $side (i32.gt_s (local.get $p) (i32.const 2048)))
@@ -262,18 +262,15 @@
     (local.set $run (select (i32.const ${CERTAINTY_MAX_RUN_CLASS}) (local.get $run)
       (i32.gt_u (local.get $run) (i32.const ${CERTAINTY_MAX_RUN_CLASS}))))
     (global.set $certaintySide (local.get $side))
+    ;; ((run class · 2 + short) · 2 + side) · BIT_POSITIONS + b, then the level within it.
+    (local.set $context (i32.or (i32.shl (local.get $run) (i32.const 2))
+      (i32.or (i32.shl (global.get $short) (i32.const 1)) (local.get $side))))
+    (local.set $context (i32.or
+      (i32.shl (local.get $context) (i32.const ${BIT_POSITION_BITS}))
+      (local.get $b)))
     (global.set $certaintySlot (i32.add (global.get $certainties) (i32.shl
       (i32.add
-        (i32.mul
-          (i32.or
-            (i32.shl
-              (i32.or
-                (i32.shl (i32.or (i32.shl (local.get $run) (i32.const 1)) (global.get $short))
-                  (i32.const 1))
-                (local.get $side))
-              (i32.const 4))
-            (local.get $b))
-          (i32.const ${CERTAINTY_LEVELS}))
+        (i32.mul (local.get $context) (i32.const ${CERTAINTY_LEVELS}))
         (i32.sub (local.get $level) (i32.const 1)))
       (i32.const 2))))
     ;; A slot's probability lies in 128…2^22 − 128: its top 16 bits in 2…65534.

@@ -24,7 +24,7 @@ import { countDirectSlotsOnGpu, type RecordPacker } from "../../gpu/v2_counts.ts
 import { TrainingWorkers } from "../../workers/training_workers.ts";
 import { workersFlag } from "../workers_flag.ts";
 import { primerLine } from "../primer_line.ts";
-import { describeFile } from "../../file_info.ts";
+import { describePrimer } from "../../file_info.ts";
 import { join } from "node:path";
 
 /** Reads `--alpha` (default 16). */
@@ -159,10 +159,10 @@ export const trainCommand: Command = {
     const software = device.software ? " (software adapter)" : "";
     report.line(device.kind === "gpu" ? `device: GPU ${device.adapter}${software}` : "device: CPU");
     if (model.format === "v2") {
-      const { primer } = await describeFile(model.bytes);
+      const primer = model.params.primer;
       report.line(
         primer
-          ? primerLine(primer)
+          ? primerLine(describePrimer(primer))
           : "primer: none (no training image's crop saved enough on the others it may start)",
       );
     }
