@@ -1,10 +1,11 @@
 /**
- * The per-bit part of the v2 bit model, run as a WebAssembly module (`bit_kernel.wat`): the
- * adaptive slots, the mixing network (128-bit SIMD) and the APMs, their lookups and updates.
- * The integers are exactly those of `docs/v2-stream.md` §3.3.
+ * The v2 bit model of one image, run as a WebAssembly module (`bit_kernel.wat`): each sample's
+ * contexts from its neighbours, then the adaptive slots, the mixing network (128-bit SIMD) and
+ * the APMs, their lookups and updates. The integers are exactly those of `docs/v2-stream.md`
+ * §3.2 and §3.3.
  *
- * The caller (`predictor.ts`) writes each sample's contexts into {@link BitKernel}'s views
- * (direct predictions and classes, hashed buckets) and then asks for each bit's probability.
+ * The caller (`predictor.ts`) puts the image's samples in {@link BitKernel.samples}, prepares
+ * each sample in raster order and then asks for each bit's probability.
  *
  * @module
  */
@@ -18,12 +19,12 @@ import {
   CERTAINTY_START_COUNT,
   decayingRates,
   FINAL_SET_BYTES,
+  imageRegion,
   KERNEL_CONSTANTS as AT,
   type KernelState,
   kernelState,
   LMS_INPUTS,
   MIXER_SET_COUNTS,
-  OLS_TAPS,
   SET_BYTES,
 } from "./kernel_layout.ts";
 import {
@@ -62,8 +63,8 @@ function directSlots(model: V2Model): Int32Array {
 }
 
 interface KernelExports {
-  predictLms(): number;
-  predictOls(): number;
+  bindImage(width: number, samplesAt: number, errorsAt: number, ownErrorClasses: number): void;
+  prepareSample(x: number, y: number): void;
   startSample(): number;
   update(bit: number): number;
   directTablesUsed(): number;
@@ -157,80 +158,59 @@ export interface KernelFeatures {
 }
 
 /**
- * The slots, network and APMs of one image, in a WebAssembly instance of their own.
+ * The model of one image, in a WebAssembly instance of its own: its samples, their contexts and
+ * the slots, network and APMs that predict their bits.
  *
  * @example
  * ```ts
- * import { ok } from "node:assert/strict";
+ * import { ok, strictEqual } from "node:assert/strict";
  * import { BitKernel } from "./bit_kernel.ts";
  * import { untrainedV2Model } from "./model.ts";
- * const kernel = new BitKernel(untrainedV2Model(), 8, 12);
- * kernel.directPrediction.fill(100); // every predictor says 100
- * const p = kernel.startSample(); // is the sample ≥ 128?
+ * const kernel = new BitKernel(untrainedV2Model(), 8, 12, { image: { width: 2, height: 1 } });
+ * kernel.samples.set([100, 101]);
+ * kernel.prepareSample(0, 0);
+ * const p = kernel.startSample(); // is the first sample ≥ 128?
  * const next = kernel.update(0); // is it ≥ 64?
  * ok(p > 0 && p < 4096 && next > 0);
+ * strictEqual(kernel.directPrediction.length, 9);
  * ```
  */
 export class BitKernel {
-  /** The current sample's direct-table predictions (write before its first bit). */
-  readonly directPrediction: Int32Array;
-  /** The current sample's direct-table classes (write before its first bit). */
-  readonly directClass: Int32Array;
   /**
-   * The current sample's hashed contexts (write before its first bit): those of
-   * {@link BitKernel.hashedContexts}, in that order.
+   * The samples of the image (row by row): the caller's before {@link BitKernel.prepareSample}
+   * reads them, or each one as its last bit is learnt (decoding).
    */
-  readonly contextHash: Int32Array;
+  readonly samples: Uint16Array;
+  /** The current sample's direct-table predictions ({@link BitKernel.prepareSample}'s). */
+  readonly directPrediction: Int32Array;
+  /** The current sample's direct-table classes ({@link BitKernel.prepareSample}'s). */
+  readonly directClass: Int32Array;
   /** Which of the model's hashed contexts the network's hashed inputs are, in order. */
   readonly hashedContexts: readonly number[];
-  /**
-   * The current sample's neighbours minus their mean (write before predicting): the
-   * 12 LMS inputs, then the least-squares predictor's eight further taps.
-   */
-  readonly lmsInputs: Int32Array;
-  /** The mean of the LMS inputs (write before predicting), then the slow LMS prediction. */
-  readonly lmsState: Int32Array;
-  /** `[shape]`: the current sample's gradient shape (`gradientShape`; write before its first bit). */
-  readonly shape: Int32Array;
-  /**
-   * The current sample's phases for the error- and texture-selected neurons' weight sets (with
-   * {@link BitKernel.phaseSets}; write before its first bit), else 0.
-   */
-  readonly phases: Int32Array;
-  /** `[value]`: the sample completed by the last {@link BitKernel.update} that returned 0. */
-  readonly sampleValue: Int32Array;
-  /**
-   * Predicts the current sample from the LMS inputs: returns the fast predictor's mean-removed
-   * prediction and stores the slow one in `lmsState[1]`. Both learn after the sample's last bit.
-   */
-  readonly predictLms: () => number;
-  /**
-   * Predicts the current sample from all of {@link BitKernel.lmsInputs} with the least-squares
-   * predictor (mean-removed); it learns after the sample's last bit. Only for a kernel made
-   * with `leastSquares`.
-   */
-  readonly predictOls: () => number;
-  /** Whether the least-squares predictor runs (coders 2, 3, 5, 7, 9, 10 and 13). */
-  readonly leastSquares: boolean;
-  /** Whether the pixel's phase takes part in choosing weight sets (coders 8 to 13). */
-  readonly phaseSets: boolean;
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
   /**
-   * Starts a sample whose contexts are written; returns the probability that its most
-   * significant bit is 1: 12 bits (1…4095), or 16 (1…65535) with {@link KernelFeatures.certainty}.
+   * Computes the contexts of the sample at column `x`, row `y` (every sample before it in
+   * {@link BitKernel.samples}); then {@link BitKernel.startSample} and
+   * {@link BitKernel.update} code its bits, or {@link BitKernel.learnValue} completes it.
+   */
+  readonly prepareSample: (x: number, y: number) => void;
+  /**
+   * Starts the prepared sample; returns the probability that its most significant bit is 1:
+   * 12 bits (1…4095), or 16 (1…65535) with {@link KernelFeatures.certainty}.
    */
   readonly startSample: () => number;
   /**
    * Learns from the coded bit; returns the probability that the sample's next bit is 1, or 0
-   * after its last bit.
+   * after its last bit (the sample is then in {@link BitKernel.samples}).
    */
   readonly update: (bit: number) => number;
   /** How many direct tables the last probability used (2 on the short path, else 9). */
   readonly directTablesUsed: () => number;
   /**
-   * Completes the current sample without coding its bits: after {@link BitKernel.predictLms},
-   * both LMS predictors learn `value` (training counts use this).
+   * Completes the prepared sample, whose value is `value`, without coding its bits: the LMS and
+   * least-squares predictors and the error rows learn it as if it had been coded (training
+   * counts use this).
    */
   readonly learnValue: (value: number) => void;
   readonly #memory: WebAssembly.Memory;
@@ -240,42 +220,44 @@ export class BitKernel {
   readonly #bytes: number;
 
   /**
-   * Creates the state of an image of `bits`-bit samples with a hashed table of 2^hashBits slots:
-   * the start of `model`, or `options.state` (a {@link BitKernel.state} of a kernel of the same
-   * model, shape and features). With `options.leastSquares` (coders 2, 3, 5, 7, 9, 10 and 13),
-   * the least-squares predictor learns each sample; with `options.checkedWays` (coders 3 and 5 to
+   * Creates the model of an image of `bits`-bit samples, `options.image` in size (none: no
+   * samples, for a state alone), with a hashed table of 2^hashBits slots: the start of `model`,
+   * or `options.state` (a {@link BitKernel.state} of a kernel of the same model, shape and
+   * features). With `options.leastSquares` (coders 2, 3, 5, 7, 9, 10 and 13), the least-squares
+   * predictor stands in for two of the LMS ones; with `options.checkedWays` (coders 3 and 5 to
    * 13), each hashed context's bucket is checked and, when another context's, replaced; with
    * `options.rateDecay` (coders 4 to 13), each first-layer weight set's learning rate decays with
    * the updates it has had; with `options.splitApmUpdates` (coders 6 to 13), each APM trains both
-   * cells it interpolated; `options.phaseSets` (coders 8 to 13) says that the caller writes
-   * {@link BitKernel.phases}; with `options.hashedContexts` (coders 11 and 12) and samples of at
-   * most 8 bits, the caller writes those contexts' hashes (those the model has), in that order,
-   * into {@link BitKernel.contextHash}, and they are the network's hashed inputs; with
-   * `options.certainty` (coders 12 and 13), the probabilities returned have 16 bits.
+   * cells it interpolated; with `options.phaseSets` (coders 8 to 13), the pixel's phase takes
+   * part in choosing weight sets; with `options.hashedContexts` (coders 11 and 12) and samples of
+   * at most 8 bits, those of the model's hashed contexts (those it has) are looked up, in that
+   * order, and are the network's hashed inputs; with `options.certainty` (coders 12 and 13), the
+   * probabilities returned have 16 bits.
    */
   constructor(
     model: V2Model,
     bits: number,
     hashBits: number,
-    options: KernelFeatures & { state?: Uint8Array } = {},
+    options: KernelFeatures & {
+      state?: Uint8Array;
+      image?: { readonly width: number; readonly height: number };
+    } = {},
   ) {
     const parameters = model.parameters;
     const { neuronAt, finalAt, apmAt, countsAt, certaintyAt, slotsAt, slotCount, bytes } =
       kernelState(hashBits);
-    this.#memory = takeMemory(Math.ceil(bytes / PAGE_BYTES));
+    const { width, height } = options.image ?? { width: 0, height: 0 };
+    const image = imageRegion(width, height);
+    const imageAt = Math.ceil(bytes / 64) * 64;
+    this.#memory = takeMemory(Math.ceil((imageAt + image.bytes) / PAGE_BYTES));
     this.#neuronAt = neuronAt;
     this.#bytes = bytes;
     const buffer = this.#memory.buffer;
 
+    this.samples = new Uint16Array(buffer, imageAt + image.samplesAt, width * height);
     this.directPrediction = new Int32Array(buffer, AT.PREDICTIONS_AT, DIRECT_INPUTS);
     this.directClass = new Int32Array(buffer, AT.CLASSES_AT, DIRECT_INPUTS);
-    this.contextHash = new Int32Array(buffer, AT.HASHES_AT, HASHED_INPUTS);
     this.slotIndex = new Int32Array(buffer, AT.SLOT_INDEX_AT, DIRECT_INPUTS + HASHED_INPUTS);
-    this.lmsInputs = new Int32Array(buffer, AT.LMS_INPUTS_AT, OLS_TAPS);
-    this.lmsState = new Int32Array(buffer, AT.LMS_STATE_AT, 2);
-    this.sampleValue = new Int32Array(buffer, AT.SAMPLE_VALUE_AT, 1);
-    this.shape = new Int32Array(buffer, AT.SHAPE_AT, 1);
-    this.phases = new Int32Array(buffer, AT.PHASES_AT, 2);
     this.#finalAt = finalAt;
     const modelNetwork = networkOf(model);
     const modelContexts = modelNetwork.inputs - DIRECT_INPUTS - 1;
@@ -305,6 +287,8 @@ export class BitKernel {
         slotCount,
       });
     }
+    new Int32Array(buffer, AT.HASH_CHOICE_AT, this.hashedContexts.length)
+      .set(this.hashedContexts);
 
     const decay = decayingRates(parameters.mixerRate);
     const instance = new WebAssembly.Instance(kernelModule(), {
@@ -335,14 +319,15 @@ export class BitKernel {
         decayBoost: decay.boost,
         certainty: options.certainty === true ? 1 : 0,
         certainties: certaintyAt,
+        phaseSets: options.phaseSets === true ? 1 : 0,
       },
     });
     const exports = instance.exports as unknown as KernelExports;
+    if (options.image) {
+      exports.bindImage(width, imageAt + image.samplesAt, imageAt, model.ownErrorClasses ? 1 : 0);
+    }
+    this.prepareSample = exports.prepareSample;
     this.startSample = exports.startSample;
-    this.predictLms = exports.predictLms;
-    this.predictOls = exports.predictOls;
-    this.leastSquares = options.leastSquares === true;
-    this.phaseSets = options.phaseSets === true;
     this.update = exports.update;
     this.directTablesUsed = exports.directTablesUsed;
     this.learnValue = exports.learnValue;

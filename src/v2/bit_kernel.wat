@@ -1,28 +1,29 @@
-;; The per-bit work of the v2 bit model (docs/v2-stream.md §3.3): slot lookups, the mixing
-;; network, the APMs and their updates, in WebAssembly with 128-bit SIMD for the network.
+;; The v2 bit model (docs/v2-stream.md §3.2, §3.3): the per-sample contexts of the image it is
+;; bound to, then per bit the slot lookups, the mixing network, the APMs and their updates, in
+;; WebAssembly with 128-bit SIMD for the network and the LMS and least-squares predictors.
 ;; tools/build_wasm.ts compiles this file into bit_kernel_wasm.ts; the tests check that they
-;; agree. bit_kernel.ts lays out the memory, fills the tables and writes the per-sample
-;; contexts; predictor.ts computes those contexts.
+;; agree. bit_kernel.ts lays out the memory, fills the tables and binds the image.
 ;;
 ;; Memory and shapes come from kernel_layout.ts: this text names them (a dollar sign and the
 ;; name, or the name + N, in braces) and tools/build_wasm.ts writes in their values before it
 ;; compiles it. In order:
 ;;   squash table (i16, entry x + 2048 for stretch value x), stretch table (i16), slot learning
 ;;   rates (i32 by count), difference buckets (u8, entry d + MAX_DIFFERENCE is signedBucket(d));
-;;   the per-sample context area: written by the caller, the direct predictions and classes,
-;;   the hashes of the hashed contexts, the LMS inputs (mean-removed, in 16 lanes) and their
-;;   mean; written here, the first slot of each hashed context's bucket for the current group,
-;;   the slot used by each input of the last p(), the network inputs (the stretched slots, the
-;;   bias, zeros), per first-layer neuron the offset of its weight sets (the caller's), its
-;;   selected set and its output probability, the offset of its sets' update counts (the
-;;   caller's) and the address of the selected set's count, the final neuron's inputs (the first-layer
-;;   outputs, the bias, zeros), the LMS weights (fast, then slow), the slow LMS prediction, the
-;;   gradient shape and the pixel's phases (the caller's), the value of the last sample completed;
+;;   the per-sample context area (kernel_layout.ts names each part): the direct predictions and
+;;   classes, the hashed buckets and checks of the current group, the slot used by each input of
+;;   the last p(), the network inputs (the stretched slots, the bias, zeros), per first-layer
+;;   neuron the offset of its weight sets, its selected set and its output probability, the
+;;   offset of its sets' update counts and the address of the selected set's count, the final
+;;   neuron's inputs (the first-layer outputs, the bias, zeros), the sample's neighbours, its
+;;   hashed contexts (all, then those looked up, and which those are), its gradient shape and
+;;   phases, the LMS inputs (mean-removed) and weights (fast, then slow), their mean, and the
+;;   least-squares predictor's weights and sums;
 ;;   then, at places imported: $final: the final neuron's sets (the first-layer neurons' sets
 ;;   precede it), $apmPosition, $apmError, $apmValue: APM cells (u16), the sets' update counts
 ;;   (u32, used with $rateDecay), $certainties: the certainty slots (i32, used with
 ;;   $certainty), $slots: the slots (i32),
-;;   direct tables first, then the hashed table. $neuronsBytes is 4 × the model's first-layer
+;;   direct tables first, then the hashed table; after them, the image bound ($bindImage,
+;;   kernel_layout.ts imageRegion): its blocks of error rows (i32), its samples (u16). $neuronsBytes is 4 × the model's first-layer
 ;;   neurons and $hashedInputs the hashed contexts looked up (5 and 10, or 3 and 8 for a model of
 ;;   payload version 3 or 4; 6 with coders 11 and 12), whose inputs the bias input follows; $inputBytes
 ;;   is the bytes of the first-layer inputs rounded up to whole v128s (the lanes beyond them are
@@ -56,6 +57,7 @@
   (import "kernel" "decayBoost" (global $decayBoost i32))
   (import "kernel" "certainty" (global $certainty i32))
   (import "kernel" "certainties" (global $certainties i32))
+  (import "kernel" "phaseSets" (global $phaseSets i32))
 
   ;; The sample: the bit position, the bits known (in place), 1 followed by the bits of the
   ;; current group of 4 so far, and the group's number.
@@ -469,13 +471,6 @@
           (i32.const 4))))
       (i32.const 12)))
 
-  ;; Predicts the sample from the LMS inputs: returns the fast prediction, stores the slow one.
-  (func (export "predictLms") (result i32)
-    (global.set $fastLms (call $predictLms (i32.const ${FAST_LMS_WEIGHTS_AT})))
-    (global.set $slowLms (call $predictLms (i32.const ${SLOW_LMS_WEIGHTS_AT})))
-    (i32.store offset=${LMS_STATE_AT + 4} (i32.const 0) (global.get $slowLms))
-    (global.get $fastLms))
-
   ;; w = clamp(w + (e·u >> shift), ±2^17) for one vector of four weights at `at`
   (func $learnLmsLanes (param $at i32) (param $inputs v128) (param $error v128) (param $shift i32)
     (local $step v128)
@@ -530,13 +525,13 @@
   ;; `value`. Call after predictLms(), instead of the sample's update() calls.
   (func (export "learnValue") (param $value i32)
     (global.set $known (local.get $value))
-    (i32.store offset=${SAMPLE_VALUE_AT} (i32.const 0) (local.get $value))
-    (call $learnSample))
+    (call $learnSample)
+    (call $completeSample (local.get $value)))
 
   ;; ---- the least-squares predictor (docs/v2-stream.md §3.2; coder 2 only) ----------------
   ;; Predicts the sample from the taps (the LMS inputs, then eight more distant neighbours, all
   ;; mean-removed): (Σ w·x + 2^15) >> 16, clamped to ±2^20.
-  (func (export "predictOls") (result i32)
+  (func $olsPrediction (result i32)
     (local $j i32) (local $x v128) (local $sum v128) (local $p i64)
     (loop $taps
       (local.set $x (v128.load offset=${LMS_INPUTS_AT} (i32.shl (local.get $j) (i32.const 2))))
@@ -642,6 +637,553 @@
         (local.tee $i (i32.add (local.get $i) (i32.const 1)))
         (i32.const ${OLS_TAPS})))))
 
+  ;; ---- the per-sample contexts (docs/v2-stream.md §3.2) -----------------------------------
+  ;; The image bound to the kernel ($bindImage): its width, where its samples lie (u16, row by
+  ;; row) and its blocks of two error rows (i32, 2·width + 1 each: the rows by parity, then a
+  ;; zero), |v − GAP|, |v − FAST|, then the signed errors of the tables with own error classes.
+  (global $width (mut i32) (i32.const 0))
+  (global $samplesAt (mut i32) (i32.const 0))
+  (global $errorBlock (mut i32) (i32.const 0))
+  (global $gapErrorsAt (mut i32) (i32.const 0))
+  (global $lmsErrorsAt (mut i32) (i32.const 0))
+  (global $tableErrorsAt (mut i32) (i32.const 0))
+  (global $ownErrorClasses (mut i32) (i32.const 0))
+  ;; The prepared sample: its index, column and row, GAP and FAST.
+  (global $sampleIndex (mut i32) (i32.const 0))
+  (global $sampleX (mut i32) (i32.const 0))
+  (global $sampleY (mut i32) (i32.const 0))
+  (global $gapPrediction (mut i32) (i32.const 0))
+  (global $fastPrediction (mut i32) (i32.const 0))
+  ;; Where, in a block of error rows, the errors of W, N, NW, NE, WW and NEE are (their indices).
+  (global $atW (mut i32) (i32.const 0))
+  (global $atN (mut i32) (i32.const 0))
+  (global $atNW (mut i32) (i32.const 0))
+  (global $atNE (mut i32) (i32.const 0))
+  (global $atWW (mut i32) (i32.const 0))
+  (global $atNEE (mut i32) (i32.const 0))
+
+  ;; Binds an image `width` samples wide whose samples start at byte `samplesAt` and whose error
+  ;; blocks start at `errorsAt` (zeroed here); `own`: whether tables have own error classes.
+  (func (export "bindImage") (param $width i32) (param $samplesAt i32) (param $errorsAt i32)
+    (param $own i32)
+    (global.set $width (local.get $width))
+    (global.set $samplesAt (local.get $samplesAt))
+    (global.set $errorBlock (i32.add (i32.shl (local.get $width) (i32.const 1)) (i32.const 1)))
+    (global.set $gapErrorsAt (local.get $errorsAt))
+    (global.set $lmsErrorsAt (i32.add (local.get $errorsAt)
+      (i32.shl (global.get $errorBlock) (i32.const 2))))
+    (global.set $tableErrorsAt (i32.add (global.get $lmsErrorsAt)
+      (i32.shl (global.get $errorBlock) (i32.const 2))))
+    (global.set $ownErrorClasses (local.get $own))
+    (memory.fill (local.get $errorsAt) (i32.const 0)
+      (i32.mul (global.get $errorBlock) (i32.const ${ERROR_ENTRY_BYTES}))))
+
+  (func $sampleAt (param $i i32) (result i32)
+    (i32.load16_u (i32.add (global.get $samplesAt) (i32.shl (local.get $i) (i32.const 1)))))
+
+  (func $abs (param $v i32) (result i32)
+    (select (i32.sub (i32.const 0) (local.get $v)) (local.get $v)
+      (i32.lt_s (local.get $v) (i32.const 0))))
+
+  ;; clamp(v, 0, 2^bits − 1)
+  (func $clampSample (param $v i32) (result i32)
+    (local $max i32)
+    (local.set $max (i32.sub (i32.shl (i32.const 1) (global.get $bits)) (i32.const 1)))
+    (select (i32.const 0)
+      (select (local.get $max) (local.get $v) (i32.gt_s (local.get $v) (local.get $max)))
+      (i32.lt_s (local.get $v) (i32.const 0))))
+
+  ;; `v` at the 8-bit scale (v >> (bits − 8), or v << (8 − bits))
+  (func $toEightBits (param $v i32) (result i32)
+    (if (result i32) (i32.ge_s (global.get $bits) (i32.const 8))
+      (then (i32.shr_s (local.get $v) (i32.sub (global.get $bits) (i32.const 8))))
+      (else (i32.shl (local.get $v) (i32.sub (i32.const 8) (global.get $bits))))))
+
+  ;; logBucket(v) for v ≥ 0: v below 4, else two buckets an octave, at most 31
+  (func $logBucket (param $v i32) (result i32)
+    (local $log i32)
+    (if (i32.lt_s (local.get $v) (i32.const 4)) (then (return (local.get $v))))
+    (local.set $log (i32.sub (i32.const 31) (i32.clz (local.get $v))))
+    (select (i32.const 31)
+      (i32.add (i32.shl (local.get $log) (i32.const 1))
+        (i32.and (i32.shr_u (local.get $v) (i32.sub (local.get $log) (i32.const 1)))
+          (i32.const 1)))
+      (i32.gt_s (local.get $log) (i32.const 15))))
+
+  ;; The context class (0…15) of a magnitude: logBucket of it at the 8-bit scale, at most 15.
+  (func $magnitudeClass (param $v i32) (result i32)
+    (local $bucket i32)
+    (local.set $bucket (call $logBucket (call $toEightBits (local.get $v))))
+    (select (i32.const ${CLASS_MAX}) (local.get $bucket)
+      (i32.gt_s (local.get $bucket) (i32.const ${CLASS_MAX}))))
+
+  (func $errorOf (param $block i32) (param $at i32) (result i32)
+    (i32.load (i32.add (local.get $block) (i32.shl (local.get $at) (i32.const 2)))))
+
+  ;; |eW| + |eN| + (|eNW| + |eNE| + |eWW| + |eNEE|) / 2 of the error block at `block`
+  (func $nearbyErrors (param $block i32) (result i32)
+    (i32.add
+      (i32.add
+        (call $abs (call $errorOf (local.get $block) (global.get $atW)))
+        (call $abs (call $errorOf (local.get $block) (global.get $atN))))
+      (i32.shr_s
+        (i32.add
+          (i32.add
+            (call $abs (call $errorOf (local.get $block) (global.get $atNW)))
+            (call $abs (call $errorOf (local.get $block) (global.get $atNE))))
+          (i32.add
+            (call $abs (call $errorOf (local.get $block) (global.get $atWW)))
+            (call $abs (call $errorOf (local.get $block) (global.get $atNEE)))))
+        (i32.const 1))))
+
+  ;; The own error class of a table from its block of signed errors: the magnitude class of
+  ;; their nearby sum, its lowest bit replaced by whether 2(eW + eN) + eNW + eNE > 0.
+  (func $ownErrorClass (param $block i32) (result i32)
+    (i32.or
+      (i32.and (call $magnitudeClass (call $nearbyErrors (local.get $block))) (i32.const -2))
+      (i32.gt_s
+        (i32.add
+          (i32.shl
+            (i32.add
+              (call $errorOf (local.get $block) (global.get $atW))
+              (call $errorOf (local.get $block) (global.get $atN)))
+            (i32.const 1))
+          (i32.add
+            (call $errorOf (local.get $block) (global.get $atNW))
+            (call $errorOf (local.get $block) (global.get $atNE))))
+        (i32.const 0))))
+
+  ;; Where the neighbours' errors of the sample at (x, y) are in a block (§3.2's fallbacks: the
+  ;; position of another neighbour, or the block's zero after its rows).
+  (func $locateErrors (param $x i32) (param $y i32)
+    (local $cur i32) (local $prev i32) (local $up i32)
+    (local.set $cur (i32.mul (i32.and (local.get $y) (i32.const 1)) (global.get $width)))
+    (local.set $prev (i32.sub (global.get $width) (local.get $cur)))
+    (local.set $up (i32.gt_s (local.get $y) (i32.const 0)))
+    (global.set $atW (select
+      (i32.sub (i32.add (local.get $cur) (local.get $x)) (i32.const 1))
+      (i32.sub (global.get $errorBlock) (i32.const 1))
+      (i32.gt_s (local.get $x) (i32.const 0))))
+    (global.set $atN (select (i32.add (local.get $prev) (local.get $x)) (global.get $atW)
+      (local.get $up)))
+    (global.set $atNE (select
+      (i32.add (i32.add (local.get $prev) (local.get $x)) (i32.const 1))
+      (global.get $atN)
+      (i32.and (local.get $up)
+        (i32.lt_s (i32.add (local.get $x) (i32.const 1)) (global.get $width)))))
+    (global.set $atNW (select
+      (i32.sub (i32.add (local.get $prev) (local.get $x)) (i32.const 1))
+      (global.get $atN)
+      (i32.and (local.get $up) (i32.gt_s (local.get $x) (i32.const 0)))))
+    (global.set $atWW (select
+      (i32.sub (i32.add (local.get $cur) (local.get $x)) (i32.const 2))
+      (global.get $atW)
+      (i32.gt_s (local.get $x) (i32.const 1))))
+    (global.set $atNEE (select
+      (i32.add (i32.add (local.get $prev) (local.get $x)) (i32.const 2))
+      (global.get $atNE)
+      (i32.and (local.get $up)
+        (i32.lt_s (i32.add (local.get $x) (i32.const 2)) (global.get $width))))))
+
+  ;; CALIC's gradient-adjusted prediction from the neighbours, its thresholds (8, 32, 80) at the
+  ;; 8-bit scale
+  (func $gradientAdjusted (result i32)
+    (local $w i32) (local $n i32) (local $nw i32) (local $ne i32) (local $ww i32) (local $nn i32)
+    (local $nne i32)
+    (local $diff i32) (local $t i32)
+    (local.set $w (call $neighbour (i32.const 0)))
+    (local.set $n (call $neighbour (i32.const 1)))
+    (local.set $nw (call $neighbour (i32.const 2)))
+    (local.set $ne (call $neighbour (i32.const 3)))
+    (local.set $ww (call $neighbour (i32.const 4)))
+    (local.set $nn (call $neighbour (i32.const 5)))
+    (local.set $nne (call $neighbour (i32.const 6)))
+    (local.set $diff (call $toEightBits (i32.sub
+      (i32.add (i32.add
+        (call $abs (i32.sub (local.get $w) (local.get $nw)))
+        (call $abs (i32.sub (local.get $n) (local.get $nn))))
+        (call $abs (i32.sub (local.get $ne) (local.get $nne))))
+      (i32.add (i32.add
+        (call $abs (i32.sub (local.get $w) (local.get $ww)))
+        (call $abs (i32.sub (local.get $n) (local.get $nw))))
+        (call $abs (i32.sub (local.get $n) (local.get $ne)))))))
+    (if (i32.gt_s (local.get $diff) (i32.const 80)) (then (return (local.get $w))))
+    (if (i32.lt_s (local.get $diff) (i32.const -80)) (then (return (local.get $n))))
+    (local.set $t (i32.shr_s
+      (i32.sub
+        (i32.add (i32.shl (i32.add (local.get $w) (local.get $n)) (i32.const 1)) (local.get $ne))
+        (local.get $nw))
+      (i32.const 2)))
+    (if (i32.gt_s (local.get $diff) (i32.const 32))
+      (then (return (i32.shr_s (i32.add (local.get $t) (local.get $w)) (i32.const 1)))))
+    (if (i32.gt_s (local.get $diff) (i32.const 8))
+      (then (return (i32.shr_s
+        (i32.add (i32.mul (local.get $t) (i32.const 3)) (local.get $w)) (i32.const 2)))))
+    (if (i32.lt_s (local.get $diff) (i32.const -32))
+      (then (return (i32.shr_s (i32.add (local.get $t) (local.get $n)) (i32.const 1)))))
+    (if (i32.lt_s (local.get $diff) (i32.const -8))
+      (then (return (i32.shr_s
+        (i32.add (i32.mul (local.get $t) (i32.const 3)) (local.get $n)) (i32.const 2)))))
+    (local.get $t))
+
+  ;; The median edge predictor of LOCO-I.
+  (func $medianEdge (param $w i32) (param $n i32) (param $nw i32) (result i32)
+    (local $lo i32) (local $hi i32)
+    (local.set $lo (select (local.get $w) (local.get $n) (i32.lt_s (local.get $w) (local.get $n))))
+    (local.set $hi (select (local.get $n) (local.get $w) (i32.lt_s (local.get $w) (local.get $n))))
+    (if (i32.ge_s (local.get $nw) (local.get $hi)) (then (return (local.get $lo))))
+    (if (i32.le_s (local.get $nw) (local.get $lo)) (then (return (local.get $hi))))
+    (i32.sub (i32.add (local.get $w) (local.get $n)) (local.get $nw)))
+
+  ;; 2, 1 or 0 for a positive, zero or negative difference
+  (func $sign3 (param $d i32) (result i32)
+    (i32.add (i32.gt_s (local.get $d) (i32.const 0)) (i32.ge_s (local.get $d) (i32.const 0))))
+
+  ;; One step of the context hash: x ^ (x >>> 15) with x = (h ^ value) · 0x9E3779B1.
+  (func $hashStep (param $h i32) (param $value i32) (result i32)
+    (local $x i32)
+    (local.set $x (i32.mul (i32.xor (local.get $h) (local.get $value)) (i32.const 0x9e3779b1)))
+    (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 15))))
+
+  ;; Stores LMS input k: (v >> lmsShift) − mean.
+  (func $lmsInput (param $k i32) (param $v i32) (param $mean i32)
+    (i32.store offset=${LMS_INPUTS_AT} (i32.shl (local.get $k) (i32.const 2))
+      (i32.sub (i32.shr_s (local.get $v) (global.get $lmsShift)) (local.get $mean))))
+
+  (func $setDirect (param $j i32) (param $prediction i32) (param $class i32)
+    (i32.store offset=${PREDICTIONS_AT} (i32.shl (local.get $j) (i32.const 2)) (local.get $prediction))
+    (i32.store offset=${CLASSES_AT} (i32.shl (local.get $j) (i32.const 2)) (local.get $class)))
+
+  ;; The neighbours of the sample at column `x`, row `y` (§3.2's fallbacks outside the image), at
+  ;; NEIGHBOURS_AT: W, N, NW, NE, WW, NN, NNE, NWW, NEE, NNW.
+  (func $loadNeighbours (param $x i32) (param $y i32) (param $i i32)
+    (local $width i32) (local $w i32) (local $n i32) (local $nw i32) (local $ne i32)
+    (local $above i32) (local $twoAbove i32)
+    (local.set $width (global.get $width))
+    (if (i32.eqz (local.get $y))
+      (then
+        (local.set $w (select
+          (call $sampleAt (i32.sub (local.get $i) (i32.const 1)))
+          (i32.shl (i32.const 1) (i32.sub (global.get $bits) (i32.const 1)))
+          (i32.gt_s (local.get $x) (i32.const 0))))
+        ;; every neighbour W, but WW
+        (v128.store offset=${NEIGHBOURS_AT} (i32.const 0) (i32x4.splat (local.get $w)))
+        (v128.store offset=${NEIGHBOURS_AT + 16} (i32.const 0) (i32x4.splat (local.get $w)))
+        (i32.store offset=${NEIGHBOURS_AT + 32} (i32.const 0) (local.get $w))
+        (i32.store offset=${NEIGHBOURS_AT + 36} (i32.const 0) (local.get $w))
+        (i32.store offset=${NEIGHBOURS_AT + 16} (i32.const 0)
+          (select (call $sampleAt (i32.sub (local.get $i) (i32.const 2)))
+            (local.get $w) (i32.gt_s (local.get $x) (i32.const 1))))
+        (return)))
+    (local.set $above (i32.sub (local.get $i) (local.get $width)))
+    (local.set $twoAbove (i32.sub (local.get $above) (local.get $width)))
+    (local.set $n (call $sampleAt (local.get $above)))
+    (local.set $w (select (call $sampleAt (i32.sub (local.get $i) (i32.const 1)))
+      (local.get $n) (i32.gt_s (local.get $x) (i32.const 0))))
+    (local.set $nw (select (call $sampleAt (i32.sub (local.get $above) (i32.const 1)))
+      (local.get $n) (i32.gt_s (local.get $x) (i32.const 0))))
+    (local.set $ne (select (call $sampleAt (i32.add (local.get $above) (i32.const 1)))
+      (local.get $n) (i32.lt_s (i32.add (local.get $x) (i32.const 1)) (local.get $width))))
+    (i32.store offset=${NEIGHBOURS_AT} (i32.const 0) (local.get $w))
+    (i32.store offset=${NEIGHBOURS_AT + 4} (i32.const 0) (local.get $n))
+    (i32.store offset=${NEIGHBOURS_AT + 8} (i32.const 0) (local.get $nw))
+    (i32.store offset=${NEIGHBOURS_AT + 12} (i32.const 0) (local.get $ne))
+    (i32.store offset=${NEIGHBOURS_AT + 16} (i32.const 0)
+      (select (call $sampleAt (i32.sub (local.get $i) (i32.const 2)))
+        (local.get $w) (i32.gt_s (local.get $x) (i32.const 1))))
+    (i32.store offset=${NEIGHBOURS_AT + 20} (i32.const 0)
+      (select (call $sampleAt (local.get $twoAbove))
+        (local.get $n) (i32.gt_s (local.get $y) (i32.const 1))))
+    (i32.store offset=${NEIGHBOURS_AT + 24} (i32.const 0)
+      (select (call $sampleAt (i32.add (local.get $twoAbove) (i32.const 1)))
+        (local.get $ne)
+        (i32.and (i32.gt_s (local.get $y) (i32.const 1))
+          (i32.lt_s (i32.add (local.get $x) (i32.const 1)) (local.get $width)))))
+    (i32.store offset=${NEIGHBOURS_AT + 28} (i32.const 0)
+      (select (call $sampleAt (i32.sub (local.get $above) (i32.const 2)))
+        (local.get $nw) (i32.gt_s (local.get $x) (i32.const 1))))
+    (i32.store offset=${NEIGHBOURS_AT + 32} (i32.const 0)
+      (select (call $sampleAt (i32.add (local.get $above) (i32.const 2)))
+        (local.get $ne) (i32.lt_s (i32.add (local.get $x) (i32.const 2)) (local.get $width))))
+    (i32.store offset=${NEIGHBOURS_AT + 36} (i32.const 0)
+      (select (call $sampleAt (i32.sub (local.get $twoAbove) (i32.const 1)))
+        (local.get $nw)
+        (i32.and (i32.gt_s (local.get $y) (i32.const 1)) (i32.gt_s (local.get $x) (i32.const 0))))))
+
+  ;; Neighbour k (0 W, 1 N, 2 NW, 3 NE, 4 WW, 5 NN, 6 NNE, 7 NWW, 8 NEE, 9 NNW)
+  (func $neighbour (param $k i32) (result i32)
+    (i32.load offset=${NEIGHBOURS_AT} (i32.shl (local.get $k) (i32.const 2))))
+
+  ;; The LMS inputs (the ten neighbours, GAP and MED, minus the mean of W, N, NW, NE; all of
+  ;; them shifted to 12 bits), their mean and both LMS predictions; returns FAST.
+  (func $predictLmsPair (param $gap i32) (param $med i32) (result i32)
+    (local $ls i32) (local $mean i32) (local $k i32)
+    (local.set $ls (global.get $lmsShift))
+    (local.set $mean (i32.shr_s
+      (i32.add
+        (i32.add
+          (i32.add
+            (i32.shr_s (call $neighbour (i32.const 0)) (local.get $ls))
+            (i32.shr_s (call $neighbour (i32.const 1)) (local.get $ls)))
+          (i32.add
+            (i32.shr_s (call $neighbour (i32.const 2)) (local.get $ls))
+            (i32.shr_s (call $neighbour (i32.const 3)) (local.get $ls))))
+        (i32.const 2))
+      (i32.const 2)))
+    (loop $inputs
+      (call $lmsInput (local.get $k) (call $neighbour (local.get $k)) (local.get $mean))
+      (br_if $inputs (i32.lt_u
+        (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+        (i32.const 10))))
+    (call $lmsInput (i32.const 10) (local.get $gap) (local.get $mean))
+    (call $lmsInput (i32.const 11) (local.get $med) (local.get $mean))
+    (i32.store offset=${LMS_STATE_AT} (i32.const 0) (local.get $mean))
+    (global.set $fastLms (call $predictLms (i32.const ${FAST_LMS_WEIGHTS_AT})))
+    (global.set $slowLms (call $predictLms (i32.const ${SLOW_LMS_WEIGHTS_AT})))
+    (call $clampSample
+      (i32.shl (i32.add (local.get $mean) (global.get $fastLms)) (local.get $ls))))
+
+  ;; The prediction of tables 1 and 8 besides FAST: the least-squares one (its eight further
+  ;; taps all W outside the image's interior), or without it SLOW.
+  (func $predictTables1And8 (param $x i32) (param $y i32) (param $i i32) (result i32)
+    (local $ls i32) (local $mean i32) (local $width i32) (local $k i32)
+    (local.set $ls (global.get $lmsShift))
+    (local.set $mean (i32.load offset=${LMS_STATE_AT} (i32.const 0)))
+    (if (i32.eqz (global.get $leastSquares)) (then
+      (return (call $clampSample
+        (i32.shl (i32.add (local.get $mean) (global.get $slowLms)) (local.get $ls))))))
+    (local.set $width (global.get $width))
+    (if (i32.and
+        (i32.and (i32.ge_s (local.get $y) (i32.const 3)) (i32.ge_s (local.get $x) (i32.const 3)))
+        (i32.lt_s (i32.add (local.get $x) (i32.const 3)) (local.get $width)))
+      (then
+        (call $lmsInput (i32.const 12) (call $sampleAt (i32.sub (local.get $i) (i32.const 3)))
+          (local.get $mean))
+        (call $lmsInput (i32.const 13) (call $sampleAt (i32.sub (local.get $i)
+          (i32.mul (local.get $width) (i32.const 3)))) (local.get $mean))
+        (call $lmsInput (i32.const 14) (call $sampleAt (i32.sub (i32.sub (local.get $i)
+          (i32.shl (local.get $width) (i32.const 1))) (i32.const 2))) (local.get $mean))
+        (call $lmsInput (i32.const 15) (call $sampleAt (i32.add (i32.sub (local.get $i)
+          (i32.shl (local.get $width) (i32.const 1))) (i32.const 2))) (local.get $mean))
+        (call $lmsInput (i32.const 16) (call $sampleAt (i32.sub (i32.sub (local.get $i)
+          (i32.mul (local.get $width) (i32.const 3))) (i32.const 1))) (local.get $mean))
+        (call $lmsInput (i32.const 17) (call $sampleAt (i32.add (i32.sub (local.get $i)
+          (i32.mul (local.get $width) (i32.const 3))) (i32.const 1))) (local.get $mean))
+        (call $lmsInput (i32.const 18) (call $sampleAt (i32.add (i32.sub (local.get $i)
+          (local.get $width)) (i32.const 3))) (local.get $mean))
+        (call $lmsInput (i32.const 19) (call $sampleAt (i32.sub (i32.sub (local.get $i)
+          (local.get $width)) (i32.const 3))) (local.get $mean)))
+      (else
+        (local.set $k (i32.const 12))
+        (loop $fill
+          (i32.store offset=${LMS_INPUTS_AT} (i32.shl (local.get $k) (i32.const 2))
+            (i32.load offset=${LMS_INPUTS_AT} (i32.const 0)))
+          (br_if $fill (i32.lt_u
+            (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+            (i32.const ${OLS_TAPS}))))))
+    (call $clampSample (i32.shl (i32.add (local.get $mean) (call $olsPrediction)) (local.get $ls))))
+
+  ;; The direct tables' predictions and classes, from the neighbours, GAP, FAST and tables 1 and
+  ;; 8's prediction; returns the error class (of |v − GAP|).
+  (func $setDirectTables (param $gap i32) (param $fast i32) (param $other i32) (result i32)
+    (local $w i32) (local $n i32) (local $nw i32) (local $ne i32)
+    (local $errorClass i32) (local $lmsErrorClass i32) (local $block i32) (local $k i32)
+    (local.set $w (call $neighbour (i32.const 0)))
+    (local.set $n (call $neighbour (i32.const 1)))
+    (local.set $nw (call $neighbour (i32.const 2)))
+    (local.set $ne (call $neighbour (i32.const 3)))
+    (local.set $errorClass (call $magnitudeClass (call $nearbyErrors (global.get $gapErrorsAt))))
+    (local.set $lmsErrorClass (call $magnitudeClass (call $nearbyErrors (global.get $lmsErrorsAt))))
+    (call $setDirect (i32.const 0) (local.get $fast) (local.get $lmsErrorClass))
+    (call $setDirect (i32.const 1)
+      (select (local.get $other) (local.get $fast) (global.get $leastSquares))
+      ;; the activity class
+      (call $magnitudeClass (i32.add
+        (i32.add
+          (call $abs (i32.sub (local.get $w) (local.get $nw)))
+          (call $abs (i32.sub (local.get $n) (local.get $nw))))
+        (i32.add
+          (call $abs (i32.sub (local.get $n) (local.get $ne)))
+          (i32.shr_s (call $abs (i32.sub (local.get $w) (call $neighbour (i32.const 4))))
+            (i32.const 1))))))
+    (call $setDirect (i32.const 2) (local.get $fast)
+      ;; the texture: which of W, N, NW, NE are above FAST
+      (i32.or
+        (i32.or
+          (i32.gt_s (local.get $w) (local.get $fast))
+          (i32.shl (i32.gt_s (local.get $n) (local.get $fast)) (i32.const 1)))
+        (i32.or
+          (i32.shl (i32.gt_s (local.get $nw) (local.get $fast)) (i32.const 2))
+          (i32.shl (i32.gt_s (local.get $ne) (local.get $fast)) (i32.const 3)))))
+    (call $setDirect (i32.const 3) (call $clampSample
+      (i32.sub (i32.add (local.get $w) (local.get $n)) (local.get $nw))) (local.get $errorClass))
+    (call $setDirect (i32.const 4) (call $clampSample (i32.sub
+      (i32.add (local.get $n) (local.get $ne)) (call $neighbour (i32.const 6))))
+      (local.get $errorClass))
+    (call $setDirect (i32.const 5) (call $clampSample (i32.sub
+      (i32.shl (local.get $w) (i32.const 1)) (call $neighbour (i32.const 4))))
+      (local.get $errorClass))
+    (call $setDirect (i32.const 6) (call $clampSample
+      (i32.sub (i32.add (local.get $w) (local.get $ne)) (local.get $n))) (local.get $errorClass))
+    (call $setDirect (i32.const 7) (call $clampSample (i32.sub
+      (i32.shl (local.get $n) (i32.const 1)) (call $neighbour (i32.const 5))))
+      (local.get $errorClass))
+    (call $setDirect (i32.const 8) (local.get $other) (local.get $lmsErrorClass))
+    (if (global.get $ownErrorClasses) (then
+      (local.set $block (global.get $tableErrorsAt))
+      (local.set $k (i32.const ${FIRST_OWN_CLASS_TABLE}))
+      (loop $tables
+        (i32.store offset=${CLASSES_AT} (i32.shl (local.get $k) (i32.const 2))
+          (call $ownErrorClass (local.get $block)))
+        (local.set $block (i32.add (local.get $block) (i32.shl (global.get $errorBlock) (i32.const 2))))
+        (br_if $tables (i32.lt_u
+          (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+          (i32.const ${OWN_CLASS_TABLES_END}))))))
+    (local.get $errorClass))
+
+  ;; `h` mixed with each of neighbours `from`…`to` (inclusive, in the order of NEIGHBOURS_AT)
+  ;; shifted right by `shift`
+  (func $hashNeighbours (param $h i32) (param $from i32) (param $to i32) (param $shift i32)
+    (result i32)
+    (loop $next
+      (local.set $h (call $hashStep (local.get $h)
+        (i32.shr_s (call $neighbour (local.get $from)) (local.get $shift))))
+      (br_if $next (i32.le_u
+        (local.tee $from (i32.add (local.get $from) (i32.const 1)))
+        (local.get $to))))
+    (local.get $h))
+
+  ;; `h` mixed with neighbours `a`, `b` and `c` shifted right by `shift`
+  (func $hashThree (param $h i32) (param $a i32) (param $b i32) (param $c i32) (param $shift i32)
+    (result i32)
+    (call $hashStep
+      (call $hashStep
+        (call $hashStep (local.get $h) (i32.shr_s (call $neighbour (local.get $a)) (local.get $shift)))
+        (i32.shr_s (call $neighbour (local.get $b)) (local.get $shift)))
+      (i32.shr_s (call $neighbour (local.get $c)) (local.get $shift))))
+
+  ;; The ten hashed contexts at ALL_HASHES_AT, then those the kernel looks up at HASHES_AT.
+  (func $setHashes (param $grad i32) (param $med i32) (param $gap i32) (param $errorClass i32)
+    (local $shift i32) (local $c i32) (local $k i32)
+    (local.set $shift (select (i32.sub (global.get $bits) (i32.const 10)) (i32.const 0)
+      (i32.gt_s (global.get $bits) (i32.const 10))))
+    (i32.store offset=${ALL_HASHES_AT} (i32.const 0)
+      (call $hashStep
+        (call $hashStep
+          (call $hashStep (i32.const 6) (i32.shr_s (local.get $grad) (local.get $shift)))
+          (call $differenceBucket
+            (i32.sub (call $neighbour (i32.const 1)) (call $neighbour (i32.const 2)))))
+        (call $differenceBucket
+          (i32.sub (call $neighbour (i32.const 0)) (call $neighbour (i32.const 2))))))
+    (i32.store offset=${ALL_HASHES_AT + 4} (i32.const 0)
+      (call $hashNeighbours (i32.const 4) (i32.const 0) (i32.const 6) (local.get $shift)))
+    (i32.store offset=${ALL_HASHES_AT + 8} (i32.const 0)
+      (call $hashStep (call $hashStep (i32.const 4) (i32.shr_s (local.get $med) (local.get $shift)))
+        (local.get $errorClass)))
+    (i32.store offset=${ALL_HASHES_AT + 12} (i32.const 0)
+      (call $hashNeighbours (i32.const 1) (i32.const 0) (i32.const 1) (local.get $shift)))
+    (i32.store offset=${ALL_HASHES_AT + 16} (i32.const 0)
+      (call $hashStep (call $hashStep (i32.const 3) (i32.shr_s (local.get $gap) (local.get $shift)))
+        (i32.load offset=${CLASSES_AT + 4} (i32.const 0))))
+    (i32.store offset=${ALL_HASHES_AT + 20} (i32.const 0)
+      (call $hashThree (i32.const 2) (i32.const 1) (i32.const 3) (i32.const 2) (local.get $shift)))
+    (i32.store offset=${ALL_HASHES_AT + 24} (i32.const 0)
+      (call $hashThree (i32.const 7) (i32.const 0) (i32.const 2) (i32.const 4) (local.get $shift)))
+    (i32.store offset=${ALL_HASHES_AT + 28} (i32.const 0)
+      (call $hashThree (i32.const 8) (i32.const 1) (i32.const 5) (i32.const 6) (local.get $shift)))
+    ;; contexts 8 and 9 see the top 6 bits of a deeper sample (all of an 8-bit one)
+    (local.set $c (select (i32.sub (global.get $bits) (i32.const 6)) (i32.const 0)
+      (i32.gt_s (global.get $bits) (i32.const 8))))
+    (i32.store offset=${ALL_HASHES_AT + 32} (i32.const 0)
+      (call $hashNeighbours (i32.const 9) (i32.const 0) (i32.const 9) (local.get $c)))
+    (i32.store offset=${ALL_HASHES_AT + 36} (i32.const 0)
+      (call $hashStep
+        (call $hashThree (i32.const 10) (i32.const 1) (i32.const 3) (i32.const 8) (local.get $c))
+        (i32.shr_s (call $neighbour (i32.const 6)) (local.get $c))))
+    (loop $looked
+      (i32.store offset=${HASHES_AT} (local.get $k) (i32.load offset=${ALL_HASHES_AT}
+        (i32.shl (i32.load offset=${HASH_CHOICE_AT} (local.get $k)) (i32.const 2))))
+      (br_if $looked (i32.lt_u
+        (local.tee $k (i32.add (local.get $k) (i32.const 4)))
+        (i32.shl (global.get $hashedInputs) (i32.const 2))))))
+
+  ;; The gradient shape, and with phase sets the pixel's phases.
+  (func $setShapeAndPhases (param $x i32) (param $y i32)
+    (local $w i32) (local $n i32)
+    (local.set $w (call $neighbour (i32.const 0)))
+    (local.set $n (call $neighbour (i32.const 1)))
+    (i32.store offset=${SHAPE_AT} (i32.const 0) (i32.add
+      (i32.add
+        (i32.add
+          (call $sign3 (i32.sub (local.get $w) (call $neighbour (i32.const 2))))
+          (i32.mul (call $sign3 (i32.sub (local.get $n) (call $neighbour (i32.const 2))))
+            (i32.const 3)))
+        (i32.mul (call $sign3 (i32.sub (local.get $n) (call $neighbour (i32.const 3))))
+          (i32.const 9)))
+      (i32.add
+        (i32.mul (call $sign3 (i32.sub (local.get $w) (call $neighbour (i32.const 4))))
+          (i32.const 27))
+        (i32.mul (call $sign3 (i32.sub (local.get $n) (call $neighbour (i32.const 5))))
+          (i32.const 81)))))
+    (if (global.get $phaseSets) (then
+      (i32.store offset=${PHASES_AT} (i32.const 0) (i32.or
+        (i32.and (local.get $x) (i32.const ${ERROR_SET_PHASE_SIDE - 1}))
+        (i32.mul (i32.and (local.get $y) (i32.const ${ERROR_SET_PHASE_SIDE - 1}))
+          (i32.const ${ERROR_SET_PHASE_SIDE}))))
+      (i32.store offset=${PHASES_AT + 4} (i32.const 0) (i32.or
+        (i32.and (local.get $x) (i32.const ${TEXTURE_SET_PHASE_SIDE - 1}))
+        (i32.mul (i32.and (local.get $y) (i32.const ${TEXTURE_SET_PHASE_SIDE - 1}))
+          (i32.const ${TEXTURE_SET_PHASE_SIDE})))))))
+
+  ;; Computes the contexts of the sample at column `x`, row `y` of the bound image (every sample
+  ;; before it in place): the direct predictions and classes, the LMS inputs, the hashed
+  ;; contexts looked up, the gradient shape and the phases.
+  (func (export "prepareSample") (param $x i32) (param $y i32)
+    (local $i i32) (local $gap i32) (local $med i32) (local $fast i32) (local $errorClass i32)
+    (local.set $i (i32.add (i32.mul (local.get $y) (global.get $width)) (local.get $x)))
+    (call $loadNeighbours (local.get $x) (local.get $y) (local.get $i))
+    (call $locateErrors (local.get $x) (local.get $y))
+    (local.set $gap (call $clampSample (call $gradientAdjusted)))
+    (local.set $med (call $medianEdge (call $neighbour (i32.const 0)) (call $neighbour (i32.const 1))
+      (call $neighbour (i32.const 2))))
+    (local.set $fast (call $predictLmsPair (local.get $gap) (local.get $med)))
+    (local.set $errorClass (call $setDirectTables (local.get $gap) (local.get $fast)
+      (call $predictTables1And8 (local.get $x) (local.get $y) (local.get $i))))
+    (call $setHashes (i32.load offset=${PREDICTIONS_AT + 12} (i32.const 0)) (local.get $med)
+      (local.get $gap) (local.get $errorClass))
+    (call $setShapeAndPhases (local.get $x) (local.get $y))
+    (global.set $sampleIndex (local.get $i))
+    (global.set $sampleX (local.get $x))
+    (global.set $sampleY (local.get $y))
+    (global.set $gapPrediction (local.get $gap))
+    (global.set $fastPrediction (local.get $fast)))
+
+  ;; The prepared sample is `value`: it takes its place in the image, and its errors theirs in
+  ;; the error rows (no image bound: nothing).
+  (func $completeSample (param $value i32)
+    (local $at i32) (local $block i32) (local $j i32)
+    (if (i32.eqz (global.get $samplesAt)) (then (return)))
+    (i32.store16 (i32.add (global.get $samplesAt) (i32.shl (global.get $sampleIndex) (i32.const 1)))
+      (local.get $value))
+    (local.set $at (i32.shl
+      (i32.add (i32.mul (i32.and (global.get $sampleY) (i32.const 1)) (global.get $width))
+        (global.get $sampleX))
+      (i32.const 2)))
+    (i32.store (i32.add (global.get $gapErrorsAt) (local.get $at))
+      (call $abs (i32.sub (local.get $value) (global.get $gapPrediction))))
+    (i32.store (i32.add (global.get $lmsErrorsAt) (local.get $at))
+      (call $abs (i32.sub (local.get $value) (global.get $fastPrediction))))
+    (if (global.get $ownErrorClasses) (then
+      (local.set $block (i32.add (global.get $tableErrorsAt) (local.get $at)))
+      (local.set $j (i32.const ${FIRST_OWN_CLASS_TABLE}))
+      (loop $tables
+        (i32.store (local.get $block) (i32.sub (local.get $value)
+          (i32.load offset=${PREDICTIONS_AT} (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $block (i32.add (local.get $block) (i32.shl (global.get $errorBlock) (i32.const 2))))
+        (br_if $tables (i32.lt_u
+          (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+          (i32.const ${OWN_CLASS_TABLES_END})))))))
+
   ;; ---- the bit model ----------------------------------------------------------------------
   ;; Locates the hashed slots (16 per context) of the next group of up to 4 bits, and their
   ;; buckets' checks.
@@ -669,7 +1211,7 @@
     (global.set $groupResolved (i32.const 0))
     (global.set $node (i32.const 1)))
 
-  ;; Starts a sample whose contexts the caller has written; returns its first bit's probability.
+  ;; Starts the prepared sample; returns its first bit's probability.
   (func (export "startSample") (result i32)
     (global.set $b (i32.sub (global.get $bits) (i32.const 1)))
     (global.set $known (i32.const 0))
@@ -777,8 +1319,8 @@
     (global.set $node (i32.or (i32.shl (global.get $node) (i32.const 1)) (local.get $bit)))
     (if (i32.eqz (global.get $b))
       (then
-        (i32.store offset=${SAMPLE_VALUE_AT} (i32.const 0) (global.get $known))
         (call $learnSample)
+        (call $completeSample (global.get $known))
         (return (i32.const 0))))
     (global.set $b (i32.sub (global.get $b) (i32.const 1)))
     (if (i32.ge_u (global.get $node) (i32.const 16))

@@ -64,6 +64,14 @@ const SHORT_PATH_TABLES = 2;
 const ERROR_CLASS_INPUT = 3;
 /** The direct input whose class is the (bit, texture) context of the network. */
 const TEXTURE_CLASS_INPUT = 2;
+/** With own error classes, direct tables 3…8 are classed by their own predictions' errors. */
+const FIRST_OWN_CLASS_TABLE = 3;
+const OWN_CLASS_TABLES = DIRECT_INPUTS - FIRST_OWN_CLASS_TABLE;
+/**
+ * Blocks of two error rows an image bound to a kernel keeps: |v − GAP|, |v − FAST|, and the
+ * signed errors of each table with an own error class.
+ */
+const ERROR_BLOCKS = 2 + OWN_CLASS_TABLES;
 /**
  * With phase sets (coders 8 to 10), the pixel's phase, `(x mod side) + side·(y mod side)`, takes
  * part in choosing the weight set of the error-selected first-layer neuron (side 8: the blocks of
@@ -93,10 +101,10 @@ const FIXED_REGIONS: readonly Region[] = [
   { name: "STRETCH_AT", bytes: 4096 * 2, align: 64 }, // stretch(p): i16
   { name: "RATES_AT", bytes: 1024 * 4, align: 64 }, // slot learning rate by count: i32
   { name: "BUCKETS_AT", bytes: 2 * MAX_DIFFERENCE + 1, align: 64 }, // signedBucket(d) at d + 65535
-  // The per-sample context area. Written by the caller before a sample's first bit:
+  // The per-sample contexts, written by prepareSample before a sample's first bit:
   { name: "PREDICTIONS_AT", bytes: DIRECT_INPUTS * 4, align: 64 }, // direct predictions: i32
   { name: "CLASSES_AT", bytes: DIRECT_INPUTS * 4, align: 64 }, // direct classes: i32
-  // Written by the kernel: the first slot of each hashed context's bucket for the current group
+  // The first slot of each hashed context's bucket for the current group: i32
   { name: "GROUP_BUCKETS_AT", bytes: HASHED_INPUTS * 4, align: 64 },
   // The check of each hashed context's bucket for the current group (checked buckets): i32
   { name: "GROUP_CHECKS_AT", bytes: HASHED_INPUTS * 4, align: 64 },
@@ -104,29 +112,32 @@ const FIXED_REGIONS: readonly Region[] = [
   { name: "SLOT_INDEX_AT", bytes: (DIRECT_INPUTS + HASHED_INPUTS) * 4, align: 64 },
   // The network inputs: the stretched slots, the bias, zeros to the set's width: i32
   { name: "INPUTS_AT", bytes: SET_BYTES, align: 64 },
-  // Per first-layer neuron: the offset of its weight sets (the caller's), the set p() selected
-  // (its index, then its offset), and squash of its output: i32
+  // Per first-layer neuron: the offset of its weight sets (bit_kernel.ts writes them), the set
+  // p() selected (its index, then its offset), and squash of its output: i32
   { name: "NEURON_BASE_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
   { name: "SELECTED_SET_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
   { name: "NEURON_P_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
   // With decaying learning rates, per first-layer neuron: the offset of its sets' update counts
-  // (the caller's), and the address of the selected set's count: i32
+  // (bit_kernel.ts writes them), and the address of the selected set's count: i32
   { name: "NEURON_COUNTS_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
   { name: "SELECTED_COUNT_AT", bytes: FIRST_LAYER_NEURONS * 4, align: 64 },
   // The final neuron's inputs: the first-layer outputs, the bias, zeros to the set's width: i32
   { name: "FINAL_INPUTS_AT", bytes: FINAL_SET_BYTES, align: 64 },
-  { name: "HASHES_AT", bytes: HASHED_INPUTS * 4, align: 64 }, // hashed contexts: i32, caller's
-  { name: "SHAPE_AT", bytes: 4, align: 4 }, // the gradient shape (0…242): i32, caller's
-  // The pixel's phases for the error- and texture-selected neurons' sets: i32, the caller's
-  // (phase sets), else 0
+  // The current sample's neighbours (W, N, NW, NE, WW, NN, NNE, NWW, NEE, NNW): i32
+  { name: "NEIGHBOURS_AT", bytes: 10 * 4, align: 64 },
+  // The current sample's hashed contexts, all of the model's, then those looked up: i32
+  { name: "ALL_HASHES_AT", bytes: HASHED_INPUTS * 4, align: 64 },
+  { name: "HASHES_AT", bytes: HASHED_INPUTS * 4, align: 64 },
+  // Which of the model's hashed contexts each one looked up is (bit_kernel.ts writes them): i32
+  { name: "HASH_CHOICE_AT", bytes: HASHED_INPUTS * 4, align: 64 },
+  { name: "SHAPE_AT", bytes: 4, align: 4 }, // the gradient shape (0…242): i32
+  // The pixel's phases for the error- and texture-selected neurons' sets (phase sets), else 0: i32
   { name: "PHASES_AT", bytes: 8, align: 8 },
-  // Mean-removed neighbours, the caller's: the LMS inputs, then the least-squares taps: i32
+  // Mean-removed neighbours: the LMS inputs, then the least-squares taps: i32
   { name: "LMS_INPUTS_AT", bytes: OLS_TAPS * 4, align: 64 },
   { name: "FAST_LMS_WEIGHTS_AT", bytes: LMS_LANES * 4, align: 64 },
   { name: "SLOW_LMS_WEIGHTS_AT", bytes: LMS_LANES * 4, align: 64 },
-  // The LMS inputs' mean (the caller's), then the slow prediction (the kernel's): i32
-  { name: "LMS_STATE_AT", bytes: 8, align: 64 },
-  { name: "SAMPLE_VALUE_AT", bytes: 4, align: 4 }, // the last sample completed
+  { name: "LMS_STATE_AT", bytes: 4, align: 64 }, // the LMS inputs' mean: i32
   // The least-squares predictor: its weights (16 fraction bits), its sums of tap products (row
   // by row) and of tap times sample: i64
   { name: "OLS_WEIGHTS_AT", bytes: OLS_TAPS * 8, align: 64 },
@@ -163,6 +174,12 @@ const FIXED_AT = placeRegions();
 export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
   ...FIXED_AT,
   ERROR_CLASS_AT: FIXED_AT.CLASSES_AT + 4 * ERROR_CLASS_INPUT,
+  CLASS_MAX: DIRECT_CLASSES - 1,
+  FIRST_OWN_CLASS_TABLE,
+  OWN_CLASS_TABLES_END: FIRST_OWN_CLASS_TABLE + OWN_CLASS_TABLES,
+  ERROR_ENTRY_BYTES: ERROR_BLOCKS * 4,
+  ERROR_SET_PHASE_SIDE,
+  TEXTURE_SET_PHASE_SIDE,
   TEXTURE_CLASS_AT: FIXED_AT.CLASSES_AT + 4 * TEXTURE_CLASS_INPUT,
   DIRECT_INPUTS,
   SHORT_PATH_TABLES,
@@ -323,4 +340,33 @@ export function substituteConstants(
  */
 export function decayingRates(rate: number): { floor: number; boost: number } {
   return { floor: rate - Math.floor(rate / 3), boost: 6 * rate };
+}
+
+/**
+ * Where an image bound to a kernel lies, from the start of its part of the memory: first the
+ * blocks of two error rows (i32, `2·width + 1` each), then the samples.
+ */
+export interface ImageRegion {
+  /** Byte offset of the samples (u16, row by row). */
+  readonly samplesAt: number;
+  /** Bytes of the whole region. */
+  readonly bytes: number;
+}
+
+/**
+ * The layout of the part of a kernel's memory that holds the image it models: its error rows
+ * and its samples.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { imageRegion } from "./kernel_layout.ts";
+ * const region = imageRegion(10, 4);
+ * equal(region.samplesAt, 8 * 21 * 4);
+ * equal(region.bytes, region.samplesAt + 2 * 40);
+ * ```
+ */
+export function imageRegion(width: number, height: number): ImageRegion {
+  const samplesAt = ERROR_BLOCKS * (2 * width + 1) * 4;
+  return { samplesAt, bytes: samplesAt + 2 * width * height };
 }
