@@ -25,6 +25,7 @@ import {
   kernelState,
   LMS_INPUTS,
   MIXER_SET_COUNTS,
+  ROWS_KEPT,
   SET_BYTES,
 } from "./kernel_layout.ts";
 import {
@@ -166,8 +167,8 @@ export interface KernelFeatures {
  * import { ok, strictEqual } from "node:assert/strict";
  * import { BitKernel } from "./bit_kernel.ts";
  * import { untrainedV2Model } from "./model.ts";
- * const kernel = new BitKernel(untrainedV2Model(), 8, 12, { image: { width: 2, height: 1 } });
- * kernel.samples.set([100, 101]);
+ * const kernel = new BitKernel(untrainedV2Model(), 8, 12, { imageWidth: 2 });
+ * kernel.setRow(0, new Uint16Array([100, 101]));
  * kernel.prepareSample(0, 0);
  * const p = kernel.startSample(); // is the first sample ≥ 128?
  * const next = kernel.update(0); // is it ≥ 64?
@@ -176,11 +177,6 @@ export interface KernelFeatures {
  * ```
  */
 export class BitKernel {
-  /**
-   * The samples of the image (row by row): the caller's before {@link BitKernel.prepareSample}
-   * reads them, or each one as its last bit is learnt (decoding).
-   */
-  readonly samples: Uint16Array;
   /** The current sample's direct-table predictions ({@link BitKernel.prepareSample}'s). */
   readonly directPrediction: Int32Array;
   /** The current sample's direct-table classes ({@link BitKernel.prepareSample}'s). */
@@ -190,9 +186,10 @@ export class BitKernel {
   /** Slots used by the last probability, direct tables first. */
   readonly slotIndex: Int32Array;
   /**
-   * Computes the contexts of the sample at column `x`, row `y` (every sample before it in
-   * {@link BitKernel.samples}); then {@link BitKernel.startSample} and
-   * {@link BitKernel.update} code its bits, or {@link BitKernel.learnValue} completes it.
+   * Computes the contexts of the sample at column `x`, row `y` (the samples before it in its
+   * row and the rows above it known: {@link BitKernel.setRow}); then
+   * {@link BitKernel.startSample} and {@link BitKernel.update} code its bits, or
+   * {@link BitKernel.learnValue} completes it.
    */
   readonly prepareSample: (x: number, y: number) => void;
   /**
@@ -202,7 +199,7 @@ export class BitKernel {
   readonly startSample: () => number;
   /**
    * Learns from the coded bit; returns the probability that the sample's next bit is 1, or 0
-   * after its last bit (the sample is then in {@link BitKernel.samples}).
+   * after its last bit (the sample then takes its place in its row).
    */
   readonly update: (bit: number) => number;
   /** How many direct tables the last probability used (2 on the short path, else 9). */
@@ -214,14 +211,17 @@ export class BitKernel {
    */
   readonly learnValue: (value: number) => void;
   readonly #memory: WebAssembly.Memory;
+  /** The image's last rows ({@link ROWS_KEPT}), row `y` at place `y mod ROWS_KEPT`. */
+  readonly #rows: Uint16Array;
+  readonly #width: number;
   readonly #neuronAt: readonly number[];
   readonly #finalAt: number;
   readonly #network: NetworkShape;
   readonly #bytes: number;
 
   /**
-   * Creates the model of an image of `bits`-bit samples, `options.image` in size (none: no
-   * samples, for a state alone), with a hashed table of 2^hashBits slots: the start of `model`,
+   * Creates the model of an image of `bits`-bit samples, `options.imageWidth` wide (none: no
+   * image, for a state alone), with a hashed table of 2^hashBits slots: the start of `model`,
    * or `options.state` (a {@link BitKernel.state} of a kernel of the same model, shape and
    * features). With `options.leastSquares` (coders 2, 3, 5, 7, 9, 10 and 13), the least-squares
    * predictor stands in for two of the LMS ones; with `options.checkedWays` (coders 3 and 5 to
@@ -240,21 +240,22 @@ export class BitKernel {
     hashBits: number,
     options: KernelFeatures & {
       state?: Uint8Array;
-      image?: { readonly width: number; readonly height: number };
+      imageWidth?: number;
     } = {},
   ) {
     const parameters = model.parameters;
     const { neuronAt, finalAt, apmAt, countsAt, certaintyAt, slotsAt, slotCount, bytes } =
       kernelState(hashBits);
-    const { width, height } = options.image ?? { width: 0, height: 0 };
-    const image = imageRegion(width, height);
+    const width = options.imageWidth ?? 0;
+    const image = imageRegion(width);
     const imageAt = Math.ceil(bytes / 64) * 64;
     this.#memory = takeMemory(Math.ceil((imageAt + image.bytes) / PAGE_BYTES));
     this.#neuronAt = neuronAt;
     this.#bytes = bytes;
     const buffer = this.#memory.buffer;
 
-    this.samples = new Uint16Array(buffer, imageAt + image.samplesAt, width * height);
+    this.#rows = new Uint16Array(buffer, imageAt + image.rowsAt, ROWS_KEPT * width);
+    this.#width = width;
     this.directPrediction = new Int32Array(buffer, AT.PREDICTIONS_AT, DIRECT_INPUTS);
     this.directClass = new Int32Array(buffer, AT.CLASSES_AT, DIRECT_INPUTS);
     this.slotIndex = new Int32Array(buffer, AT.SLOT_INDEX_AT, DIRECT_INPUTS + HASHED_INPUTS);
@@ -323,14 +324,22 @@ export class BitKernel {
       },
     });
     const exports = instance.exports as unknown as KernelExports;
-    if (options.image) {
-      exports.bindImage(width, imageAt + image.samplesAt, imageAt, model.ownErrorClasses ? 1 : 0);
+    if (width > 0) {
+      exports.bindImage(width, imageAt + image.rowsAt, imageAt, model.ownErrorClasses ? 1 : 0);
     }
     this.prepareSample = exports.prepareSample;
     this.startSample = exports.startSample;
     this.update = exports.update;
     this.directTablesUsed = exports.directTablesUsed;
     this.learnValue = exports.learnValue;
+  }
+
+  /**
+   * Puts row `y` of the image (`values`, the image's width long) in place before its samples are
+   * prepared. A decoder need not: each decoded sample takes its place as its last bit is learnt.
+   */
+  setRow(y: number, values: Uint16Array): void {
+    this.#rows.set(values, (y % ROWS_KEPT) * this.#width);
   }
 
   /** A copy of the whole state, for {@link BitKernel}'s `options.state`. */

@@ -638,8 +638,8 @@
         (i32.const ${OLS_TAPS})))))
 
   ;; ---- the per-sample contexts (docs/v2-stream.md §3.2) -----------------------------------
-  ;; The image bound to the kernel ($bindImage): its width, where its samples lie (u16, row by
-  ;; row) and its blocks of two error rows (i32, 2·width + 1 each: the rows by parity, then a
+  ;; The image bound to the kernel ($bindImage): its width, where its last rows lie ($rowAt; u16)
+  ;; and its blocks of two error rows (i32, 2·width + 1 each: the rows by parity, then a
   ;; zero), |v − GAP|, |v − FAST|, then the signed errors of the tables with own error classes.
   (global $width (mut i32) (i32.const 0))
   (global $samplesAt (mut i32) (i32.const 0))
@@ -648,8 +648,7 @@
   (global $lmsErrorsAt (mut i32) (i32.const 0))
   (global $tableErrorsAt (mut i32) (i32.const 0))
   (global $ownErrorClasses (mut i32) (i32.const 0))
-  ;; The prepared sample: its index, column and row, GAP and FAST.
-  (global $sampleIndex (mut i32) (i32.const 0))
+  ;; The prepared sample: its column and row, GAP and FAST.
   (global $sampleX (mut i32) (i32.const 0))
   (global $sampleY (mut i32) (i32.const 0))
   (global $gapPrediction (mut i32) (i32.const 0))
@@ -662,8 +661,8 @@
   (global $atWW (mut i32) (i32.const 0))
   (global $atNEE (mut i32) (i32.const 0))
 
-  ;; Binds an image `width` samples wide whose samples start at byte `samplesAt` and whose error
-  ;; blocks start at `errorsAt` (zeroed here); `own`: whether tables have own error classes.
+  ;; Binds an image `width` samples wide whose last rows start at byte `samplesAt` and whose
+  ;; error blocks start at `errorsAt` (zeroed here); `own`: whether tables have own error classes.
   (func (export "bindImage") (param $width i32) (param $samplesAt i32) (param $errorsAt i32)
     (param $own i32)
     (global.set $width (local.get $width))
@@ -678,8 +677,16 @@
     (memory.fill (local.get $errorsAt) (i32.const 0)
       (i32.mul (global.get $errorBlock) (i32.const ${ERROR_ENTRY_BYTES}))))
 
-  (func $sampleAt (param $i i32) (result i32)
-    (i32.load16_u (i32.add (global.get $samplesAt) (i32.shl (local.get $i) (i32.const 1)))))
+  ;; Where row `y` of the image is kept: the kernel keeps the image's last rows (ROWS_KEPT of
+  ;; them, kernel_layout.ts), row y at place y mod ROWS_KEPT.
+  (func $rowAt (param $y i32) (result i32)
+    (i32.add (global.get $samplesAt) (i32.shl
+      (i32.mul (i32.and (local.get $y) (i32.const ${ROWS_KEPT - 1})) (global.get $width))
+      (i32.const 1))))
+
+  ;; The sample at column `x` of the row kept at `row`
+  (func $sampleAt (param $row i32) (param $x i32) (result i32)
+    (i32.load16_u (i32.add (local.get $row) (i32.shl (local.get $x) (i32.const 1)))))
 
   (func $abs (param $v i32) (result i32)
     (select (i32.sub (i32.const 0) (local.get $v)) (local.get $v)
@@ -856,14 +863,15 @@
 
   ;; The neighbours of the sample at column `x`, row `y` (§3.2's fallbacks outside the image), at
   ;; NEIGHBOURS_AT: W, N, NW, NE, WW, NN, NNE, NWW, NEE, NNW.
-  (func $loadNeighbours (param $x i32) (param $y i32) (param $i i32)
+  (func $loadNeighbours (param $x i32) (param $y i32)
     (local $width i32) (local $w i32) (local $n i32) (local $nw i32) (local $ne i32)
-    (local $above i32) (local $twoAbove i32)
+    (local $row i32) (local $above i32) (local $twoAbove i32)
     (local.set $width (global.get $width))
+    (local.set $row (call $rowAt (local.get $y)))
     (if (i32.eqz (local.get $y))
       (then
         (local.set $w (select
-          (call $sampleAt (i32.sub (local.get $i) (i32.const 1)))
+          (call $sampleAt (local.get $row) (i32.sub (local.get $x) (i32.const 1)))
           (i32.shl (i32.const 1) (i32.sub (global.get $bits) (i32.const 1)))
           (i32.gt_s (local.get $x) (i32.const 0))))
         ;; every neighbour W, but WW
@@ -872,41 +880,41 @@
         (i32.store offset=${NEIGHBOURS_AT + 32} (i32.const 0) (local.get $w))
         (i32.store offset=${NEIGHBOURS_AT + 36} (i32.const 0) (local.get $w))
         (i32.store offset=${NEIGHBOURS_AT + 16} (i32.const 0)
-          (select (call $sampleAt (i32.sub (local.get $i) (i32.const 2)))
+          (select (call $sampleAt (local.get $row) (i32.sub (local.get $x) (i32.const 2)))
             (local.get $w) (i32.gt_s (local.get $x) (i32.const 1))))
         (return)))
-    (local.set $above (i32.sub (local.get $i) (local.get $width)))
-    (local.set $twoAbove (i32.sub (local.get $above) (local.get $width)))
-    (local.set $n (call $sampleAt (local.get $above)))
-    (local.set $w (select (call $sampleAt (i32.sub (local.get $i) (i32.const 1)))
+    (local.set $above (call $rowAt (i32.sub (local.get $y) (i32.const 1))))
+    (local.set $twoAbove (call $rowAt (i32.sub (local.get $y) (i32.const 2))))
+    (local.set $n (call $sampleAt (local.get $above) (local.get $x)))
+    (local.set $w (select (call $sampleAt (local.get $row) (i32.sub (local.get $x) (i32.const 1)))
       (local.get $n) (i32.gt_s (local.get $x) (i32.const 0))))
-    (local.set $nw (select (call $sampleAt (i32.sub (local.get $above) (i32.const 1)))
+    (local.set $nw (select (call $sampleAt (local.get $above) (i32.sub (local.get $x) (i32.const 1)))
       (local.get $n) (i32.gt_s (local.get $x) (i32.const 0))))
-    (local.set $ne (select (call $sampleAt (i32.add (local.get $above) (i32.const 1)))
+    (local.set $ne (select (call $sampleAt (local.get $above) (i32.add (local.get $x) (i32.const 1)))
       (local.get $n) (i32.lt_s (i32.add (local.get $x) (i32.const 1)) (local.get $width))))
     (i32.store offset=${NEIGHBOURS_AT} (i32.const 0) (local.get $w))
     (i32.store offset=${NEIGHBOURS_AT + 4} (i32.const 0) (local.get $n))
     (i32.store offset=${NEIGHBOURS_AT + 8} (i32.const 0) (local.get $nw))
     (i32.store offset=${NEIGHBOURS_AT + 12} (i32.const 0) (local.get $ne))
     (i32.store offset=${NEIGHBOURS_AT + 16} (i32.const 0)
-      (select (call $sampleAt (i32.sub (local.get $i) (i32.const 2)))
+      (select (call $sampleAt (local.get $row) (i32.sub (local.get $x) (i32.const 2)))
         (local.get $w) (i32.gt_s (local.get $x) (i32.const 1))))
     (i32.store offset=${NEIGHBOURS_AT + 20} (i32.const 0)
-      (select (call $sampleAt (local.get $twoAbove))
+      (select (call $sampleAt (local.get $twoAbove) (local.get $x))
         (local.get $n) (i32.gt_s (local.get $y) (i32.const 1))))
     (i32.store offset=${NEIGHBOURS_AT + 24} (i32.const 0)
-      (select (call $sampleAt (i32.add (local.get $twoAbove) (i32.const 1)))
+      (select (call $sampleAt (local.get $twoAbove) (i32.add (local.get $x) (i32.const 1)))
         (local.get $ne)
         (i32.and (i32.gt_s (local.get $y) (i32.const 1))
           (i32.lt_s (i32.add (local.get $x) (i32.const 1)) (local.get $width)))))
     (i32.store offset=${NEIGHBOURS_AT + 28} (i32.const 0)
-      (select (call $sampleAt (i32.sub (local.get $above) (i32.const 2)))
+      (select (call $sampleAt (local.get $above) (i32.sub (local.get $x) (i32.const 2)))
         (local.get $nw) (i32.gt_s (local.get $x) (i32.const 1))))
     (i32.store offset=${NEIGHBOURS_AT + 32} (i32.const 0)
-      (select (call $sampleAt (i32.add (local.get $above) (i32.const 2)))
+      (select (call $sampleAt (local.get $above) (i32.add (local.get $x) (i32.const 2)))
         (local.get $ne) (i32.lt_s (i32.add (local.get $x) (i32.const 2)) (local.get $width))))
     (i32.store offset=${NEIGHBOURS_AT + 36} (i32.const 0)
-      (select (call $sampleAt (i32.sub (local.get $twoAbove) (i32.const 1)))
+      (select (call $sampleAt (local.get $twoAbove) (i32.sub (local.get $x) (i32.const 1)))
         (local.get $nw)
         (i32.and (i32.gt_s (local.get $y) (i32.const 1)) (i32.gt_s (local.get $x) (i32.const 0))))))
 
@@ -945,8 +953,9 @@
 
   ;; The prediction of tables 1 and 8 besides FAST: the least-squares one (its eight further
   ;; taps all W outside the image's interior), or without it SLOW.
-  (func $predictTables1And8 (param $x i32) (param $y i32) (param $i i32) (result i32)
+  (func $predictTables1And8 (param $x i32) (param $y i32) (result i32)
     (local $ls i32) (local $mean i32) (local $width i32) (local $k i32)
+    (local $row i32) (local $above i32) (local $twoAbove i32) (local $threeAbove i32)
     (local.set $ls (global.get $lmsShift))
     (local.set $mean (i32.load offset=${LMS_STATE_AT} (i32.const 0)))
     (if (i32.eqz (global.get $leastSquares)) (then
@@ -957,22 +966,32 @@
         (i32.and (i32.ge_s (local.get $y) (i32.const 3)) (i32.ge_s (local.get $x) (i32.const 3)))
         (i32.lt_s (i32.add (local.get $x) (i32.const 3)) (local.get $width)))
       (then
-        (call $lmsInput (i32.const 12) (call $sampleAt (i32.sub (local.get $i) (i32.const 3)))
+        (local.set $row (call $rowAt (local.get $y)))
+        (local.set $above (call $rowAt (i32.sub (local.get $y) (i32.const 1))))
+        (local.set $twoAbove (call $rowAt (i32.sub (local.get $y) (i32.const 2))))
+        (local.set $threeAbove (call $rowAt (i32.sub (local.get $y) (i32.const 3))))
+        (call $lmsInput (i32.const 12)
+          (call $sampleAt (local.get $row) (i32.sub (local.get $x) (i32.const 3))) (local.get $mean))
+        (call $lmsInput (i32.const 13)
+          (call $sampleAt (local.get $threeAbove) (local.get $x)) (local.get $mean))
+        (call $lmsInput (i32.const 14)
+          (call $sampleAt (local.get $twoAbove) (i32.sub (local.get $x) (i32.const 2)))
           (local.get $mean))
-        (call $lmsInput (i32.const 13) (call $sampleAt (i32.sub (local.get $i)
-          (i32.mul (local.get $width) (i32.const 3)))) (local.get $mean))
-        (call $lmsInput (i32.const 14) (call $sampleAt (i32.sub (i32.sub (local.get $i)
-          (i32.shl (local.get $width) (i32.const 1))) (i32.const 2))) (local.get $mean))
-        (call $lmsInput (i32.const 15) (call $sampleAt (i32.add (i32.sub (local.get $i)
-          (i32.shl (local.get $width) (i32.const 1))) (i32.const 2))) (local.get $mean))
-        (call $lmsInput (i32.const 16) (call $sampleAt (i32.sub (i32.sub (local.get $i)
-          (i32.mul (local.get $width) (i32.const 3))) (i32.const 1))) (local.get $mean))
-        (call $lmsInput (i32.const 17) (call $sampleAt (i32.add (i32.sub (local.get $i)
-          (i32.mul (local.get $width) (i32.const 3))) (i32.const 1))) (local.get $mean))
-        (call $lmsInput (i32.const 18) (call $sampleAt (i32.add (i32.sub (local.get $i)
-          (local.get $width)) (i32.const 3))) (local.get $mean))
-        (call $lmsInput (i32.const 19) (call $sampleAt (i32.sub (i32.sub (local.get $i)
-          (local.get $width)) (i32.const 3))) (local.get $mean)))
+        (call $lmsInput (i32.const 15)
+          (call $sampleAt (local.get $twoAbove) (i32.add (local.get $x) (i32.const 2)))
+          (local.get $mean))
+        (call $lmsInput (i32.const 16)
+          (call $sampleAt (local.get $threeAbove) (i32.sub (local.get $x) (i32.const 1)))
+          (local.get $mean))
+        (call $lmsInput (i32.const 17)
+          (call $sampleAt (local.get $threeAbove) (i32.add (local.get $x) (i32.const 1)))
+          (local.get $mean))
+        (call $lmsInput (i32.const 18)
+          (call $sampleAt (local.get $above) (i32.add (local.get $x) (i32.const 3)))
+          (local.get $mean))
+        (call $lmsInput (i32.const 19)
+          (call $sampleAt (local.get $above) (i32.sub (local.get $x) (i32.const 3)))
+          (local.get $mean)))
       (else
         (local.set $k (i32.const 12))
         (loop $fill
@@ -1135,35 +1154,33 @@
         (i32.mul (i32.and (local.get $y) (i32.const ${TEXTURE_SET_PHASE_SIDE - 1}))
           (i32.const ${TEXTURE_SET_PHASE_SIDE})))))))
 
-  ;; Computes the contexts of the sample at column `x`, row `y` of the bound image (every sample
-  ;; before it in place): the direct predictions and classes, the LMS inputs, the hashed
+  ;; Computes the contexts of the sample at column `x`, row `y` of the bound image (the samples
+  ;; before it in its row and the rows above in place, $rowAt): the direct predictions and classes, the LMS inputs, the hashed
   ;; contexts looked up, the gradient shape and the phases.
   (func (export "prepareSample") (param $x i32) (param $y i32)
-    (local $i i32) (local $gap i32) (local $med i32) (local $fast i32) (local $errorClass i32)
-    (local.set $i (i32.add (i32.mul (local.get $y) (global.get $width)) (local.get $x)))
-    (call $loadNeighbours (local.get $x) (local.get $y) (local.get $i))
+    (local $gap i32) (local $med i32) (local $fast i32) (local $errorClass i32)
+    (call $loadNeighbours (local.get $x) (local.get $y))
     (call $locateErrors (local.get $x) (local.get $y))
     (local.set $gap (call $clampSample (call $gradientAdjusted)))
     (local.set $med (call $medianEdge (call $neighbour (i32.const 0)) (call $neighbour (i32.const 1))
       (call $neighbour (i32.const 2))))
     (local.set $fast (call $predictLmsPair (local.get $gap) (local.get $med)))
     (local.set $errorClass (call $setDirectTables (local.get $gap) (local.get $fast)
-      (call $predictTables1And8 (local.get $x) (local.get $y) (local.get $i))))
+      (call $predictTables1And8 (local.get $x) (local.get $y))))
     (call $setHashes (i32.load offset=${PREDICTIONS_AT + 12} (i32.const 0)) (local.get $med)
       (local.get $gap) (local.get $errorClass))
     (call $setShapeAndPhases (local.get $x) (local.get $y))
-    (global.set $sampleIndex (local.get $i))
     (global.set $sampleX (local.get $x))
     (global.set $sampleY (local.get $y))
     (global.set $gapPrediction (local.get $gap))
     (global.set $fastPrediction (local.get $fast)))
 
-  ;; The prepared sample is `value`: it takes its place in the image, and its errors theirs in
-  ;; the error rows (no image bound: nothing).
+  ;; The prepared sample is `value`: it takes its place in its row, and its errors theirs in the
+  ;; error rows (no image bound: nothing).
   (func $completeSample (param $value i32)
     (local $at i32) (local $block i32) (local $j i32)
     (if (i32.eqz (global.get $samplesAt)) (then (return)))
-    (i32.store16 (i32.add (global.get $samplesAt) (i32.shl (global.get $sampleIndex) (i32.const 1)))
+    (i32.store16 (i32.add (call $rowAt (global.get $sampleY)) (i32.shl (global.get $sampleX) (i32.const 1)))
       (local.get $value))
     (local.set $at (i32.shl
       (i32.add (i32.mul (i32.and (global.get $sampleY) (i32.const 1)) (global.get $width))

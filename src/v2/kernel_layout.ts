@@ -72,6 +72,8 @@ const OWN_CLASS_TABLES = DIRECT_INPUTS - FIRST_OWN_CLASS_TABLE;
  * signed errors of each table with an own error class.
  */
 const ERROR_BLOCKS = 2 + OWN_CLASS_TABLES;
+/** Rows of its image a kernel keeps: the row being coded and the three above it. */
+export const ROWS_KEPT = 4;
 /**
  * With phase sets (coders 8 to 10), the pixel's phase, `(x mod side) + side·(y mod side)`, takes
  * part in choosing the weight set of the error-selected first-layer neuron (side 8: the blocks of
@@ -178,6 +180,7 @@ export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
   FIRST_OWN_CLASS_TABLE,
   OWN_CLASS_TABLES_END: FIRST_OWN_CLASS_TABLE + OWN_CLASS_TABLES,
   ERROR_ENTRY_BYTES: ERROR_BLOCKS * 4,
+  ROWS_KEPT,
   ERROR_SET_PHASE_SIDE,
   TEXTURE_SET_PHASE_SIDE,
   TEXTURE_CLASS_AT: FIXED_AT.CLASSES_AT + 4 * TEXTURE_CLASS_INPUT,
@@ -343,30 +346,32 @@ export function decayingRates(rate: number): { floor: number; boost: number } {
 }
 
 /**
- * Where an image bound to a kernel lies, from the start of its part of the memory: first the
- * blocks of two error rows (i32, `2·width + 1` each), then the samples.
+ * Where the image bound to a kernel lies, from the start of its part of the memory: first the
+ * blocks of two error rows (i32, `2·width + 1` each), then its last {@link ROWS_KEPT} rows (u16,
+ * row `y` at place `y mod ROWS_KEPT`), then a few bytes that reads beyond the last row's end
+ * (which the kernel makes, and discards) may touch.
  */
 export interface ImageRegion {
-  /** Byte offset of the samples (u16, row by row). */
-  readonly samplesAt: number;
+  /** Byte offset of the rows. */
+  readonly rowsAt: number;
   /** Bytes of the whole region. */
   readonly bytes: number;
 }
 
 /**
- * The layout of the part of a kernel's memory that holds the image it models: its error rows
- * and its samples.
+ * The layout of the part of a kernel's memory that holds the image it models, `width` samples
+ * wide: its error rows and its last rows.
  *
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { imageRegion } from "./kernel_layout.ts";
- * const region = imageRegion(10, 4);
- * equal(region.samplesAt, 8 * 21 * 4);
- * equal(region.bytes, region.samplesAt + 2 * 40);
+ * const region = imageRegion(10);
+ * equal(region.rowsAt, 8 * 21 * 4);
+ * equal(region.bytes, region.rowsAt + 4 * 10 * 2 + 8);
  * ```
  */
-export function imageRegion(width: number, height: number): ImageRegion {
-  const samplesAt = ERROR_BLOCKS * (2 * width + 1) * 4;
-  return { samplesAt, bytes: samplesAt + 2 * width * height };
+export function imageRegion(width: number): ImageRegion {
+  const rowsAt = ERROR_BLOCKS * (2 * width + 1) * 4;
+  return { rowsAt, bytes: rowsAt + ROWS_KEPT * width * 2 + 8 };
 }

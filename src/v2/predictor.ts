@@ -53,7 +53,7 @@ function startKernel(
   model: V2Model,
   bits: number,
   hashBits: number,
-  image: { readonly width: number; readonly height: number },
+  imageWidth: number,
   features: KernelFeatures,
 ): BitKernel {
   const {
@@ -75,21 +75,21 @@ function startKernel(
     certainty,
   };
   const primer = model.primer;
-  if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits, { ...shape, image });
+  if (primer?.bits !== bits) return new BitKernel(model, bits, hashBits, { ...shape, imageWidth });
   let states = primedStates.get(model);
   if (!states) primedStates.set(model, states = new Map());
   const key = [bits, hashBits, ...Object.values(shape)].join("/");
   let state = states.get(key);
   if (!state) {
     const { samples, width, height } = primer;
-    const kernel = new BitKernel(model, bits, hashBits, { ...shape, image: { width, height } });
+    const kernel = new BitKernel(model, bits, hashBits, { ...shape, imageWidth: width });
     new V2Predictor(samples, width, height, bits, model, { kernel }).learnImage();
     state = kernel.state();
     kernel.release();
     if (states.size >= PRIMED_STATES_KEPT) states.delete(states.keys().next().value!);
     states.set(key, state);
   }
-  return new BitKernel(model, bits, hashBits, { ...shape, state, image });
+  return new BitKernel(model, bits, hashBits, { ...shape, state, imageWidth });
 }
 
 /**
@@ -113,7 +113,8 @@ function startKernel(
  * ```
  */
 export class V2Predictor {
-  /** The samples, their contexts, slots, network and APMs. */
+  readonly #samples: Uint16Array;
+  /** The image's last rows, the samples' contexts, slots, network and APMs. */
   readonly #kernel: BitKernel;
   readonly #width: number;
   readonly #bits: number;
@@ -121,10 +122,10 @@ export class V2Predictor {
   /**
    * Creates the model for an image, starting from `model` (primed by its primer when that is of
    * `bits` bits), or going on from `options.kernel` (the state another image left, made for an
-   * image of this size; it then says whether the least-squares predictor runs, and
-   * `options.leastSquares` is not read). `samples` are copied into the model: all of them to
-   * encode or learn, none needed to decode (the decoded ones take their place as their last
-   * bits are learnt).
+   * image of this width; it then says whether the least-squares predictor runs, and
+   * `options.leastSquares` is not read). The model keeps the last rows of `samples` as it goes:
+   * to encode or learn, `samples` holds the image; to decode, each sample takes its place in the
+   * model as its last bit is learnt.
    */
   constructor(
     samples: Uint16Array,
@@ -134,6 +135,7 @@ export class V2Predictor {
     model: V2Model,
     options: V2CodingOptions & { kernel?: BitKernel } = {},
   ) {
+    this.#samples = samples;
     this.#width = width;
     this.#bits = bits;
     this.#kernel = options.kernel ??
@@ -141,10 +143,9 @@ export class V2Predictor {
         model,
         bits,
         hashBitsFor(width * height, bits, options.largeHashTable ?? false),
-        { width, height },
+        width,
         options,
       );
-    this.#kernel.samples.set(samples);
   }
 
   /**
@@ -152,17 +153,15 @@ export class V2Predictor {
    * order, each bit predicted and learnt as the encoder would, without coding anything.
    */
   learnImage(): void {
-    const kernel = this.#kernel;
-    const samples = kernel.samples;
+    const samples = this.#samples;
     const width = this.#width;
     const bits = this.#bits;
     const height = samples.length / width;
     for (let y = 0; y < height; y++) {
       for (let x = 0, i = y * width; x < width; x++, i++) {
-        kernel.prepareSample(x, y);
-        kernel.startSample();
+        this.startSample(x, y);
         const value = samples[i];
-        for (let b = bits - 1; b >= 0; b--) kernel.update((value >> b) & 1);
+        for (let b = bits - 1; b >= 0; b--) this.update((value >> b) & 1);
       }
     }
   }
@@ -177,7 +176,7 @@ export class V2Predictor {
    * most significant bit is 1: 12 bits (1…4095), or 16 (1…65535) with the `certainty` feature.
    */
   startSample(x: number, y: number): number {
-    this.#kernel.prepareSample(x, y);
+    this.prepareSample(x, y);
     return this.#kernel.startSample();
   }
 
@@ -187,6 +186,10 @@ export class V2Predictor {
    * {@link V2Predictor.skipSample} completes the sample uncoded.
    */
   prepareSample(x: number, y: number): void {
+    if (x === 0) {
+      const at = y * this.#width;
+      this.#kernel.setRow(y, this.#samples.subarray(at, at + this.#width));
+    }
     this.#kernel.prepareSample(x, y);
   }
 
