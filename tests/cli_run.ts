@@ -26,14 +26,19 @@ export interface CliRunOptions {
   env?: Record<string, string>;
 }
 
-/** Runs `deno run -A <cli> ...args` in `cwd`. */
+/**
+ * Runs `deno run -A <cli> ...args` in `cwd`. A `cli` served over HTTP is fetched afresh: Deno
+ * caches remote modules by URL, and a loopback server's port may be one an earlier run (of other
+ * code) was served from.
+ */
 export async function runCli(
   args: string[],
   cwd: string,
   { cli = `${ROOT}cli.ts`, stdin, env = {} }: CliRunOptions = {},
 ): Promise<CliRun> {
+  const reload = /^https?:/.test(cli) ? [`--reload=${new URL(cli).origin}`] : [];
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", cli, ...args],
+    args: ["run", "-A", "--quiet", ...reload, cli, ...args],
     cwd,
     stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
