@@ -521,14 +521,15 @@
       (i32.add (local.get $log) (i32.sub (global.get $slowLmsRate) (i32.const 16))))
     (if (global.get $leastSquares) (then (call $learnOls (local.get $target)))))
 
-  ;; Completes a sample without coding its bits (training counts): both LMS predictors learn
-  ;; `value`. Call after predictLms(), instead of the sample's update() calls.
+  ;; Completes the prepared sample without coding its bits (training counts): the LMS and
+  ;; least-squares predictors learn `value`, and it takes its place in its row and the error
+  ;; rows. Call after prepareSample, instead of the sample's startSample and update calls.
   (func (export "learnValue") (param $value i32)
     (global.set $known (local.get $value))
     (call $learnSample)
     (call $completeSample (local.get $value)))
 
-  ;; ---- the least-squares predictor (docs/v2-stream.md §3.2; coder 2 only) ----------------
+  ;; ---- the least-squares predictor (docs/v2-stream.md §3.2; with $leastSquares) ----------
   ;; Predicts the sample from the taps (the LMS inputs, then eight more distant neighbours, all
   ;; mean-removed): (Σ w·x + 2^15) >> 16, clamped to ±2^20.
   (func $olsPrediction (result i32)
