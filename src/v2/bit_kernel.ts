@@ -4,8 +4,8 @@
  * the APMs, their lookups and updates. The integers are exactly those of `docs/v2-stream.md`
  * §3.2 and §3.3.
  *
- * The caller (`predictor.ts`) puts the image's samples in {@link BitKernel.samples}, prepares
- * each sample in raster order and then asks for each bit's probability.
+ * The caller (`predictor.ts`) hands it each row of the image ({@link BitKernel.setRow}),
+ * prepares each sample in raster order and then asks for each bit's probability.
  *
  * @module
  */
@@ -64,7 +64,7 @@ function directSlots(model: V2Model): Int32Array {
 }
 
 interface KernelExports {
-  bindImage(width: number, samplesAt: number, errorsAt: number, ownErrorClasses: number): void;
+  bindImage(width: number, rowsAt: number, errorsAt: number, ownErrorClasses: number): void;
   prepareSample(x: number, y: number): void;
   startSample(): number;
   update(bit: number): number;

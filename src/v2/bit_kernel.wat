@@ -643,7 +643,7 @@
   ;; and its blocks of two error rows (i32, 2·width + 1 each: the rows by parity, then a
   ;; zero), |v − GAP|, |v − FAST|, then the signed errors of the tables with own error classes.
   (global $width (mut i32) (i32.const 0))
-  (global $samplesAt (mut i32) (i32.const 0))
+  (global $rowsAt (mut i32) (i32.const 0))
   (global $errorBlock (mut i32) (i32.const 0))
   (global $gapErrorsAt (mut i32) (i32.const 0))
   (global $lmsErrorsAt (mut i32) (i32.const 0))
@@ -662,12 +662,12 @@
   (global $atWW (mut i32) (i32.const 0))
   (global $atNEE (mut i32) (i32.const 0))
 
-  ;; Binds an image `width` samples wide whose last rows start at byte `samplesAt` and whose
+  ;; Binds an image `width` samples wide whose last rows start at byte `rowsAt` and whose
   ;; error blocks start at `errorsAt` (zeroed here); `own`: whether tables have own error classes.
-  (func (export "bindImage") (param $width i32) (param $samplesAt i32) (param $errorsAt i32)
+  (func (export "bindImage") (param $width i32) (param $rowsAt i32) (param $errorsAt i32)
     (param $own i32)
     (global.set $width (local.get $width))
-    (global.set $samplesAt (local.get $samplesAt))
+    (global.set $rowsAt (local.get $rowsAt))
     (global.set $errorBlock (i32.add (i32.shl (local.get $width) (i32.const 1)) (i32.const 1)))
     (global.set $gapErrorsAt (local.get $errorsAt))
     (global.set $lmsErrorsAt (i32.add (local.get $errorsAt)
@@ -681,7 +681,7 @@
   ;; Where row `y` of the image is kept: the kernel keeps the image's last rows (ROWS_KEPT of
   ;; them, kernel_layout.ts), row y at place y mod ROWS_KEPT.
   (func $rowAt (param $y i32) (result i32)
-    (i32.add (global.get $samplesAt) (i32.shl
+    (i32.add (global.get $rowsAt) (i32.shl
       (i32.mul (i32.and (local.get $y) (i32.const ${ROWS_KEPT - 1})) (global.get $width))
       (i32.const 1))))
 
@@ -1180,7 +1180,7 @@
   ;; error rows (no image bound: nothing).
   (func $completeSample (param $value i32)
     (local $at i32) (local $block i32) (local $j i32)
-    (if (i32.eqz (global.get $samplesAt)) (then (return)))
+    (if (i32.eqz (global.get $rowsAt)) (then (return)))
     (i32.store16 (i32.add (call $rowAt (global.get $sampleY)) (i32.shl (global.get $sampleX) (i32.const 1)))
       (local.get $value))
     (local.set $at (i32.shl

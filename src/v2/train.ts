@@ -41,6 +41,7 @@ import type { TrainingProgress } from "./progress.ts";
 import { centralCrop, type Crop, type CropRunner, IN_THREAD } from "./crop_work.ts";
 import { searchV2Parameters } from "./parameter_search.ts";
 import { squash, STRETCH_TABLE } from "./squash.ts";
+import { isFlatPrimer } from "./tile_priming.ts";
 import { isFlatTile } from "./tiles.ts";
 
 /** Options of {@link trainV2Model}. */
@@ -228,10 +229,9 @@ export class V2Training {
       primers.push(primerOf(centralCrop(await images.image(c), { side })));
     }
     // The crops each candidate's primer may start (by the primer's own bits and flatness).
-    const startedBy = candidates.map((c, k) => {
-      const { samples, width, height, bits } = primers[k];
-      return evenlySpaced(others(c, bits, isFlatTile(samples, width, height)), PRIMER_TRIALS);
-    });
+    const startedBy = candidates.map((c, k) =>
+      evenlySpaced(others(c, primers[k].bits, isFlatPrimer(primers[k])), PRIMER_TRIALS)
+    );
     const models = [model, ...primers.map((primer) => ({ ...model, primer }))];
     const started = [...new Set(startedBy.flat())];
     const plain = started.map((crop) => ({ kind: "bytes" as const, crop, model: 0 }));
