@@ -78,3 +78,28 @@ export class DeviceError extends FormatError {
     if (options?.cause !== undefined) this.cause = options.cause;
   }
 }
+
+/** Characters of file text that {@link quotedFileText} shows as they are. */
+const PLAIN_TEXT = /[^\x20-\x7e]/g;
+
+/**
+ * Text read from a file (a header card's value, a tag's string), quoted for an error message:
+ * cut to `max` characters, in JSON string syntax, every character outside printable ASCII as a
+ * `\uXXXX` escape, so that a message stays on one line whatever the file holds.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { quotedFileText } from "./errors.ts";
+ * strictEqual(quotedFileText("16"), '"16"');
+ * strictEqual(quotedFileText("1\n6\u0085"), '"1\\n6\\u0085"');
+ * strictEqual(quotedFileText("abcdef", 3), '"abc\\u2026"');
+ * ```
+ */
+export function quotedFileText(text: string, max = 40): string {
+  const cut = text.length > max ? `${text.slice(0, max)}\u2026` : text;
+  return JSON.stringify(cut).replace(
+    PLAIN_TEXT,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

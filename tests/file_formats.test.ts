@@ -180,6 +180,11 @@ Deno.test("fits: image extensions, cubes and tables; BITPIX 16 signed or with BZ
     /image of BITPIX -32 \(32-bit floats\): only uncompressed images of BITPIX 8 and 16/,
   );
   refuses(file.subarray(0, 2880 * 2 + 3), /FITS data of HDU 2 is truncated/);
+  // Text from the file is quoted in a refusal, control characters escaped: one line, always.
+  const card = (value: string) =>
+    fits([{ cards: ["SIMPLE  = T", `BITPIX  = ${value}`, "NAXIS   = 0"], data: new Uint8Array() }]);
+  refuses(card("1\n6\x7f"), /BITPIX = "1\\n6\\u007f" is not an integer/);
+  refuses(card("16.5"), /BITPIX = "16.5" is not an integer/);
 });
 
 Deno.test("cli: a multi-page file is refused by encode with a hint, and packed and unpacked byte for byte", async () => {
@@ -349,6 +354,7 @@ Deno.test("hostile files: mutated and cut TIFF, DICOM and FITS files read and re
       if (split.parts) assertEquals(rebuildFile(split.parts, split.pages), input, `mutant ${k}`);
     } catch (e) {
       assert(e instanceof FormatError, `mutant ${k}: ${e}`);
+      assert(e.message !== "" && !/[\n\r]/.test(e.message), `mutant ${k}: ${e.message}`);
       refused++;
     }
   }

@@ -10,7 +10,7 @@
  * @module
  */
 import { parseDicom, readPart10Header } from "../deps/dicom.ts";
-import { FormatError } from "../errors.ts";
+import { FormatError, quotedFileText } from "../errors.ts";
 import type { GrayImage } from "./gray_image.ts";
 import { type ImagePages, MAX_PAGES } from "./image_pages.ts";
 import { checkPagesLimit, checkPixelLimit, type ImageLimits } from "./limits.ts";
@@ -71,7 +71,9 @@ function parsed<T>(what: () => T): T {
       ? thrown.message
       : String(thrown);
     throw new FormatError(
-      `not a readable DICOM file (${reason.replace(/^dicomParser\.\w+: /, "")})`,
+      `not a readable DICOM file (${
+        reason.replace(/^dicomParser\.\w+: /, "").replace(/\s+/g, " ")
+      })`,
     );
   }
 }
@@ -97,10 +99,10 @@ export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePag
     const known = COMPRESSED_SYNTAXES.find(([prefix]) => syntax.startsWith(prefix));
     throw new FormatError(
       known
-        ? `DICOM pixel data is compressed (${
-          known[1]
-        }, transfer syntax ${syntax}): only native (uncompressed) pixel data is supported`
-        : `DICOM transfer syntax ${JSON.stringify(syntax)} is not supported`,
+        ? `DICOM pixel data is compressed (${known[1]}, transfer syntax ${
+          quotedFileText(syntax)
+        }): only native (uncompressed) pixel data is supported`
+        : `DICOM transfer syntax ${quotedFileText(syntax)} is not supported`,
       "unsupported",
     );
   }
@@ -122,7 +124,9 @@ export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePag
   const photometric = (data.string("x00280004") ?? "MONOCHROME2").trim();
   if (samplesPerPixel !== 1 || !photometric.startsWith("MONOCHROME")) {
     throw new FormatError(
-      `DICOM image is in colour (${photometric}, ${samplesPerPixel} samples a pixel)`,
+      `DICOM image is in colour (${
+        quotedFileText(photometric)
+      }, ${samplesPerPixel} samples a pixel)`,
       "unsupported",
     );
   }
@@ -134,7 +138,7 @@ export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePag
   const signed = number("x00280103", "PixelRepresentation", 0) === 1;
   const framesText = (data.string("x00280008") ?? "1").trim();
   if (!/^\d{1,9}$/.test(framesText)) {
-    throw new FormatError(`DICOM NumberOfFrames ${JSON.stringify(framesText)} is not a number`);
+    throw new FormatError(`DICOM NumberOfFrames ${quotedFileText(framesText)} is not a number`);
   }
   const frames = Math.max(1, Number(framesText));
   if (allocated !== 8 && allocated !== 16) {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { FormatError } from "../errors.ts";
+import { FormatError, quotedFileText } from "../errors.ts";
 import type { GrayImage } from "./gray_image.ts";
 import { type ImagePages, MAX_PAGES } from "./image_pages.ts";
 import { checkPagesLimit, checkPixelLimit, type ImageLimits } from "./limits.ts";
@@ -88,7 +88,9 @@ function integer(header: Header, keyword: string, hdu: number, fallback?: number
     throw new FormatError(`FITS HDU ${hdu + 1} has no ${keyword}`);
   }
   if (!/^[+-]?\d{1,15}$/.test(text)) {
-    throw new FormatError(`FITS HDU ${hdu + 1}: ${keyword} = ${text} is not an integer`);
+    throw new FormatError(
+      `FITS HDU ${hdu + 1}: ${keyword} = ${quotedFileText(text)} is not an integer`,
+    );
   }
   return Number(text);
 }
@@ -156,7 +158,10 @@ export function readFits(bytes: Uint8Array, limits: ImageLimits = {}): ImagePage
     }
     const xtension = header.get("XTENSION");
     if (header.get("ZIMAGE") === "T") {
-      refused.push(`a tile-compressed image (${header.get("ZCMPTYPE") ?? "unknown"})`);
+      const method = header.get("ZCMPTYPE");
+      refused.push(
+        `a tile-compressed image (${method === undefined ? "unknown" : quotedFileText(method)})`,
+      );
     }
     const isImage = (hdu === 0 && !groups) || xtension === "IMAGE";
     if (isImage && elements > 0 && naxis >= 2) {

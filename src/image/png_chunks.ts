@@ -5,7 +5,7 @@
  * @module
  */
 import { crc32 } from "../crc32.ts";
-import { FormatError } from "../errors.ts";
+import { FormatError, quotedFileText } from "../errors.ts";
 
 /** The eight bytes every PNG file starts with. */
 export const PNG_SIGNATURE: Uint8Array = new Uint8Array([
@@ -100,7 +100,7 @@ export class PngChunkReader {
     const typeBytes = this.#bytes.subarray(at + 4, at + 8);
     const type = String.fromCharCode(...typeBytes);
     if (!/^[A-Za-z]{4}$/.test(type)) {
-      throw new FormatError(`PNG file is corrupt (chunk type ${JSON.stringify(type)})`);
+      throw new FormatError(`PNG file is corrupt (chunk type ${quotedFileText(type)})`);
     }
     if (length > MAX_CHUNK_LENGTH) {
       throw new FormatError(`PNG file is corrupt (${type} chunk length ${length})`);
