@@ -6,6 +6,7 @@
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { GrayImage } from "../src/image/gray_image.ts";
 import { decodeImageFile } from "../src/image/image_file.ts";
+import { sha256, toHex } from "../src/sha256.ts";
 import { encodeV2, significantBits, type V2Model } from "../src/v2/mod.ts";
 
 /** The repository root. */
@@ -55,4 +56,22 @@ export function v2Bytes(images: GrayImage[], model: V2Model): number {
       sum + encodeV2(data, width, height, significantBits(data), model).length,
     0,
   );
+}
+
+/**
+ * The SHA-256 of every page's pixel values in page order, as little-endian int32 (signed
+ * samples shifted back by half their range): how `tests/formats/expected.tsv` hashes what the
+ * independent readers saw.
+ */
+export async function pixelsHash(pages: readonly GrayImage[]): Promise<string> {
+  const bytes = new Uint8Array(4 * pages.reduce((n, p) => n + p.data.length, 0));
+  const view = new DataView(bytes.buffer);
+  let at = 0;
+  for (const page of pages) {
+    const offset = page.signed ? (page.maxValue + 1) / 2 : 0;
+    for (let i = 0; i < page.data.length; i++, at += 4) {
+      view.setInt32(at, page.data[i] - offset, true);
+    }
+  }
+  return toHex(await sha256(bytes));
 }

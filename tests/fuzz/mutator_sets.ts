@@ -41,6 +41,9 @@ const SETS: Record<SeedFormat, Mutator[]> = {
   bpc2: [...RAW, ...FIELDS, ...CRC, ...SIZES_CRC, restreamMutator],
   bpa1: [...RAW, ...FIELDS, ...SIZES, ...ARCHIVE],
   bpa2: [...RAW, ...FIELDS, ...CRC, ...SIZES_CRC, ...ARCHIVE],
+  tiff: [...RAW, ...FIELDS],
+  dicom: [...RAW, ...FIELDS],
+  fits: [...RAW, ...FIELDS],
 };
 
 /** The mutations for seeds of `format`. */

@@ -3,8 +3,10 @@
  * repository's sample images and the shared 16-bit corpus, coded with the library (classic and
  * v2, built-in and trained models, images and archives); PNGs from the library's encoder, the
  * fuzzer's own builder (palette, gray+alpha, RGB) and PngSuite (gray, with libpng's pixels);
- * Netpbm files of every kind written by the fuzzer; and the shared classic test vectors. Source
- * images are read with the fuzzer's reference Netpbm reader, not the library's.
+ * Netpbm files of every kind written by the fuzzer; the shared classic test vectors; and small
+ * TIFF, DICOM and FITS files of `tests/formats/` (with the hash of the pixels an independent
+ * reader saw, from its `expected.tsv`). Source images are read with the fuzzer's reference Netpbm
+ * reader, not the library's.
  *
  * @module
  */
@@ -17,6 +19,7 @@ import { defaultModel, type Model, parseModel } from "../../src/model_file.ts";
 import { parseV2Image } from "../../src/v2/container.ts";
 import { COMPAT, ROOT, SHARED } from "../helpers.ts";
 import { bpcodecLayout } from "./bpcodec_layouts.ts";
+import { dicomLayout, fitsLayout, tiffLayout } from "./domain_layouts.ts";
 import type { Layout } from "./layout.ts";
 import { readNetpbm } from "./netpbm_reference.ts";
 import { type NetpbmMagic, writeNetpbm } from "./netpbm_writer.ts";
@@ -24,7 +27,19 @@ import { buildPng } from "./png_builder.ts";
 import { pngLayout } from "./png_chunks.ts";
 
 /** The kinds of seed files. */
-export type SeedFormat = "png" | "netpbm" | "bpm1" | "bpm2" | "bpc1" | "bpc2" | "bpa1" | "bpa2";
+export type SeedFormat =
+  | "png"
+  | "netpbm"
+  | "bpm1"
+  | "bpm2"
+  | "bpc1"
+  | "bpc2"
+  | "bpa1"
+  | "bpa2"
+  | DomainFormat;
+
+/** The domain formats, read as pages (`readImagePages`). */
+export type DomainFormat = "tiff" | "dicom" | "fits";
 
 /** One seed file and what it holds. */
 export interface Seed {
@@ -39,6 +54,11 @@ export interface Seed {
   image?: GrayImage;
   /** The entries it was packed from (archives). */
   entries?: ArchiveEntry[];
+  /**
+   * Domain files: the SHA-256 (hex) of every page's pixel values as an independent reader saw
+   * them, little-endian int32 in page order, signed samples as signed (`tests/formats/README.md`).
+   */
+  pixelsHash?: string;
 }
 
 /** Every seed, and every model file among them (for mutations that swap models). */
@@ -46,6 +66,32 @@ export interface SeedSet {
   seeds: Seed[];
   models: Uint8Array[];
 }
+
+/** The domain files fuzzed (in `tests/formats/`): small ones, every format's layouts. */
+const DOMAIN_FILES: Record<DomainFormat, string[]> = {
+  tiff: [
+    "tiff/made_multipage_lzw_pred2.tif",
+    "libtiff/g16_zip.tif",
+    "libtiff/g8_packbits.tif",
+    "libtiff/g8_tiled_lzw2.tif",
+    "libtiff/g16_be.tif",
+  ],
+  dicom: [
+    "dicom/octave_simple-test.dcm",
+    "dicom/CR1_6154.dcm",
+    "dicom/MR1_4919.dcm",
+    "dicom/made_MR700_7frames.dcm",
+    "dicom/MR_small_bigendian.dcm",
+    "dicom/MR_small_implicit.dcm",
+  ],
+  fits: ["fits/astropy_scale.fits", "fits/midas_tst0002.mt"],
+};
+
+const DOMAIN_LAYOUTS: Record<DomainFormat, (bytes: Uint8Array) => Layout> = {
+  tiff: tiffLayout,
+  dicom: dicomLayout,
+  fits: fitsLayout,
+};
 
 /** The PngSuite gray files for which `pngsuite/ref/` has libpng's pixels. */
 const PNGSUITE = [
@@ -243,6 +289,18 @@ export async function buildSeeds(): Promise<SeedSet> {
     { name: "e.pgm", image: img.coinsSmall },
     { name: "f.png", image: img.esoSmall },
   ], trained);
+
+  const hashes = new Map(
+    Deno.readTextFileSync(`${ROOT}tests/formats/expected.tsv`).trim().split("\n").slice(1)
+      .map((line) => line.split("\t")).map((row) => [row[0], row[7]]),
+  );
+  for (const [format, files] of Object.entries(DOMAIN_FILES) as [DomainFormat, string[]][]) {
+    for (const file of files) {
+      const bytes = Deno.readFileSync(`${ROOT}tests/formats/${file}`);
+      const name = `${format}:${file.split("/").pop()}`;
+      add({ name, format, bytes, pixelsHash: hashes.get(file) }, DOMAIN_LAYOUTS[format]);
+    }
+  }
   return {
     seeds,
     models: [compatModel.bytes, classic.bytes, builtIn.bytes, trained.bytes],

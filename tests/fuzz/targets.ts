@@ -13,7 +13,8 @@ import {
 import { decodeImage, encodeImage, unpackArchive } from "../../src/codec.ts";
 import { describeFile, type FileInfo } from "../../src/file_info.ts";
 import type { GrayImage } from "../../src/image/gray_image.ts";
-import { decodeImageFile } from "../../src/image/image_file.ts";
+import { decodeImageFile, readImagePages } from "../../src/image/image_file.ts";
+import type { ImagePages } from "../../src/image/image_pages.ts";
 import {
   defaultModel,
   type Model,
@@ -37,7 +38,8 @@ import {
 import type { Mutant } from "./mutation.ts";
 import { readNetpbm } from "./netpbm_reference.ts";
 import { EXACT, failure, infoProblem, OTHER, pngProblem, type Verdict } from "./oracle.ts";
-import type { Seed } from "./seeds.ts";
+import type { DomainFormat, Seed } from "./seeds.ts";
+import { pixelsHash } from "../helpers.ts";
 
 /** The targets' names, as `--only NAME:INDEX` takes them. */
 export const TARGET_NAMES = [
@@ -52,6 +54,9 @@ export const TARGET_NAMES = [
   "bpa2-builtin",
   "bpa2-embedded",
   "info",
+  "tiff",
+  "dicom",
+  "fits",
 ] as const;
 
 /** A target's name. */
@@ -87,7 +92,9 @@ function decoderOf(seed: Seed): Exclude<TargetName, "info"> {
 
 /** Whether `target` is fuzzed from `seed`. */
 export function fuzzes(target: TargetName, seed: Seed): boolean {
-  return target === "info" ? !["png", "netpbm"].includes(seed.format) : decoderOf(seed) === target;
+  // `info` is judged against the decoders of coded files and models (`infoProblem`).
+  if (target === "info") return !["png", "netpbm", ...DOMAIN_FORMATS].includes(seed.format);
+  return decoderOf(seed) === target;
 }
 
 const imageCheck = (value: unknown, seed: PreparedSeed) =>
@@ -275,6 +282,44 @@ const info: Target = {
   },
 };
 
+const DOMAIN_FORMATS: readonly DomainFormat[] = ["tiff", "dicom", "fits"];
+
+/** What is wrong with pages read from a mutant whatever it holds, or undefined. */
+function pagesProblem(pages: readonly GrayImage[]): string | undefined {
+  if (pages.length === 0) return "no pages";
+  for (const [k, page] of pages.entries()) {
+    if (page.data.length !== page.width * page.height) {
+      return `page ${k + 1}: ${page.data.length} samples for ${page.width}x${page.height}`;
+    }
+    if (page.data.some((v) => v > page.maxValue)) {
+      return `page ${k + 1}: a sample above maxval ${page.maxValue}`;
+    }
+  }
+}
+
+/**
+ * A domain format's reader (`readImagePages`). No reference reader runs here: a mutant read to
+ * other pages counts as another file (these formats carry no checksum), once its pages are well
+ * formed.
+ */
+const domainFile = (name: DomainFormat): Target => ({
+  name,
+  run: (bytes) => Promise.resolve(readImagePages(bytes)),
+  async checkSeed(value, seed) {
+    const got = await pixelsHash((value as ImagePages).pages);
+    return got === seed.pixelsHash ? undefined : `pixels hash ${got}, want ${seed.pixelsHash}`;
+  },
+  judge(value, original) {
+    const pages = (value as ImagePages).pages;
+    const problem = pagesProblem(pages);
+    if (problem) return Promise.resolve(failure("wrong result", problem));
+    const before = (original as ImagePages).pages;
+    const same = pages.length === before.length &&
+      pages.every((page, k) => !imageDifference(page, before[k]));
+    return Promise.resolve(same ? EXACT : OTHER);
+  },
+});
+
 /** Every target, by name. */
 export const TARGETS: Record<TargetName, Target> = {
   png,
@@ -288,4 +333,7 @@ export const TARGETS: Record<TargetName, Target> = {
   "bpa2-builtin": archive("bpa2-builtin"),
   "bpa2-embedded": archive("bpa2-embedded"),
   info,
+  tiff: domainFile("tiff"),
+  dicom: domainFile("dicom"),
+  fits: domainFile("fits"),
 };
