@@ -203,6 +203,28 @@ Deno.test("list, extract and verify archives", async () => {
   assert(!tree(dir).includes("o/"));
 });
 
+Deno.test("list and info show a name holding a newline or an escape sequence quoted, on one line", async () => {
+  const dir = Deno.makeTempDirSync();
+  Deno.mkdirSync(`${dir}/in`);
+  // Names a file system allows and a terminal acts on: a line break, a colour escape.
+  Deno.writeFileSync(`${dir}/in/line\nbreak.pgm`, encodeImageFile(images[0], "a.pgm"));
+  Deno.writeTextFileSync(`${dir}/in/\u001b[31mred.txt`, "notes");
+  const pack = await runCli(["pack", "--input-dir", "in", "-o", "a.bpa"], dir);
+  assertEquals(pack.code, 0, pack.stderr);
+  for (const command of ["list", "info"]) {
+    const run = await runCli([command, "a.bpa"], dir);
+    assertEquals(run.code, 0, run.stderr);
+    assert(!run.stdout.includes("\u001b"), `${command}: a raw escape in ${run.stdout}`);
+    assertMatch(run.stdout, /"\\u001b\[31mred\.txt"/);
+    assertMatch(run.stdout, /"line\\u000abreak\.pgm"/);
+  }
+  // Unpacked, the names are the files' own again.
+  const unpack = await runCli(["unpack", "--input", "a.bpa", "--output-dir", "out"], dir);
+  assertEquals(unpack.code, 0, unpack.stderr);
+  assertEquals(Deno.readTextFileSync(`${dir}/out/\u001b[31mred.txt`), "notes");
+  assert(Deno.statSync(`${dir}/out/line\nbreak.pgm`).isFile);
+});
+
 Deno.test("verify: .bpc files are decoded and checked, several files at once", async () => {
   const dir = Deno.makeTempDirSync();
   const bpc = await encodeImage(images[0]);

@@ -16,6 +16,29 @@ import { CliError, errorFor } from "./errors.ts";
 /** The file argument that means stdin (an input) or stdout (an output). */
 export const STDIO = "-";
 
+/** Characters a terminal acts on instead of showing: C0 and C1 controls, DEL, line separators. */
+const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * A name or note read from a file (an archive's entry name, a kept file's note) as a listing
+ * shows it: as it is, or, when it holds a character a terminal would act on (a newline, an
+ * escape sequence), quoted, each such character as a `\uXXXX` escape.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { shownText } from "./files.ts";
+ * strictEqual(shownText("scans/página 1.png"), "scans/página 1.png");
+ * strictEqual(shownText("a\nb\u001b[2J.png"), '"a\\u000ab\\u001b[2J.png"');
+ * ```
+ */
+export function shownText(text: string): string {
+  if (!TERMINAL_CONTROL.test(text)) return text;
+  const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  const quoted = text.replace(/["\\]/g, "\\$&");
+  return `"${quoted.replace(new RegExp(TERMINAL_CONTROL, "g"), escape)}"`;
+}
+
 /**
  * How messages name an input: `<stdin>` for {@link STDIO}, else the path.
  *

@@ -41,6 +41,7 @@ import {
   outputName,
   readBytes,
   readImage,
+  shownText,
   STDIO,
   writeAtomic,
 } from "../files.ts";
@@ -157,7 +158,7 @@ export const packCommand: Command = {
     for (const e of packed.entries) {
       // An image file that could not be coded as one is worth a word.
       if (/^(kept whole|pixels and chunks):/.test(e.note ?? "")) {
-        report.warning(`${join(dir, e.name)}: ${e.note}`);
+        report.warning(`${shownText(join(dir, e.name))}: ${e.note}`);
       }
     }
     const pixels = packed.entries.reduce((n, e) => n + (e.file?.pixels ?? e.width * e.height), 0);
@@ -440,7 +441,7 @@ export const listCommand: Command = {
           `  ${size.padStart(11)} ${String(e.streamBytes).padStart(10)} bytes ` +
             `${(e.width > 0 ? e.bpp.toFixed(4) : "-").padStart(8)} bpp  ${e.checksum.padEnd(7)}  ${
               e.kept.padEnd(12)
-            }  ${e.name}` + (e.note ? `  (${e.note})` : ""),
+            }  ${shownText(e.name)}` + (e.note ? `  (${shownText(e.note)})` : ""),
         );
       }
       results.push({

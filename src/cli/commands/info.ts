@@ -6,7 +6,7 @@
 import { describeFile, type FileInfo } from "../../file_info.ts";
 import type { Command, ParsedArgs, Reporter } from "../command.ts";
 import { CliError, errorFor, UsageError } from "../errors.ts";
-import { inputName, readBytes } from "../files.ts";
+import { inputName, readBytes, shownText } from "../files.ts";
 import { primerLine } from "../primer_line.ts";
 
 /** Reads and describes one file (stdin for `-`). */
@@ -39,7 +39,7 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
   }
   for (const image of info.images ?? []) {
     const page = image.page === undefined ? "" : ` page ${image.page}`;
-    const name = image.name === undefined ? "" : `${image.name}${page}: `;
+    const name = image.name === undefined ? "" : `${shownText(image.name)}${page}: `;
     const polarity = (image.signed ? ", signed" : "") + (image.inverted ? ", inverted" : "") +
       (image.packed ? ", values packed" : "") + (image.primed ? ", primed" : "");
     const coded = image.codedBits === undefined ? "" : `, ${image.codedBits} planes coded`;
@@ -53,9 +53,11 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
   }
   for (const file of info.files ?? []) {
     report.line(
-      `  ${file.name}: ${
+      `  ${shownText(file.name)}: ${
         file.exact ? "exact file" : "pixels and other parts of a file"
-      } of ${file.bytes} bytes (${file.note}), ${file.pages} coded images, other parts ${file.partsBytes} bytes, SHA-256 ${file.sha256}`,
+      } of ${file.bytes} bytes (${
+        shownText(file.note)
+      }), ${file.pages} coded images, other parts ${file.partsBytes} bytes, SHA-256 ${file.sha256}`,
     );
   }
 }
