@@ -5,7 +5,7 @@
  * @module
  */
 import type { ByteReader, ByteWriter } from "./bytes.ts";
-import { FormatError } from "./errors.ts";
+import { FormatError, quotedName } from "./errors.ts";
 
 /**
  * Checks an archive entry name: non-empty, `/`-separated, relative (no leading `/`, no drive
@@ -22,7 +22,7 @@ import { FormatError } from "./errors.ts";
  */
 export function checkEntryName(name: string): void {
   const why = unsafeReason(name);
-  if (why) throw new FormatError(`unsafe entry name ${JSON.stringify(name)}: ${why}`);
+  if (why) throw new FormatError(`unsafe entry name ${quotedName(name)}: ${why}`);
 }
 
 function unsafeReason(name: string): string | undefined {
@@ -89,10 +89,10 @@ export function checkEntryNames(names: readonly string[]): void {
     checkEntryName(name);
     if (i > 0) {
       const order = compareEntryNames(names[i - 1], name);
-      if (order === 0) throw new FormatError(`entry name ${JSON.stringify(name)} appears twice`);
+      if (order === 0) throw new FormatError(`entry name ${quotedName(name)} appears twice`);
       if (order > 0) {
         throw new FormatError(
-          `entry ${JSON.stringify(name)} is out of order (the archive is damaged or reordered)`,
+          `entry ${quotedName(name)} is out of order (the archive is damaged or reordered)`,
         );
       }
     }
@@ -104,7 +104,7 @@ export function checkEntryNames(names: readonly string[]): void {
   for (const folder of folders) {
     if (files.has(folder)) {
       throw new FormatError(
-        `entry name ${JSON.stringify(folder)} is both a file and a folder of other entries`,
+        `entry name ${quotedName(folder)} is both a file and a folder of other entries`,
       );
     }
   }

@@ -20,7 +20,7 @@ import {
   normalizeClassic,
 } from "./classic/image_codec.ts";
 import { ClassicCounts, type ClassicModel, DEFAULT_ALPHA } from "./classic/model.ts";
-import { FormatError } from "./errors.ts";
+import { FormatError, quotedName } from "./errors.ts";
 import type { GrayImage } from "./image/gray_image.ts";
 import { checkPixelLimit, type ImageLimits } from "./image/limits.ts";
 import { checkStreamHolds } from "./stream_bound.ts";
@@ -803,7 +803,7 @@ async function codeEntries<T>(
       coded.push({ name, ...await coding });
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
-      const error = new FormatError(`entry ${JSON.stringify(name)}: ${e.message}`, e.code);
+      const error = new FormatError(`entry ${quotedName(name)}: ${e.message}`, e.code);
       if (!options.skip) throw error;
       options.skip(name, error);
     }
@@ -897,7 +897,7 @@ async function forEntry<T>(name: string, work: () => T | Promise<T>): Promise<T>
     return await work();
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    throw new FormatError(`entry ${JSON.stringify(name)}: ${e.message}`, e.code);
+    throw new FormatError(`entry ${quotedName(name)}: ${e.message}`, e.code);
   }
 }
 
@@ -916,7 +916,7 @@ function decodeEntry<T extends (ClassicCodedImage | V2CodedImage) & { name: stri
 /** Says that an entry is not of the kind asked for. */
 function wrongKind(name: string, keepsFile: boolean): FormatError {
   return new FormatError(
-    `entry ${JSON.stringify(name)} ${keepsFile ? "keeps a file" : "keeps pixels only, not a file"}`,
+    `entry ${quotedName(name)} ${keepsFile ? "keeps a file" : "keeps pixels only, not a file"}`,
     "unsupported",
   );
 }

@@ -79,13 +79,17 @@ export class DeviceError extends FormatError {
   }
 }
 
-/** Characters of file text that {@link quotedFileText} shows as they are. */
-const PLAIN_TEXT = /[^\x20-\x7e]/g;
+/** What {@link quotedFileText} escapes: every character outside printable ASCII. */
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/g;
+/** What it escapes in `unicode` mode: what JSON leaves of what terminals act on. */
+const TERMINAL_CONTROLS = /[\u007f-\u009f\u2028\u2029]/g;
 
 /**
- * Text read from a file (a header card's value, a tag's string), quoted for an error message:
- * cut to `max` characters, in JSON string syntax, every character outside printable ASCII as a
- * `\uXXXX` escape, so that a message stays on one line whatever the file holds.
+ * Text read from a file (a header card's value, a tag's string, an entry's name), quoted for a
+ * message: cut to `options.max` characters (40 by default), in JSON string syntax, every
+ * character outside printable ASCII as a `\uXXXX` escape (with `options.unicode`, only control
+ * characters and line separators: names in any script stay readable), so that a message stays on
+ * one line and sends no control sequence to a terminal, whatever the file holds.
  *
  * @example
  * ```ts
@@ -93,13 +97,33 @@ const PLAIN_TEXT = /[^\x20-\x7e]/g;
  * import { quotedFileText } from "./errors.ts";
  * strictEqual(quotedFileText("16"), '"16"');
  * strictEqual(quotedFileText("1\n6\u0085"), '"1\\n6\\u0085"');
- * strictEqual(quotedFileText("abcdef", 3), '"abc\\u2026"');
+ * strictEqual(quotedFileText("abcdef", { max: 3 }), '"abc\\u2026"');
+ * strictEqual(quotedFileText("página\u001b", { unicode: true }), '"página\\u001b"');
  * ```
  */
-export function quotedFileText(text: string, max = 40): string {
+export function quotedFileText(
+  text: string,
+  options: { max?: number; unicode?: boolean } = {},
+): string {
+  const max = options.max ?? 40;
   const cut = text.length > max ? `${text.slice(0, max)}\u2026` : text;
   return JSON.stringify(cut).replace(
-    PLAIN_TEXT,
+    options.unicode ? TERMINAL_CONTROLS : NOT_PRINTABLE_ASCII,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
+}
+
+/**
+ * An entry's name (read from an archive or a folder) quoted for a message: {@link quotedFileText}
+ * in `unicode` mode, cut to 200 characters.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { quotedName } from "./errors.ts";
+ * strictEqual(quotedName("scans/página\n1.png"), '"scans/página\\n1.png"');
+ * ```
+ */
+export function quotedName(name: string): string {
+  return quotedFileText(name, { max: 200, unicode: true });
 }

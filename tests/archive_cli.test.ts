@@ -216,7 +216,7 @@ Deno.test("list and info show a name holding a newline or an escape sequence quo
     assertEquals(run.code, 0, run.stderr);
     assert(!run.stdout.includes("\u001b"), `${command}: a raw escape in ${run.stdout}`);
     assertMatch(run.stdout, /"\\u001b\[31mred\.txt"/);
-    assertMatch(run.stdout, /"line\\u000abreak\.pgm"/);
+    assertMatch(run.stdout, /"line\\nbreak\.pgm"/);
   }
   // Unpacked, the names are the files' own again.
   const unpack = await runCli(["unpack", "--input", "a.bpa", "--output-dir", "out"], dir);

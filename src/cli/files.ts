@@ -7,7 +7,7 @@
  */
 import { basename, dirname, join, relative, sep } from "node:path";
 import { compareEntryNames } from "../archive_name.ts";
-import { FormatError } from "../errors.ts";
+import { FormatError, quotedFileText } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import type { ImageLimits } from "../image/limits.ts";
 import { decodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../image/image_file.ts";
@@ -22,21 +22,19 @@ const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /**
  * A name or note read from a file (an archive's entry name, a kept file's note) as a listing
  * shows it: as it is, or, when it holds a character a terminal would act on (a newline, an
- * escape sequence), quoted, each such character as a `\uXXXX` escape.
+ * escape sequence), quoted with such characters escaped (`quotedFileText`, whole).
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { shownText } from "./files.ts";
  * strictEqual(shownText("scans/página 1.png"), "scans/página 1.png");
- * strictEqual(shownText("a\nb\u001b[2J.png"), '"a\\u000ab\\u001b[2J.png"');
+ * strictEqual(shownText("a\nb\u001b[2J.png"), '"a\\nb\\u001b[2J.png"');
  * ```
  */
 export function shownText(text: string): string {
   if (!TERMINAL_CONTROL.test(text)) return text;
-  const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  const quoted = text.replace(/["\\]/g, "\\$&");
-  return `"${quoted.replace(new RegExp(TERMINAL_CONTROL, "g"), escape)}"`;
+  return quotedFileText(text, { max: Infinity, unicode: true });
 }
 
 /**

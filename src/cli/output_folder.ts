@@ -10,6 +10,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { CliError } from "./errors.ts";
+import { quotedName } from "../errors.ts";
 
 /** Longest file or folder name (bytes of UTF-8; Windows: UTF-16 units) on common systems. */
 const NAME_MAX = 255;
@@ -163,7 +164,7 @@ export class OutputFolder {
         if (clash !== undefined) {
           throw new CliError(
             join(this.#folder, name),
-            `clashes with ${JSON.stringify(clash)} on this file system (names differ only in case)`,
+            `clashes with ${quotedName(clash)} on this file system (names differ only in case)`,
           );
         }
         for (let i = key.indexOf("/"); i !== -1; i = key.indexOf("/", i + 1)) {
@@ -171,9 +172,7 @@ export class OutputFolder {
           if (file !== undefined) {
             throw new CliError(
               join(this.#folder, name),
-              `clashes with ${
-                JSON.stringify(file)
-              } on this file system (names differ only in case)`,
+              `clashes with ${quotedName(file)} on this file system (names differ only in case)`,
             );
           }
           folders.set(key.slice(0, i), name);

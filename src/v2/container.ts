@@ -7,7 +7,7 @@
 import { checkEntryNames, readEntryName, writeEntryName } from "../archive_name.ts";
 import { ByteReader, ByteWriter } from "../bytes.ts";
 import { crc32 } from "../crc32.ts";
-import { FormatError } from "../errors.ts";
+import { FormatError, quotedName } from "../errors.ts";
 import type { StoredParts } from "../file_parts/stored_parts.ts";
 import { TileGrid, type TileRect } from "./tiles.ts";
 
@@ -777,13 +777,13 @@ function readEntryKind(
   deferred: boolean,
 ): ParsedV2Entry {
   const kind = r.u8("entry kind");
-  if (kind > 1) throw new FormatError(`entry ${JSON.stringify(name)} is of unknown kind ${kind}`);
+  if (kind > 1) throw new FormatError(`entry ${quotedName(name)} is of unknown kind ${kind}`);
   const noteBytes = r.bytes(r.u16("note length"), "note");
   let note: string;
   try {
     note = new TextDecoder("utf-8", { fatal: true }).decode(noteBytes);
   } catch {
-    throw new FormatError(`entry ${JSON.stringify(name)} has a note that is not valid UTF-8`);
+    throw new FormatError(`entry ${quotedName(name)} has a note that is not valid UTF-8`);
   }
   if (kind === 0) return { name, ...(note !== "" && { note }), ...readCoded(r, layout, deferred) };
   const exact = r.u8("exact flag");

@@ -15,7 +15,7 @@ import {
   type OpenedArchive,
   packArchive,
 } from "../../codec.ts";
-import { FormatError } from "../../errors.ts";
+import { FormatError, quotedName } from "../../errors.ts";
 import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
 import { checkPixelLimit, type ImageLimits } from "../../image/limits.ts";
 import { toHex } from "../../sha256.ts";
@@ -231,7 +231,7 @@ async function writeEntries(
     const entry = archive.entries[i];
     if (entry.file) continue; // rebuilt byte for byte, whatever its name
     const extension = extensionOf(entryFileName(entry));
-    const where = `entry ${JSON.stringify(entry.name)}`;
+    const where = `entry ${quotedName(entry.name)}`;
     if (!IMAGE_EXTENSIONS.includes(extension)) {
       throw new CliError(
         inputName(input),
@@ -276,7 +276,7 @@ async function writeEntries(
         const message = (e as Error).message;
         const named = message.startsWith("entry ")
           ? message
-          : `entry ${JSON.stringify(archive.entries[i].name)}: ${message}`;
+          : `entry ${quotedName(archive.entries[i].name)}: ${message}`;
         throw errorFor(
           inputName(input),
           e instanceof FormatError ? new FormatError(named, e.code) : e,

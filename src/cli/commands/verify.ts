@@ -24,6 +24,7 @@ import {
   type Reporter,
 } from "../command.ts";
 import { UsageError } from "../errors.ts";
+import { quotedName } from "../../errors.ts";
 import { inputName, readBytes } from "../files.ts";
 import { MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { withCodingWorkers, WORKERS_FLAG } from "../workers_flag.ts";
@@ -205,7 +206,7 @@ export const verifyCommand: Command = {
           verdict.ok,
         );
         for (const failed of verdict.failedEntries ?? []) {
-          report.outcome(`  FAIL: ${JSON.stringify(failed.name)}: ${failed.reason}`, false);
+          report.outcome(`  FAIL: ${quotedName(failed.name)}: ${failed.reason}`, false);
         }
       }
     });
