@@ -132,6 +132,23 @@ function v2Record(b: LayoutBuilder, prefix: string, wide: boolean): void {
   }
 }
 
+/** A kept file after its note: what it is, its coded pages, then its other bytes (`BPA2` v6). */
+function keptFile(b: LayoutBuilder, prefix: string): void {
+  b.field(`${prefix}exact flag`, 1);
+  b.region(`${prefix}file SHA-256`, 32);
+  b.field(`${prefix}file length`, 8);
+  const pages = b.field(`${prefix}page count`, 4);
+  for (let p = 0; p < pages; p++) v2Record(b, `${prefix}page ${p} `, false);
+  b.field(`${prefix}parts method`, 1);
+  b.field(`${prefix}parts length`, 8);
+  const crcAt = b.pos;
+  b.field(`${prefix}parts checksum`, 4);
+  const stored = b.field(`${prefix}stored parts length`, 8);
+  const start = b.pos;
+  b.region(`${prefix}parts`, stored);
+  b.checksum(`${prefix}parts checksum`, crcAt, { start, end: b.pos });
+}
+
 function entryName(b: LayoutBuilder, prefix: string): void {
   const length = b.field(`${prefix}name length`, 2);
   b.region(`${prefix}name`, length);
@@ -192,9 +209,10 @@ export function bpcodecLayout(bytes: Uint8Array): Layout {
       const count = b.field("image count", 4);
       for (let i = 0; i < count; i++) {
         entryName(b, `entry ${i} `);
-        if (b.field(`entry ${i} kind`, 1) !== 0) throw new Error("seed layout: a kept file");
+        const kept = b.field(`entry ${i} kind`, 1) === 1;
         b.region(`entry ${i} note`, b.field(`entry ${i} note length`, 2));
-        v2Record(b, `entry ${i} `, false);
+        if (kept) keptFile(b, `entry ${i} `);
+        else v2Record(b, `entry ${i} `, false);
       }
       const crcAt = b.pos;
       b.field("archive checksum", 4);

@@ -30,7 +30,12 @@ const FIELDS: Mutator[] = [fieldSet(false)];
 const CRC: Mutator[] = [bitFlip(true), byteSet(true), fieldSet(true)];
 const SIZES: Mutator[] = [dimensions(false)];
 const SIZES_CRC: Mutator[] = [dimensions(false), dimensions(true)];
-const ARCHIVE: Mutator[] = [entriesMutator, restreamMutator, modelSwapMutator];
+/** `mutator`, for archives of images only (it rewrites coded entries; kept files are other). */
+const imagesOnly = (mutator: Mutator): Mutator => ({
+  ...mutator,
+  apply: (input) => input.seed.entries?.some((e) => "file" in e) ? undefined : mutator.apply(input),
+});
+const ARCHIVE: Mutator[] = [entriesMutator, restreamMutator, modelSwapMutator].map(imagesOnly);
 
 const SETS: Record<SeedFormat, Mutator[]> = {
   png: [...RAW, ...FIELDS, ...CRC, ...SIZES_CRC, chunksMutator, rasterMutator],

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { ArchiveEntry } from "../../src/codec.ts";
+import type { ArchiveEntry, ArchiveFile } from "../../src/codec.ts";
 import { encodeImage, packArchive, trainModel } from "../../src/codec.ts";
 import type { LevelName } from "../../src/v2/tile_coders.ts";
 import type { GrayImage } from "../../src/image/gray_image.ts";
@@ -52,8 +52,8 @@ export interface Seed {
   model?: Uint8Array;
   /** The image it was made from (images), or libpng's pixels (PngSuite). */
   image?: GrayImage;
-  /** The entries it was packed from (archives). */
-  entries?: ArchiveEntry[];
+  /** The entries it was packed from (archives): images, or files kept byte for byte. */
+  entries?: (ArchiveEntry | ArchiveFile)[];
   /**
    * Domain files: the SHA-256 (hex) of every page's pixel values as an independent reader saw
    * them, little-endian int32 in page order, signed samples as signed (`tests/formats/README.md`).
@@ -272,8 +272,12 @@ export async function buildSeeds(): Promise<SeedSet> {
     bpcodec("bpc2", `${name}-v3`, Deno.readFileSync(`${before}${name}.bpc`), { image });
   }
 
-  const packed = async (format: SeedFormat, name: string, entries: ArchiveEntry[], model?: Model) =>
-    bpcodec(format, name, await packArchive(entries, model), { entries });
+  const packed = async (
+    format: SeedFormat,
+    name: string,
+    entries: (ArchiveEntry | ArchiveFile)[],
+    model?: Model,
+  ) => bpcodec(format, name, await packArchive(entries, model), { entries });
   // In archive order: by the names' UTF-8 bytes.
   await packed("bpa1", "three", [
     { name: "a.pgm", image: img.chelsea },
@@ -289,6 +293,16 @@ export async function buildSeeds(): Promise<SeedSet> {
     { name: "e.pgm", image: img.coinsSmall },
     { name: "f.png", image: img.esoSmall },
   ], trained);
+  // Files kept byte for byte: a TIFF, a DICOM and a FITS file (pixels coded, the rest kept),
+  // a PGM with a comment, and a text file (kept whole).
+  const formatFile = (path: string) => Deno.readFileSync(`${ROOT}tests/formats/${path}`);
+  await packed("bpa2", "files", [
+    { name: "a.tif", file: formatFile("tiff/made_multipage_lzw_pred2.tif") },
+    { name: "b.dcm", file: formatFile("dicom/CR1_6154.dcm") },
+    { name: "c.pgm", file: writeNetpbm(img.esoSmall, "P5", "kept with its comment") },
+    { name: "d.fits", file: formatFile("fits/astropy_scale.fits") },
+    { name: "notes.txt", file: new TextEncoder().encode("scanned 2024, gain 2\n") },
+  ]);
 
   const hashes = new Map(
     Deno.readTextFileSync(`${ROOT}tests/formats/expected.tsv`).trim().split("\n").slice(1)
@@ -296,7 +310,7 @@ export async function buildSeeds(): Promise<SeedSet> {
   );
   for (const [format, files] of Object.entries(DOMAIN_FILES) as [DomainFormat, string[]][]) {
     for (const file of files) {
-      const bytes = Deno.readFileSync(`${ROOT}tests/formats/${file}`);
+      const bytes = formatFile(file);
       const name = `${format}:${file.split("/").pop()}`;
       add({ name, format, bytes, pixelsHash: hashes.get(file) }, DOMAIN_LAYOUTS[format]);
     }

@@ -53,6 +53,7 @@ export const TARGET_NAMES = [
   "bpa1",
   "bpa2-builtin",
   "bpa2-embedded",
+  "bpa2-files",
   "info",
   "tiff",
   "dicom",
@@ -84,6 +85,7 @@ function decoderOf(seed: Seed): Exclude<TargetName, "info"> {
     case "bpc2":
       return seed.model ? "bpc2-trained" : "bpc2-builtin";
     case "bpa2":
+      if (seed.entries?.some((e) => "file" in e)) return "bpa2-files";
       return seed.bytes[6] & 1 ? "bpa2-embedded" : "bpa2-builtin";
     default:
       return seed.format;
@@ -92,8 +94,12 @@ function decoderOf(seed: Seed): Exclude<TargetName, "info"> {
 
 /** Whether `target` is fuzzed from `seed`. */
 export function fuzzes(target: TargetName, seed: Seed): boolean {
-  // `info` is judged against the decoders of coded files and models (`infoProblem`).
-  if (target === "info") return !["png", "netpbm", ...DOMAIN_FORMATS].includes(seed.format);
+  // `info` is judged against the decoders of coded images, image archives and models
+  // (`infoProblem`).
+  if (target === "info") {
+    return !["png", "netpbm", ...DOMAIN_FORMATS].includes(seed.format) &&
+      decoderOf(seed) !== "bpa2-files";
+  }
   return decoderOf(seed) === target;
 }
 
@@ -258,6 +264,35 @@ const archive = (name: "bpa1" | "bpa2-builtin" | "bpa2-embedded"): Target => ({
   },
 });
 
+/**
+ * An archive that keeps files: every entry that says it is an exact file must rebuild to the
+ * seed's bytes (its SHA-256 is stored, and no checksum repair reaches it); anything else a mutant
+ * unpacks to (a renamed entry, past a repaired archive checksum) is another archive.
+ */
+const keptFiles: Target = {
+  name: "bpa2-files",
+  run: (bytes) => unpackArchive(bytes),
+  checkSeed(value, seed) {
+    const got = value as Unpacked;
+    return Promise.resolve(archiveDifference(got, { model: got.model, entries: seed.entries! }));
+  },
+  judge(value, original, mutant) {
+    if (!archiveDifference(value as Unpacked, original as Unpacked)) return Promise.resolve(EXACT);
+    const stored = parseV2Archive(mutant.bytes).entries;
+    const before = (original as Unpacked).entries;
+    for (const [i, entry] of (value as Unpacked).entries.entries()) {
+      const kept = stored[i];
+      if (!("pages" in kept) || !kept.exact) continue;
+      const want = before[i];
+      if (!("file" in entry) || !want || !("file" in want) || !sameArray(entry.file, want.file)) {
+        const why = `entry ${i} (${JSON.stringify(entry.name)}) rebuilt to other bytes`;
+        return Promise.resolve(failure("wrong result", `${why} than its exact file`));
+      }
+    }
+    return Promise.resolve(OTHER);
+  },
+};
+
 const info: Target = {
   name: "info",
   run: (bytes) => describeFile(bytes),
@@ -332,6 +367,7 @@ export const TARGETS: Record<TargetName, Target> = {
   bpa1: archive("bpa1"),
   "bpa2-builtin": archive("bpa2-builtin"),
   "bpa2-embedded": archive("bpa2-embedded"),
+  "bpa2-files": keptFiles,
   info,
   tiff: domainFile("tiff"),
   dicom: domainFile("dicom"),
