@@ -16,9 +16,6 @@ import { CliError, errorFor } from "./errors.ts";
 /** The file argument that means stdin (an input) or stdout (an output). */
 export const STDIO = "-";
 
-/** Characters a terminal acts on instead of showing: C0 and C1 controls, DEL, line separators. */
-const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
 /**
  * A name or note read from a file (an archive's entry name, a kept file's note) as a listing
  * shows it: as it is, or, when it holds a character a terminal would act on (a newline, an
@@ -29,12 +26,14 @@ const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
  * import { strictEqual } from "node:assert/strict";
  * import { shownText } from "./files.ts";
  * strictEqual(shownText("scans/página 1.png"), "scans/página 1.png");
+ * strictEqual(shownText('the "best" scan.png'), 'the "best" scan.png');
  * strictEqual(shownText("a\nb\u001b[2J.png"), '"a\\nb\\u001b[2J.png"');
  * ```
  */
 export function shownText(text: string): string {
-  if (!TERMINAL_CONTROL.test(text)) return text;
-  return quotedFileText(text, { max: Infinity, unicode: true });
+  const quoted = quotedFileText(text, { max: Infinity, unicode: true });
+  // Quoting escapes quotes and backslashes too: the text needs it only for what else it escaped.
+  return quoted.slice(1, -1) === text.replace(/["\\]/g, "\\$&") ? text : quoted;
 }
 
 /**
