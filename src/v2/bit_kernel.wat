@@ -1082,50 +1082,54 @@
         (i32.shr_s (call $neighbour (local.get $b)) (local.get $shift)))
       (i32.shr_s (call $neighbour (local.get $c)) (local.get $shift))))
 
-  ;; The ten hashed contexts at ALL_HASHES_AT, then those the kernel looks up at HASHES_AT.
+  ;; The hashed contexts the kernel looks up (HASH_CHOICE_AT), at HASHES_AT in that order.
   (func $setHashes (param $grad i32) (param $med i32) (param $gap i32) (param $errorClass i32)
-    (local $shift i32) (local $c i32) (local $k i32)
-    (local.set $shift (select (i32.sub (global.get $bits) (i32.const 10)) (i32.const 0)
-      (i32.gt_s (global.get $bits) (i32.const 10))))
-    (i32.store offset=${ALL_HASHES_AT} (i32.const 0)
-      (call $hashStep
-        (call $hashStep
-          (call $hashStep (i32.const 6) (i32.shr_s (local.get $grad) (local.get $shift)))
-          (call $differenceBucket
-            (i32.sub (call $neighbour (i32.const 1)) (call $neighbour (i32.const 2)))))
-        (call $differenceBucket
-          (i32.sub (call $neighbour (i32.const 0)) (call $neighbour (i32.const 2))))))
-    (i32.store offset=${ALL_HASHES_AT + 4} (i32.const 0)
-      (call $hashNeighbours (i32.const 4) (i32.const 0) (i32.const 6) (local.get $shift)))
-    (i32.store offset=${ALL_HASHES_AT + 8} (i32.const 0)
-      (call $hashStep (call $hashStep (i32.const 4) (i32.shr_s (local.get $med) (local.get $shift)))
-        (local.get $errorClass)))
-    (i32.store offset=${ALL_HASHES_AT + 12} (i32.const 0)
-      (call $hashNeighbours (i32.const 1) (i32.const 0) (i32.const 1) (local.get $shift)))
-    (i32.store offset=${ALL_HASHES_AT + 16} (i32.const 0)
-      (call $hashStep (call $hashStep (i32.const 3) (i32.shr_s (local.get $gap) (local.get $shift)))
-        (i32.load offset=${CLASSES_AT + 4} (i32.const 0))))
-    (i32.store offset=${ALL_HASHES_AT + 20} (i32.const 0)
-      (call $hashThree (i32.const 2) (i32.const 1) (i32.const 3) (i32.const 2) (local.get $shift)))
-    (i32.store offset=${ALL_HASHES_AT + 24} (i32.const 0)
-      (call $hashThree (i32.const 7) (i32.const 0) (i32.const 2) (i32.const 4) (local.get $shift)))
-    (i32.store offset=${ALL_HASHES_AT + 28} (i32.const 0)
-      (call $hashThree (i32.const 8) (i32.const 1) (i32.const 5) (i32.const 6) (local.get $shift)))
-    ;; contexts 8 and 9 see the top 6 bits of a deeper sample (all of an 8-bit one)
-    (local.set $c (select (i32.sub (global.get $bits) (i32.const 6)) (i32.const 0)
-      (i32.gt_s (global.get $bits) (i32.const 8))))
-    (i32.store offset=${ALL_HASHES_AT + 32} (i32.const 0)
-      (call $hashNeighbours (i32.const 9) (i32.const 0) (i32.const 9) (local.get $c)))
-    (i32.store offset=${ALL_HASHES_AT + 36} (i32.const 0)
-      (call $hashStep
-        (call $hashThree (i32.const 10) (i32.const 1) (i32.const 3) (i32.const 8) (local.get $c))
-        (i32.shr_s (call $neighbour (i32.const 6)) (local.get $c))))
+    (local $k i32)
     (loop $looked
-      (i32.store offset=${HASHES_AT} (local.get $k) (i32.load offset=${ALL_HASHES_AT}
-        (i32.shl (i32.load offset=${HASH_CHOICE_AT} (local.get $k)) (i32.const 2))))
+      (i32.store offset=${HASHES_AT} (local.get $k) (call $contextHash
+        (i32.load offset=${HASH_CHOICE_AT} (local.get $k))
+        (local.get $grad) (local.get $med) (local.get $gap) (local.get $errorClass)))
       (br_if $looked (i32.lt_u
         (local.tee $k (i32.add (local.get $k) (i32.const 4)))
         (i32.shl (global.get $hashedInputs) (i32.const 2))))))
+
+  ;; Hashed context `c` (0…9) of the prepared sample.
+  (func $contextHash (param $c i32) (param $grad i32) (param $med i32) (param $gap i32)
+    (param $errorClass i32) (result i32)
+    (local $shift i32) (local $top i32)
+    (local.set $shift (select (i32.sub (global.get $bits) (i32.const 10)) (i32.const 0)
+      (i32.gt_s (global.get $bits) (i32.const 10))))
+    ;; contexts 8 and 9 see the top 6 bits of a deeper sample (all of an 8-bit one)
+    (local.set $top (select (i32.sub (global.get $bits) (i32.const 6)) (i32.const 0)
+      (i32.gt_s (global.get $bits) (i32.const 8))))
+    (block $c9 (block $c8 (block $c7 (block $c6 (block $c5 (block $c4 (block $c3 (block $c2
+      (block $c1 (block $c0
+        (br_table $c0 $c1 $c2 $c3 $c4 $c5 $c6 $c7 $c8 $c9 (local.get $c)))
+        (return (call $hashStep
+          (call $hashStep
+            (call $hashStep (i32.const 6) (i32.shr_s (local.get $grad) (local.get $shift)))
+            (call $differenceBucket
+              (i32.sub (call $neighbour (i32.const 1)) (call $neighbour (i32.const 2)))))
+          (call $differenceBucket
+            (i32.sub (call $neighbour (i32.const 0)) (call $neighbour (i32.const 2)))))))
+      (return (call $hashNeighbours (i32.const 4) (i32.const 0) (i32.const 6) (local.get $shift))))
+      (return (call $hashStep
+        (call $hashStep (i32.const 4) (i32.shr_s (local.get $med) (local.get $shift)))
+        (local.get $errorClass))))
+      (return (call $hashNeighbours (i32.const 1) (i32.const 0) (i32.const 1) (local.get $shift))))
+      (return (call $hashStep
+        (call $hashStep (i32.const 3) (i32.shr_s (local.get $gap) (local.get $shift)))
+        (i32.load offset=${CLASSES_AT + 4} (i32.const 0)))))
+      (return (call $hashThree (i32.const 2) (i32.const 1) (i32.const 3) (i32.const 2)
+        (local.get $shift))))
+      (return (call $hashThree (i32.const 7) (i32.const 0) (i32.const 2) (i32.const 4)
+        (local.get $shift))))
+      (return (call $hashThree (i32.const 8) (i32.const 1) (i32.const 5) (i32.const 6)
+        (local.get $shift))))
+      (return (call $hashNeighbours (i32.const 9) (i32.const 0) (i32.const 9) (local.get $top))))
+    (call $hashStep
+      (call $hashThree (i32.const 10) (i32.const 1) (i32.const 3) (i32.const 8) (local.get $top))
+      (i32.shr_s (call $neighbour (i32.const 6)) (local.get $top))))
 
   ;; The gradient shape, and with phase sets the pixel's phases.
   (func $setShapeAndPhases (param $x i32) (param $y i32)

@@ -127,8 +127,7 @@ const FIXED_REGIONS: readonly Region[] = [
   { name: "FINAL_INPUTS_AT", bytes: FINAL_SET_BYTES, align: 64 },
   // The current sample's neighbours (W, N, NW, NE, WW, NN, NNE, NWW, NEE, NNW): i32
   { name: "NEIGHBOURS_AT", bytes: 10 * 4, align: 64 },
-  // The current sample's hashed contexts, all of the model's, then those looked up: i32
-  { name: "ALL_HASHES_AT", bytes: HASHED_INPUTS * 4, align: 64 },
+  // The current sample's hashed contexts, those looked up, in order: i32
   { name: "HASHES_AT", bytes: HASHED_INPUTS * 4, align: 64 },
   // Which of the model's hashed contexts each one looked up is (bit_kernel.ts writes them): i32
   { name: "HASH_CHOICE_AT", bytes: HASHED_INPUTS * 4, align: 64 },
