@@ -1,8 +1,10 @@
 /**
- * How many binary decisions a coded stream of a given length can hold. Both arithmetic coders
- * (classic and v2) code every decision with a probability of at most 4095/4096, so each decision
- * costs at least log2(4096/4095) ≈ 0.000352 bits: a stream of n bytes holds fewer than about
- * 22 714 decisions per byte (plus the coder's few bytes of start and flush). A header that
+ * How many binary decisions a coded stream of a given length can hold. The arithmetic coders
+ * code every decision with a probability of at most 4095/4096 (classic, and v2 coders 0 to 11:
+ * 12-bit probabilities) or 65534/65536 (v2 coders 12 and 13: 16-bit probabilities, §2 and §3.3 of
+ * `docs/v2-stream.md`), so each decision costs at least log2(4096/4095) ≈ 0.000352 bits, or
+ * log2(65536/65534) ≈ 0.0000440 bits: a stream of n bytes holds fewer than about 22 714, or
+ * 181 711, decisions per byte (plus the coder's few bytes of start and flush). A header that
  * declares more pixels than its stream can hold is refused before anything is allocated for
  * them: a 60-byte file cannot make the decoder hold or work through a gigapixel.
  *
@@ -10,8 +12,17 @@
  */
 import { FormatError } from "./errors.ts";
 
-/** Decisions per stream byte, with a margin over 8 / log2(4096 / 4095) ≈ 22 714. */
-const DECISIONS_PER_BYTE = 23600;
+/**
+ * Decisions per stream byte, by the precision of the coder's probabilities: with a margin over
+ * 8 / log2(4096 / 4095) ≈ 22 714 (12 bits) and 8 / log2(65536 / 65534) ≈ 181 711 (16 bits).
+ */
+const DECISIONS_PER_BYTE = { 12: 23600, 16: 186000 } as const;
+
+/** Options of {@link maxDecisions} and {@link checkStreamHolds}. */
+export interface StreamBoundOptions {
+  /** The precision of the coder's probabilities: 12 bits (the default) or 16. */
+  probabilityBits?: 12 | 16;
+}
 /** Bytes of coder state (start, flush, rounding) the bound allows on top of the stream. */
 const SLACK_BYTES = 8;
 
@@ -23,10 +34,13 @@ const SLACK_BYTES = 8;
  * import { ok } from "node:assert/strict";
  * import { maxDecisions } from "./stream_bound.ts";
  * ok(maxDecisions(60) < 60000 * 60000); // a 60-byte stream cannot hold a 60000×60000 image
+ * // 16-bit probabilities code a blank 2048 × 2048 page in a few bytes
+ * ok(maxDecisions(24, { probabilityBits: 16 }) > 2048 * 2048 * 8);
+ * ok(maxDecisions(24) < 2048 * 2048 * 8);
  * ```
  */
-export function maxDecisions(streamBytes: number): number {
-  return (streamBytes + SLACK_BYTES) * DECISIONS_PER_BYTE;
+export function maxDecisions(streamBytes: number, options: StreamBoundOptions = {}): number {
+  return (streamBytes + SLACK_BYTES) * DECISIONS_PER_BYTE[options.probabilityBits ?? 12];
 }
 
 /**
@@ -39,6 +53,7 @@ export function maxDecisions(streamBytes: number): number {
  * import { throws } from "node:assert/strict";
  * import { checkStreamHolds } from "./stream_bound.ts";
  * checkStreamHolds(100, 100, 8, 40); // fine
+ * checkStreamHolds(2048, 2048, 8, 24, { probabilityBits: 16 }); // fine with 16-bit probabilities
  * throws(() => checkStreamHolds(60000, 60000, 8, 60), /too short/);
  * ```
  */
@@ -47,8 +62,9 @@ export function checkStreamHolds(
   height: number,
   bits: number,
   streamBytes: number,
+  options: StreamBoundOptions = {},
 ): void {
-  if (width * height * bits > maxDecisions(streamBytes)) {
+  if (width * height * bits > maxDecisions(streamBytes, options)) {
     throw new FormatError(
       `coded stream of ${streamBytes} bytes is too short for a ${width}x${height} image ` +
         `(damaged header or stream)`,

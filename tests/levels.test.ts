@@ -110,3 +110,22 @@ Deno.test("cli: --level fast and max encode what decode restores without a flag,
   assertEquals(classic.code, 2);
   assertMatch(classic.stderr, /needs a v2 model/);
 });
+
+Deno.test("levels: blank pages code in a few bytes with 16-bit probabilities and decode at every level, also from the command line", async () => {
+  // A blank 1024 × 1024 page codes in a few bytes of stream at default and max: more decisions a
+  // byte than 12-bit probabilities allow, which the decoder once refused as "too short".
+  const blank = makeImage(1024, 1024, () => 0);
+  for (const level of ["fast", "default", "max"] as const) {
+    const bpc = await encodeImage(blank, undefined, { level });
+    assert(bpc.length < 64, `${level}: ${bpc.length} bytes`);
+    assertEquals(await decodeImage(bpc), blank, level);
+  }
+  const dir = Deno.makeTempDirSync();
+  const pgm = encodeImageFile(blank, "blank.pgm");
+  Deno.writeFileSync(`${dir}/blank.pgm`, pgm);
+  const encode = await runCli(["encode", "blank.pgm", "-o", "blank.bpc"], dir);
+  assertEquals(encode.code, 0, encode.stderr);
+  const decode = await runCli(["decode", "blank.bpc", "-o", "back.pgm"], dir);
+  assertEquals(decode.code, 0, decode.stderr);
+  assertEquals(Deno.readFileSync(`${dir}/back.pgm`), pgm);
+});

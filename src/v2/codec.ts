@@ -101,7 +101,7 @@ export function decodeV2(
 ): Uint16Array {
   checkShape(width * height, width, height, bits);
   if (stream.length === 0) throw new FormatError("v2 stream is empty");
-  checkStreamHolds(width, height, bits, stream.length);
+  checkStreamHolds(width, height, bits, stream.length, rangeCoderOptions(options));
   const samples = new Uint16Array(width * height);
   const predictor = new V2Predictor(samples, width, height, bits, model, options);
   const decoder = new RangeDecoder(stream, rangeCoderOptions(options));
@@ -155,7 +155,18 @@ function decodeRow(
   }
 }
 
-/** The range coder of a coder with `options`: 16-bit probabilities with certainty. */
-function rangeCoderOptions(options: V2CodingOptions): RangeCoderOptions {
+/**
+ * The range coder of a coder with `options`: 16-bit probabilities with certainty (which also
+ * decide how many decisions a stream can hold, `stream_bound.ts`).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { rangeCoderOptions } from "./codec.ts";
+ * strictEqual(rangeCoderOptions({ certainty: true }).probabilityBits, 16);
+ * strictEqual(rangeCoderOptions({}).probabilityBits, 12);
+ * ```
+ */
+export function rangeCoderOptions(options: V2CodingOptions): RangeCoderOptions {
   return { probabilityBits: options.certainty === true ? 16 : 12 };
 }

@@ -9,7 +9,7 @@
 import { decodeFast, encodeFast, maxFastSamples } from "../fast/codec.ts";
 import { FormatError } from "../errors.ts";
 import { checkStreamHolds } from "../stream_bound.ts";
-import { decodeV2, encodeV2 } from "./codec.ts";
+import { decodeV2, encodeV2, rangeCoderOptions } from "./codec.ts";
 import type { CoderName } from "./container.ts";
 import type { V2Model } from "./model.ts";
 import type { V2CodingOptions } from "./predictor.ts";
@@ -119,7 +119,8 @@ function contextMixing(options: V2CodingOptions): TileCoder {
       encodeV2(samples, width, height, bits, model, options),
     decode: (stream, width, height, bits, model) =>
       decodeV2(stream, width, height, bits, model, options),
-    checkHolds: checkStreamHolds,
+    checkHolds: (width, height, bits, streamBytes) =>
+      checkStreamHolds(width, height, bits, streamBytes, rangeCoderOptions(options)),
   };
 }
 
