@@ -34,9 +34,9 @@ const SLACK_BYTES = 8;
  * import { ok } from "node:assert/strict";
  * import { maxDecisions } from "./stream_bound.ts";
  * ok(maxDecisions(60) < 60000 * 60000); // a 60-byte stream cannot hold a 60000×60000 image
- * // 16-bit probabilities code a blank 2048 × 2048 page in a few bytes
- * ok(maxDecisions(24, { probabilityBits: 16 }) > 2048 * 2048 * 8);
- * ok(maxDecisions(24) < 2048 * 2048 * 8);
+ * // 16-bit probabilities code the one plane of a blank 2048 × 2048 page in 24 bytes
+ * ok(maxDecisions(24, { probabilityBits: 16 }) > 2048 * 2048);
+ * ok(maxDecisions(24) < 2048 * 2048);
  * ```
  */
 export function maxDecisions(streamBytes: number, options: StreamBoundOptions = {}): number {
@@ -53,7 +53,7 @@ export function maxDecisions(streamBytes: number, options: StreamBoundOptions = 
  * import { throws } from "node:assert/strict";
  * import { checkStreamHolds } from "./stream_bound.ts";
  * checkStreamHolds(100, 100, 8, 40); // fine
- * checkStreamHolds(2048, 2048, 8, 24, { probabilityBits: 16 }); // fine with 16-bit probabilities
+ * checkStreamHolds(2048, 2048, 1, 24, { probabilityBits: 16 }); // a blank page, 16-bit probabilities
  * throws(() => checkStreamHolds(60000, 60000, 8, 60), /too short/);
  * ```
  */
