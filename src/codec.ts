@@ -55,7 +55,12 @@ import {
   serializeFileParts,
   splitFile,
 } from "./file_parts/file_parts.ts";
-import { expandParts, storeParts } from "./file_parts/stored_parts.ts";
+import {
+  expandParts,
+  partsDictionary,
+  type StoredParts,
+  storeParts,
+} from "./file_parts/stored_parts.ts";
 import {
   checkRegion,
   checkTileStreams,
@@ -766,7 +771,7 @@ export async function packArchive(
     encodeV2Image(image, chosen.params, polarity, options.runner, coder);
   const encode = async (
     entry: ArchiveEntry | ArchiveFile,
-  ): Promise<Omit<V2ArchiveEntry, "name"> | Omit<V2FileEntry, "name">> => {
+  ): Promise<Omit<V2ArchiveEntry, "name"> | PendingFile> => {
     if (!("file" in entry)) return await encodeImage(entry.image);
     const { pages, parts, note, exact } = splitFile(entry.file, options);
     const coded = await Promise.all(pages.map(encodeImage));
@@ -776,31 +781,91 @@ export async function packArchive(
       sha256: await sha256(entry.file),
       fileBytes: entry.file.length,
       pages: coded,
-      parts: storeParts(serializeFileParts(parts)),
+      rawParts: serializeFileParts(parts),
     };
   };
-  const coded = await codeEntries(entries, encode, options);
+  const coded = await codeEntries(entries, encode, options, storeFileParts());
   const modelBytes = chosen.builtIn ? undefined : chosen.bytes;
-  return serializeV2Archive({ modelHash: chosen.hash, modelBytes, entries: coded });
+  return serializeV2Archive({
+    modelHash: chosen.hash,
+    modelBytes,
+    entries: withDictionaries(coded),
+  });
+}
+
+/** A kept file as coded, before its parts are stored. */
+type PendingFile = Omit<V2FileEntry, "name" | "parts"> & { rawParts: Uint8Array };
+
+/** A kept file whose parts are stored: on their own, and with another file's as dictionary. */
+type StoredFile = Omit<V2FileEntry, "name"> & {
+  primed?: { parts: StoredParts; dictionaryName: string };
+};
+
+/**
+ * Parts of at most this many bytes are also tried with a dictionary: beyond, 32 KiB of
+ * dictionary can save little of them, and compressing them twice would cost time.
+ */
+const PRIMED_PARTS_MAX_BYTES = 1 << 20;
+
+/**
+ * Stores each kept file's parts as the entries are coded, in that order: on their own, and
+ * compressed with the parts of the file coded last before it with the same extension as
+ * dictionary (`primed`), when that is smaller.
+ */
+function storeFileParts(): (
+  name: string,
+  coded: Omit<V2ArchiveEntry, "name"> | PendingFile,
+) => Omit<V2ArchiveEntry, "name"> | StoredFile {
+  const last = new Map<string, { name: string; dictionary: Uint8Array }>();
+  return (name, coded) => {
+    if (!("rawParts" in coded)) return coded;
+    const { rawParts, ...file } = coded;
+    const extension = name.slice(name.lastIndexOf("/") + 1).replace(/^[^.]*/, "").toLowerCase();
+    const previous = last.get(extension);
+    last.set(extension, { name, dictionary: partsDictionary(rawParts).slice() });
+    const parts = storeParts(rawParts);
+    const primed = previous && rawParts.length <= PRIMED_PARTS_MAX_BYTES &&
+      storeParts(rawParts, { dictionary: previous.dictionary, entry: 0 });
+    if (!primed || primed.method !== 2) return { ...file, parts };
+    return { ...file, parts, primed: { parts: primed, dictionaryName: previous!.name } };
+  };
+}
+
+/**
+ * The entries in archive order with each kept file's parts as stored: with the dictionary of an
+ * entry before it (its index written in), or on their own when that entry comes after it.
+ */
+function withDictionaries(
+  entries: ((Omit<V2ArchiveEntry, "name"> | StoredFile) & { name: string })[],
+): (V2ArchiveEntry | V2FileEntry)[] {
+  const index = new Map(entries.map((e, i) => [e.name, i]));
+  return entries.map((entry, i) => {
+    if (!("primed" in entry) || entry.primed === undefined) return entry;
+    const { primed, ...file } = entry;
+    const dictionaryEntry = index.get(primed.dictionaryName)!;
+    return dictionaryEntry < i ? { ...file, parts: { ...primed.parts, dictionaryEntry } } : file;
+  });
 }
 
 /**
  * Codes each entry as it comes (only the coded streams are kept; `options.runner.concurrency`
- * images at once), leaving out those `options.skip` is told of, and returns them in archive
- * order with their names checked.
+ * images at once), leaving out those `options.skip` is told of, passes each through `finish`
+ * one at a time in the order they came, and returns them in archive order with their names
+ * checked.
  */
-async function codeEntries<T>(
+async function codeEntries<T, U = T>(
   entries: Iterable<ArchiveEntry | ArchiveFile> | AsyncIterable<ArchiveEntry | ArchiveFile>,
   encode: (entry: ArchiveEntry | ArchiveFile) => T | Promise<T>,
   options: PackOptions,
-): Promise<(T & { name: string })[]> {
-  const coded: (T & { name: string })[] = [];
+  finish: (name: string, coded: T) => U = (_, coded) => coded as unknown as U,
+): Promise<(U & { name: string })[]> {
+  const coded: (U & { name: string })[] = [];
   // As many images are coded at once as the runner codes tiles at once, results kept in order.
   const inFlight: { name: string; coding: Promise<T> }[] = [];
   const settle = async () => {
     const { name, coding } = inFlight.shift()!;
     try {
-      coded.push({ name, ...await coding });
+      coded.push({ name, ...finish(name, await coding) });
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
       const error = new FormatError(`entry ${quotedName(name)}: ${e.message}`, e.code);
@@ -921,13 +986,59 @@ function wrongKind(name: string, keepsFile: boolean): FormatError {
   );
 }
 
+/** A kept file as an archive's index reads it. */
+type ParsedFileEntry = Extract<ParsedV2Entry, { pages: unknown }>;
+
+/** Dictionaries kept by {@link expandedParts}: those of the entries it expanded last. */
+const KEPT_DICTIONARIES = 8;
+
+/**
+ * A reader of an archive's file parts: entry `i`'s parts expanded, with the dictionaries of
+ * parts stored against another entry's (expanded first, in order; the last few kept).
+ */
+function expandedParts(entries: readonly ParsedV2Entry[]): (i: number) => Uint8Array {
+  const dictionaries = new Map<number, Uint8Array>();
+  return (index) => {
+    // The entry, the entry whose parts are its dictionary, and so on, to one that needs none
+    // or whose dictionary is kept; each index is below the one before (the reader checks).
+    const chain: number[] = [];
+    for (let i = index;;) {
+      chain.push(i);
+      const parts = (entries[i] as ParsedFileEntry).parts;
+      if (parts.method !== 2 || dictionaries.has(parts.dictionaryEntry!)) break;
+      i = parts.dictionaryEntry!;
+    }
+    let raw: Uint8Array = new Uint8Array(0);
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const entry = entries[chain[k]] as ParsedFileEntry;
+      const of = k === 0 ? "" : ` of entry ${quotedName(entry.name)}, this entry's dictionary,`;
+      if (!entry.partsIntact) {
+        throw new FormatError(`file parts${of} are damaged (checksum mismatch)`);
+      }
+      const { parts } = entry;
+      try {
+        raw = expandParts(parts, { dictionary: dictionaries.get(parts.dictionaryEntry ?? -1) });
+      } catch (e) {
+        if (!(e instanceof FormatError) || k === 0) throw e;
+        throw new FormatError(`file parts${of} are damaged: ${e.message}`, e.code);
+      }
+      dictionaries.delete(chain[k]);
+      dictionaries.set(chain[k], partsDictionary(raw).slice());
+      if (dictionaries.size > KEPT_DICTIONARIES) {
+        dictionaries.delete(dictionaries.keys().next().value!);
+      }
+    }
+    return raw;
+  };
+}
+
 /** Rebuilds a kept file from its decoded pages and parts, checked against its length and hash. */
 async function rebuildEntry(
-  entry: Extract<ParsedV2Entry, { pages: unknown }>,
+  entry: ParsedFileEntry,
+  rawParts: () => Uint8Array,
   decode: (page: V2CodedImage) => Promise<GrayImage>,
 ): Promise<Uint8Array> {
-  if (!entry.partsIntact) throw new FormatError("file parts are damaged (checksum mismatch)");
-  const parts = parseFileParts(expandParts(entry.parts));
+  const parts = parseFileParts(rawParts());
   const pages: GrayImage[] = [];
   for (const page of entry.pages) pages.push(await decode(page));
   if (entry.exact && rebuiltBytes(parts) !== entry.fileBytes) {
@@ -1009,6 +1120,7 @@ export async function openArchive(
       return decodeV2Image(page, model.params, limits);
     };
     const whole = { ...options, region: undefined };
+    const partsOf = expandedParts(archive.entries);
     return {
       format: "v2",
       model,
@@ -1022,7 +1134,10 @@ export async function openArchive(
       rebuild: (i) => {
         const entry = archive.entries[i];
         if (!("pages" in entry)) return Promise.reject(wrongKind(entry.name, false));
-        return forEntry(entry.name, () => rebuildEntry(entry, (page) => decodePage(page, whole)));
+        return forEntry(
+          entry.name,
+          () => rebuildEntry(entry, () => partsOf(i), (page) => decodePage(page, whole)),
+        );
       },
     };
   }

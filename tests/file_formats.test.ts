@@ -14,9 +14,11 @@ import { pixelsHash, ROOT } from "./helpers.ts";
 import { chunk, concat, header } from "./png_writer.ts";
 import { PNG_SIGNATURE } from "../src/image/png_chunks.ts";
 import { zlibDeflate } from "../src/deps/zlib_deflate.ts";
+import { parseV2Archive, serializeV2Archive, type V2FileEntry } from "../src/v2/container.ts";
 
 const LIBTIFF = `${ROOT}tests/formats/libtiff/`;
 const read = (name: string) => Deno.readFileSync(`${LIBTIFF}${name}`);
+const DICOM = `${ROOT}tests/formats/dicom/`;
 
 function refuses(bytes: Uint8Array, pattern: RegExp): void {
   try {
@@ -385,6 +387,64 @@ Deno.test("hostile archives: a damaged archive that keeps files rebuilds each fi
   }
   assert(rebuilt > 100, `only ${rebuilt} rebuilt`);
 });
+
+Deno.test("archives: a series' parts are stored against the file before's; a damaged or later dictionary is refused", async () => {
+  // pydicom's dicomdirtests: one study's small slices, whose headers differ in a few fields
+  const series = [...Deno.readDirSync(DICOM)].map((e) => e.name)
+    .filter((name) => /^(CR|CT|MR)\d_\d+\.dcm$/.test(name)).sort()
+    .map((name) => ({ name, file: Deno.readFileSync(`${DICOM}${name}`) }));
+  assert(series.length >= 4, `${series.length} files`);
+  const bpa = await packArchive(series, undefined, { level: "fast" });
+  const entries = parseV2Archive(bpa).entries as (V2FileEntry & { partsIntact: boolean })[];
+  const primed = entries.flatMap((e, i) => e.parts.method === 2 ? [i] : []);
+  assert(primed.length >= series.length - 2, `${primed.length} of ${series.length}`);
+  for (const i of primed) assert(entries[i].parts.dictionaryEntry! < i);
+  const opened = await openArchive(bpa);
+  for (const [i, { file }] of series.entries()) assertEquals(await opened.rebuild(i), file);
+  // Damaged parts of the dictionary entry: that entry and those stored against it refuse, naming it.
+  const target = primed[0];
+  const dictionary = entries[target].parts.dictionaryEntry!;
+  const damaged = entries.map((e, i) => {
+    if (i !== dictionary) return e;
+    const data = e.parts.data.slice();
+    data[data.length >> 1] ^= 16;
+    return { ...e, parts: { ...e.parts, data } };
+  });
+  const bad = await openArchive(
+    serializeV2Archive({ modelHash: parseV2Archive(bpa).modelHash, entries: damaged }),
+    { deferChecksums: true },
+  );
+  await assertRejectsWith(() => bad.rebuild(dictionary), /file parts are damaged/);
+  await assertRejectsWith(
+    () => bad.rebuild(target),
+    new RegExp(
+      `file parts of entry "${entries[dictionary].name}", this entry's dictionary, are damaged`,
+    ),
+  );
+  // A dictionary entry that is not an earlier kept file is refused when the archive is read.
+  const later = entries.map((e, i) =>
+    i === target ? { ...e, parts: { ...e.parts, dictionaryEntry: entries.length - 1 } } : e
+  );
+  const misplaced = serializeV2Archive({
+    modelHash: parseV2Archive(bpa).modelHash,
+    entries: later,
+  });
+  await assertRejectsWith(
+    () => openArchive(misplaced),
+    /dictionary, entry \d+, is not an earlier kept file/,
+  );
+});
+
+async function assertRejectsWith(run: () => Promise<unknown>, pattern: RegExp): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    assert(e instanceof FormatError, String(e));
+    assertMatch(e.message, pattern);
+    return;
+  }
+  throw new Error(`resolved, but should refuse with ${pattern}`);
+}
 
 Deno.test("cli: a signed image keeps its sign through .bpc: CT in DICOM, TIFF and FITS out, the same values", async () => {
   const dir = Deno.makeTempDirSync();

@@ -20,6 +20,8 @@ import { crc32 } from "../src/crc32.ts";
 import { FormatError } from "../src/errors.ts";
 import { decodeImageFile } from "../src/image/image_file.ts";
 import { decodePng } from "../src/image/png.ts";
+import { ZlibStream, type ZlibStreamOptions } from "../src/image/zlib_stream.ts";
+import { zlibDeflate } from "../src/deps/zlib_deflate.ts";
 import { encodePng } from "../src/image/png_write.ts";
 import { PNG_SIGNATURE } from "../src/image/png_chunks.ts";
 import { ByteWriter } from "../src/bytes.ts";
@@ -274,4 +276,27 @@ Deno.test("classic archives: reordered or repeated entries are caught, a dropped
     serializeClassicArchive({ modelBytes: archive.modelBytes, entries: [a, c] }),
     rewrite([a, c]),
   );
+});
+
+Deno.test("zlib streams with a preset dictionary inflate only with that dictionary", () => {
+  const dictionary = new TextEncoder().encode(
+    "SIMPLE  =                    T / a FITS header card",
+  );
+  const data = new TextEncoder().encode("SIMPLE  =                    T / the next file's card");
+  const stream = zlibDeflate(data, 9, { dictionary });
+  const inflate = (options: ZlibStreamOptions) => {
+    const out: number[] = [];
+    const zlib = new ZlibStream((piece) => out.push(...piece), options);
+    zlib.push(stream);
+    zlib.finish();
+    return new Uint8Array(out);
+  };
+  assertEquals(inflate({ dictionary }), data);
+  assertRefused(() => inflate({}), /zlib preset dictionary/);
+  assertRefused(() => inflate({ dictionary: dictionary.subarray(1) }), /another preset dictionary/);
+  const plain = zlibDeflate(data);
+  assertRefused(() => {
+    const zlib = new ZlibStream(() => {}, { dictionary });
+    zlib.push(plain);
+  }, /without its preset dictionary/);
 });

@@ -43,7 +43,14 @@ export function zlibDeflater(
   };
 }
 
-/** Compresses `data` into a zlib stream at the given level (9 unless told). */
-export function zlibDeflate(data: Uint8Array, level = 9): Uint8Array {
-  return pako.deflate(data, { level });
+/**
+ * Compresses `data` into a zlib stream at the given level (9 unless told), with a preset
+ * dictionary (RFC 1950's FDICT) when one is given.
+ */
+export function zlibDeflate(
+  data: Uint8Array,
+  level = 9,
+  options: { dictionary?: Uint8Array } = {},
+): Uint8Array {
+  return pako.deflate(data, { level, ...options });
 }

@@ -1,6 +1,8 @@
 /**
  * A file's parts besides its pixels as an archive stores them: zlib-compressed when that is
- * smaller, with their uncompressed length and the CRC-32 of the bytes stored (which the archive
+ * smaller — on their own, or with the last bytes of another file's parts as the stream's preset
+ * dictionary (a series of files whose headers differ in a few fields then costs little more than
+ * one) — with their uncompressed length and the CRC-32 of the bytes stored (which the archive
  * reader checks), expanded never past the length stored.
  *
  * @module
@@ -12,10 +14,13 @@ import { ZlibStream } from "../image/zlib_stream.ts";
 
 /** The most bytes one byte of DEFLATE data can inflate to (a 258-byte match in 2 bits). */
 const MAX_INFLATE_RATIO = 1032;
+/** Bytes of a preset dictionary: DEFLATE's window. */
+const DICTIONARY_BYTES = 32768;
 
 /**
- * Stored parts: compressed (`method` 1, zlib) or not (0), with the length of the uncompressed
- * bytes and the CRC-32 of the bytes stored.
+ * Stored parts: compressed (`method` 1, zlib; 2, zlib with a preset dictionary: the
+ * {@link partsDictionary} of the parts of another entry, `dictionaryEntry`) or not (0), with the
+ * length of the uncompressed bytes and the CRC-32 of the bytes stored.
  *
  * @example
  * ```ts
@@ -24,8 +29,10 @@ const MAX_INFLATE_RATIO = 1032;
  * ```
  */
 export interface StoredParts {
-  /** 0 stored, 1 zlib. */
+  /** 0 stored, 1 zlib, 2 zlib with a preset dictionary. */
   method: number;
+  /** With method 2: the archive entry whose parts give the dictionary. */
+  dictionaryEntry?: number;
   /** Bytes of the parts uncompressed. */
   rawBytes: number;
   /** CRC-32 of `data`. */
@@ -35,25 +42,62 @@ export interface StoredParts {
 }
 
 /**
- * Stores parts, zlib-compressed (level 9) unless that is no smaller.
+ * Stores parts, zlib-compressed (level 9) unless that is no smaller; with `dictionary` (the
+ * {@link partsDictionary} of entry `entry`'s parts), also compressed with it as the preset
+ * dictionary, and the smallest of the three kept.
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
- * import { storeParts } from "./stored_parts.ts";
+ * import { partsDictionary, storeParts } from "./stored_parts.ts";
  * strictEqual(storeParts(new Uint8Array(1000)).method, 1);
  * strictEqual(storeParts(new Uint8Array([7])).method, 0);
+ * const header = (n: number) => new TextEncoder().encode(`SIMPLE = T / slice ${n} `.repeat(40));
+ * const second = storeParts(header(2), { dictionary: partsDictionary(header(1)), entry: 0 });
+ * strictEqual(second.method, 2);
+ * strictEqual(second.dictionaryEntry, 0);
  * ```
  */
-export function storeParts(raw: Uint8Array): StoredParts {
+export function storeParts(
+  raw: Uint8Array,
+  options: { dictionary?: Uint8Array; entry?: number } = {},
+): StoredParts {
   const compressed = zlibDeflate(raw);
   const data = compressed.length < raw.length ? compressed : raw;
-  return { method: data === raw ? 0 : 1, rawBytes: raw.length, crc: crc32(data), data };
+  const plain = { method: data === raw ? 0 : 1, rawBytes: raw.length, crc: crc32(data), data };
+  const { dictionary, entry } = options;
+  if (dictionary === undefined || dictionary.length === 0 || entry === undefined) return plain;
+  const primed = zlibDeflate(raw, 9, { dictionary });
+  if (primed.length >= data.length) return plain;
+  return {
+    method: 2,
+    dictionaryEntry: entry,
+    rawBytes: raw.length,
+    crc: crc32(primed),
+    data: primed,
+  };
+}
+
+/**
+ * The preset dictionary that parts give the parts of later entries: their first 32 KiB (DEFLATE's
+ * window; the formats put their headers first), or all of them when shorter.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { partsDictionary } from "./stored_parts.ts";
+ * strictEqual(partsDictionary(new Uint8Array(40000)).length, 32768);
+ * strictEqual(partsDictionary(new Uint8Array(5)).length, 5);
+ * ```
+ */
+export function partsDictionary(raw: Uint8Array): Uint8Array {
+  return raw.subarray(0, DICTIONARY_BYTES);
 }
 
 /**
  * Expands stored parts (whose CRC-32 the archive reader has checked), checking their length; a
- * length that the stored bytes cannot make is refused before anything is allocated.
+ * length that the stored bytes cannot make is refused before anything is allocated. Parts of
+ * method 2 need `dictionary`: the {@link partsDictionary} of their dictionary entry's parts.
  *
  * @throws {FormatError} for damaged parts.
  * @example
@@ -62,10 +106,19 @@ export function storeParts(raw: Uint8Array): StoredParts {
  * import { expandParts, storeParts } from "./stored_parts.ts";
  * const raw = new TextEncoder().encode("header ".repeat(50));
  * deepStrictEqual(expandParts(storeParts(raw)), raw);
+ * const dictionary = new TextEncoder().encode("a header of another file");
+ * const primed = storeParts(raw, { dictionary, entry: 3 });
+ * deepStrictEqual(expandParts(primed, { dictionary }), raw);
  * ```
  */
-export function expandParts(parts: StoredParts): Uint8Array {
+export function expandParts(
+  parts: StoredParts,
+  options: { dictionary?: Uint8Array } = {},
+): Uint8Array {
   const { method, rawBytes, data } = parts;
+  if (method === 2 && options.dictionary === undefined) {
+    throw new FormatError("file parts need their dictionary entry's parts");
+  }
   if (method === 0 ? rawBytes !== data.length : rawBytes > MAX_INFLATE_RATIO * data.length + 64) {
     throw new FormatError(`file parts of ${rawBytes} bytes cannot come from ${data.length} stored`);
   }
@@ -76,7 +129,7 @@ export function expandParts(parts: StoredParts): Uint8Array {
     if (made + piece.length > rawBytes) throw new FormatError("file parts are longer than stored");
     raw.set(piece, made);
     made += piece.length;
-  });
+  }, method === 2 ? { dictionary: options.dictionary } : {});
   zlib.push(data);
   zlib.finish();
   if (made !== rawBytes) throw new FormatError("file parts are shorter than stored");

@@ -13,6 +13,15 @@ const ADLER_BASE = 65521;
 /** Bytes that can be summed before the Adler-32 sums must be reduced (zlib's NMAX). */
 const ADLER_RUN = 5552;
 
+/** Options of {@link ZlibStream}. */
+export interface ZlibStreamOptions {
+  /**
+   * The stream's preset dictionary (RFC 1950's FDICT): the stream must name it (its Adler-32)
+   * in its header. Without one, a stream that needs a dictionary is refused.
+   */
+  dictionary?: Uint8Array;
+}
+
 /**
  * Inflates a zlib stream given in pieces ({@link ZlibStream.push}), handing each piece of output
  * to `onData` as it is made; {@link ZlibStream.finish} checks that the stream ended with the
@@ -37,8 +46,10 @@ const ADLER_RUN = 5552;
 export class ZlibStream {
   readonly #onData: (piece: Uint8Array) => void;
   readonly #inflate: Inflate;
-  /** The first two bytes, until both are known. */
+  readonly #dictionary?: Uint8Array;
+  /** The header's bytes (two, and the dictionary's Adler-32 with a dictionary), until known. */
   #header: number[] = [];
+  #headerBytes = 2;
   /** The last four bytes pushed so far: at the end, the stored Adler-32. */
   readonly #tail = new Uint8Array(4);
   #pushed = 0;
@@ -46,21 +57,28 @@ export class ZlibStream {
   #sumB = 0;
 
   /** Starts a stream whose output goes to `onData` (each piece is valid only during the call). */
-  constructor(onData: (piece: Uint8Array) => void) {
+  constructor(onData: (piece: Uint8Array) => void, options: ZlibStreamOptions = {}) {
     this.#onData = onData;
-    this.#inflate = new Inflate((piece: Uint8Array) => {
-      this.#addToChecksum(piece);
+    this.#dictionary = options.dictionary;
+    const output = (piece: Uint8Array) => {
+      [this.#sumA, this.#sumB] = adler32Sums(this.#sumA, this.#sumB, piece);
       if (piece.length > 0) this.#onData(piece);
-    });
+    };
+    this.#inflate = options.dictionary
+      ? new Inflate({ dictionary: options.dictionary }, output)
+      : new Inflate(output);
   }
 
   /** Inflates the next piece of the stream. */
   push(data: Uint8Array): void {
     let at = 0;
-    while (this.#header.length < 2 && at < data.length) this.#header.push(data[at++]);
-    if (this.#header.length < 2) return this.#remember(data);
-    if (this.#pushed < 2) this.#checkHeader();
+    while (this.#header.length < this.#headerBytes && at < data.length) {
+      this.#header.push(data[at++]);
+      if (this.#header.length === 2) this.#checkHeader();
+      else if (this.#header.length === 6) this.#checkDictionary();
+    }
     this.#remember(data);
+    if (this.#header.length < this.#headerBytes) return;
     for (; at < data.length; at += SLICE_BYTES) {
       this.#run(data.subarray(at, Math.min(data.length, at + SLICE_BYTES)), false);
     }
@@ -68,10 +86,11 @@ export class ZlibStream {
 
   /** Ends the stream: it must be complete and its Adler-32 must match the output. */
   finish(): void {
-    if (this.#pushed < 6) throw new FormatError("image data is truncated (zlib stream too short)");
+    if (this.#pushed < this.#headerBytes + 4) {
+      throw new FormatError("image data is truncated (zlib stream too short)");
+    }
     this.#run(new Uint8Array(0), true);
-    const t = this.#tail;
-    const stored = ((t[0] << 24) | (t[1] << 16) | (t[2] << 8) | t[3]) >>> 0;
+    const stored = bigEndian32(this.#tail, 0);
     const computed = ((this.#sumB << 16) | this.#sumA) >>> 0;
     if (stored !== computed) {
       throw new FormatError("image data is damaged (zlib checksum mismatch)");
@@ -83,7 +102,20 @@ export class ZlibStream {
     if ((cmf & 15) !== 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 !== 0) {
       throw new FormatError("image data is corrupt (bad zlib header)");
     }
-    if (flg & 32) throw new FormatError("image data is corrupt (zlib preset dictionary)");
+    if ((flg & 32) !== 0 && this.#dictionary === undefined) {
+      throw new FormatError("image data is corrupt (zlib preset dictionary)");
+    }
+    if ((flg & 32) === 0 && this.#dictionary !== undefined) {
+      throw new FormatError("data is corrupt (zlib stream without its preset dictionary)");
+    }
+    if (this.#dictionary !== undefined) this.#headerBytes = 6;
+  }
+
+  #checkDictionary(): void {
+    const [a, b] = adler32Sums(1, 0, this.#dictionary!);
+    if (bigEndian32(new Uint8Array(this.#header), 2) !== ((b << 16) | a) >>> 0) {
+      throw new FormatError("data is corrupt (zlib stream of another preset dictionary)");
+    }
   }
 
   #remember(data: Uint8Array): void {
@@ -101,20 +133,23 @@ export class ZlibStream {
       throw new FormatError(`image data is corrupt (deflate: ${(e as Error).message})`);
     }
   }
+}
 
-  #addToChecksum(piece: Uint8Array): void {
-    let a = this.#sumA;
-    let b = this.#sumB;
-    for (let at = 0; at < piece.length; at += ADLER_RUN) {
-      const end = Math.min(piece.length, at + ADLER_RUN);
-      for (let i = at; i < end; i++) {
-        a += piece[i];
-        b += a;
-      }
-      a %= ADLER_BASE;
-      b %= ADLER_BASE;
+/** The Adler-32 sums (`a`, `b`) after `bytes`, from sums `a` and `b`. */
+function adler32Sums(a: number, b: number, bytes: Uint8Array): [number, number] {
+  for (let at = 0; at < bytes.length; at += ADLER_RUN) {
+    const end = Math.min(bytes.length, at + ADLER_RUN);
+    for (let i = at; i < end; i++) {
+      a += bytes[i];
+      b += a;
     }
-    this.#sumA = a;
-    this.#sumB = b;
+    a %= ADLER_BASE;
+    b %= ADLER_BASE;
   }
+  return [a, b];
+}
+
+/** The big-endian u32 at `at`. */
+function bigEndian32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
 }

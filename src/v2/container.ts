@@ -763,18 +763,23 @@ function writeEntryKind(w: ByteWriter, entry: V2ArchiveEntry | V2FileEntry): voi
   w.u32(entry.pages.length);
   for (const page of entry.pages) writeCoded(w, page);
   w.u8(entry.parts.method);
+  if (entry.parts.method === 2) w.u32(entry.parts.dictionaryEntry!);
   w.u64(entry.parts.rawBytes);
   w.u32(entry.parts.crc);
   w.u64(entry.parts.data.length);
   w.bytes(entry.parts.data);
 }
 
-/** Reads an entry after its name (archive version 4 or later). */
+/**
+ * Reads an entry after its name (archive version 4 or later), the entries before it being
+ * `earlier`.
+ */
 function readEntryKind(
   r: ByteReader,
   name: string,
   layout: RecordLayout,
   deferred: boolean,
+  earlier: readonly ParsedV2Entry[],
 ): ParsedV2Entry {
   const kind = r.u8("entry kind");
   if (kind > 1) throw new FormatError(`entry ${quotedName(name)} is of unknown kind ${kind}`);
@@ -797,11 +802,24 @@ function readEntryKind(
   const pages: V2ReadImage[] = [];
   for (let i = 0; i < count; i++) pages.push(readCoded(r, layout, deferred));
   const method = r.u8("parts method");
-  if (method > 1) throw new FormatError(`unknown parts method ${method}`);
+  if (method > 2) throw new FormatError(`unknown parts method ${method}`);
+  const dictionaryEntry = method === 2 ? r.u32("parts dictionary entry") : undefined;
+  if (dictionaryEntry !== undefined && !("pages" in (earlier[dictionaryEntry] ?? {}))) {
+    throw new FormatError(
+      `entry ${quotedName(name)}: its parts' dictionary, entry ${dictionaryEntry}, is not an ` +
+        `earlier kept file`,
+    );
+  }
   const rawBytes = r.u64("parts length");
   const crc = r.u32("parts checksum");
   const data = r.bytes(r.u64("stored parts length"), "parts");
-  const parts = { method, rawBytes, crc, data };
+  const parts = {
+    method,
+    ...(dictionaryEntry !== undefined && { dictionaryEntry }),
+    rawBytes,
+    crc,
+    data,
+  };
   const partsIntact = crc32(data) === crc;
   if (!partsIntact && !deferred) {
     throw new FormatError("file parts are damaged (checksum mismatch)");
@@ -892,7 +910,7 @@ function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
     entries.push(
       version === 3
         ? { name, ...readCoded(r, layout, deferred) }
-        : readEntryKind(r, name, layout, deferred),
+        : readEntryKind(r, name, layout, deferred, entries),
     );
   }
   r.u32("archive checksum");
