@@ -93,6 +93,16 @@ export class ByteWriter {
     for (let i = 0; i < text.length; i++) this.u8(text.charCodeAt(i));
   }
 
+  /** Bytes written so far. */
+  get length(): number {
+    return this.#len;
+  }
+
+  /** A view of the bytes written from `start` to `end` (valid until the next write). */
+  written(start: number, end: number): Uint8Array {
+    return this.#buf.subarray(start, Math.min(end, this.#len));
+  }
+
   /** Returns the bytes written so far. */
   finish(): Uint8Array {
     return this.#buf.slice(0, this.#len);
@@ -127,6 +137,11 @@ export class ByteReader {
   /** Byte offset of the next field. */
   get position(): number {
     return this.#pos;
+  }
+
+  /** The next byte, without reading it; −1 at the end. */
+  peek(): number {
+    return this.#pos < this.#data.length ? this.#data[this.#pos] : -1;
   }
 
   /** Bytes left to read. */

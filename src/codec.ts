@@ -1056,11 +1056,13 @@ async function rebuildEntry(
 function v2EntryInfo(entry: ParsedV2Entry): ArchiveEntryInfo {
   const images = "pages" in entry ? entry.pages : [entry];
   const tiles = images.flatMap((image) => image.tiles);
+  // A page that repeats an earlier record is stored as a reference to it: none of its bytes.
+  const stored = images.filter((image) => image.sameAs === undefined).flatMap((i) => i.tiles);
   const info: ArchiveEntryInfo = {
     name: entry.name,
     width: images[0]?.width ?? 0,
     height: images[0]?.height ?? 0,
-    streamBytes: tiles.reduce((n, t) => n + t.stream.length, 0),
+    streamBytes: stored.reduce((n, t) => n + t.stream.length, 0),
     streamIntact: tiles.every((t) => t.streamIntact),
   };
   if (entry.note !== undefined) info.note = entry.note;

@@ -9,7 +9,12 @@ import { checkModelHash } from "./classic/image_codec.ts";
 import { FormatError } from "./errors.ts";
 import { type FormatName, isDefaultModelHash, parseModel } from "./model_file.ts";
 import { sha256, toHex } from "./sha256.ts";
-import { parseV2Archive, parseV2Image, type V2CodedImage } from "./v2/container.ts";
+import {
+  parseV2Archive,
+  parseV2Image,
+  type V2CodedImage,
+  type V2ReadImage,
+} from "./v2/container.ts";
 import { networkOf, type V2Primer } from "./v2/model.ts";
 import { isFlatPrimer } from "./v2/tile_priming.ts";
 import { type LevelName, levelOf } from "./v2/tile_coders.ts";
@@ -50,6 +55,11 @@ export interface CodedImageInfo {
   page?: number;
   /** v2: whether the samples are signed values shifted by half the range. */
   signed?: boolean;
+  /**
+   * In an archive: the entry (and its page, of a kept file of several pages) whose image this
+   * one repeats, byte for byte; the archive stores it once (`streamBytes` is then 0).
+   */
+  repeats?: { name: string; page?: number };
 }
 
 /**
@@ -262,15 +272,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
         modelHash: toHex(archive.modelHash),
         builtInModel: await isDefaultModelHash(archive.modelHash),
         modelEmbedded: archive.modelBytes !== undefined,
-        images: archive.entries.flatMap((entry) =>
-          "pages" in entry
-            ? entry.pages.map((page, i) => ({
-              name: entry.name,
-              ...v2Image(page),
-              ...(entry.pages.length > 1 && { page: i + 1 }),
-            }))
-            : [{ name: entry.name, ...v2Image(entry) }]
-        ),
+        images: archiveImages(archive.entries, v2Image),
         ...(archive.entries.some((entry) => "pages" in entry) && {
           files: archive.entries.flatMap((entry) =>
             "pages" in entry
@@ -291,4 +293,27 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
     default:
       throw new FormatError("not a bpcodec file (.bpm, .bpc or .bpa): unknown magic");
   }
+}
+
+/**
+ * The coded images of a v2 archive's entries, in the order of its records (entries in order, a
+ * kept file's pages in order), each repeat naming the image it repeats.
+ */
+function archiveImages(
+  entries: ReturnType<typeof parseV2Archive>["entries"],
+  describe: (image: V2ReadImage) => CodedImageInfo,
+): CodedImageInfo[] {
+  const records = entries.flatMap((entry) =>
+    "pages" in entry
+      ? entry.pages.map((image, i) => ({
+        image,
+        named: { name: entry.name, ...(entry.pages.length > 1 && { page: i + 1 }) },
+      }))
+      : [{ image: entry as V2ReadImage, named: { name: entry.name } }]
+  );
+  return records.map(({ image, named }) => {
+    const info = { ...named, ...describe(image) };
+    if (image.sameAs === undefined) return info;
+    return { ...info, streamBytes: 0, repeats: records[image.sameAs].named };
+  });
 }

@@ -24,11 +24,14 @@ function writeName(w: ByteWriter, name: string): void {
   w.bytes(bytes);
 }
 
-/** A BPA2 archive of `entries`, in the given order, with every checksum right. */
+/**
+ * A BPA2 archive of `entries`, in the given order, with every checksum right; an entry of
+ * `repeats` is written as a repeat of that record number, whatever it is.
+ */
 export function uncheckedV2Archive(archive: {
   modelHash: Uint8Array;
   modelBytes?: Uint8Array;
-  entries: V2ArchiveEntry[];
+  entries: (V2ArchiveEntry | { name: string; repeats: number })[];
 }): Uint8Array {
   const w = new ByteWriter();
   w.ascii("BPA2");
@@ -42,6 +45,11 @@ export function uncheckedV2Archive(archive: {
     writeName(w, entry.name);
     w.u8(0); // a coded image
     w.u16(0); // without a note
+    if ("repeats" in entry) {
+      w.u8(255);
+      w.varint(entry.repeats);
+      continue;
+    }
     writeImageHeader(w, entry);
     for (const tile of entry.tiles) writeTileRecord(w, tile);
   }

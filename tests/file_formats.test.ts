@@ -7,10 +7,10 @@ import { openArchive, packArchive } from "../mod.ts";
 import { FormatError } from "../src/errors.ts";
 import { rebuildFile, splitFile } from "../src/file_parts/file_parts.ts";
 import type { GrayImage } from "../src/image/gray_image.ts";
-import { readImagePages } from "../src/image/image_file.ts";
+import { encodeImageFile, readImagePages } from "../src/image/image_file.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { assertOneLine, runCli } from "./cli_run.ts";
-import { pixelsHash, ROOT } from "./helpers.ts";
+import { makeImage, pixelsHash, ROOT } from "./helpers.ts";
 import { chunk, concat, header } from "./png_writer.ts";
 import { PNG_SIGNATURE } from "../src/image/png_chunks.ts";
 import { zlibDeflate } from "../src/deps/zlib_deflate.ts";
@@ -445,6 +445,31 @@ async function assertRejectsWith(run: () => Promise<unknown>, pattern: RegExp): 
   }
   throw new Error(`resolved, but should refuse with ${pattern}`);
 }
+
+Deno.test("cli: pack stores the same pixels in several files once; every file comes back byte for byte", async () => {
+  const dir = Deno.makeTempDirSync();
+  const image = makeImage(96, 64, (x, y) => (x * 7 + y * 13 + ((x * y) % 11)) & 255);
+  Deno.mkdirSync(`${dir}/in`);
+  const names = ["scan.dcm", "scan.fits", "scan.pgm", "scan.png", "scan.tif"];
+  for (const name of names) Deno.writeFileSync(`${dir}/in/${name}`, encodeImageFile(image, name));
+  const pack = await runCli(["pack", "--input-dir", "in", "-o", "a.bpa"], dir);
+  assertEquals(pack.code, 0, pack.stderr);
+  const entries = parseV2Archive(Deno.readFileSync(`${dir}/a.bpa`)).entries as V2FileEntry[];
+  const repeats = entries.map((e) => (e.pages[0] as { sameAs?: number }).sameAs);
+  assertEquals(repeats, [undefined, 0, 0, 0, 0]);
+  const list = JSON.parse((await runCli(["list", "--json", "a.bpa"], dir)).stdout);
+  const bytes: number[] = list.archives[0].entries.map((e: { streamBytes: number }) =>
+    e.streamBytes
+  );
+  assert(bytes.slice(1).every((n) => n < bytes[0] / 4), `entry bytes ${bytes}`);
+  const info = await runCli(["info", "a.bpa"], dir);
+  assertMatch(info.stdout, /scan\.tif: 96x64, 8-bit.*, the same as scan\.dcm \(stored once\)/);
+  const unpack = await runCli(["unpack", "--input", "a.bpa", "--output-dir", "out"], dir);
+  assertEquals(unpack.code, 0, unpack.stderr);
+  for (const name of names) {
+    assertEquals(Deno.readFileSync(`${dir}/out/${name}`), Deno.readFileSync(`${dir}/in/${name}`));
+  }
+});
 
 Deno.test("cli: a signed image keeps its sign through .bpc: CT in DICOM, TIFF and FITS out, the same values", async () => {
   const dir = Deno.makeTempDirSync();

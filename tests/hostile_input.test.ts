@@ -300,3 +300,39 @@ Deno.test("zlib streams with a preset dictionary inflate only with that dictiona
     zlib.push(plain);
   }, /without its preset dictionary/);
 });
+
+Deno.test("archives: a repeat of an earlier record is refused when it repeats no earlier record, a repeat, or more pixels than the archive can hold", async () => {
+  const record = (width: number, height: number) => ({
+    width,
+    height,
+    maxValue: 255,
+    coder: "fast" as const,
+    tileWidth: width,
+    tileHeight: height,
+    tiles: [{ inverted: false, bits: 8, tileCrc: 0, stream: new Uint8Array(16) }],
+  });
+  const modelHash = (await defaultModel()).hash;
+  const archive = (...entries: Parameters<typeof uncheckedV2Archive>[0]["entries"]) =>
+    uncheckedV2Archive({ modelHash, entries });
+  const small = record(4, 4);
+  const ok = await openArchive(archive({ name: "a", ...small }, { name: "b", repeats: 0 }));
+  assertEquals(ok.entries.map((e) => e.streamBytes), [16, 0]);
+  for (
+    const [entries, pattern] of [
+      [[{ name: "a", ...small }, { name: "b", repeats: 1 }], /repeats record 1, which is not an/],
+      [[{ name: "a", ...small }, { name: "b", repeats: 9 }], /repeats record 9, which is not an/],
+      [
+        [{ name: "a", ...small }, { name: "b", repeats: 0 }, { name: "c", repeats: 1 }],
+        /record 2 repeats record 1, which is not an earlier record of its own/,
+      ],
+      // a gigapixel declared once (its stream is checked when decoded) cannot be repeated by a
+      // few bytes: the repeats' pixels are bounded by the archive's size
+      [
+        [{ name: "a", ...record(40000, 40000) }, { name: "b", repeats: 0 }],
+        /repeats of earlier records come to more pixels \(1600000000\) than \d+ bytes/,
+      ],
+    ] as const
+  ) {
+    await assertRejectsRefused(() => openArchive(archive(...entries)), pattern);
+  }
+});

@@ -5,7 +5,7 @@
  * @module
  */
 import { checkEntryNames, readEntryName, writeEntryName } from "../archive_name.ts";
-import { ByteReader, ByteWriter } from "../bytes.ts";
+import { ByteReader, ByteWriter, sameValues } from "../bytes.ts";
 import { crc32 } from "../crc32.ts";
 import { FormatError, quotedName } from "../errors.ts";
 import type { StoredParts } from "../file_parts/stored_parts.ts";
@@ -249,6 +249,11 @@ export interface V2ReadTile extends V2CodedTile {
 export interface V2ReadImage extends V2CodedImage {
   /** The tiles, in raster order. */
   tiles: V2ReadTile[];
+  /**
+   * In an archive, a record that repeats an earlier one ({@link ArchiveRecords}): the number of
+   * that record, whose header and tiles these are.
+   */
+  sameAs?: number;
 }
 
 /**
@@ -422,6 +427,108 @@ function writeTiles(w: ByteWriter, image: V2CodedImage): void {
     throw new RangeError(`${image.tiles.length} tiles for a grid of ${gridOf(image).count}`);
   }
   for (const tile of image.tiles) writeTileRecord(w, tile);
+}
+
+/** The coder byte of an archive record that repeats an earlier record. */
+const SAME_AS_CODER = 255;
+/**
+ * References to earlier records may add at most this many pixels per byte of archive before
+ * them: decoding an archive stays bounded by its size, as its streams' own bound keeps it
+ * (`stream_bound.ts`).
+ */
+const SAME_AS_PIXELS_PER_BYTE = 1 << 14;
+
+/**
+ * The coded image records of an archive, numbered in archive order from 0 (a pixels-only entry
+ * has one, a kept file one per page; repeats count too). The writer writes a record identical,
+ * byte for byte, to an earlier one as a repeat of it (the coder byte 255, then the earlier
+ * record's number as a varint) while the pixels of all repeats up to it, its own included, are
+ * at most 2^14 per byte of archive before it; the reader reads a repeat as that record, and
+ * refuses one of a later record, of a repeat, or beyond that bound.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { ByteReader, ByteWriter } from "../bytes.ts";
+ * import { ArchiveRecords } from "./container.ts";
+ * const image = {
+ *   width: 2, height: 1, maxValue: 255, coder: "fast" as const, tileWidth: 2, tileHeight: 1,
+ *   tiles: [{ inverted: false, bits: 8, tileCrc: 7, stream: new Uint8Array(5) }],
+ * };
+ * const w = new ByteWriter();
+ * w.zeros(100); // the archive's start
+ * const written = new ArchiveRecords();
+ * written.write(w, image);
+ * const first = w.length;
+ * written.write(w, image);
+ * strictEqual(w.length - first, 2); // the coder byte 255 and the record number 0
+ * const r = new ByteReader(w.finish());
+ * r.bytes(100, "start");
+ * const read = new ArchiveRecords();
+ * read.read(r, "packing", false);
+ * strictEqual(read.read(r, "packing", false).sameAs, 0);
+ * ```
+ */
+export class ArchiveRecords {
+  /** Records read, in order (repeats as the records they repeat). */
+  readonly #read: V2ReadImage[] = [];
+  /** Records written, by their length and CRC-32: their numbers and places in the archive. */
+  readonly #written = new Map<string, { number: number; start: number; end: number }[]>();
+  #count = 0;
+  #repeatedPixels = 0;
+
+  /** Writes `image`'s record, or a repeat of an earlier identical record. */
+  write(w: ByteWriter, image: V2CodedImage): void {
+    const record = new ByteWriter();
+    writeCoded(record, image);
+    const bytes = record.finish();
+    const key = `${bytes.length}:${crc32(bytes)}`;
+    const start = w.length;
+    const same = this.#written.get(key)?.find((earlier) =>
+      sameValues(w.written(earlier.start, earlier.end), bytes)
+    );
+    const pixels = this.#repeatedPixels + image.width * image.height;
+    if (same && pixels <= SAME_AS_PIXELS_PER_BYTE * start) {
+      w.u8(SAME_AS_CODER);
+      w.varint(same.number);
+      this.#repeatedPixels = pixels;
+    } else {
+      w.bytes(bytes);
+      const list = this.#written.get(key) ?? [];
+      list.push({ number: this.#count, start, end: w.length });
+      this.#written.set(key, list);
+    }
+    this.#count++;
+  }
+
+  /** Reads the next record (the record it repeats, for a repeat). */
+  read(r: ByteReader, layout: RecordLayout, deferred: boolean): V2ReadImage {
+    const number = this.#read.length;
+    if (layout !== "packing" || r.peek() !== SAME_AS_CODER) {
+      const image = readCoded(r, layout, deferred);
+      this.#read.push(image);
+      return image;
+    }
+    const start = r.position;
+    r.u8("coder");
+    const earlier = r.varint("repeated record");
+    const original = this.#read[earlier];
+    if (earlier >= number || original.sameAs !== undefined) {
+      throw new FormatError(
+        `record ${number} repeats record ${earlier}, which is not an earlier record of its own`,
+      );
+    }
+    this.#repeatedPixels += original.width * original.height;
+    if (this.#repeatedPixels > SAME_AS_PIXELS_PER_BYTE * start) {
+      throw new FormatError(
+        `record ${number}: repeats of earlier records come to more pixels ` +
+          `(${this.#repeatedPixels}) than ${start} bytes of archive can hold`,
+      );
+    }
+    const image = { ...original, sameAs: earlier };
+    this.#read.push(image);
+    return image;
+  }
 }
 
 /** Reads a size field of a compact record: a varint of at most 32 bits. */
@@ -734,9 +841,10 @@ export function serializeV2Archive(archive: {
   w.u32(archive.modelBytes?.length ?? 0);
   if (archive.modelBytes) w.bytes(archive.modelBytes);
   w.u32(archive.entries.length);
+  const records = new ArchiveRecords();
   for (const entry of archive.entries) {
     writeEntryName(w, entry.name);
-    writeEntryKind(w, entry);
+    writeEntryKind(w, entry, records);
   }
   const body = w.finish();
   w.u32(crc32(body));
@@ -747,21 +855,25 @@ export function serializeV2Archive(archive: {
 const MAX_NOTE_BYTES = 1024;
 
 /** Writes an entry after its name: its kind, note and kind's fields. */
-function writeEntryKind(w: ByteWriter, entry: V2ArchiveEntry | V2FileEntry): void {
+function writeEntryKind(
+  w: ByteWriter,
+  entry: V2ArchiveEntry | V2FileEntry,
+  records: ArchiveRecords,
+): void {
   const note = new TextEncoder().encode(entry.note ?? "").subarray(0, MAX_NOTE_BYTES);
   const file = "pages" in entry;
   w.u8(file ? 1 : 0);
   w.u16(note.length);
   w.bytes(note);
   if (!file) {
-    writeCoded(w, entry);
+    records.write(w, entry);
     return;
   }
   w.u8(entry.exact ? 1 : 0);
   w.bytes(entry.sha256);
   w.u64(entry.fileBytes);
   w.u32(entry.pages.length);
-  for (const page of entry.pages) writeCoded(w, page);
+  for (const page of entry.pages) records.write(w, page);
   w.u8(entry.parts.method);
   if (entry.parts.method === 2) w.u32(entry.parts.dictionaryEntry!);
   w.u64(entry.parts.rawBytes);
@@ -780,6 +892,7 @@ function readEntryKind(
   layout: RecordLayout,
   deferred: boolean,
   earlier: readonly ParsedV2Entry[],
+  records: ArchiveRecords,
 ): ParsedV2Entry {
   const kind = r.u8("entry kind");
   if (kind > 1) throw new FormatError(`entry ${quotedName(name)} is of unknown kind ${kind}`);
@@ -790,7 +903,9 @@ function readEntryKind(
   } catch {
     throw new FormatError(`entry ${quotedName(name)} has a note that is not valid UTF-8`);
   }
-  if (kind === 0) return { name, ...(note !== "" && { note }), ...readCoded(r, layout, deferred) };
+  if (kind === 0) {
+    return { name, ...(note !== "" && { note }), ...records.read(r, layout, deferred) };
+  }
   const exact = r.u8("exact flag");
   if (exact > 1) throw new FormatError(`unknown exact flag ${exact}`);
   const sha256 = r.bytes(32, "file SHA-256");
@@ -800,7 +915,7 @@ function readEntryKind(
     throw new FormatError(`${count} pages cannot fit in the bytes left`);
   }
   const pages: V2ReadImage[] = [];
-  for (let i = 0; i < count; i++) pages.push(readCoded(r, layout, deferred));
+  for (let i = 0; i < count; i++) pages.push(records.read(r, layout, deferred));
   const method = r.u8("parts method");
   if (method > 2) throw new FormatError(`unknown parts method ${method}`);
   const dictionaryEntry = method === 2 ? r.u32("parts dictionary entry") : undefined;
@@ -905,12 +1020,13 @@ function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
   const modelBytes = flags & 1 ? r.bytes(modelLength, "embedded model") : undefined;
   const count = r.u32("image count");
   const entries: ParsedV2Archive["entries"] = [];
+  const records = new ArchiveRecords();
   for (let i = 0; i < count; i++) {
     const name = readEntryName(r, i);
     entries.push(
       version === 3
         ? { name, ...readCoded(r, layout, deferred) }
-        : readEntryKind(r, name, layout, deferred, entries),
+        : readEntryKind(r, name, layout, deferred, entries, records),
     );
   }
   r.u32("archive checksum");

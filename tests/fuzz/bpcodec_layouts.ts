@@ -96,7 +96,11 @@ function v2Record(b: LayoutBuilder, prefix: string, wide: boolean): void {
   const header = b.pos;
   const size = (name: string, bytes: 2 | 4) =>
     wide ? b.field(`${prefix}${name}`, bytes) : b.varint(`${prefix}${name}`);
-  b.field(`${prefix}coder`, 1);
+  if (b.field(`${prefix}coder`, 1) === 255) {
+    // in an archive, a repeat of an earlier record: that record's number
+    b.varint(`${prefix}repeated record`);
+    return;
+  }
   const flags = b.field(`${prefix}image flags`, 1);
   const oneTile = !wide && (flags & 2) !== 0;
   const width = size("width", 4);

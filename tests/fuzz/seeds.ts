@@ -294,13 +294,15 @@ export async function buildSeeds(): Promise<SeedSet> {
     { name: "f.png", image: img.esoSmall },
   ], trained);
   // Files kept byte for byte: a TIFF, a DICOM and a FITS file (pixels coded, the rest kept),
-  // a PGM with a comment, and a text file (kept whole).
+  // a PGM with a comment, the same pixels in another PGM (a repeated record, parts stored
+  // against the first's), and a text file (kept whole).
   const formatFile = (path: string) => Deno.readFileSync(`${ROOT}tests/formats/${path}`);
   await packed("bpa2", "files", [
     { name: "a.tif", file: formatFile("tiff/made_multipage_lzw_pred2.tif") },
     { name: "b.dcm", file: formatFile("dicom/CR1_6154.dcm") },
     { name: "c.pgm", file: writeNetpbm(img.esoSmall, "P5", "kept with its comment") },
     { name: "d.fits", file: formatFile("fits/astropy_scale.fits") },
+    { name: "e.pgm", file: writeNetpbm(img.esoSmall, "P5", "the same, another comment") },
     { name: "notes.txt", file: new TextEncoder().encode("scanned 2024, gain 2\n") },
   ]);
 

@@ -47,8 +47,13 @@ function printInfo(path: string, info: FileInfo, report: Reporter): void {
     const tiles = image.tiles && image.tiles.count > 1
       ? `, ${image.tiles.count} tiles of ${image.tiles.width}x${image.tiles.height}`
       : "";
+    const repeats = image.repeats &&
+      `${shownText(image.repeats.name)}${image.repeats.page ? ` page ${image.repeats.page}` : ""}`;
+    const stream = repeats
+      ? `the same as ${repeats} (stored once)`
+      : `stream ${image.streamBytes} bytes`;
     report.line(
-      `  ${name}${image.width}x${image.height}, ${image.bitDepth}-bit${coded}${level}${tiles}${polarity}, stream ${image.streamBytes} bytes`,
+      `  ${name}${image.width}x${image.height}, ${image.bitDepth}-bit${coded}${level}${tiles}${polarity}, ${stream}`,
     );
   }
   for (const file of info.files ?? []) {
