@@ -3,7 +3,7 @@
  * folder per format) packed with `packArchive` (every file kept byte for byte), against `tar |
  * zstd -19` and `tar | xz -9` of the same folder; every file rebuilt and its SHA-256 compared;
  * and the pixel cost of each file's pages against the same pixels coded as standalone images
- * (as PGMs would be).
+ * (as PGMs would be; each distinct page once).
  *
  * Usage: `deno run -A bench/archive_files.ts [--level L] [FOLDER...]` (each FOLDER is measured on
  * its own; without any, each subfolder of `tests/formats/`). Needs `tar`, `zstd` and `xz`.
@@ -61,12 +61,20 @@ for (const folder of folders) {
     else console.error(`${folder}: ${entry.name}: not rebuilt byte for byte (${entry.note})`);
   }
   // Pixel cost: the pages' coded streams in the archive against the same pixels coded as
-  // images of their own (the streams of .bpc files).
+  // images of their own (the streams of .bpc files), each distinct page once (the archive
+  // stores a page that recurs once, the others as repeats of it).
   const info = await describeFile(archive);
   const inArchive = (info.images ?? []).reduce((n, image) => n + image.streamBytes, 0);
   let standalone = 0;
+  const seen = new Set<string>();
   for (const { file } of files) {
     for (const page of splitFile(file).pages) {
+      const samples = new Uint8Array(page.data.buffer, page.data.byteOffset, page.data.byteLength);
+      const key = `${page.width}x${page.height} ${page.maxValue} ${page.signed === true} ${
+        toHex(await sha256(samples))
+      }`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const coded = await describeFile(await encodeImage(page, undefined, { level }));
       standalone += coded.images![0].streamBytes;
     }

@@ -767,8 +767,16 @@ export async function packArchive(
     return serializeClassicArchive({ modelBytes: chosen.bytes, entries: coded });
   }
   const coder = coderOf(options.level ?? "default");
-  const encodeImage = (image: GrayImage) =>
-    encodeV2Image(image, chosen.params, polarity, options.runner, coder);
+  // The same pixels in several files are coded once (the archive stores them once, as repeats).
+  const codings = new Map<string, Promise<V2CodedImage>>();
+  const encodeImage = async (image: GrayImage) => {
+    const key = await pixelsKey(image);
+    const known = key === undefined ? undefined : codings.get(key);
+    if (known) return await known;
+    const coding = encodeV2Image(image, chosen.params, polarity, options.runner, coder);
+    if (key !== undefined) codings.set(key, coding);
+    return await coding;
+  };
   const encode = async (
     entry: ArchiveEntry | ArchiveFile,
   ): Promise<Omit<V2ArchiveEntry, "name"> | PendingFile> => {
@@ -791,6 +799,17 @@ export async function packArchive(
     modelBytes,
     entries: withDictionaries(coded),
   });
+}
+
+/** Images of at most this many samples are recognised when they recur (hashing copies them). */
+const RECURRING_MAX_SAMPLES = 1 << 26;
+
+/** What identifies an image's pixels: its shape, range, sign and samples' SHA-256. */
+async function pixelsKey(image: GrayImage): Promise<string | undefined> {
+  const { width, height, maxValue, data } = image;
+  if (data.length > RECURRING_MAX_SAMPLES) return undefined;
+  const samples = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return `${width}x${height} ${maxValue} ${image.signed === true} ${toHex(await sha256(samples))}`;
 }
 
 /** A kept file as coded, before its parts are stored. */
