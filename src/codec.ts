@@ -932,6 +932,11 @@ export interface ArchiveEntryInfo {
   /** A few words on how the entry is kept (v2 archives that keep files). */
   note?: string;
   /**
+   * The entries whose images this one's repeat byte for byte (v2), which the archive stores
+   * once, in archive order; absent when none does.
+   */
+  repeats?: string[];
+  /**
    * For a kept file (v2): its length, SHA-256 and pixels (of all its pages; `width` and
    * `height` are its first page's, 0 when it is kept whole), and whether it is rebuilt byte for
    * byte (else with the same pixels and other chunks).
@@ -1071,6 +1076,20 @@ async function rebuildEntry(
   return bytes;
 }
 
+/** What the index says of each entry of a v2 archive. */
+function v2EntryInfos(entries: readonly ParsedV2Entry[]): ArchiveEntryInfo[] {
+  // The entry of each record: a pixels-only entry has one, a kept file one per page.
+  const recordEntries = entries.flatMap((e) => "pages" in e ? e.pages.map(() => e.name) : [e.name]);
+  return entries.map((entry) => {
+    const info = v2EntryInfo(entry);
+    const images = "pages" in entry ? entry.pages : [entry];
+    const repeats = [
+      ...new Set(images.flatMap((i) => i.sameAs === undefined ? [] : [recordEntries[i.sameAs]])),
+    ];
+    return repeats.length > 0 ? { ...info, repeats } : info;
+  });
+}
+
 /** What the index says of a v2 archive entry. */
 function v2EntryInfo(entry: ParsedV2Entry): ArchiveEntryInfo {
   const images = "pages" in entry ? entry.pages : [entry];
@@ -1145,7 +1164,7 @@ export async function openArchive(
     return {
       format: "v2",
       model,
-      entries: archive.entries.map(v2EntryInfo),
+      entries: v2EntryInfos(archive.entries),
       intact: archive.intact,
       decode: (i) => {
         const entry = archive.entries[i];

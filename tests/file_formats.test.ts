@@ -462,6 +462,9 @@ Deno.test("cli: pack stores the same pixels in several files once; every file co
     e.streamBytes
   );
   assert(bytes.slice(1).every((n) => n < bytes[0] / 4), `entry bytes ${bytes}`);
+  assertEquals(list.archives[0].entries[4].repeats, ["scan.dcm"]);
+  const listed = await runCli(["list", "a.bpa"], dir);
+  assertMatch(listed.stdout, /scan\.tif {2}\(TIFF\) {2}\(pixels stored once, in scan\.dcm\)/);
   const info = await runCli(["info", "a.bpa"], dir);
   assertMatch(info.stdout, /scan\.tif: 96x64, 8-bit.*, the same as scan\.dcm \(stored once\)/);
   const unpack = await runCli(["unpack", "--input", "a.bpa", "--output-dir", "out"], dir);

@@ -420,6 +420,7 @@ export const listCommand: Command = {
         checksum: e.streamIntact === undefined ? "none" : e.streamIntact ? "ok" : "DAMAGED",
         kept: keptAs(e),
         ...(e.note !== undefined && { note: e.note }),
+        ...(e.repeats && { repeats: e.repeats }),
         ...(e.file && { fileBytes: e.file.bytes, sha256: toHex(e.file.sha256) }),
       }));
       const archiveChecksum = archive.intact === undefined
@@ -441,7 +442,8 @@ export const listCommand: Command = {
           `  ${size.padStart(11)} ${String(e.streamBytes).padStart(10)} bytes ` +
             `${(e.width > 0 ? e.bpp.toFixed(4) : "-").padStart(8)} bpp  ${e.checksum.padEnd(7)}  ${
               e.kept.padEnd(12)
-            }  ${shownText(e.name)}` + (e.note ? `  (${shownText(e.note)})` : ""),
+            }  ${shownText(e.name)}` + (e.note ? `  (${shownText(e.note)})` : "") +
+            (e.repeats ? `  (pixels stored once, in ${e.repeats.map(shownText).join(", ")})` : ""),
         );
       }
       results.push({
