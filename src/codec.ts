@@ -783,13 +783,15 @@ export async function packArchive(
     if (!("file" in entry)) return await encodeImage(entry.image);
     const { pages, parts, note, exact } = splitFile(entry.file, options);
     const coded = await Promise.all(pages.map(encodeImage));
+    const rawParts = serializeFileParts(parts);
     return {
       note,
       exact,
       sha256: await sha256(entry.file),
       fileBytes: entry.file.length,
       pages: coded,
-      rawParts: serializeFileParts(parts),
+      rawParts,
+      rawPartsKey: `${rawParts.length} ${toHex(await sha256(rawParts))}`,
     };
   };
   const coded = await codeEntries(entries, encode, options, storeFileParts());
@@ -812,12 +814,19 @@ async function pixelsKey(image: GrayImage): Promise<string | undefined> {
   return `${width}x${height} ${maxValue} ${image.signed === true} ${toHex(await sha256(samples))}`;
 }
 
-/** A kept file as coded, before its parts are stored. */
-type PendingFile = Omit<V2FileEntry, "name" | "parts"> & { rawParts: Uint8Array };
+/** A kept file as coded, before its parts are stored; its parts' length and SHA-256. */
+type PendingFile = Omit<V2FileEntry, "name" | "parts"> & {
+  rawParts: Uint8Array;
+  rawPartsKey: string;
+};
 
-/** A kept file whose parts are stored: on their own, and with another file's as dictionary. */
+/**
+ * A kept file whose parts are stored: on their own, and with another file's as dictionary; and
+ * the file coded before it whose parts are the same bytes, if any.
+ */
 type StoredFile = Omit<V2FileEntry, "name"> & {
   primed?: { parts: StoredParts; dictionaryName: string };
+  samePartsName?: string;
 };
 
 /**
@@ -836,9 +845,13 @@ function storeFileParts(): (
   coded: Omit<V2ArchiveEntry, "name"> | PendingFile,
 ) => Omit<V2ArchiveEntry, "name"> | StoredFile {
   const last = new Map<string, { name: string; dictionary: Uint8Array }>();
+  const first = new Map<string, string>();
   return (name, coded) => {
     if (!("rawParts" in coded)) return coded;
-    const { rawParts, ...file } = coded;
+    const { rawParts, rawPartsKey, ...withParts } = coded;
+    const samePartsName = first.get(rawPartsKey);
+    if (samePartsName === undefined) first.set(rawPartsKey, name);
+    const file = { ...withParts, ...(samePartsName !== undefined && { samePartsName }) };
     const extension = name.slice(name.lastIndexOf("/") + 1).replace(/^[^.]*/, "").toLowerCase();
     const previous = last.get(extension);
     last.set(extension, { name, dictionary: partsDictionary(rawParts).slice() });
@@ -852,17 +865,27 @@ function storeFileParts(): (
 
 /**
  * The entries in archive order with each kept file's parts as stored: with the dictionary of an
- * entry before it (its index written in), or on their own when that entry comes after it.
+ * entry before it (its index written in), or on their own when that entry comes after it; and
+ * the index of an entry before it with the same parts, if any.
  */
 function withDictionaries(
   entries: ((Omit<V2ArchiveEntry, "name"> | StoredFile) & { name: string })[],
 ): (V2ArchiveEntry | V2FileEntry)[] {
   const index = new Map(entries.map((e, i) => [e.name, i]));
+  const before = (name: string | undefined, i: number) => {
+    const at = name === undefined ? undefined : index.get(name);
+    return at !== undefined && at < i ? at : undefined;
+  };
   return entries.map((entry, i) => {
-    if (!("primed" in entry) || entry.primed === undefined) return entry;
-    const { primed, ...file } = entry;
-    const dictionaryEntry = index.get(primed.dictionaryName)!;
-    return dictionaryEntry < i ? { ...file, parts: { ...primed.parts, dictionaryEntry } } : file;
+    if (!("pages" in entry)) return entry;
+    const { primed, samePartsName, ...file } = entry;
+    const dictionaryEntry = before(primed?.dictionaryName, i);
+    const samePartsAs = before(samePartsName, i);
+    return {
+      ...file,
+      ...(dictionaryEntry !== undefined && { parts: { ...primed!.parts, dictionaryEntry } }),
+      ...(samePartsAs !== undefined && { samePartsAs }),
+    };
   });
 }
 
@@ -936,6 +959,8 @@ export interface ArchiveEntryInfo {
    * once, in archive order; absent when none does.
    */
   repeats?: string[];
+  /** The entry whose other parts this kept file's repeat byte for byte (v2), stored once. */
+  repeatsParts?: string;
   /**
    * For a kept file (v2): its length, SHA-256 and pixels (of all its pages; `width` and
    * `height` are its first page's, 0 when it is kept whole), and whether it is rebuilt byte for
@@ -1017,33 +1042,45 @@ type ParsedFileEntry = Extract<ParsedV2Entry, { pages: unknown }>;
 const KEPT_DICTIONARIES = 8;
 
 /**
- * A reader of an archive's file parts: entry `i`'s parts expanded, with the dictionaries of
- * parts stored against another entry's (expanded first, in order; the last few kept).
+ * A reader of an archive's file parts: entry `i`'s parts expanded — those of the entry they
+ * repeat (method 3), with the dictionaries of parts stored against another entry's (method 2;
+ * expanded first, in order; the last few kept).
  */
 function expandedParts(entries: readonly ParsedV2Entry[]): (i: number) => Uint8Array {
   const dictionaries = new Map<number, Uint8Array>();
+  const fileAt = (i: number) => entries[i] as ParsedFileEntry;
+  // The entry whose parts entry i's are: its own, or those it repeats (which are its own).
+  const sourceOf = (i: number) => fileAt(i).parts.sameAsEntry ?? i;
   return (index) => {
+    if (!fileAt(index).partsIntact) {
+      throw new FormatError("file parts are damaged (checksum mismatch)");
+    }
     // The entry, the entry whose parts are its dictionary, and so on, to one that needs none
     // or whose dictionary is kept; each index is below the one before (the reader checks).
     const chain: number[] = [];
-    for (let i = index;;) {
+    for (let i = sourceOf(index);;) {
       chain.push(i);
-      const parts = (entries[i] as ParsedFileEntry).parts;
-      if (parts.method !== 2 || dictionaries.has(parts.dictionaryEntry!)) break;
-      i = parts.dictionaryEntry!;
+      const parts = fileAt(i).parts;
+      if (parts.method !== 2 || dictionaries.has(sourceOf(parts.dictionaryEntry!))) break;
+      i = sourceOf(parts.dictionaryEntry!);
     }
     let raw: Uint8Array = new Uint8Array(0);
     for (let k = chain.length - 1; k >= 0; k--) {
-      const entry = entries[chain[k]] as ParsedFileEntry;
-      const of = k === 0 ? "" : ` of entry ${quotedName(entry.name)}, this entry's dictionary,`;
+      const entry = fileAt(chain[k]);
+      const role = k > 0 ? "this entry's dictionary" : "whose parts this entry's repeat";
+      const of = chain[k] === index ? "" : ` of entry ${quotedName(entry.name)}, ${role},`;
       if (!entry.partsIntact) {
         throw new FormatError(`file parts${of} are damaged (checksum mismatch)`);
       }
       const { parts } = entry;
+      const dictionaryEntry = parts.dictionaryEntry;
+      const dictionary = dictionaryEntry === undefined
+        ? undefined
+        : dictionaries.get(sourceOf(dictionaryEntry));
       try {
-        raw = expandParts(parts, { dictionary: dictionaries.get(parts.dictionaryEntry ?? -1) });
+        raw = expandParts(parts, { dictionary });
       } catch (e) {
-        if (!(e instanceof FormatError) || k === 0) throw e;
+        if (!(e instanceof FormatError) || of === "") throw e;
         throw new FormatError(`file parts${of} are damaged: ${e.message}`, e.code);
       }
       dictionaries.delete(chain[k]);
@@ -1086,7 +1123,12 @@ function v2EntryInfos(entries: readonly ParsedV2Entry[]): ArchiveEntryInfo[] {
     const repeats = [
       ...new Set(images.flatMap((i) => i.sameAs === undefined ? [] : [recordEntries[i.sameAs]])),
     ];
-    return repeats.length > 0 ? { ...info, repeats } : info;
+    const partsOf = "pages" in entry ? entry.parts.sameAsEntry : undefined;
+    return {
+      ...info,
+      ...(repeats.length > 0 && { repeats }),
+      ...(partsOf !== undefined && { repeatsParts: entries[partsOf].name }),
+    };
   });
 }
 

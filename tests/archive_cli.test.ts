@@ -8,6 +8,7 @@ import { OutputFolder } from "../src/cli/output_folder.ts";
 import { encodeImageFile } from "../src/image/image_file.ts";
 import { encodePngFile } from "./fast_png.ts";
 import { encodeV2Image } from "../src/v2/image_codec.ts";
+import { parseV2Archive, type V2FileEntry } from "../src/v2/container.ts";
 import { defaultModel } from "../src/model_file.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 import { uncheckedV2Archive } from "./archive_writer.ts";
@@ -184,7 +185,9 @@ Deno.test("list, extract and verify archives", async () => {
   // Damage one stream byte: list and verify name that entry; the others still check out.
   const bytes = Deno.readFileSync(`${dir}/a.bpa`);
   const damaged = bytes.slice();
-  damaged[damaged.length - 10] ^= 0x40;
+  // a byte in the middle of sub/c.pgm's stream (the archive's records are views of its bytes)
+  const { stream } = (parseV2Archive(bytes).entries[2] as V2FileEntry).pages[0].tiles[0];
+  damaged[stream.byteOffset - bytes.byteOffset + (stream.length >> 1)] ^= 0x40;
   Deno.writeFileSync(`${dir}/d.bpa`, damaged);
   const dlist = await runCli(["list", "d.bpa"], dir);
   assertEquals(dlist.code, 1);

@@ -474,6 +474,64 @@ Deno.test("cli: pack stores the same pixels in several files once; every file co
   }
 });
 
+Deno.test("archives: a file that recurs is stored once; repeated parts of a later or another entry, or of another length, are refused", async () => {
+  const dir = Deno.makeTempDirSync();
+  Deno.mkdirSync(`${dir}/in/copy`, { recursive: true });
+  const image = makeImage(64, 48, (x, y) => (x * 5 + y * 9 + ((x * y) % 7)) & 255);
+  const files: Record<string, Uint8Array> = {
+    "notes.txt": new TextEncoder().encode("exposure 30 s, gain 2\n".repeat(200)),
+    "scan.dcm": encodeImageFile(image, "scan.dcm"),
+  };
+  for (const [name, bytes] of Object.entries(files)) {
+    Deno.writeFileSync(`${dir}/in/${name}`, bytes);
+    Deno.writeFileSync(`${dir}/in/copy/${name}`, bytes);
+  }
+  const pack = await runCli(["pack", "--input-dir", "in", "-o", "a.bpa"], dir);
+  assertEquals(pack.code, 0, pack.stderr);
+  const listed = await runCli(["list", "a.bpa"], dir);
+  assertMatch(
+    listed.stdout,
+    / 0 bytes .* notes\.txt .*\(the same file as copy\/notes\.txt, stored once\)/,
+  );
+  assertMatch(
+    listed.stdout,
+    / 0 bytes .* scan\.dcm .*\(the same file as copy\/scan\.dcm, stored once\)/,
+  );
+  const unpack = await runCli(["unpack", "--input", "a.bpa", "--output-dir", "out"], dir);
+  assertEquals(unpack.code, 0, unpack.stderr);
+  for (const name of Object.keys(files)) {
+    assertEquals(Deno.readFileSync(`${dir}/out/copy/${name}`), files[name]);
+    assertEquals(Deno.readFileSync(`${dir}/out/${name}`), files[name]);
+  }
+  // Entries in order: copy/notes.txt, copy/scan.dcm, notes.txt, scan.dcm; the later two repeat.
+  const bpa = Deno.readFileSync(`${dir}/a.bpa`);
+  const { modelHash, entries } = parseV2Archive(bpa);
+  const kept = entries as (V2FileEntry & { partsIntact: boolean })[];
+  assertEquals(kept.map((e) => e.parts.sameAsEntry), [undefined, undefined, 0, 1]);
+  const rewritten = (change: (entries: V2FileEntry[]) => void) => {
+    const copy: V2FileEntry[] = kept.map((e) => ({
+      ...e,
+      ...(e.parts.sameAsEntry !== undefined && { samePartsAs: e.parts.sameAsEntry }),
+    }));
+    change(copy);
+    return serializeV2Archive({ modelHash, entries: copy });
+  };
+  assertEquals((await openArchive(rewritten(() => {}))).entries.length, 4);
+  for (
+    const [change, pattern] of [
+      [(e: V2FileEntry[]) => e[2].samePartsAs = 3, /repeated parts, entry 3, is not an earlier/],
+      [
+        (e: V2FileEntry[]) => e[3].samePartsAs = 2,
+        /entry 2, is not an earlier kept file with parts/,
+      ],
+      [
+        (e: V2FileEntry[]) => e[2].parts = { ...e[2].parts, rawBytes: e[2].parts.rawBytes + 1 },
+        /repeated parts are not of entry 0's length/,
+      ],
+    ] as const
+  ) await assertRejectsWith(() => openArchive(rewritten(change)), pattern);
+});
+
 Deno.test("cli: a signed image keeps its sign through .bpc: CT in DICOM, TIFF and FITS out, the same values", async () => {
   const dir = Deno.makeTempDirSync();
   const ct = readImagePages(Deno.readFileSync(`${FORMATS}dicom/CT_small.dcm`)).pages[0];

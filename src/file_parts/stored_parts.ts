@@ -29,10 +29,12 @@ const DICTIONARY_BYTES = 32768;
  * ```
  */
 export interface StoredParts {
-  /** 0 stored, 1 zlib, 2 zlib with a preset dictionary. */
+  /** 0 stored, 1 zlib, 2 zlib with a preset dictionary, 3 another entry's parts. */
   method: number;
   /** With method 2: the archive entry whose parts give the dictionary. */
   dictionaryEntry?: number;
+  /** With method 3: the archive entry whose parts these are, byte for byte (no data stored). */
+  sameAsEntry?: number;
   /** Bytes of the parts uncompressed. */
   rawBytes: number;
   /** CRC-32 of `data`. */
@@ -116,6 +118,7 @@ export function expandParts(
   options: { dictionary?: Uint8Array } = {},
 ): Uint8Array {
   const { method, rawBytes, data } = parts;
+  if (method === 3) throw new FormatError("file parts are another entry's: expand that entry's");
   if (method === 2 && options.dictionary === undefined) {
     throw new FormatError("file parts need their dictionary entry's parts");
   }

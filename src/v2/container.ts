@@ -306,6 +306,12 @@ export interface V2FileEntry {
   pages: V2CodedImage[];
   /** The file's other parts. */
   parts: StoredParts;
+  /**
+   * An earlier entry (its index) whose parts are byte for byte these: the archive stores them as
+   * a repeat of that entry's (parts method 3) while {@link ArchiveRecords}' bound for parts
+   * allows, else as `parts`.
+   */
+  samePartsAs?: number;
 }
 
 /**
@@ -439,12 +445,19 @@ const SAME_AS_CODER = 255;
 const SAME_AS_PIXELS_PER_BYTE = 1 << 14;
 
 /**
+ * Repeated parts (method 3) may stand for at most this many bytes per byte of archive before
+ * them, as much as zlib's data can inflate to (`stored_parts.ts`).
+ */
+const SAME_PARTS_BYTES_PER_BYTE = 1032;
+
+/**
  * The coded image records of an archive, numbered in archive order from 0 (a pixels-only entry
  * has one, a kept file one per page; repeats count too). The writer writes a record identical,
  * byte for byte, to an earlier one as a repeat of it (the coder byte 255, then the earlier
  * record's number as a varint) while the pixels of all repeats up to it, its own included, are
  * at most 2^14 per byte of archive before it; the reader reads a repeat as that record, and
- * refuses one of a later record, of a repeat, or beyond that bound.
+ * refuses one of a later record, of a repeat, or beyond that bound. Kept files' parts repeated
+ * whole (parts method 3) are bounded alike, at 1032 bytes per byte ({@link partsRepeat}).
  *
  * @example
  * ```ts
@@ -467,6 +480,9 @@ const SAME_AS_PIXELS_PER_BYTE = 1 << 14;
  * const read = new ArchiveRecords();
  * read.read(r, "packing", false);
  * strictEqual(read.read(r, "packing", false).sameAs, 0);
+ * // repeated parts: at most 1032 bytes a byte of archive before them, all repeats together
+ * strictEqual(written.partsRepeat(1032 * 100, 100), true);
+ * strictEqual(written.partsRepeat(1, 100), false);
  * ```
  */
 export class ArchiveRecords {
@@ -476,6 +492,19 @@ export class ArchiveRecords {
   readonly #written = new Map<string, { number: number; start: number; end: number }[]>();
   #count = 0;
   #repeatedPixels = 0;
+  #repeatedPartsBytes = 0;
+
+  /**
+   * Whether parts of `bytes` bytes may be written (or read) as a repeat at byte `at`: the bytes
+   * of all repeated parts up to them, theirs included, are at most 1032 times `at`. Counts them
+   * when they may.
+   */
+  partsRepeat(bytes: number, at: number): boolean {
+    const total = this.#repeatedPartsBytes + bytes;
+    if (total > SAME_PARTS_BYTES_PER_BYTE * at) return false;
+    this.#repeatedPartsBytes = total;
+    return true;
+  }
 
   /** Writes `image`'s record, or a repeat of an earlier identical record. */
   write(w: ByteWriter, image: V2CodedImage): void {
@@ -874,6 +903,14 @@ function writeEntryKind(
   w.u64(entry.fileBytes);
   w.u32(entry.pages.length);
   for (const page of entry.pages) records.write(w, page);
+  if (entry.samePartsAs !== undefined && records.partsRepeat(entry.parts.rawBytes, w.length)) {
+    w.u8(3);
+    w.u32(entry.samePartsAs);
+    w.u64(entry.parts.rawBytes);
+    w.u32(0); // the CRC-32 of no bytes
+    w.u64(0);
+    return;
+  }
   w.u8(entry.parts.method);
   if (entry.parts.method === 2) w.u32(entry.parts.dictionaryEntry!);
   w.u64(entry.parts.rawBytes);
@@ -916,21 +953,38 @@ function readEntryKind(
   }
   const pages: V2ReadImage[] = [];
   for (let i = 0; i < count; i++) pages.push(records.read(r, layout, deferred));
+  const at = r.position;
   const method = r.u8("parts method");
-  if (method > 2) throw new FormatError(`unknown parts method ${method}`);
-  const dictionaryEntry = method === 2 ? r.u32("parts dictionary entry") : undefined;
-  if (dictionaryEntry !== undefined && !("pages" in (earlier[dictionaryEntry] ?? {}))) {
+  if (method > 3) throw new FormatError(`unknown parts method ${method}`);
+  const other = method >= 2 ? r.u32(method === 2 ? "parts dictionary entry" : "parts repeated") : 0;
+  const otherParts = (earlier[other] as { parts?: StoredParts } | undefined)?.parts;
+  if (method >= 2 && (otherParts === undefined || (method === 3 && otherParts.method === 3))) {
+    const role = method === 2 ? "dictionary" : "repeated parts";
     throw new FormatError(
-      `entry ${quotedName(name)}: its parts' dictionary, entry ${dictionaryEntry}, is not an ` +
-        `earlier kept file`,
+      `entry ${quotedName(name)}: its parts' ${role}, entry ${other}, is not an earlier kept ` +
+        `file${method === 3 ? " with parts of its own" : ""}`,
     );
   }
   const rawBytes = r.u64("parts length");
   const crc = r.u32("parts checksum");
   const data = r.bytes(r.u64("stored parts length"), "parts");
+  if (method === 3) {
+    if (rawBytes !== otherParts!.rawBytes || data.length !== 0) {
+      throw new FormatError(
+        `entry ${quotedName(name)}: its repeated parts are not of entry ${other}'s length`,
+      );
+    }
+    if (!records.partsRepeat(rawBytes, at)) {
+      throw new FormatError(
+        `entry ${quotedName(name)}: repeated parts come to more bytes than ${at} bytes of ` +
+          `archive can hold`,
+      );
+    }
+  }
   const parts = {
     method,
-    ...(dictionaryEntry !== undefined && { dictionaryEntry }),
+    ...(method === 2 && { dictionaryEntry: other }),
+    ...(method === 3 && { sameAsEntry: other }),
     rawBytes,
     crc,
     data,

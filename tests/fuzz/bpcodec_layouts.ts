@@ -143,7 +143,8 @@ function keptFile(b: LayoutBuilder, prefix: string): void {
   b.field(`${prefix}file length`, 8);
   const pages = b.field(`${prefix}page count`, 4);
   for (let p = 0; p < pages; p++) v2Record(b, `${prefix}page ${p} `, false);
-  if (b.field(`${prefix}parts method`, 1) === 2) b.field(`${prefix}parts dictionary entry`, 4);
+  // methods 2 and 3: the entry whose parts are the dictionary, or are repeated
+  if (b.field(`${prefix}parts method`, 1) >= 2) b.field(`${prefix}parts other entry`, 4);
   b.field(`${prefix}parts length`, 8);
   const crcAt = b.pos;
   b.field(`${prefix}parts checksum`, 4);

@@ -198,6 +198,16 @@ function entryFileName(entry: ArchiveEntryInfo): string {
   return entry.file || extensionOf(entry.name) !== "" ? entry.name : `${entry.name}.png`;
 }
 
+/** What of an entry the archive stores once, in another entry, as `list` says it. */
+function storedOnce(entry: { repeats?: string[]; repeatsParts?: string }): string {
+  const { repeats, repeatsParts } = entry;
+  if (repeatsParts !== undefined && (repeats ?? [repeatsParts]).join() === repeatsParts) {
+    return `  (the same file as ${shownText(repeatsParts)}, stored once)`;
+  }
+  return (repeats ? `  (pixels stored once, in ${repeats.map(shownText).join(", ")})` : "") +
+    (repeatsParts ? `  (other bytes stored once, in ${shownText(repeatsParts)})` : "");
+}
+
 /** How an entry is kept: the file byte for byte, or its pixels only. */
 function keptAs(entry: ArchiveEntryInfo): "exact file" | "exact pixels" {
   return entry.file?.exact ? "exact file" : "exact pixels";
@@ -421,6 +431,7 @@ export const listCommand: Command = {
         kept: keptAs(e),
         ...(e.note !== undefined && { note: e.note }),
         ...(e.repeats && { repeats: e.repeats }),
+        ...(e.repeatsParts && { repeatsParts: e.repeatsParts }),
         ...(e.file && { fileBytes: e.file.bytes, sha256: toHex(e.file.sha256) }),
       }));
       const archiveChecksum = archive.intact === undefined
@@ -443,7 +454,7 @@ export const listCommand: Command = {
             `${(e.width > 0 ? e.bpp.toFixed(4) : "-").padStart(8)} bpp  ${e.checksum.padEnd(7)}  ${
               e.kept.padEnd(12)
             }  ${shownText(e.name)}` + (e.note ? `  (${shownText(e.note)})` : "") +
-            (e.repeats ? `  (pixels stored once, in ${e.repeats.map(shownText).join(", ")})` : ""),
+            storedOnce(e),
         );
       }
       results.push({
