@@ -295,7 +295,7 @@ export async function buildSeeds(): Promise<SeedSet> {
   ], trained);
   // Files kept byte for byte: a TIFF, a DICOM and a FITS file (pixels coded, the rest kept),
   // a PGM with a comment, the same pixels in another PGM (a repeated record, parts stored
-  // against the first's), and a text file (kept whole).
+  // against the first's), and a text file (kept whole) and its copy (repeated parts).
   const formatFile = (path: string) => Deno.readFileSync(`${ROOT}tests/formats/${path}`);
   await packed("bpa2", "files", [
     { name: "a.tif", file: formatFile("tiff/made_multipage_lzw_pred2.tif") },
@@ -304,6 +304,7 @@ export async function buildSeeds(): Promise<SeedSet> {
     { name: "d.fits", file: formatFile("fits/astropy_scale.fits") },
     { name: "e.pgm", file: writeNetpbm(img.esoSmall, "P5", "the same, another comment") },
     { name: "notes.txt", file: new TextEncoder().encode("scanned 2024, gain 2\n") },
+    { name: "notes_copy.txt", file: new TextEncoder().encode("scanned 2024, gain 2\n") },
   ]);
 
   const hashes = new Map(
