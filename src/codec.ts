@@ -799,7 +799,7 @@ export async function packArchive(
   return serializeV2Archive({
     modelHash: chosen.hash,
     modelBytes,
-    entries: withDictionaries(coded),
+    entries: withEarlierEntries(coded),
   });
 }
 
@@ -868,7 +868,7 @@ function storeFileParts(): (
  * entry before it (its index written in), or on their own when that entry comes after it; and
  * the index of an entry before it with the same parts, if any.
  */
-function withDictionaries(
+function withEarlierEntries(
   entries: ((Omit<V2ArchiveEntry, "name"> | StoredFile) & { name: string })[],
 ): (V2ArchiveEntry | V2FileEntry)[] {
   const index = new Map(entries.map((e, i) => [e.name, i]));

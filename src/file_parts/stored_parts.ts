@@ -12,8 +12,11 @@ import { zlibDeflate } from "../deps/zlib_deflate.ts";
 import { FormatError } from "../errors.ts";
 import { ZlibStream } from "../image/zlib_stream.ts";
 
-/** The most bytes one byte of DEFLATE data can inflate to (a 258-byte match in 2 bits). */
-const MAX_INFLATE_RATIO = 1032;
+/**
+ * The most bytes one byte of DEFLATE data can inflate to (a 258-byte match in 2 bits); also
+ * the most bytes of repeated parts an archive may hold per byte (`v2/container.ts`).
+ */
+export const MAX_INFLATE_RATIO = 1032;
 /** Bytes of a preset dictionary: DEFLATE's window. */
 const DICTIONARY_BYTES = 32768;
 

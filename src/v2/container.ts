@@ -8,7 +8,7 @@ import { checkEntryNames, readEntryName, writeEntryName } from "../archive_name.
 import { ByteReader, ByteWriter, sameValues } from "../bytes.ts";
 import { crc32 } from "../crc32.ts";
 import { FormatError, quotedName } from "../errors.ts";
-import type { StoredParts } from "../file_parts/stored_parts.ts";
+import { MAX_INFLATE_RATIO, type StoredParts } from "../file_parts/stored_parts.ts";
 import { TileGrid, type TileRect } from "./tiles.ts";
 
 /** The version field of v2 model files (`BPM2`). */
@@ -446,9 +446,9 @@ const SAME_AS_PIXELS_PER_BYTE = 1 << 14;
 
 /**
  * Repeated parts (method 3) may stand for at most this many bytes per byte of archive before
- * them, as much as zlib's data can inflate to (`stored_parts.ts`).
+ * them, as much as zlib's data can inflate to.
  */
-const SAME_PARTS_BYTES_PER_BYTE = 1032;
+const SAME_PARTS_BYTES_PER_BYTE = MAX_INFLATE_RATIO;
 
 /**
  * The coded image records of an archive, numbered in archive order from 0 (a pixels-only entry
