@@ -1120,9 +1120,10 @@ function v2EntryInfos(entries: readonly ParsedV2Entry[]): ArchiveEntryInfo[] {
   return entries.map((entry) => {
     const info = v2EntryInfo(entry);
     const images = "pages" in entry ? entry.pages : [entry];
+    // Other entries only: a file's pages that repeat its own earlier pages are its own.
     const repeats = [
       ...new Set(images.flatMap((i) => i.sameAs === undefined ? [] : [recordEntries[i.sameAs]])),
-    ];
+    ].filter((name) => name !== entry.name);
     const partsOf = "pages" in entry ? entry.parts.sameAsEntry : undefined;
     return {
       ...info,

@@ -532,6 +532,34 @@ Deno.test("archives: a file that recurs is stored once; repeated parts of a late
   ) await assertRejectsWith(() => openArchive(rewritten(change)), pattern);
 });
 
+Deno.test("cli: a FITS cube of 300 blank planes packs its repeated planes in a few bytes and unpacks byte for byte", async () => {
+  const dir = Deno.makeTempDirSync();
+  const [width, height, planes] = [64, 48, 300];
+  const cards = [
+    "SIMPLE  =                    T",
+    "BITPIX  =                    8",
+    "NAXIS   =                    3",
+    `NAXIS1  = ${String(width).padStart(20)}`,
+    `NAXIS2  = ${String(height).padStart(20)}`,
+    `NAXIS3  = ${String(planes).padStart(20)}`,
+    "END",
+  ].map((card) => card.padEnd(80)).join("");
+  const block = (n: number) => Math.ceil(n / 2880) * 2880;
+  const file = new Uint8Array(block(cards.length) + block(width * height * planes));
+  file.fill(32, 0, block(cards.length));
+  file.set(new TextEncoder().encode(cards));
+  Deno.mkdirSync(`${dir}/in`);
+  Deno.writeFileSync(`${dir}/in/cube.fits`, file);
+  const pack = await runCli(["pack", "--input-dir", "in", "-o", "a.bpa"], dir);
+  assertEquals(pack.code, 0, pack.stderr);
+  assert(Deno.statSync(`${dir}/a.bpa`).size < 4000, `${Deno.statSync(`${dir}/a.bpa`).size} bytes`);
+  const pages = (parseV2Archive(Deno.readFileSync(`${dir}/a.bpa`)).entries[0] as V2FileEntry).pages;
+  assertEquals(pages.filter((p) => (p as { sameAs?: number }).sameAs === 0).length, planes - 1);
+  const unpack = await runCli(["unpack", "--input", "a.bpa", "--output-dir", "out"], dir);
+  assertEquals(unpack.code, 0, unpack.stderr);
+  assertEquals(Deno.readFileSync(`${dir}/out/cube.fits`), file);
+});
+
 Deno.test("cli: a signed image keeps its sign through .bpc: CT in DICOM, TIFF and FITS out, the same values", async () => {
   const dir = Deno.makeTempDirSync();
   const ct = readImagePages(Deno.readFileSync(`${FORMATS}dicom/CT_small.dcm`)).pages[0];

@@ -9,6 +9,7 @@ import { ByteReader, ByteWriter, sameValues } from "../bytes.ts";
 import { crc32 } from "../crc32.ts";
 import { FormatError, quotedName } from "../errors.ts";
 import { MAX_INFLATE_RATIO, type StoredParts } from "../file_parts/stored_parts.ts";
+import { MAX_PAGES } from "../image/image_pages.ts";
 import { TileGrid, type TileRect } from "./tiles.ts";
 
 /** The version field of v2 model files (`BPM2`). */
@@ -437,6 +438,8 @@ function writeTiles(w: ByteWriter, image: V2CodedImage): void {
 
 /** The coder byte of an archive record that repeats an earlier record. */
 const SAME_AS_CODER = 255;
+/** Bytes of a record that repeats an earlier one, at least: the coder byte and a varint. */
+const SAME_AS_RECORD_BYTES = 2;
 /**
  * References to earlier records may add at most this many pixels per byte of archive before
  * them: decoding an archive stays bounded by its size, as its streams' own bound keeps it
@@ -948,7 +951,13 @@ function readEntryKind(
   const sha256 = r.bytes(32, "file SHA-256");
   const fileBytes = r.u64("file length");
   const count = r.u32("page count");
-  if (count * IMAGE_RECORD_BYTES[layout] > r.remaining) {
+  if (count > MAX_PAGES) {
+    throw new FormatError(`a kept file of ${count} pages (at most ${MAX_PAGES})`);
+  }
+  // A page that repeats an earlier record takes two bytes at least.
+  if (
+    count * (layout === "packing" ? SAME_AS_RECORD_BYTES : IMAGE_RECORD_BYTES[layout]) > r.remaining
+  ) {
     throw new FormatError(`${count} pages cannot fit in the bytes left`);
   }
   const pages: V2ReadImage[] = [];
