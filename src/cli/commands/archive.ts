@@ -199,9 +199,12 @@ function entryFileName(entry: ArchiveEntryInfo): string {
 }
 
 /** What of an entry the archive stores once, in another entry, as `list` says it. */
-function storedOnce(entry: { repeats?: string[]; repeatsParts?: string }): string {
-  const { repeats, repeatsParts } = entry;
-  if (repeatsParts !== undefined && (repeats ?? [repeatsParts]).join() === repeatsParts) {
+function storedOnce(
+  entry: { repeats?: string[]; repeatsParts?: string; pixels: number },
+): string {
+  const { repeats, repeatsParts, pixels } = entry;
+  const samePixels = pixels === 0 ? [repeatsParts] : repeats ?? [];
+  if (repeatsParts !== undefined && samePixels.join() === repeatsParts) {
     return `  (the same file as ${shownText(repeatsParts)}, stored once)`;
   }
   return (repeats ? `  (pixels stored once, in ${repeats.map(shownText).join(", ")})` : "") +
@@ -434,6 +437,7 @@ export const listCommand: Command = {
         ...(e.repeatsParts && { repeatsParts: e.repeatsParts }),
         ...(e.file && { fileBytes: e.file.bytes, sha256: toHex(e.file.sha256) }),
       }));
+      const pixelsOf = new Map(archive.entries.map((e) => [e.name, e.file?.pixels ?? 1]));
       const archiveChecksum = archive.intact === undefined
         ? "none (classic archives carry no checksums)"
         : archive.intact
@@ -454,7 +458,7 @@ export const listCommand: Command = {
             `${(e.width > 0 ? e.bpp.toFixed(4) : "-").padStart(8)} bpp  ${e.checksum.padEnd(7)}  ${
               e.kept.padEnd(12)
             }  ${shownText(e.name)}` + (e.note ? `  (${shownText(e.note)})` : "") +
-            storedOnce(e),
+            storedOnce({ ...e, pixels: pixelsOf.get(e.name) ?? 0 }),
         );
       }
       results.push({
