@@ -38,6 +38,7 @@ import {
 } from "./model_file.ts";
 import { sha256, toHex } from "./sha256.ts";
 import {
+  DICTIONARY_WINDOW,
   type ParsedV2Entry,
   parseV2Archive,
   parseV2Image,
@@ -864,9 +865,10 @@ function storeFileParts(): (
 }
 
 /**
- * The entries in archive order with each kept file's parts as stored: with the dictionary of an
- * entry before it (its index written in), or on their own when that entry comes after it; and
- * the index of an entry before it with the same parts, if any.
+ * The entries in archive order with each kept file's parts as stored: with the dictionary of one
+ * of the {@link DICTIONARY_WINDOW} kept files before it (its index written in), else on their
+ * own; and the index of an entry before it with the same parts, if any, whose parts are then
+ * stored on their own (a repeat's parts are read from parts that need no dictionary).
  */
 function withEarlierEntries(
   entries: ((Omit<V2ArchiveEntry, "name"> | StoredFile) & { name: string })[],
@@ -876,15 +878,24 @@ function withEarlierEntries(
     const at = name === undefined ? undefined : index.get(name);
     return at !== undefined && at < i ? at : undefined;
   };
+  const keptOrdinal = new Map<number, number>();
+  for (const [i, entry] of entries.entries()) {
+    if ("pages" in entry) keptOrdinal.set(i, keptOrdinal.size);
+  }
+  const samePartsAs = entries.map((e, i) => "pages" in e ? before(e.samePartsName, i) : undefined);
+  const repeated = new Set(samePartsAs.filter((at) => at !== undefined));
   return entries.map((entry, i) => {
     if (!("pages" in entry)) return entry;
-    const { primed, samePartsName, ...file } = entry;
-    const dictionaryEntry = before(primed?.dictionaryName, i);
-    const samePartsAs = before(samePartsName, i);
+    const { primed, samePartsName: _, ...file } = entry;
+    const dictionary = before(primed?.dictionaryName, i);
+    const near = dictionary !== undefined &&
+      keptOrdinal.get(i)! - keptOrdinal.get(dictionary)! <= DICTIONARY_WINDOW;
+    const primedParts = near && !repeated.has(i) &&
+      { ...primed!.parts, dictionaryEntry: dictionary };
     return {
       ...file,
-      ...(dictionaryEntry !== undefined && { parts: { ...primed!.parts, dictionaryEntry } }),
-      ...(samePartsAs !== undefined && { samePartsAs }),
+      ...(primedParts && { parts: primedParts }),
+      ...(samePartsAs[i] !== undefined && { samePartsAs: samePartsAs[i] }),
     };
   });
 }
@@ -1038,9 +1049,6 @@ function wrongKind(name: string, keepsFile: boolean): FormatError {
 /** A kept file as an archive's index reads it. */
 type ParsedFileEntry = Extract<ParsedV2Entry, { pages: unknown }>;
 
-/** Dictionaries kept by {@link expandedParts}: those of the entries it expanded last. */
-const KEPT_DICTIONARIES = 8;
-
 /**
  * A reader of an archive's file parts: entry `i`'s parts expanded — those of the entry they
  * repeat (method 3), with the dictionaries of parts stored against another entry's (method 2;
@@ -1085,7 +1093,7 @@ function expandedParts(entries: readonly ParsedV2Entry[]): (i: number) => Uint8A
       }
       dictionaries.delete(chain[k]);
       dictionaries.set(chain[k], partsDictionary(raw).slice());
-      if (dictionaries.size > KEPT_DICTIONARIES) {
+      if (dictionaries.size > DICTIONARY_WINDOW) {
         dictionaries.delete(dictionaries.keys().next().value!);
       }
     }

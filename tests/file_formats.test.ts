@@ -431,7 +431,21 @@ Deno.test("archives: a series' parts are stored against the file before's; a dam
   });
   await assertRejectsWith(
     () => openArchive(misplaced),
-    /dictionary, entry \d+, is not an earlier kept file/,
+    /dictionary, entry \d+, is not one of the 8 kept files before it/,
+  );
+  // ... nor one of more than 8 kept files before it (each entry's parts are expanded once).
+  const notes = Array.from({ length: 11 }, (_, i) => ({
+    name: `note${String(i).padStart(2, "0")}.txt`,
+    file: new TextEncoder().encode(`exposure ${i} s, gain 2, filter R\n`.repeat(30)),
+  }));
+  const texts = parseV2Archive(await packArchive(notes, undefined, { level: "fast" }));
+  const far = (texts.entries as V2FileEntry[]).map((e, i) =>
+    i === 10 ? { ...e, parts: { ...e.parts, method: 2, dictionaryEntry: 1 } } : e
+  );
+  assertEquals((texts.entries[10] as V2FileEntry).parts.dictionaryEntry, 9);
+  await assertRejectsWith(
+    () => openArchive(serializeV2Archive({ modelHash: texts.modelHash, entries: far })),
+    /dictionary, entry 1, is not one of the 8 kept files before it/,
   );
 });
 
@@ -528,8 +542,25 @@ Deno.test("archives: a file that recurs is stored once; repeated parts of a late
         (e: V2FileEntry[]) => e[2].parts = { ...e[2].parts, rawBytes: e[2].parts.rawBytes + 1 },
         /repeated parts are not of entry 0's length/,
       ],
+      [
+        (e: V2FileEntry[]) => e[1].parts = { ...e[1].parts, method: 2, dictionaryEntry: 0 },
+        /entry 1, is not an earlier kept file with parts stored on their own/,
+      ],
     ] as const
   ) await assertRejectsWith(() => openArchive(rewritten(change)), pattern);
+  // A file that is repeated stores its parts on their own, not against a dictionary.
+  const other = makeImage(64, 48, (x, y) => (x * 3 + y) & 255);
+  const b = encodeImageFile(other, "b.dcm");
+  const series = [
+    { name: "a.dcm", file: files["scan.dcm"] },
+    { name: "b.dcm", file: b },
+    { name: "c.dcm", file: b },
+  ];
+  const packed = await packArchive(series, undefined, { level: "fast" });
+  const methods = (parseV2Archive(packed).entries as V2FileEntry[]).map((e) => e.parts.method);
+  assertEquals(methods, [1, 1, 3]);
+  const opened = await openArchive(packed);
+  for (const [i, { file }] of series.entries()) assertEquals(await opened.rebuild(i), file);
 });
 
 Deno.test("cli: a FITS cube of 300 blank planes packs its repeated planes in a few bytes and unpacks byte for byte", async () => {

@@ -308,9 +308,9 @@ export interface V2FileEntry {
   /** The file's other parts. */
   parts: StoredParts;
   /**
-   * An earlier entry (its index) whose parts are byte for byte these: the archive stores them as
-   * a repeat of that entry's (parts method 3) while {@link ArchiveRecords}' bound for parts
-   * allows, else as `parts`.
+   * An earlier entry (its index) whose parts are byte for byte these and stored on their own
+   * (method 0 or 1): the archive stores them as a repeat of that entry's (parts method 3) while
+   * {@link ArchiveRecords}' bound for parts allows, else as `parts`.
    */
   samePartsAs?: number;
 }
@@ -435,6 +435,20 @@ function writeTiles(w: ByteWriter, image: V2CodedImage): void {
   }
   for (const tile of image.tiles) writeTileRecord(w, tile);
 }
+
+/**
+ * Parts stored against a dictionary (parts method 2) take it from one of this many kept files
+ * before them, so that a reader expanding the archive's entries in order, keeping the
+ * dictionaries of the last ones, expands each entry's parts once.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { DICTIONARY_WINDOW } from "./container.ts";
+ * strictEqual(DICTIONARY_WINDOW, 8);
+ * ```
+ */
+export const DICTIONARY_WINDOW = 8;
 
 /** The coder byte of an archive record that repeats an earlier record. */
 const SAME_AS_CODER = 255;
@@ -933,6 +947,7 @@ function readEntryKind(
   deferred: boolean,
   earlier: readonly ParsedV2Entry[],
   records: ArchiveRecords,
+  kept: number[],
 ): ParsedV2Entry {
   const kind = r.u8("entry kind");
   if (kind > 1) throw new FormatError(`entry ${quotedName(name)} is of unknown kind ${kind}`);
@@ -967,11 +982,18 @@ function readEntryKind(
   if (method > 3) throw new FormatError(`unknown parts method ${method}`);
   const other = method >= 2 ? r.u32(method === 2 ? "parts dictionary entry" : "parts repeated") : 0;
   const otherParts = (earlier[other] as { parts?: StoredParts } | undefined)?.parts;
-  if (method >= 2 && (otherParts === undefined || (method === 3 && otherParts.method === 3))) {
-    const role = method === 2 ? "dictionary" : "repeated parts";
+  if (
+    method === 2 && (otherParts === undefined || !kept.slice(-DICTIONARY_WINDOW).includes(other))
+  ) {
     throw new FormatError(
-      `entry ${quotedName(name)}: its parts' ${role}, entry ${other}, is not an earlier kept ` +
-        `file${method === 3 ? " with parts of its own" : ""}`,
+      `entry ${quotedName(name)}: its parts' dictionary, entry ${other}, is not one of the ` +
+        `${DICTIONARY_WINDOW} kept files before it`,
+    );
+  }
+  if (method === 3 && (otherParts === undefined || otherParts.method > 1)) {
+    throw new FormatError(
+      `entry ${quotedName(name)}: its parts' repeated parts, entry ${other}, is not an earlier ` +
+        `kept file with parts stored on their own`,
     );
   }
   const rawBytes = r.u64("parts length");
@@ -1002,6 +1024,7 @@ function readEntryKind(
   if (!partsIntact && !deferred) {
     throw new FormatError("file parts are damaged (checksum mismatch)");
   }
+  kept.push(earlier.length);
   return { name, note, exact: exact === 1, sha256, fileBytes, pages, parts, partsIntact };
 }
 
@@ -1084,12 +1107,13 @@ function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
   const count = r.u32("image count");
   const entries: ParsedV2Archive["entries"] = [];
   const records = new ArchiveRecords();
+  const kept: number[] = []; // the indices of the kept files so far
   for (let i = 0; i < count; i++) {
     const name = readEntryName(r, i);
     entries.push(
       version === 3
         ? { name, ...readCoded(r, layout, deferred) }
-        : readEntryKind(r, name, layout, deferred, entries, records),
+        : readEntryKind(r, name, layout, deferred, entries, records, kept),
     );
   }
   r.u32("archive checksum");
