@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { describeFile, encodeImage, openArchive, packArchive } from "../mod.ts";
 import { splitFile } from "../src/file_parts/file_parts.ts";
 import { listFiles } from "../src/cli/files.ts";
+import { pixelsKey } from "../src/image/pixels_key.ts";
 import { sha256, toHex } from "../src/sha256.ts";
 import type { LevelName } from "../src/v2/tile_coders.ts";
 
@@ -69,10 +70,7 @@ for (const folder of folders) {
   const seen = new Set<string>();
   for (const { file } of files) {
     for (const page of splitFile(file).pages) {
-      const samples = new Uint8Array(page.data.buffer, page.data.byteOffset, page.data.byteLength);
-      const key = `${page.width}x${page.height} ${page.maxValue} ${page.signed === true} ${
-        toHex(await sha256(samples))
-      }`;
+      const key = await pixelsKey(page);
       if (seen.has(key)) continue;
       seen.add(key);
       const coded = await describeFile(await encodeImage(page, undefined, { level }));

@@ -22,6 +22,8 @@ import {
 import { ClassicCounts, type ClassicModel, DEFAULT_ALPHA } from "./classic/model.ts";
 import { FormatError, quotedName } from "./errors.ts";
 import type { GrayImage } from "./image/gray_image.ts";
+import { extensionOf } from "./image/image_file.ts";
+import { pixelsKey } from "./image/pixels_key.ts";
 import { checkPixelLimit, type ImageLimits } from "./image/limits.ts";
 import { checkStreamHolds } from "./stream_bound.ts";
 import type { PolarityMode } from "./image/polarity.ts";
@@ -42,6 +44,7 @@ import {
   type ParsedV2Entry,
   parseV2Archive,
   parseV2Image,
+  recordsOf,
   serializeV2Archive,
   type V2ArchiveEntry,
   type V2CodedImage,
@@ -771,7 +774,7 @@ export async function packArchive(
   // The same pixels in several files are coded once (the archive stores them once, as repeats).
   const codings = new Map<string, Promise<V2CodedImage>>();
   const encodeImage = async (image: GrayImage) => {
-    const key = await pixelsKey(image);
+    const key = image.data.length > RECURRING_MAX_SAMPLES ? undefined : await pixelsKey(image);
     const known = key === undefined ? undefined : codings.get(key);
     if (known) return await known;
     const coding = encodeV2Image(image, chosen.params, polarity, options.runner, coder);
@@ -806,14 +809,6 @@ export async function packArchive(
 
 /** Images of at most this many samples are recognised when they recur (hashing copies them). */
 const RECURRING_MAX_SAMPLES = 1 << 26;
-
-/** What identifies an image's pixels: its shape, range, sign and samples' SHA-256. */
-async function pixelsKey(image: GrayImage): Promise<string | undefined> {
-  const { width, height, maxValue, data } = image;
-  if (data.length > RECURRING_MAX_SAMPLES) return undefined;
-  const samples = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return `${width}x${height} ${maxValue} ${image.signed === true} ${toHex(await sha256(samples))}`;
-}
 
 /** A kept file as coded, before its parts are stored; its parts' length and SHA-256. */
 type PendingFile = Omit<V2FileEntry, "name" | "parts"> & {
@@ -853,7 +848,7 @@ function storeFileParts(): (
     const samePartsName = first.get(rawPartsKey);
     if (samePartsName === undefined) first.set(rawPartsKey, name);
     const file = { ...withParts, ...(samePartsName !== undefined && { samePartsName }) };
-    const extension = name.slice(name.lastIndexOf("/") + 1).replace(/^[^.]*/, "").toLowerCase();
+    const extension = extensionOf(name);
     const previous = last.get(extension);
     last.set(extension, { name, dictionary: partsDictionary(rawParts).slice() });
     const parts = storeParts(rawParts);
@@ -1123,8 +1118,7 @@ async function rebuildEntry(
 
 /** What the index says of each entry of a v2 archive. */
 function v2EntryInfos(entries: readonly ParsedV2Entry[]): ArchiveEntryInfo[] {
-  // The entry of each record: a pixels-only entry has one, a kept file one per page.
-  const recordEntries = entries.flatMap((e) => "pages" in e ? e.pages.map(() => e.name) : [e.name]);
+  const recordEntries = recordsOf(entries).map((record) => entries[record.entry].name);
   return entries.map((entry) => {
     const info = v2EntryInfo(entry);
     const images = "pages" in entry ? entry.pages : [entry];

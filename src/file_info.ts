@@ -10,8 +10,10 @@ import { FormatError } from "./errors.ts";
 import { type FormatName, isDefaultModelHash, parseModel } from "./model_file.ts";
 import { sha256, toHex } from "./sha256.ts";
 import {
+  type ArchiveRecord,
   parseV2Archive,
   parseV2Image,
+  recordsOf,
   type V2CodedImage,
   type V2ReadImage,
 } from "./v2/container.ts";
@@ -296,24 +298,22 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
 }
 
 /**
- * The coded images of a v2 archive's entries, in the order of its records (entries in order, a
- * kept file's pages in order), each repeat naming the image it repeats.
+ * The coded images of a v2 archive's entries, in the order of its records, each repeat naming
+ * the image it repeats.
  */
 function archiveImages(
   entries: ReturnType<typeof parseV2Archive>["entries"],
   describe: (image: V2ReadImage) => CodedImageInfo,
 ): CodedImageInfo[] {
-  const records = entries.flatMap((entry) =>
-    "pages" in entry
-      ? entry.pages.map((image, i) => ({
-        image,
-        named: { name: entry.name, ...(entry.pages.length > 1 && { page: i + 1 }) },
-      }))
-      : [{ image: entry as V2ReadImage, named: { name: entry.name } }]
-  );
-  return records.map(({ image, named }) => {
-    const info = { ...named, ...describe(image) };
-    if (image.sameAs === undefined) return info;
-    return { ...info, streamBytes: 0, repeats: records[image.sameAs].named };
+  const records = recordsOf(entries);
+  const named = ({ entry, page }: ArchiveRecord) => {
+    const pages = (entries[entry] as { pages?: unknown[] }).pages?.length ?? 1;
+    return { name: entries[entry].name, ...(pages > 1 && { page: page! + 1 }) };
+  };
+  return records.map((record) => {
+    const info = { ...named(record), ...describe(record.image) };
+    const { sameAs } = record.image;
+    if (sameAs === undefined) return info;
+    return { ...info, streamBytes: 0, repeats: named(records[sameAs]) };
   });
 }

@@ -1,6 +1,6 @@
 /**
  * A file's parts besides its pixels as an archive stores them: zlib-compressed when that is
- * smaller — on their own, or with the last bytes of another file's parts as the stream's preset
+ * smaller — on their own, or with the first bytes of another file's parts as the stream's preset
  * dictionary (a series of files whose headers differ in a few fields then costs little more than
  * one) — with their uncompressed length and the CRC-32 of the bytes stored (which the archive
  * reader checks), expanded never past the length stored.

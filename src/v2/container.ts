@@ -505,7 +505,7 @@ const SAME_PARTS_BYTES_PER_BYTE = MAX_INFLATE_RATIO;
 export class ArchiveRecords {
   /** Records read, in order (repeats as the records they repeat). */
   readonly #read: V2ReadImage[] = [];
-  /** Records written, by their length and CRC-32: their numbers and places in the archive. */
+  /** Records written, by their length and tiles' checksums: their numbers and places. */
   readonly #written = new Map<string, { number: number; start: number; end: number }[]>();
   #count = 0;
   #repeatedPixels = 0;
@@ -528,7 +528,9 @@ export class ArchiveRecords {
     const record = new ByteWriter();
     writeCoded(record, image);
     const bytes = record.finish();
-    const key = `${bytes.length}:${crc32(bytes)}`;
+    // Identical records have the same length and tile checksums (of their pixels); the bytes
+    // decide.
+    const key = `${bytes.length}:${image.tiles.map((t) => t.tileCrc).join()}`;
     const start = w.length;
     const same = this.#written.get(key)?.find((earlier) =>
       sameValues(w.written(earlier.start, earlier.end), bytes)
@@ -1041,6 +1043,45 @@ function readEntryKind(
 export type ParsedV2Entry =
   | (V2ReadImage & { name: string; note?: string })
   | (Omit<V2FileEntry, "pages"> & { pages: V2ReadImage[]; partsIntact: boolean });
+
+/**
+ * The coded image records of an archive's entries as {@link ArchiveRecords} numbers them: in
+ * archive order, an entry of pixels only one, a kept file one per page; each with its entry's
+ * index and, of a kept file, its page (from 0).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { recordsOf, type V2ReadImage } from "./container.ts";
+ * const image: V2ReadImage = {
+ *   width: 1, height: 1, maxValue: 255, coder: "cm", tileWidth: 1, tileHeight: 1, tiles: [],
+ * };
+ * const parts = { method: 0, rawBytes: 0, crc: 0, data: new Uint8Array() };
+ * const file = {
+ *   name: "b.tif", note: "TIFF", exact: true, sha256: new Uint8Array(32), fileBytes: 9,
+ *   pages: [image, image], parts, partsIntact: true,
+ * };
+ * const records = recordsOf([{ name: "a.pgm", ...image }, file]);
+ * deepStrictEqual(records.map((r) => [r.entry, r.page]), [[0, undefined], [1, 0], [1, 1]]);
+ * ```
+ */
+export function recordsOf(entries: readonly ParsedV2Entry[]): ArchiveRecord[] {
+  return entries.flatMap((entry, i): ArchiveRecord[] =>
+    "pages" in entry
+      ? entry.pages.map((image, page) => ({ entry: i, page, image }))
+      : [{ entry: i, image: entry }]
+  );
+}
+
+/** A coded image record of an archive ({@link recordsOf}). */
+export interface ArchiveRecord {
+  /** The index of its entry. */
+  entry: number;
+  /** Of a kept file, its page (from 0). */
+  page?: number;
+  /** The record as read. */
+  image: V2ReadImage;
+}
 
 /**
  * A `BPA2` archive as read by {@link parseV2Archive}.

@@ -199,11 +199,9 @@ function entryFileName(entry: ArchiveEntryInfo): string {
 }
 
 /** What of an entry the archive stores once, in another entry, as `list` says it. */
-function storedOnce(
-  entry: { repeats?: string[]; repeatsParts?: string; pixels: number },
-): string {
-  const { repeats, repeatsParts, pixels } = entry;
-  const samePixels = pixels === 0 ? [repeatsParts] : repeats ?? [];
+function storedOnce(entry: ArchiveEntryInfo): string {
+  const { repeats, repeatsParts } = entry;
+  const samePixels = entry.file?.pixels === 0 ? [repeatsParts] : repeats ?? [];
   if (repeatsParts !== undefined && samePixels.join() === repeatsParts) {
     return `  (the same file as ${shownText(repeatsParts)}, stored once)`;
   }
@@ -437,7 +435,6 @@ export const listCommand: Command = {
         ...(e.repeatsParts && { repeatsParts: e.repeatsParts }),
         ...(e.file && { fileBytes: e.file.bytes, sha256: toHex(e.file.sha256) }),
       }));
-      const pixelsOf = new Map(archive.entries.map((e) => [e.name, e.file?.pixels ?? 1]));
       const archiveChecksum = archive.intact === undefined
         ? "none (classic archives carry no checksums)"
         : archive.intact
@@ -451,14 +448,14 @@ export const listCommand: Command = {
         }: ${archive.format} archive, ${entries.length} entries, model ${model}…, ` +
           `archive checksum ${archiveChecksum}`,
       );
-      for (const e of entries) {
+      for (const [i, e] of entries.entries()) {
         const size = e.width > 0 ? `${e.width}x${e.height}` : "-";
         report.line(
           `  ${size.padStart(11)} ${String(e.streamBytes).padStart(10)} bytes ` +
             `${(e.width > 0 ? e.bpp.toFixed(4) : "-").padStart(8)} bpp  ${e.checksum.padEnd(7)}  ${
               e.kept.padEnd(12)
             }  ${shownText(e.name)}` + (e.note ? `  (${shownText(e.note)})` : "") +
-            storedOnce({ ...e, pixels: pixelsOf.get(e.name) ?? 0 }),
+            storedOnce(archive.entries[i]),
         );
       }
       results.push({
