@@ -33,6 +33,9 @@ export {
   type OpenArchiveOptions,
   type OpenedArchive,
   packArchive,
+  packArchiveStream,
+  type PackedArchive,
+  type PackedEntry,
   type PackOptions,
   type TrainingImageSource,
   trainModel,
@@ -58,6 +61,7 @@ export {
   type V2ModelFile,
 } from "./src/model_file.ts";
 export type { V2Model, V2Parameters, V2Primer } from "./src/v2/model.ts";
+export type { ByteSource, ByteSpan } from "./src/bytes.ts";
 export type { TileDecodeJob, TileEncodeJob, TileRunner } from "./src/v2/image_codec.ts";
 export type { TileRect } from "./src/v2/tiles.ts";
 export { LEVEL_NAMES, type LevelName } from "./src/v2/tile_coders.ts";

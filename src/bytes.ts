@@ -110,8 +110,49 @@ export class ByteWriter {
 }
 
 /**
- * Reads little-endian fields from a byte array, throwing a {@link FormatError} that names the
- * field when the data runs out or a value is out of range.
+ * Bytes read by their place, from a file, say, that need not be in memory at once.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import type { ByteSource } from "./bytes.ts";
+ * const zeros: ByteSource = { length: 1e12, read: (_at, length) => new Uint8Array(length) };
+ * strictEqual(zeros.read(5e11, 3).length, 3);
+ * ```
+ */
+export interface ByteSource {
+  /** Bytes in all. */
+  readonly length: number;
+  /**
+   * The `length` bytes from byte `at` (both within the source): a view the caller may keep, of
+   * no other bytes' memory than those (a fresh array or a view of the whole data).
+   */
+  read(at: number, length: number): Uint8Array;
+}
+
+/**
+ * A place and length in a {@link ByteSource}.
+ *
+ * @example
+ * ```ts
+ * import type { ByteSpan } from "./bytes.ts";
+ * const span: ByteSpan = { at: 100, length: 4096 };
+ * ```
+ */
+export interface ByteSpan {
+  /** The first byte's offset. */
+  at: number;
+  /** Bytes. */
+  length: number;
+}
+
+/** Bytes a reader of a {@link ByteSource} reads at once. */
+const SOURCE_WINDOW = 1 << 20;
+
+/**
+ * Reads little-endian fields from a byte array or a {@link ByteSource}, throwing a
+ * {@link FormatError} that names the field when the data runs out or a value is out of range.
+ * From a source it holds a window of the bytes around the next field, never all of them.
  *
  * @example
  * ```ts
@@ -124,14 +165,24 @@ export class ByteWriter {
  * ```
  */
 export class ByteReader {
+  readonly #source?: ByteSource;
+  readonly #length: number;
+  /** The bytes from `#base` in memory: all of them, or a source's window. */
   #data: Uint8Array;
   #view: DataView;
+  #base = 0;
   #pos = 0;
 
   /** Starts reading at the first byte of `data`. */
-  constructor(data: Uint8Array) {
-    this.#data = data;
-    this.#view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  constructor(data: Uint8Array | ByteSource) {
+    if (data instanceof Uint8Array) {
+      this.#data = data;
+    } else {
+      this.#source = data;
+      this.#data = new Uint8Array(0);
+    }
+    this.#length = data.length;
+    this.#view = new DataView(this.#data.buffer, this.#data.byteOffset, this.#data.byteLength);
   }
 
   /** Byte offset of the next field. */
@@ -141,41 +192,91 @@ export class ByteReader {
 
   /** The next byte, without reading it; −1 at the end. */
   peek(): number {
-    return this.#pos < this.#data.length ? this.#data[this.#pos] : -1;
+    if (this.#pos >= this.#length) return -1;
+    const at = this.#window(this.#pos, 1);
+    return this.#data[at];
   }
 
   /** Bytes left to read. */
   get remaining(): number {
-    return this.#data.length - this.#pos;
+    return this.#length - this.#pos;
   }
 
+  /**
+   * The index in `#data` of byte `at`, with the `n` bytes from it in memory (a source's window
+   * moved there when they are not).
+   */
+  #window(at: number, n: number): number {
+    const source = this.#source;
+    if (source && (at < this.#base || at + n > this.#base + this.#data.length)) {
+      this.#data = source.read(at, Math.min(this.#length - at, Math.max(n, SOURCE_WINDOW)));
+      this.#view = new DataView(this.#data.buffer, this.#data.byteOffset, this.#data.byteLength);
+      this.#base = at;
+    }
+    return at - this.#base;
+  }
+
+  /**
+   * Takes the next `n` bytes: their index in `#data` (read it after: taking may move a source's
+   * window, and `#view` with it).
+   */
   #take(n: number, field: string): number {
     if (n > this.remaining) {
       throw new FormatError(`truncated: ${field} runs past the end of the data`);
     }
     const at = this.#pos;
     this.#pos += n;
-    return at;
+    return this.#window(at, n);
+  }
+
+  /**
+   * Reads `length` bytes as a part stored in the data: their place, and the bytes themselves
+   * when the data is in memory (a {@link ByteSource}'s are left there, read in pieces only to
+   * pass them to `each`, a checksum, say).
+   */
+  stored(
+    length: number,
+    field: string,
+    each: (piece: Uint8Array) => void,
+  ): ByteSpan & { bytes?: Uint8Array } {
+    const at = this.#pos;
+    if (!this.#source) {
+      const bytes = this.bytes(length, field);
+      each(bytes);
+      return { at, length, bytes };
+    }
+    if (length > this.remaining) this.#take(length, field); // throws: truncated
+    for (let done = 0; done < length;) {
+      const n = Math.min(SOURCE_WINDOW, length - done);
+      const from = this.#take(n, field);
+      each(this.#data.subarray(from, from + n));
+      done += n;
+    }
+    return { at, length };
   }
 
   /** Reads one byte. */
   u8(field: string): number {
-    return this.#view.getUint8(this.#take(1, field));
+    const at = this.#take(1, field);
+    return this.#view.getUint8(at);
   }
 
   /** Reads an unsigned 16-bit integer. */
   u16(field: string): number {
-    return this.#view.getUint16(this.#take(2, field), true);
+    const at = this.#take(2, field);
+    return this.#view.getUint16(at, true);
   }
 
   /** Reads an unsigned 32-bit integer. */
   u32(field: string): number {
-    return this.#view.getUint32(this.#take(4, field), true);
+    const at = this.#take(4, field);
+    return this.#view.getUint32(at, true);
   }
 
   /** Reads an unsigned 64-bit integer; values beyond 2^53 − 1 are rejected. */
   u64(field: string): number {
-    const value = this.#view.getBigUint64(this.#take(8, field), true);
+    const at = this.#take(8, field);
+    const value = this.#view.getBigUint64(at, true);
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
       throw new FormatError(`${field} ${value} is out of range`);
     }
@@ -200,10 +301,14 @@ export class ByteReader {
     throw new FormatError(`${field} is longer than ${MAX_VARINT_BYTES} bytes`);
   }
 
-  /** Returns a view of the next `length` bytes. */
+  /**
+   * Returns the next `length` bytes: a view of the data in memory, a copy of a
+   * {@link ByteSource}'s (a view would keep its whole window).
+   */
   bytes(length: number, field: string): Uint8Array {
     const at = this.#take(length, field);
-    return this.#data.subarray(at, at + length);
+    const bytes = this.#data.subarray(at, at + length);
+    return this.#source ? bytes.slice() : bytes;
   }
 
   /** Reads `length` bytes and checks that they are all zero. */

@@ -5,7 +5,8 @@
  * @module
  */
 import { checkEntryNames, compareEntryNames } from "./archive_name.ts";
-import { ByteWriter, magicOf, sameValues } from "./bytes.ts";
+import { type ByteSource, type ByteSpan, ByteWriter, magicOf, sameValues } from "./bytes.ts";
+import { crc32 } from "./crc32.ts";
 import {
   type ClassicCodedImage,
   parseClassicArchive,
@@ -40,15 +41,18 @@ import {
 } from "./model_file.ts";
 import { sha256, toHex } from "./sha256.ts";
 import {
+  type CoderName,
   DICTIONARY_WINDOW,
   type ParsedV2Entry,
   parseV2Archive,
   parseV2Image,
   recordsOf,
-  serializeV2Archive,
+  storedBytes,
   type V2ArchiveEntry,
+  V2ArchiveWriter,
   type V2CodedImage,
   type V2FileEntry,
+  type V2ReadImage,
   writeTileRecord,
   writeV2ImageStart,
 } from "./v2/container.ts";
@@ -740,10 +744,11 @@ export interface PackOptions extends EncodeOptions, ImageLimits {
 /**
  * Codes images into an archive (`.bpa`) in the model's format; without a model, v2 with the
  * built-in default model. Each image is coded as it comes from `entries` (which may be async),
- * so only the coded streams are held. Entries are stored in the UTF-8 byte order of their names (as `pack`
- * lists a folder), which every archive reader checks; two entries may not have the same name,
- * nor may a name be the folder of another. The archive embeds its model, except the built-in
- * one, which it refers to by hash.
+ * so only the coded streams are held. Entries are stored in the UTF-8 byte order of their names
+ * (as `pack` lists a folder), which every archive reader checks: an array is put in that order,
+ * other entries must come in it. Two entries may not have the same name, nor may a name be the
+ * folder of another. The archive embeds its model, except the built-in one, which it refers to
+ * by hash. {@link packArchiveStream} writes the same bytes piece by piece.
  *
  * @throws {FormatError} for unsafe or clashing names, and images the format cannot hold.
  * @example
@@ -760,6 +765,91 @@ export async function packArchive(
   model?: Model,
   options: PackOptions = {},
 ): Promise<Uint8Array> {
+  const inOrder = Array.isArray(entries)
+    ? [...entries].sort((a, b) => compareEntryNames(a.name, b.name))
+    : entries;
+  const pieces = packArchiveStream(inOrder, model, options);
+  const w = new ByteWriter();
+  for (let next = await pieces.next();; next = await pieces.next()) {
+    if (next.done) {
+      const bytes = w.finish();
+      bytes.set(next.value.count, next.value.countAt);
+      return bytes;
+    }
+    w.bytes(next.value);
+  }
+}
+
+/**
+ * What {@link packArchiveStream} returns once it has yielded every piece of an archive: the
+ * entry count field to write over the first piece's, and each entry as stored.
+ *
+ * @example
+ * ```ts
+ * import type { PackedArchive } from "./codec.ts";
+ * const end: PackedArchive = { count: new Uint8Array(4), countAt: 44, entries: [] };
+ * ```
+ */
+export interface PackedArchive {
+  /** The entry count field (u32, little-endian). */
+  count: Uint8Array;
+  /** Where the entry count field is in the archive. */
+  countAt: number;
+  /** The entries as stored, in archive order. */
+  entries: PackedEntry[];
+}
+
+/**
+ * An entry as {@link packArchiveStream} stored it.
+ *
+ * @example
+ * ```ts
+ * import type { PackedEntry } from "./codec.ts";
+ * const entry: PackedEntry = { name: "scan.tif", note: "TIFF", pixels: 4096, kept: { exact: true } };
+ * ```
+ */
+export interface PackedEntry {
+  /** Relative path with `/` separators. */
+  name: string;
+  /** How the entry is kept (v2 kept files). */
+  note?: string;
+  /** Pixels of its images. */
+  pixels: number;
+  /** Of a kept file: whether it is rebuilt byte for byte. */
+  kept?: { exact: boolean };
+}
+
+/**
+ * Codes entries into an archive as {@link packArchive} does, yielding its bytes in pieces as they
+ * are coded, so that the archive need not be in memory (v2; a classic archive comes in one
+ * piece): the entries must come in the order of their names. The entry count is known last: the
+ * first piece holds 0 there, and the value returned says what to write over it (at `countAt`,
+ * four bytes); the last piece, the archive checksum, is already right for it. Memory stays that
+ * of the entries being coded, a little for each entry (its name, and its pixels' key) and 32 KiB
+ * for each of the last few kept files (their dictionaries).
+ *
+ * @throws {FormatError} as {@link packArchive}, and for entries out of order.
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { packArchive, packArchiveStream } from "./codec.ts";
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
+ * const entries = [{ name: "a.pgm", image }, { name: "b.pgm", image }];
+ * const pieces = packArchiveStream(entries);
+ * const bytes: number[] = [];
+ * let next = await pieces.next();
+ * for (; !next.done; next = await pieces.next()) bytes.push(...next.value);
+ * const archive = new Uint8Array(bytes);
+ * archive.set(next.value.count, next.value.countAt);
+ * deepStrictEqual(archive, await packArchive(entries));
+ * deepStrictEqual(next.value.entries.map((e) => e.pixels), [1, 1]);
+ * ```
+ */
+export async function* packArchiveStream(
+  entries: Iterable<ArchiveEntry | ArchiveFile> | AsyncIterable<ArchiveEntry | ArchiveFile>,
+  model?: Model,
+  options: PackOptions = {},
+): AsyncGenerator<Uint8Array, PackedArchive> {
   const polarity = options.polarity ?? "auto";
   const chosen = model ?? await defaultModel();
   if (chosen.format === "classic") {
@@ -767,19 +857,31 @@ export async function packArchive(
       if ("file" in entry) throw new FormatError("classic archives keep images, not files");
       return encodeClassicImage(entry.image, chosen.params, polarity);
     };
-    const coded = await codeEntries(entries, encode, options);
-    return serializeClassicArchive({ modelBytes: chosen.bytes, entries: coded });
+    const coded: (ReturnType<typeof encode> & { name: string })[] = [];
+    for await (const entry of codedInOrder(entries, encode, options)) coded.push(entry);
+    coded.sort((a, b) => compareEntryNames(a.name, b.name));
+    checkEntryNames(coded.map((e) => e.name));
+    yield serializeClassicArchive({ modelBytes: chosen.bytes, entries: coded });
+    const count = new Uint8Array(4);
+    new DataView(count.buffer).setUint32(0, coded.length, true);
+    const pixels = ({ name, width, height }: (typeof coded)[number]) => ({
+      name,
+      pixels: width * height,
+    });
+    // BPA1: magic, version (u16), model length (u32), the model, then the count.
+    return { count, countAt: 10 + chosen.bytes.length, entries: coded.map(pixels) };
   }
   const coder = coderOf(options.level ?? "default");
-  // The same pixels in several files are coded once (the archive stores them once, as repeats).
-  const codings = new Map<string, Promise<V2CodedImage>>();
-  const encodeImage = async (image: GrayImage) => {
+  // The same pixels in several files are coded once: later ones wait to be written as repeats
+  // of the first (coded only if the archive cannot repeat it there).
+  const seen = new Set<string>();
+  const encodeImage = async (image: GrayImage): Promise<V2CodedImage> => {
     const key = image.data.length > RECURRING_MAX_SAMPLES ? undefined : await pixelsKey(image);
-    const known = key === undefined ? undefined : codings.get(key);
-    if (known) return await known;
-    const coding = encodeV2Image(image, chosen.params, polarity, options.runner, coder);
-    if (key !== undefined) codings.set(key, coding);
-    return await coding;
+    const code = () => encodeV2Image(image, chosen.params, polarity, options.runner, coder);
+    if (key === undefined) return await code();
+    if (seen.has(key)) return repeatOnly(image, coder, key, code);
+    seen.add(key);
+    return { ...(await code()), repeatKey: key };
   };
   const encode = async (
     entry: ArchiveEntry | ArchiveFile,
@@ -798,31 +900,80 @@ export async function packArchive(
       rawPartsKey: `${rawParts.length} ${toHex(await sha256(rawParts))}`,
     };
   };
-  const coded = await codeEntries(entries, encode, options, storeFileParts());
-  const modelBytes = chosen.builtIn ? undefined : chosen.bytes;
-  return serializeV2Archive({
+  const writer = new V2ArchiveWriter();
+  yield writer.start({
     modelHash: chosen.hash,
-    modelBytes,
-    entries: withEarlierEntries(coded),
+    modelBytes: chosen.builtIn ? undefined : chosen.bytes,
   });
+  const storeFile = fileStorer();
+  const stored: PackedEntry[] = [];
+  for await (const coded of codedInOrder(entries, encode, options)) {
+    const entry = "rawParts" in coded ? storeFile(stored.length, coded) : coded;
+    const pixels = ("pages" in entry ? entry.pages : [entry])
+      .reduce((n, page) => n + page.width * page.height, 0);
+    yield writer.add(await withRecordsCoded(writer, entry));
+    stored.push({
+      name: entry.name,
+      ...(entry.note !== undefined && { note: entry.note }),
+      pixels,
+      ...("pages" in entry && { kept: { exact: entry.exact } }),
+    });
+  }
+  const end = writer.end();
+  yield end.checksum;
+  return { count: end.count, countAt: end.countAt, entries: stored };
 }
 
 /** Images of at most this many samples are recognised when they recur (hashing copies them). */
 const RECURRING_MAX_SAMPLES = 1 << 26;
 
+/**
+ * A record of `image`'s pixels waiting to be written as a repeat of the earlier one of `key`:
+ * its header, no tiles, and how to code it should the archive write it whole.
+ */
+function repeatOnly(
+  image: GrayImage,
+  coder: CoderName,
+  key: string,
+  code: () => Promise<V2CodedImage>,
+): V2CodedImage & { code: () => Promise<V2CodedImage> } {
+  const { width, height, maxValue } = image;
+  return {
+    width,
+    height,
+    maxValue,
+    coder,
+    tileWidth: width,
+    tileHeight: height,
+    ...(image.signed && { signed: true }),
+    tiles: [],
+    repeatKey: key,
+    code,
+  };
+}
+
+/**
+ * `entry` with every record of {@link repeatOnly} coded that `writer` would write whole (found one
+ * by one in order: where a record is written whole moves the records after it).
+ */
+async function withRecordsCoded(
+  writer: V2ArchiveWriter,
+  entry: V2ArchiveEntry | V2FileEntry,
+): Promise<V2ArchiveEntry | V2FileEntry> {
+  for (let i = writer.uncoded(entry); i !== undefined; i = writer.uncoded(entry)) {
+    const record = ("pages" in entry ? entry.pages[i] : entry) as ReturnType<typeof repeatOnly>;
+    const coded = { ...await record.code(), repeatKey: record.repeatKey };
+    entry = "pages" in entry
+      ? { ...entry, pages: entry.pages.with(i, coded) }
+      : { name: entry.name, ...(entry.note !== undefined && { note: entry.note }), ...coded };
+  }
+  return entry;
+}
+
 /** A kept file as coded, before its parts are stored; its parts' length and SHA-256. */
 type PendingFile = Omit<V2FileEntry, "name" | "parts"> & {
   rawParts: Uint8Array;
   rawPartsKey: string;
-};
-
-/**
- * A kept file whose parts are stored: on their own, and with another file's as dictionary; and
- * the file coded before it whose parts are the same bytes, if any.
- */
-type StoredFile = Omit<V2FileEntry, "name"> & {
-  primed?: { parts: StoredParts; dictionaryName: string };
-  samePartsName?: string;
 };
 
 /**
@@ -832,88 +983,51 @@ type StoredFile = Omit<V2FileEntry, "name"> & {
 const PRIMED_PARTS_MAX_BYTES = 1 << 20;
 
 /**
- * Stores each kept file's parts as the entries are coded, in that order: on their own, and
- * compressed with the parts of the file coded last before it with the same extension as
- * dictionary (`primed`), when that is smaller.
+ * Stores kept files' parts, given in archive order with each entry's index: compressed with the
+ * parts of the last kept file before it with the same extension as dictionary (parts method 2)
+ * when that one is among the {@link DICTIONARY_WINDOW} kept files before it and the result is
+ * smaller, else on their own; and notes the earlier entry with the same parts stored on their
+ * own, if any, which the writer repeats (method 3).
  */
-function storeFileParts(): (
-  name: string,
-  coded: Omit<V2ArchiveEntry, "name"> | PendingFile,
-) => Omit<V2ArchiveEntry, "name"> | StoredFile {
-  const last = new Map<string, { name: string; dictionary: Uint8Array }>();
-  const first = new Map<string, string>();
-  return (name, coded) => {
-    if (!("rawParts" in coded)) return coded;
-    const { rawParts, rawPartsKey, ...withParts } = coded;
-    const samePartsName = first.get(rawPartsKey);
-    if (samePartsName === undefined) first.set(rawPartsKey, name);
-    const file = { ...withParts, ...(samePartsName !== undefined && { samePartsName }) };
-    const extension = extensionOf(name);
+function fileStorer(): (index: number, coded: PendingFile & { name: string }) => V2FileEntry {
+  let keptFiles = 0;
+  const last = new Map<string, { index: number; ordinal: number; dictionary: Uint8Array }>();
+  const onTheirOwn = new Map<string, number>();
+  return (index, coded) => {
+    const { rawParts, rawPartsKey, ...file } = coded;
+    const ordinal = keptFiles++;
+    const extension = extensionOf(file.name);
     const previous = last.get(extension);
-    last.set(extension, { name, dictionary: partsDictionary(rawParts).slice() });
-    const parts = storeParts(rawParts);
-    const primed = previous && rawParts.length <= PRIMED_PARTS_MAX_BYTES &&
-      storeParts(rawParts, { dictionary: previous.dictionary, entry: 0 });
-    if (!primed || primed.method !== 2) return { ...file, parts };
-    return { ...file, parts, primed: { parts: primed, dictionaryName: previous!.name } };
+    const near = previous !== undefined && ordinal - previous.ordinal <= DICTIONARY_WINDOW &&
+      rawParts.length <= PRIMED_PARTS_MAX_BYTES;
+    const parts = near
+      ? storeParts(rawParts, { dictionary: previous.dictionary, entry: previous.index })
+      : storeParts(rawParts);
+    last.set(extension, { index, ordinal, dictionary: partsDictionary(rawParts).slice() });
+    for (const [other, kept] of last) {
+      if (ordinal - kept.ordinal >= DICTIONARY_WINDOW) last.delete(other);
+    }
+    const samePartsAs = onTheirOwn.get(rawPartsKey);
+    if (samePartsAs === undefined && parts.method <= 1) onTheirOwn.set(rawPartsKey, index);
+    return { ...file, parts, ...(samePartsAs !== undefined && { samePartsAs }) };
   };
 }
 
 /**
- * The entries in archive order with each kept file's parts as stored: with the dictionary of one
- * of the {@link DICTIONARY_WINDOW} kept files before it (its index written in), else on their
- * own; and the index of an entry before it with the same parts, if any, whose parts are then
- * stored on their own (a repeat's parts are read from parts that need no dictionary).
+ * Codes each entry as it comes (`options.runner.concurrency` images at once) and yields them in
+ * the order they came, leaving out those `options.skip` is told of.
  */
-function withEarlierEntries(
-  entries: ((Omit<V2ArchiveEntry, "name"> | StoredFile) & { name: string })[],
-): (V2ArchiveEntry | V2FileEntry)[] {
-  const index = new Map(entries.map((e, i) => [e.name, i]));
-  const before = (name: string | undefined, i: number) => {
-    const at = name === undefined ? undefined : index.get(name);
-    return at !== undefined && at < i ? at : undefined;
-  };
-  const keptOrdinal = new Map<number, number>();
-  for (const [i, entry] of entries.entries()) {
-    if ("pages" in entry) keptOrdinal.set(i, keptOrdinal.size);
-  }
-  const samePartsAs = entries.map((e, i) => "pages" in e ? before(e.samePartsName, i) : undefined);
-  const repeated = new Set(samePartsAs.filter((at) => at !== undefined));
-  return entries.map((entry, i) => {
-    if (!("pages" in entry)) return entry;
-    const { primed, samePartsName: _, ...file } = entry;
-    const dictionary = before(primed?.dictionaryName, i);
-    const near = dictionary !== undefined &&
-      keptOrdinal.get(i)! - keptOrdinal.get(dictionary)! <= DICTIONARY_WINDOW;
-    const primedParts = near && !repeated.has(i) &&
-      { ...primed!.parts, dictionaryEntry: dictionary };
-    return {
-      ...file,
-      ...(primedParts && { parts: primedParts }),
-      ...(samePartsAs[i] !== undefined && { samePartsAs: samePartsAs[i] }),
-    };
-  });
-}
-
-/**
- * Codes each entry as it comes (only the coded streams are kept; `options.runner.concurrency`
- * images at once), leaving out those `options.skip` is told of, passes each through `finish`
- * one at a time in the order they came, and returns them in archive order with their names
- * checked.
- */
-async function codeEntries<T, U = T>(
+async function* codedInOrder<T>(
   entries: Iterable<ArchiveEntry | ArchiveFile> | AsyncIterable<ArchiveEntry | ArchiveFile>,
   encode: (entry: ArchiveEntry | ArchiveFile) => T | Promise<T>,
   options: PackOptions,
-  finish: (name: string, coded: T) => U = (_, coded) => coded as unknown as U,
-): Promise<(U & { name: string })[]> {
-  const coded: (U & { name: string })[] = [];
+): AsyncGenerator<T & { name: string }> {
   // As many images are coded at once as the runner codes tiles at once, results kept in order.
   const inFlight: { name: string; coding: Promise<T> }[] = [];
   const settle = async () => {
     const { name, coding } = inFlight.shift()!;
     try {
-      coded.push({ name, ...finish(name, await coding) });
+      return { name, ...await coding };
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
       const error = new FormatError(`entry ${quotedName(name)}: ${e.message}`, e.code);
@@ -927,12 +1041,14 @@ async function codeEntries<T, U = T>(
     const coding = Promise.resolve().then(() => encode(entry));
     coding.catch(() => {}); // settled in order below
     inFlight.push({ name, coding });
-    if (inFlight.length >= concurrency) await settle();
+    if (inFlight.length < concurrency) continue;
+    const coded = await settle();
+    if (coded) yield coded;
   }
-  while (inFlight.length > 0) await settle();
-  coded.sort((a, b) => compareEntryNames(a.name, b.name));
-  checkEntryNames(coded.map((e) => e.name));
-  return coded;
+  while (inFlight.length > 0) {
+    const coded = await settle();
+    if (coded) yield coded;
+  }
 }
 
 /**
@@ -1049,7 +1165,10 @@ type ParsedFileEntry = Extract<ParsedV2Entry, { pages: unknown }>;
  * repeat (method 3), with the dictionaries of parts stored against another entry's (method 2;
  * expanded first, in order; the last few kept).
  */
-function expandedParts(entries: readonly ParsedV2Entry[]): (i: number) => Uint8Array {
+function expandedParts(
+  entries: readonly ParsedV2Entry[],
+  source: Uint8Array | ByteSource,
+): (i: number) => Uint8Array {
   const dictionaries = new Map<number, Uint8Array>();
   const fileAt = (i: number) => entries[i] as ParsedFileEntry;
   // The entry whose parts entry i's are: its own, or those it repeats (which are its own).
@@ -1075,7 +1194,7 @@ function expandedParts(entries: readonly ParsedV2Entry[]): (i: number) => Uint8A
       if (!entry.partsIntact) {
         throw new FormatError(`file parts${of} are damaged (checksum mismatch)`);
       }
-      const { parts } = entry;
+      const parts = withData(entry.parts, source);
       const dictionaryEntry = parts.dictionaryEntry;
       const dictionary = dictionaryEntry === undefined
         ? undefined
@@ -1096,11 +1215,39 @@ function expandedParts(entries: readonly ParsedV2Entry[]): (i: number) => Uint8A
   };
 }
 
+/** The bytes of `span` in `source`. */
+function readSpan(source: Uint8Array | ByteSource, { at, length }: ByteSpan): Uint8Array {
+  return source instanceof Uint8Array ? source.subarray(at, at + length) : source.read(at, length);
+}
+
+/** `image` with the streams of its tiles that were left in `source` read from it. */
+function withStreams(image: V2ReadImage, source: Uint8Array | ByteSource): V2ReadImage {
+  if (image.tiles.every((tile) => tile.stored === undefined)) return image;
+  const tiles = image.tiles.map(({ stored, ...tile }) =>
+    stored ? { ...tile, stream: readSpan(source, stored) } : tile
+  );
+  return { ...image, tiles };
+}
+
+/**
+ * `parts` with their bytes, if they were left in `source` read from it, checked again against
+ * their CRC-32 (the file may have changed since it was opened).
+ */
+function withData(parts: StoredParts, source: Uint8Array | ByteSource): StoredParts {
+  const { stored, ...rest } = parts;
+  if (stored === undefined) return parts;
+  const data = readSpan(source, stored);
+  if (crc32(data) !== parts.crc) {
+    throw new FormatError("file parts are damaged (checksum mismatch)");
+  }
+  return { ...rest, data };
+}
+
 /** Rebuilds a kept file from its decoded pages and parts, checked against its length and hash. */
 async function rebuildEntry(
   entry: ParsedFileEntry,
   rawParts: () => Uint8Array,
-  decode: (page: V2CodedImage) => Promise<GrayImage>,
+  decode: (page: V2ReadImage) => Promise<GrayImage>,
 ): Promise<Uint8Array> {
   const parts = parseFileParts(rawParts());
   const pages: GrayImage[] = [];
@@ -1145,12 +1292,12 @@ function v2EntryInfo(entry: ParsedV2Entry): ArchiveEntryInfo {
     name: entry.name,
     width: images[0]?.width ?? 0,
     height: images[0]?.height ?? 0,
-    streamBytes: stored.reduce((n, t) => n + t.stream.length, 0),
+    streamBytes: stored.reduce((n, t) => n + storedBytes(t), 0),
     streamIntact: tiles.every((t) => t.streamIntact),
   };
   if (entry.note !== undefined) info.note = entry.note;
   if ("pages" in entry) {
-    info.streamBytes += entry.parts.data.length;
+    info.streamBytes += storedBytes(entry.parts);
     info.streamIntact &&= entry.partsIntact;
     const pixels = images.reduce((n, image) => n + image.width * image.height, 0);
     info.file = { bytes: entry.fileBytes, sha256: entry.sha256, pixels, exact: entry.exact };
@@ -1192,20 +1339,22 @@ export interface OpenArchiveOptions extends DecodeOptions {
  * ```
  */
 export async function openArchive(
-  bytes: Uint8Array,
+  bytes: Uint8Array | ByteSource,
   options: OpenArchiveOptions = {},
 ): Promise<OpenedArchive> {
-  const magic = magicOf(bytes);
+  const magic = magicOf(
+    bytes instanceof Uint8Array ? bytes : bytes.read(0, Math.min(4, bytes.length)),
+  );
   if (magic === "BPA2") {
     const archive = parseV2Archive(bytes, options);
     const embedded = archive.modelBytes && await parseModel(archive.modelBytes);
     const model = await v2ModelFor(archive.modelHash, embedded);
-    const decodePage = (page: V2CodedImage, limits: DecodeOptions) => {
+    const decodePage = (page: V2ReadImage, limits: DecodeOptions) => {
       checkDeclaredSize(page, limits);
-      return decodeV2Image(page, model.params, limits);
+      return decodeV2Image(withStreams(page, bytes), model.params, limits);
     };
     const whole = { ...options, region: undefined };
-    const partsOf = expandedParts(archive.entries);
+    const partsOf = expandedParts(archive.entries, bytes);
     return {
       format: "v2",
       model,
@@ -1227,7 +1376,10 @@ export async function openArchive(
     };
   }
   if (magic !== "BPA1") throw new FormatError("not a bpcodec archive (.bpa) file: bad magic");
-  const archive = parseClassicArchive(bytes);
+  // Classic archives (of at most 65535 × 65535 pixels an image) are read whole.
+  const archive = parseClassicArchive(
+    bytes instanceof Uint8Array ? bytes : bytes.read(0, bytes.length),
+  );
   const model = await parseModel(archive.modelBytes);
   if (model.format !== "classic") throw new FormatError("a classic archive needs a classic model");
   const decode = (entry: ClassicCodedImage) =>
@@ -1263,19 +1415,25 @@ export async function openArchive(
  * ```
  */
 export async function unpackArchive(
-  bytes: Uint8Array,
+  bytes: Uint8Array | ByteSource,
   options: DecodeOptions = {},
 ): Promise<{ model: Model; entries: (ArchiveEntry | ArchiveFile)[] }> {
   const archive = await openArchive(bytes, options);
+  const entries = await Promise.allSettled(
+    archive.entries.map(async (e, i) =>
+      e.file ? { name: e.name, file: await archive.rebuild(i) } : {
+        name: e.name,
+        image: await archive.decode(i),
+      }
+    ),
+  );
+  // The first entry that fails, in archive order, whichever failed first.
+  const failed = entries.find((entry) => entry.status === "rejected");
+  if (failed) throw failed.reason;
   return {
     model: archive.model,
-    entries: await Promise.all(
-      archive.entries.map(async (e, i) =>
-        e.file ? { name: e.name, file: await archive.rebuild(i) } : {
-          name: e.name,
-          image: await archive.decode(i),
-        }
-      ),
+    entries: entries.map((entry) =>
+      (entry as PromiseFulfilledResult<ArchiveEntry | ArchiveFile>).value
     ),
   };
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { magicOf } from "./bytes.ts";
+import { type ByteSource, magicOf } from "./bytes.ts";
 import { parseClassicArchive, parseClassicImage } from "./classic/container.ts";
 import { checkModelHash } from "./classic/image_codec.ts";
 import { FormatError } from "./errors.ts";
@@ -14,6 +14,7 @@ import {
   parseV2Archive,
   parseV2Image,
   recordsOf,
+  storedBytes,
   type V2CodedImage,
   type V2ReadImage,
 } from "./v2/container.ts";
@@ -190,10 +191,13 @@ export function describePrimer(primer: V2Primer): PrimerInfo {
  * strictEqual(info.format, "classic");
  * ```
  */
-export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
-  const magic = magicOf(bytes);
-  const classic = { format: "classic" as const, magic, bytes: bytes.length };
-  const v2 = { format: "v2" as const, magic, bytes: bytes.length };
+export async function describeFile(source: Uint8Array | ByteSource): Promise<FileInfo> {
+  // An archive is read where it is (its streams left there); other files whole.
+  const head = source instanceof Uint8Array ? source : source.read(0, Math.min(4, source.length));
+  const magic = magicOf(head);
+  const classic = { format: "classic" as const, magic, bytes: source.length };
+  const v2 = { format: "v2" as const, magic, bytes: source.length };
+  const whole = () => source instanceof Uint8Array ? source : source.read(0, source.length);
   const v2Image = (image: V2CodedImage) => ({
     width: image.width,
     height: image.height,
@@ -202,7 +206,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
     inverted: image.tiles.some((t) => t.inverted),
     ...(image.tiles.some((t) => t.packed) && { packed: true }),
     ...(image.tiles.some((t) => t.primed) && { primed: true }),
-    streamBytes: image.tiles.reduce((n, t) => n + t.stream.length, 0),
+    streamBytes: image.tiles.reduce((n, t) => n + storedBytes(t), 0),
     tiles: { count: image.tiles.length, width: image.tileWidth, height: image.tileHeight },
     level: levelOf(image.coder),
     ...(image.signed && { signed: true }),
@@ -210,7 +214,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
   switch (magic) {
     case "BPM1":
     case "BPM2": {
-      const model = await parseModel(bytes);
+      const model = await parseModel(whole());
       const hash = toHex(model.hash);
       if (model.format === "classic") {
         return { ...classic, kind: "model", modelHash: hash, alpha: model.params.alpha };
@@ -227,7 +231,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
       };
     }
     case "BPC1": {
-      const file = parseClassicImage(bytes);
+      const file = parseClassicImage(whole());
       const { width, height, inverted, stream } = file;
       return {
         ...classic,
@@ -237,7 +241,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
       };
     }
     case "BPC2": {
-      const { modelHash, image } = parseV2Image(bytes);
+      const { modelHash, image } = parseV2Image(whole());
       return {
         ...v2,
         kind: "image",
@@ -247,7 +251,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
       };
     }
     case "BPA1": {
-      const archive = parseClassicArchive(bytes);
+      const archive = parseClassicArchive(whole());
       return {
         ...classic,
         kind: "archive",
@@ -264,7 +268,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
       };
     }
     case "BPA2": {
-      const archive = parseV2Archive(bytes);
+      const archive = parseV2Archive(source);
       if (archive.modelBytes) {
         checkModelHash(archive.modelHash, (await parseModel(archive.modelBytes)).hash);
       }
@@ -283,7 +287,7 @@ export async function describeFile(bytes: Uint8Array): Promise<FileInfo> {
                 bytes: entry.fileBytes,
                 sha256: toHex(entry.sha256),
                 pages: entry.pages.length,
-                partsBytes: entry.parts.data.length,
+                partsBytes: storedBytes(entry.parts),
                 note: entry.note,
                 exact: entry.exact,
               }]

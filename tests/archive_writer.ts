@@ -10,8 +10,8 @@ import { ByteWriter } from "../src/bytes.ts";
 import type { ClassicArchiveEntry } from "../src/classic/container.ts";
 import { crc32 } from "../src/crc32.ts";
 import {
-  V2_ARCHIVE_VERSION,
   type V2ArchiveEntry,
+  V2ArchiveWriter,
   writeImageHeader,
   writeTileRecord,
 } from "../src/v2/container.ts";
@@ -34,12 +34,9 @@ export function uncheckedV2Archive(archive: {
   entries: (V2ArchiveEntry | { name: string; repeats: number })[];
 }): Uint8Array {
   const w = new ByteWriter();
-  w.ascii("BPA2");
-  w.u16(V2_ARCHIVE_VERSION);
-  w.u16(archive.modelBytes ? 1 : 0);
-  w.bytes(archive.modelHash);
-  w.u32(archive.modelBytes?.length ?? 0);
-  if (archive.modelBytes) w.bytes(archive.modelBytes);
+  // The writer's start, its entry count of 0 written over.
+  const start = new V2ArchiveWriter().start(archive);
+  w.bytes(start.subarray(0, start.length - 4));
   w.u32(archive.entries.length);
   for (const entry of archive.entries) {
     writeName(w, entry.name);

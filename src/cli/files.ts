@@ -7,6 +7,7 @@
  */
 import { basename, dirname, join, relative, sep } from "node:path";
 import { compareEntryNames } from "../archive_name.ts";
+import type { ByteSource } from "../bytes.ts";
 import { FormatError, quotedFileText } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import type { ImageLimits } from "../image/limits.ts";
@@ -116,6 +117,75 @@ export async function readBytes(path: string): Promise<Uint8Array> {
     return await readWholeFile(path);
   } catch (e) {
     throw new CliError(path, describeIoError(e));
+  }
+}
+
+/**
+ * A file read by the places of its bytes ({@link ByteSource}), so that it need not be in memory:
+ * an archive being unpacked, say. Reads are synchronous (the readers that use a source are);
+ * a file that ends before the length it had when opened is refused as truncated.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { FileBytes } from "./files.ts";
+ * const path = `${Deno.makeTempDirSync()}/a.bin`;
+ * Deno.writeFileSync(path, new Uint8Array([1, 2, 3, 4]));
+ * const file = await FileBytes.open(path);
+ * deepStrictEqual(file.read(1, 2), new Uint8Array([2, 3]));
+ * file.close();
+ * ```
+ */
+export class FileBytes implements ByteSource {
+  readonly #file: Deno.FsFile;
+  readonly #path: string;
+  /** Bytes of the file when it was opened. */
+  readonly length: number;
+
+  private constructor(file: Deno.FsFile, path: string, length: number) {
+    this.#file = file;
+    this.#path = path;
+    this.length = length;
+  }
+
+  /**
+   * Opens `path` for reading.
+   *
+   * @throws {CliError} when the file cannot be opened.
+   */
+  static async open(path: string): Promise<FileBytes> {
+    try {
+      const file = await Deno.open(path);
+      return new FileBytes(file, path, (await file.stat()).size);
+    } catch (e) {
+      throw new CliError(path, describeIoError(e));
+    }
+  }
+
+  /** The `length` bytes from byte `at`, in a fresh array. */
+  read(at: number, length: number): Uint8Array {
+    const bytes = new Uint8Array(length);
+    try {
+      this.#file.seekSync(at, Deno.SeekMode.Start);
+      for (let done = 0; done < length;) {
+        const n = this.#file.readSync(bytes.subarray(done));
+        if (n === null) {
+          throw new FormatError(
+            `truncated: the file ends at byte ${at + done}, not ${this.length}`,
+          );
+        }
+        done += n;
+      }
+    } catch (e) {
+      if (e instanceof FormatError) throw e;
+      throw new CliError(this.#path, describeIoError(e));
+    }
+    return bytes;
+  }
+
+  /** Closes the file. */
+  close(): void {
+    this.#file.close();
   }
 }
 

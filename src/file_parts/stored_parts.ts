@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { ByteSpan } from "../bytes.ts";
 import { crc32 } from "../crc32.ts";
 import { zlibDeflate } from "../deps/zlib_deflate.ts";
 import { FormatError } from "../errors.ts";
@@ -44,6 +45,11 @@ export interface StoredParts {
   crc: number;
   /** The bytes as stored. */
   data: Uint8Array;
+  /**
+   * Where the bytes are in an archive read from a `ByteSource` (a file): they are then left there
+   * (`data` is empty) until the parts are expanded.
+   */
+  stored?: ByteSpan;
 }
 
 /**

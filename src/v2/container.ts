@@ -4,9 +4,15 @@
  *
  * @module
  */
-import { checkEntryNames, readEntryName, writeEntryName } from "../archive_name.ts";
-import { ByteReader, ByteWriter, sameValues } from "../bytes.ts";
-import { crc32 } from "../crc32.ts";
+import {
+  checkEntryName,
+  checkEntryNames,
+  compareEntryNames,
+  readEntryName,
+  writeEntryName,
+} from "../archive_name.ts";
+import { ByteReader, type ByteSource, type ByteSpan, ByteWriter } from "../bytes.ts";
+import { crc32, crc32Combine } from "../crc32.ts";
 import { FormatError, quotedName } from "../errors.ts";
 import { MAX_INFLATE_RATIO, type StoredParts } from "../file_parts/stored_parts.ts";
 import { MAX_PAGES } from "../image/image_pages.ts";
@@ -217,6 +223,12 @@ export interface V2CodedTile {
 export interface V2CodedImage extends V2ImageHeader {
   /** The tiles, in raster order. */
   tiles: V2CodedTile[];
+  /**
+   * In an archive being written, records with the same key are the same record (the same
+   * pixels, coded alike): after the first, the writer writes them as repeats
+   * ({@link ArchiveRecords}), which need no tiles.
+   */
+  repeatKey?: string;
 }
 
 /**
@@ -234,6 +246,29 @@ export interface V2CodedImage extends V2ImageHeader {
 export interface V2ReadTile extends V2CodedTile {
   /** Whether the stream's CRC-32 matched. */
   streamIntact: boolean;
+  /**
+   * Where the stream is in the data read, when that was a {@link ByteSource} (a file): the
+   * stream is then left there (`stream` is empty) until the tile is decoded.
+   */
+  stored?: ByteSpan;
+}
+
+/**
+ * Bytes of a tile's stream or of a kept file's parts as stored in the data read: those in
+ * memory, or those left in a {@link ByteSource} ({@link V2ReadTile.stored}).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { storedBytes } from "./container.ts";
+ * strictEqual(storedBytes({ stream: new Uint8Array(0), stored: { at: 9, length: 70 } }), 70);
+ * strictEqual(storedBytes({ data: new Uint8Array(3) }), 3);
+ * ```
+ */
+export function storedBytes(
+  part: { stream: Uint8Array; stored?: ByteSpan } | { data: Uint8Array; stored?: ByteSpan },
+): number {
+  return part.stored?.length ?? ("stream" in part ? part.stream : part.data).length;
 }
 
 /**
@@ -429,6 +464,20 @@ function writeCoded(w: ByteWriter, image: V2CodedImage): void {
   writeTiles(w, image);
 }
 
+/** The bytes of `image`'s record. */
+function recordBytes(image: V2CodedImage): Uint8Array {
+  const w = new ByteWriter();
+  writeCoded(w, image);
+  return w.finish();
+}
+
+/** Bytes of the shortest varint of `value`. */
+function varintBytes(value: number): number {
+  let bytes = 1;
+  for (; value >= 128; value = Math.floor(value / 128)) bytes++;
+  return bytes;
+}
+
 function writeTiles(w: ByteWriter, image: V2CodedImage): void {
   if (image.tiles.length !== gridOf(image).count) {
     throw new RangeError(`${image.tiles.length} tiles for a grid of ${gridOf(image).count}`);
@@ -469,29 +518,32 @@ const SAME_PARTS_BYTES_PER_BYTE = MAX_INFLATE_RATIO;
 
 /**
  * The coded image records of an archive, numbered in archive order from 0 (a pixels-only entry
- * has one, a kept file one per page; repeats count too). The writer writes a record identical,
- * byte for byte, to an earlier one as a repeat of it (the coder byte 255, then the earlier
- * record's number as a varint) while the pixels of all repeats up to it, its own included, are
- * at most 2^14 per byte of archive before it; the reader reads a repeat as that record, and
- * refuses one of a later record, of a repeat, or beyond that bound. Kept files' parts repeated
- * whole (parts method 3) are bounded alike, at 1032 bytes per byte ({@link partsRepeat}).
+ * has one, a kept file one per page; repeats count too). The writer writes a record whose
+ * {@link V2CodedImage.repeatKey} an earlier record had as a repeat of it (the coder byte 255,
+ * then the earlier record's number as a varint) while the pixels of all repeats up to it, its
+ * own included, are at most 2^14 per byte of archive before its entry; the reader reads a repeat
+ * as that record, and refuses one of a later record, of a repeat, or beyond that bound (at the
+ * repeat's own byte, which is never before its entry's). Kept files' parts repeated whole (parts
+ * method 3) are bounded alike, at 1032 bytes per byte ({@link partsRepeat}).
  *
  * @example
  * ```ts
- * import { strictEqual } from "node:assert/strict";
- * import { ByteReader, ByteWriter } from "../bytes.ts";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ * import { ByteReader, type ByteSource, type ByteSpan, ByteWriter } from "../bytes.ts";
  * import { ArchiveRecords } from "./container.ts";
  * const image = {
  *   width: 2, height: 1, maxValue: 255, coder: "fast" as const, tileWidth: 2, tileHeight: 1,
  *   tiles: [{ inverted: false, bits: 8, tileCrc: 7, stream: new Uint8Array(5) }],
+ *   repeatKey: "the same pixels",
  * };
  * const w = new ByteWriter();
  * w.zeros(100); // the archive's start
  * const written = new ArchiveRecords();
- * written.write(w, image);
- * const first = w.length;
- * written.write(w, image);
- * strictEqual(w.length - first, 2); // the coder byte 255 and the record number 0
+ * deepStrictEqual(written.plan([image, image], 100).repeats, [undefined, 0]);
+ * written.write(w, [image, image], 100);
+ * const once = new ByteWriter();
+ * new ArchiveRecords().write(once, [image], 100);
+ * strictEqual(w.length - 100, once.length + 2); // then the coder byte 255 and its number 0
  * const r = new ByteReader(w.finish());
  * r.bytes(100, "start");
  * const read = new ArchiveRecords();
@@ -505,8 +557,8 @@ const SAME_PARTS_BYTES_PER_BYTE = MAX_INFLATE_RATIO;
 export class ArchiveRecords {
   /** Records read, in order (repeats as the records they repeat). */
   readonly #read: V2ReadImage[] = [];
-  /** Records written, by their length and tiles' checksums: their numbers and places. */
-  readonly #written = new Map<string, { number: number; start: number; end: number }[]>();
+  /** Records written whole, by their repeat keys: their numbers. */
+  readonly #written = new Map<string, number>();
   #count = 0;
   #repeatedPixels = 0;
   #repeatedPartsBytes = 0;
@@ -523,37 +575,76 @@ export class ArchiveRecords {
     return true;
   }
 
-  /** Writes `image`'s record, or a repeat of an earlier identical record. */
-  write(w: ByteWriter, image: V2CodedImage): void {
-    const record = new ByteWriter();
-    writeCoded(record, image);
-    const bytes = record.finish();
-    // Identical records have the same length and tile checksums (of their pixels); the bytes
-    // decide.
-    const key = `${bytes.length}:${image.tiles.map((t) => t.tileCrc).join()}`;
-    const start = w.length;
-    const same = this.#written.get(key)?.find((earlier) =>
-      sameValues(w.written(earlier.start, earlier.end), bytes)
-    );
-    const pixels = this.#repeatedPixels + image.width * image.height;
-    if (same && pixels <= SAME_AS_PIXELS_PER_BYTE * start) {
-      w.u8(SAME_AS_CODER);
-      w.varint(same.number);
-      this.#repeatedPixels = pixels;
-    } else {
-      w.bytes(bytes);
-      const list = this.#written.get(key) ?? [];
-      list.push({ number: this.#count, start, end: w.length });
-      this.#written.set(key, list);
+  /**
+   * How `images`, one entry's records in order, would be written from byte `at` of the archive:
+   * for each, the earlier record it would repeat, or `undefined` for one written whole. The
+   * plan stops at the first record to be written whole that has no tiles (a record waiting to
+   * repeat another, {@link V2CodedImage.repeatKey}): `uncoded` is its index, and the records
+   * after it are not planned.
+   */
+  plan(
+    images: readonly V2CodedImage[],
+    at: number,
+    bytesOf: (image: V2CodedImage) => Uint8Array = recordBytes,
+  ): { repeats: (number | undefined)[]; uncoded?: number } {
+    const own = new Map<string, number>();
+    const repeats: (number | undefined)[] = [];
+    let pixels = this.#repeatedPixels;
+    for (const [i, image] of images.entries()) {
+      const key = image.repeatKey;
+      const earlier = key === undefined ? undefined : this.#written.get(key) ?? own.get(key);
+      const total = pixels + image.width * image.height;
+      if (earlier !== undefined && total <= SAME_AS_PIXELS_PER_BYTE * at) {
+        pixels = total;
+        repeats.push(earlier);
+        at += 1 + varintBytes(earlier);
+        continue;
+      }
+      if (image.tiles.length === 0) return { repeats, uncoded: i };
+      if (key !== undefined && earlier === undefined) own.set(key, this.#count + i);
+      repeats.push(undefined);
+      at += bytesOf(image).length;
     }
-    this.#count++;
+    return { repeats };
   }
 
-  /** Reads the next record (the record it repeats, for a repeat). */
+  /**
+   * Writes `images` (one entry's records) from byte `at` of the archive as {@link plan} says:
+   * repeats of earlier records, or whole.
+   */
+  write(w: ByteWriter, images: readonly V2CodedImage[], at: number): void {
+    const written = new Map<V2CodedImage, Uint8Array>();
+    const bytesOf = (image: V2CodedImage) => {
+      const bytes = written.get(image) ?? recordBytes(image);
+      written.set(image, bytes);
+      return bytes;
+    };
+    const { repeats, uncoded } = this.plan(images, at, bytesOf);
+    if (uncoded !== undefined) throw new RangeError(`record ${uncoded} of an entry has no tiles`);
+    for (const [i, earlier] of repeats.entries()) {
+      const image = images[i];
+      if (earlier !== undefined) {
+        w.u8(SAME_AS_CODER);
+        w.varint(earlier);
+        this.#repeatedPixels += image.width * image.height;
+      } else {
+        w.bytes(bytesOf(image));
+        const key = image.repeatKey;
+        if (key !== undefined && !this.#written.has(key)) this.#written.set(key, this.#count);
+      }
+      this.#count++;
+    }
+  }
+
+  /**
+   * Reads the next record (the record it repeats, for a repeat). Each record read whole gets a
+   * repeat key of its own, which its repeats share: an archive written again from what was read
+   * repeats the same records.
+   */
   read(r: ByteReader, layout: RecordLayout, deferred: boolean): V2ReadImage {
     const number = this.#read.length;
     if (layout !== "packing" || r.peek() !== SAME_AS_CODER) {
-      const image = readCoded(r, layout, deferred);
+      const image = { ...readCoded(r, layout, deferred), repeatKey: `record ${number}` };
       this.#read.push(image);
       return image;
     }
@@ -656,14 +747,16 @@ function readTileRecord(
   const crc = r.u32("tile checksum");
   const streamCrc = r.u32("stream checksum");
   const length = layout === "wide" ? r.u64("stream length") : r.varint("stream length");
-  const stream = r.bytes(length, "coded stream");
-  const streamIntact = crc32(stream) === streamCrc;
+  let got = 0;
+  const { at, bytes } = r.stored(length, "coded stream", (piece) => got = crc32(piece, got));
+  const streamIntact = got === streamCrc;
   if (!streamIntact && !deferred) throw streamDamaged();
   return {
     inverted: (head & TILE_INVERTED) !== 0,
     bits,
     tileCrc: crc,
-    stream,
+    stream: bytes ?? new Uint8Array(0),
+    ...(bytes === undefined && { stored: { at, length } }),
     streamIntact,
     ...((head & TILE_PRIMED) && { primed: true }),
     ...((head & TILE_PACKED) && { packed: true }),
@@ -880,49 +973,160 @@ export function serializeV2Archive(archive: {
   modelBytes?: Uint8Array;
   entries: (V2ArchiveEntry | V2FileEntry)[];
 }): Uint8Array {
-  checkEntryNames(archive.entries.map((e) => e.name));
+  const writer = new V2ArchiveWriter();
   const w = new ByteWriter();
-  w.ascii("BPA2");
-  w.u16(V2_ARCHIVE_VERSION);
-  w.u16(archive.modelBytes ? 1 : 0);
-  w.bytes(archive.modelHash);
-  w.u32(archive.modelBytes?.length ?? 0);
-  if (archive.modelBytes) w.bytes(archive.modelBytes);
-  w.u32(archive.entries.length);
-  const records = new ArchiveRecords();
-  for (const entry of archive.entries) {
-    writeEntryName(w, entry.name);
-    writeEntryKind(w, entry, records);
+  w.bytes(writer.start(archive));
+  for (const entry of archive.entries) w.bytes(writer.add(entry));
+  const end = writer.end();
+  w.bytes(end.checksum);
+  const bytes = w.finish();
+  bytes.set(end.count, end.countAt);
+  return bytes;
+}
+
+/**
+ * The end of an archive written by {@link V2ArchiveWriter}: its checksum (its last bytes) and
+ * its entry count, to write over the count {@link V2ArchiveWriter.start} left at `countAt`.
+ *
+ * @example
+ * ```ts
+ * import type { V2ArchiveEnd } from "./container.ts";
+ * const end: V2ArchiveEnd = { checksum: new Uint8Array(4), count: new Uint8Array(4), countAt: 44 };
+ * ```
+ */
+export interface V2ArchiveEnd {
+  /** The archive checksum, for the entry count given here: the archive's last four bytes. */
+  checksum: Uint8Array;
+  /** The entry count field. */
+  count: Uint8Array;
+  /** Where the entry count field is in the archive. */
+  countAt: number;
+}
+
+/**
+ * Writes a `BPA2` archive piece by piece, so that it need not be in memory at once: its start,
+ * then each entry (in order of their names), then the checksum; the entry count, known last,
+ * is then written over the start's (the checksum covers it, computed without reading the archive
+ * again). Records marked alike ({@link V2CodedImage.repeatKey}) are written once.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { parseV2Archive, V2ArchiveWriter } from "./container.ts";
+ * const writer = new V2ArchiveWriter();
+ * const image = {
+ *   width: 1, height: 1, maxValue: 255, coder: "fast" as const, tileWidth: 1, tileHeight: 1,
+ *   tiles: [{ inverted: false, bits: 8, tileCrc: 0, stream: new Uint8Array(4) }],
+ * };
+ * const pieces = [writer.start({ modelHash: new Uint8Array(32) })];
+ * pieces.push(writer.add({ name: "a.pgm", ...image }), writer.add({ name: "b.pgm", ...image }));
+ * const end = writer.end();
+ * const bytes = new Uint8Array([...pieces.flatMap((p) => [...p]), ...end.checksum]);
+ * bytes.set(end.count, end.countAt);
+ * strictEqual(parseV2Archive(bytes).entries.length, 2);
+ * ```
+ */
+export class V2ArchiveWriter {
+  readonly #records = new ArchiveRecords();
+  readonly #names: string[] = [];
+  /** The bytes before the entry count. */
+  #head = new Uint8Array();
+  /** Bytes written so far, and the CRC-32 of those after the entry count. */
+  #length = 0;
+  #crc = 0;
+
+  /** The archive's first bytes, up to an entry count of 0 that {@link end} corrects. */
+  start(archive: { modelHash: Uint8Array; modelBytes?: Uint8Array }): Uint8Array {
+    const w = new ByteWriter();
+    w.ascii("BPA2");
+    w.u16(V2_ARCHIVE_VERSION);
+    w.u16(archive.modelBytes ? 1 : 0);
+    w.bytes(archive.modelHash);
+    w.u32(archive.modelBytes?.length ?? 0);
+    if (archive.modelBytes) w.bytes(archive.modelBytes);
+    this.#head = w.finish().slice();
+    w.u32(0);
+    this.#length = w.length;
+    return w.finish();
   }
-  const body = w.finish();
-  w.u32(crc32(body));
-  return w.finish();
+
+  /**
+   * Where the plan for `entry`, written next, stops ({@link ArchiveRecords.plan}): the index,
+   * in its records, of the first to be written whole that has no tiles; `undefined` when every
+   * record it must write whole has them.
+   */
+  uncoded(entry: V2ArchiveEntry | V2FileEntry): number | undefined {
+    const head = new ByteWriter();
+    writeEntryHead(head, entry);
+    return this.#records.plan(recordsOfEntry(entry), this.#length + head.length).uncoded;
+  }
+
+  /** The next entry's bytes: its name and body. */
+  add(entry: V2ArchiveEntry | V2FileEntry): Uint8Array {
+    const last = this.#names.at(-1);
+    checkEntryName(entry.name);
+    if (last !== undefined && compareEntryNames(last, entry.name) >= 0) {
+      throw new FormatError(
+        compareEntryNames(last, entry.name) === 0
+          ? `entry name ${quotedName(entry.name)} appears twice`
+          : `entry ${quotedName(entry.name)} comes after ${quotedName(last)}: entries must ` +
+            `come in the order of their names`,
+      );
+    }
+    this.#names.push(entry.name);
+    const w = new ByteWriter();
+    writeEntryHead(w, entry);
+    this.#records.write(w, recordsOfEntry(entry), this.#length + w.length);
+    if ("pages" in entry) writeParts(w, entry, this.#records, this.#length);
+    const bytes = w.finish();
+    this.#length += bytes.length;
+    this.#crc = crc32(bytes, this.#crc);
+    return bytes;
+  }
+
+  /** The archive's end, once every entry is written; checks the names together first. */
+  end(): V2ArchiveEnd {
+    checkEntryNames(this.#names);
+    const count = new Uint8Array(4);
+    new DataView(count.buffer).setUint32(0, this.#names.length, true);
+    const countAt = this.#head.length;
+    const before = crc32(count, crc32(this.#head));
+    const checksum = new Uint8Array(4);
+    const crc = crc32Combine(before, this.#crc, this.#length - countAt - 4);
+    new DataView(checksum.buffer).setUint32(0, crc, true);
+    return { checksum, count, countAt };
+  }
 }
 
 /** The most bytes of a note. */
 const MAX_NOTE_BYTES = 1024;
 
-/** Writes an entry after its name: its kind, note and kind's fields. */
-function writeEntryKind(
-  w: ByteWriter,
-  entry: V2ArchiveEntry | V2FileEntry,
-  records: ArchiveRecords,
-): void {
+/** The coded image records of an entry: a kept file's pages, or the entry's own. */
+function recordsOfEntry(entry: V2ArchiveEntry | V2FileEntry): V2CodedImage[] {
+  return "pages" in entry ? entry.pages : [entry];
+}
+
+/** Writes an entry up to its records: its name, kind and note, and a kept file's fields. */
+function writeEntryHead(w: ByteWriter, entry: V2ArchiveEntry | V2FileEntry): void {
+  writeEntryName(w, entry.name);
   const note = new TextEncoder().encode(entry.note ?? "").subarray(0, MAX_NOTE_BYTES);
   const file = "pages" in entry;
   w.u8(file ? 1 : 0);
   w.u16(note.length);
   w.bytes(note);
-  if (!file) {
-    records.write(w, entry);
-    return;
-  }
+  if (!file) return;
   w.u8(entry.exact ? 1 : 0);
   w.bytes(entry.sha256);
   w.u64(entry.fileBytes);
   w.u32(entry.pages.length);
-  for (const page of entry.pages) records.write(w, page);
-  if (entry.samePartsAs !== undefined && records.partsRepeat(entry.parts.rawBytes, w.length)) {
+}
+
+/**
+ * Writes a kept file's parts after its records, in an entry starting at byte `at` of the
+ * archive: a repeat of an earlier entry's while `records` allows, else as stored.
+ */
+function writeParts(w: ByteWriter, entry: V2FileEntry, records: ArchiveRecords, at: number): void {
+  if (entry.samePartsAs !== undefined && records.partsRepeat(entry.parts.rawBytes, at + w.length)) {
     w.u8(3);
     w.u32(entry.samePartsAs);
     w.u64(entry.parts.rawBytes);
@@ -1000,9 +1204,10 @@ function readEntryKind(
   }
   const rawBytes = r.u64("parts length");
   const crc = r.u32("parts checksum");
-  const data = r.bytes(r.u64("stored parts length"), "parts");
+  let got = 0;
+  const stored = r.stored(r.u64("stored parts length"), "parts", (p) => got = crc32(p, got));
   if (method === 3) {
-    if (rawBytes !== otherParts!.rawBytes || data.length !== 0) {
+    if (rawBytes !== otherParts!.rawBytes || stored.length !== 0) {
       throw new FormatError(
         `entry ${quotedName(name)}: its repeated parts are not of entry ${other}'s length`,
       );
@@ -1020,9 +1225,10 @@ function readEntryKind(
     ...(method === 3 && { sameAsEntry: other }),
     rawBytes,
     crc,
-    data,
+    data: stored.bytes ?? new Uint8Array(0),
+    ...(stored.bytes === undefined && { stored: { at: stored.at, length: stored.length } }),
   };
-  const partsIntact = crc32(data) === crc;
+  const partsIntact = got === crc;
   if (!partsIntact && !deferred) {
     throw new FormatError("file parts are damaged (checksum mismatch)");
   }
@@ -1121,19 +1327,21 @@ export interface ParsedV2Archive {
  * ```
  */
 export function parseV2Archive(
-  bytes: Uint8Array,
+  bytes: Uint8Array | ByteSource,
   options: { deferChecksums?: boolean } = {},
 ): ParsedV2Archive {
   const deferred = options.deferChecksums === true;
   // Parse first for a precise message about truncation or structure, then check the CRC.
   const archive = parseV2ArchiveBody(bytes, deferred);
-  const stored = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4);
-  const intact = stored.getUint32(0, true) === crc32(bytes.subarray(0, bytes.length - 4));
+  const r = new ByteReader(bytes);
+  let crc = 0;
+  r.stored(bytes.length - 4, "archive", (piece) => crc = crc32(piece, crc));
+  const intact = r.u32("archive checksum") === crc;
   if (!intact && !deferred) throw new FormatError("archive is damaged (archive checksum mismatch)");
   return { ...archive, intact };
 }
 
-function parseV2ArchiveBody(bytes: Uint8Array, deferred: boolean) {
+function parseV2ArchiveBody(bytes: Uint8Array | ByteSource, deferred: boolean) {
   const r = new ByteReader(bytes);
   r.magic("BPA2");
   const { version, layout } = readImageVersion(r, "BPA2", ARCHIVE_LAYOUTS);

@@ -16,6 +16,7 @@ import {
   type CoderName,
   gridOf,
   headerOf,
+  storedBytes,
   tileCrc,
   type V2CodedImage,
   type V2CodedTile,
@@ -467,7 +468,7 @@ export function checkTileStreams(coded: V2CodedImage): void {
   const grid = gridOf(coded);
   coded.tiles.forEach((tile, i) => {
     const rect = grid.rect(i);
-    TILE_CODERS[coded.coder].checkHolds(rect.width, rect.height, tile.bits, tile.stream.length);
+    TILE_CODERS[coded.coder].checkHolds(rect.width, rect.height, tile.bits, storedBytes(tile));
   });
 }
 

@@ -10,6 +10,7 @@ import {
   parseClassicImage,
   serializeClassicArchive,
 } from "../../src/classic/container.ts";
+import type { ByteSource } from "../../src/bytes.ts";
 import { decodeImage, encodeImage, unpackArchive } from "../../src/codec.ts";
 import { describeFile, type FileInfo } from "../../src/file_info.ts";
 import type { GrayImage } from "../../src/image/gray_image.ts";
@@ -238,9 +239,35 @@ async function repack(value: Unpacked, bytes: Uint8Array, classic: boolean): Pro
   });
 }
 
+/**
+ * Unpacks `bytes` in memory and from a source holding them (read in pieces, the streams and
+ * parts left there until decoded): both must give the same archive or the same refusal, else
+ * an `Error` (a failure of its own) says how they differ.
+ */
+async function unpackBothWays(bytes: Uint8Array): Promise<Unpacked> {
+  const source: ByteSource = { length: bytes.length, read: (at, n) => bytes.slice(at, at + n) };
+  const [inMemory, fromSource] = await Promise.allSettled([
+    unpackArchive(bytes),
+    unpackArchive(source),
+  ]);
+  if (inMemory.status === "fulfilled" && fromSource.status === "fulfilled") {
+    const diff = archiveDifference(fromSource.value, inMemory.value);
+    if (diff) throw new Error(`from a source, the archive unpacks otherwise: ${diff}`);
+    return inMemory.value;
+  }
+  if (inMemory.status === "rejected" && fromSource.status === "rejected") {
+    const [reason, other] = [inMemory.reason, fromSource.reason];
+    if (reason?.message === other?.message) throw reason;
+    throw new Error(`refused otherwise from a source: ${other?.message} (${reason?.message})`);
+  }
+  const refused = (inMemory.status === "rejected" ? inMemory : fromSource) as PromiseRejectedResult;
+  const where = inMemory.status === "rejected" ? "from a source" : "in memory";
+  throw new Error(`unpacked ${where} only, refused otherwise: ${refused.reason?.message}`);
+}
+
 const archive = (name: "bpa1" | "bpa2-builtin" | "bpa2-embedded"): Target => ({
   name,
-  run: (bytes) => unpackArchive(bytes),
+  run: unpackBothWays,
   checkSeed(value, seed) {
     const got = value as Unpacked;
     return Promise.resolve(archiveDifference(got, { model: got.model, entries: seed.entries! }));
@@ -271,7 +298,7 @@ const archive = (name: "bpa1" | "bpa2-builtin" | "bpa2-embedded"): Target => ({
  */
 const keptFiles: Target = {
   name: "bpa2-files",
-  run: (bytes) => unpackArchive(bytes),
+  run: unpackBothWays,
   checkSeed(value, seed) {
     const got = value as Unpacked;
     return Promise.resolve(archiveDifference(got, { model: got.model, entries: seed.entries! }));

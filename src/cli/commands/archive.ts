@@ -13,8 +13,11 @@ import {
   openArchive,
   type OpenArchiveOptions,
   type OpenedArchive,
-  packArchive,
+  packArchiveStream,
+  type PackedArchive,
+  type PackedEntry,
 } from "../../codec.ts";
+import { ByteWriter } from "../../bytes.ts";
 import { FormatError, quotedName } from "../../errors.ts";
 import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
 import { checkPixelLimit, type ImageLimits } from "../../image/limits.ts";
@@ -35,15 +38,16 @@ import {
 import { CliError, errorFor, UsageError } from "../errors.ts";
 import {
   checkOutput,
+  FileBytes,
   inputName,
   listFiles,
   listImages,
+  openOutput,
   outputName,
   readBytes,
   readImage,
   shownText,
   STDIO,
-  writeAtomic,
 } from "../files.ts";
 import { EXIT_SKIPPED, KEEP_GOING_FLAG, MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { OutputFolder } from "../output_folder.ts";
@@ -134,41 +138,48 @@ export const packCommand: Command = {
         yield entry;
       }
     }
-    let bytes: Uint8Array;
+    let written: { entries: PackedEntry[]; bytes: number };
     try {
-      bytes = await withCodingWorkers(args, (runner) =>
-        packArchive(entries(), model, {
-          polarity,
-          level: levelFlag(args, model),
-          runner,
-          ...limits,
-          skip: keepGoing
-            ? (name, error) => {
-              skip(join(dir, name), error);
-              entriesRead--;
-            }
-            : undefined,
-        }));
+      written = await withCodingWorkers(args, (runner) =>
+        writeArchive(
+          output,
+          packArchiveStream(entries(), model, {
+            polarity,
+            level: levelFlag(args, model),
+            runner,
+            ...limits,
+            skip: keepGoing
+              ? (name, error) => {
+                skip(join(dir, name), error);
+                entriesRead--;
+              }
+              : undefined,
+          }),
+          {
+            force,
+            check: () => {
+              if (entriesRead === 0) throw new CliError(dir, "nothing could be packed");
+            },
+          },
+        ));
     } catch (e) {
       throw errorFor(dir, e);
     }
     report.done();
-    if (entriesRead === 0) throw new CliError(dir, "nothing could be packed");
-    const packed = await openArchive(bytes, { deferChecksums: true });
-    for (const e of packed.entries) {
+    const packed = written.entries;
+    for (const e of packed) {
       // An image file that could not be coded as one is worth a word.
       if (/^(kept whole|pixels and chunks):/.test(e.note ?? "")) {
         report.warning(`${shownText(join(dir, e.name))}: ${e.note}`);
       }
     }
-    const pixels = packed.entries.reduce((n, e) => n + (e.file?.pixels ?? e.width * e.height), 0);
-    const images = packed.entries.filter((e) => (e.file?.pixels ?? 1) > 0).length;
-    const exactFiles = packed.entries.filter((e) => e.file?.exact).length;
-    await writeAtomic(output, bytes, force);
-    const bpp = bitsPerPixel(bytes.length, pixels);
+    const pixels = packed.reduce((n, e) => n + e.pixels, 0);
+    const images = packed.filter((e) => e.pixels > 0 || e.kept === undefined).length;
+    const exactFiles = packed.filter((e) => e.kept?.exact).length;
+    const bpp = bitsPerPixel(written.bytes, pixels);
     report.line(
-      `packed: raw_bytes=${rawBytes}, archive_bytes=${bytes.length}, bpp=${bpp}, pixels=${pixels}, images=${images}` +
-        (pixelsOnly ? "" : `, files=${packed.entries.length}, exact_files=${exactFiles}`) +
+      `packed: raw_bytes=${rawBytes}, archive_bytes=${written.bytes}, bpp=${bpp}, pixels=${pixels}, images=${images}` +
+        (pixelsOnly ? "" : `, files=${packed.length}, exact_files=${exactFiles}`) +
         (skipped.length > 0 ? `, skipped=${skipped.length}` : ""),
     );
     report.result({
@@ -177,11 +188,11 @@ export const packCommand: Command = {
       format: model.format,
       pixelsOnly,
       images,
-      files: packed.entries.length,
+      files: packed.length,
       exactFiles,
       pixels,
       rawBytes,
-      bytes: bytes.length,
+      bytes: written.bytes,
       bpp,
       modelHash: toHex(model.hash),
       skipped,
@@ -189,6 +200,42 @@ export const packCommand: Command = {
     return skipped.length > 0 ? EXIT_SKIPPED : 0;
   },
 };
+
+/**
+ * Writes an archive's pieces to `output` as they come, then its entry count over the first
+ * piece's (stdout, which cannot seek, gets the archive whole at the end); `check` may refuse the
+ * archive before it appears under its name.
+ */
+async function writeArchive(
+  output: string,
+  pieces: AsyncGenerator<Uint8Array, PackedArchive>,
+  options: { force: boolean; check: () => void },
+): Promise<{ entries: PackedEntry[]; bytes: number }> {
+  const file = await openOutput(output, options.force);
+  try {
+    const held = file.writeAt ? undefined : new ByteWriter();
+    let next = await pieces.next();
+    for (; !next.done; next = await pieces.next()) {
+      if (held) held.bytes(next.value);
+      else await file.write(next.value);
+    }
+    const { count, countAt, entries } = next.value;
+    options.check();
+    if (held) {
+      const bytes = held.finish();
+      bytes.set(count, countAt);
+      await file.write(bytes);
+    } else {
+      await file.writeAt!(countAt, count);
+    }
+    const bytes = file.written;
+    await file.commit();
+    return { entries, bytes };
+  } catch (e) {
+    await file.abandon();
+    throw e;
+  }
+}
 
 /**
  * The file name an entry is written as: a kept file's own; for pixels, its own, or with `.png`
@@ -214,13 +261,27 @@ function keptAs(entry: ArchiveEntryInfo): "exact file" | "exact pixels" {
   return entry.file?.exact ? "exact file" : "exact pixels";
 }
 
-/** Opens an archive for `unpack`, `extract` and `list`, naming it in any error. */
-async function readArchive(path: string, options: OpenArchiveOptions): Promise<OpenedArchive> {
-  const bytes = await readBytes(path);
+/**
+ * Opens an archive for `unpack`, `extract` and `list` — a file where it is, its bytes read as
+ * they are needed (so that an archive larger than memory unpacks); stdin whole — runs `work`
+ * with it and closes it, naming the archive in any error opening it.
+ */
+async function withArchive<T>(
+  path: string,
+  options: OpenArchiveOptions,
+  work: (archive: OpenedArchive) => Promise<T>,
+): Promise<T> {
+  const file = path === STDIO ? undefined : await FileBytes.open(path);
   try {
-    return await openArchive(bytes, options);
-  } catch (e) {
-    throw errorFor(inputName(path), e);
+    let archive: OpenedArchive;
+    try {
+      archive = await openArchive(file ?? await readBytes(path), options);
+    } catch (e) {
+      throw errorFor(inputName(path), e);
+    }
+    return await work(archive);
+  } finally {
+    file?.close();
   }
 }
 
@@ -323,14 +384,16 @@ export const unpackCommand: Command = {
     const dir = requireFlag(args, "output-dir");
     const limits = maxPixelsFlag(args);
     const force = args.values.force === true;
-    const indices = await withCodingWorkers(args, async (runner) => {
-      const archive = await readArchive(input, { ...limits, runner });
-      const indices = archive.entries.map((_, i) => i);
-      const concurrency = runner?.concurrency ?? 1;
-      await writeEntries(input, archive, indices, dir, { force, limits, report, concurrency });
-      return { archive, indices };
-    });
-    const { archive } = indices;
+    const archive = await withCodingWorkers(
+      args,
+      (runner) =>
+        withArchive(input, { ...limits, runner }, async (archive) => {
+          const indices = archive.entries.map((_, i) => i);
+          const concurrency = runner?.concurrency ?? 1;
+          await writeEntries(input, archive, indices, dir, { force, limits, report, concurrency });
+          return archive;
+        }),
+    );
     const exactFiles = archive.entries.filter((e) => e.file?.exact).length;
     report.line(
       `unpacked: ${input} -> ${dir}, entries=${archive.entries.length}` +
@@ -391,17 +454,15 @@ export const extractCommand: Command = {
     const dir = optionalFlag(args, "output-dir") ?? ".";
     const limits = maxPixelsFlag(args);
     const force = args.values.force === true;
-    const written = await withCodingWorkers(args, async (runner) => {
-      const archive = await readArchive(input, { ...limits, runner });
-      const indices = selectEntries(input, archive, wanted);
-      const concurrency = runner?.concurrency ?? 1;
-      return await writeEntries(input, archive, indices, dir, {
-        force,
-        limits,
-        report,
-        concurrency,
-      });
-    });
+    const written = await withCodingWorkers(
+      args,
+      (runner) =>
+        withArchive(input, { ...limits, runner }, (archive) => {
+          const indices = selectEntries(input, archive, wanted);
+          const concurrency = runner?.concurrency ?? 1;
+          return writeEntries(input, archive, indices, dir, { force, limits, report, concurrency });
+        }),
+    );
     report.line(`extracted: ${input} -> ${dir}, images=${written.length}`);
     report.result({ command: "extract", input, outputDir: dir, entries: written });
     return 0;
@@ -421,7 +482,7 @@ export const listCommand: Command = {
     const results = [];
     let damaged = false;
     for (const input of args.positionals) {
-      const archive = await readArchive(input, { deferChecksums: true });
+      const archive = await withArchive(input, { deferChecksums: true }, (a) => Promise.resolve(a));
       const entries = archive.entries.map((e) => ({
         name: e.name,
         width: e.width,

@@ -6,16 +6,18 @@
 import { describeFile, type FileInfo } from "../../file_info.ts";
 import type { Command, ParsedArgs, Reporter } from "../command.ts";
 import { CliError, errorFor, UsageError } from "../errors.ts";
-import { inputName, readBytes, shownText } from "../files.ts";
+import { FileBytes, inputName, readBytes, shownText, STDIO } from "../files.ts";
 import { primerLine } from "../primer_line.ts";
 
-/** Reads and describes one file (stdin for `-`). */
+/** Reads and describes one file (stdin for `-`; an archive is read where it is, as needed). */
 async function describePath(path: string): Promise<FileInfo> {
-  const bytes = await readBytes(path);
+  const file = path === STDIO ? undefined : await FileBytes.open(path);
   try {
-    return await describeFile(bytes);
+    return await describeFile(file ?? await readBytes(path));
   } catch (e) {
     throw errorFor(inputName(path), e);
+  } finally {
+    file?.close();
   }
 }
 

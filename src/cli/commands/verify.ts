@@ -25,7 +25,7 @@ import {
 } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { quotedName } from "../../errors.ts";
-import { inputName, readBytes } from "../files.ts";
+import { FileBytes, inputName, readBytes, STDIO } from "../files.ts";
 import { MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { withCodingWorkers, WORKERS_FLAG } from "../workers_flag.ts";
 import type { TileRunner } from "../../v2/image_codec.ts";
@@ -102,7 +102,11 @@ async function verifyCoded(input: string, bytes: Uint8Array, context: VerifyCont
 }
 
 /** Decodes every entry of a `.bpa`, one at a time, going on past a damaged one. */
-async function verifyArchive(input: string, bytes: Uint8Array, context: VerifyContext) {
+async function verifyArchive(
+  input: string,
+  bytes: Uint8Array | FileBytes,
+  context: VerifyContext,
+) {
   const archive = await openArchive(bytes, {
     ...context.limits,
     runner: context.runner,
@@ -138,24 +142,31 @@ async function verifyArchive(input: string, bytes: Uint8Array, context: VerifyCo
 /** Verifies one file, by what its bytes are. */
 async function verifyFile(input: string, context: VerifyContext): Promise<Verdict> {
   const name = inputName(input);
-  let bytes: Uint8Array;
+  // A file is read where it is: an archive as its entries need it, others whole.
+  let source: Uint8Array | FileBytes;
   try {
-    bytes = await readBytes(input);
+    source = input === STDIO ? await readBytes(input) : await FileBytes.open(input);
   } catch (e) {
     return { input: name, kind: "image", ok: false, bytes: 0, bpp: 0, reason: message(e) };
   }
-  const magic = magicOf(bytes);
-  const kind = magic === "BPC1" || magic === "BPC2"
-    ? "coded image"
-    : magic === "BPA1" || magic === "BPA2"
-    ? "archive"
-    : "image";
+  const whole = () => source instanceof Uint8Array ? source : source.read(0, source.length);
+  let kind: Verdict["kind"] = "image";
   try {
-    if (kind === "coded image") return await verifyCoded(name, bytes, context);
-    if (kind === "archive") return await verifyArchive(name, bytes, context);
-    return await verifyImage(name, bytes, context);
+    const magic = magicOf(
+      source instanceof Uint8Array ? source : source.read(0, Math.min(4, source.length)),
+    );
+    kind = magic === "BPC1" || magic === "BPC2"
+      ? "coded image"
+      : magic === "BPA1" || magic === "BPA2"
+      ? "archive"
+      : "image";
+    if (kind === "archive") return await verifyArchive(name, source, context);
+    if (kind === "coded image") return await verifyCoded(name, whole(), context);
+    return await verifyImage(name, whole(), context);
   } catch (e) {
-    return { input: name, kind, ok: false, bytes: bytes.length, bpp: 0, reason: message(e) };
+    return { input: name, kind, ok: false, bytes: source.length, bpp: 0, reason: message(e) };
+  } finally {
+    if (source instanceof FileBytes) source.close();
   }
 }
 
