@@ -237,11 +237,12 @@ ACCEPT: a grayscale reader of the kind bpcodec has should read the file; REFUSE:
 no (and an archiver keeps the file whole). The rules used:
 
 - DICOM: a Part 10 file (preamble, `DICM`, File Meta) with a native transfer syntax (Implicit VR
-  LE 1.2.840.10008.1.2, Explicit VR LE 1.2.840.10008.1.2.1, Explicit VR BE 1.2.840.10008.1.2.2), a
-  Pixel Data element with at least Rows×Columns×NumberOfFrames samples, SamplesPerPixel 1,
-  MONOCHROME1 or MONOCHROME2, BitsAllocated 8 or 16, HighBit = BitsStored−1. Compressed transfer
-  syntaxes (RLE, JPEG, JPEG-LS, JPEG 2000, Deflated), colour, 1- and 32-bit files, truncated pixel
-  data, a missing Pixel Data element and files without File Meta are refused.
+  LE 1.2.840.10008.1.2, Explicit VR LE 1.2.840.10008.1.2.1, Explicit VR BE 1.2.840.10008.1.2.2) or
+  RLE Lossless (1.2.840.10008.1.2.5), a Pixel Data element with at least Rows×Columns×NumberOfFrames
+  samples, SamplesPerPixel 1, MONOCHROME1 or MONOCHROME2, BitsAllocated 8 or 16, HighBit =
+  BitsStored−1. Other compressed transfer syntaxes (JPEG, JPEG-LS, JPEG 2000, Deflated), colour, 1-
+  and 32-bit files, truncated pixel data, a missing Pixel Data element and files without File Meta
+  are refused.
 - FITS: `SIMPLE = T`; every HDU that is an image (the primary HDU unless it holds random groups, or
   `XTENSION = 'IMAGE'`) with NAXIS ≥ 2, no zero axis and BITPIX 8 or 16 gives pages: one per 2-D
   plane (NAXIS1 × NAXIS2; a cube of NAXIS3 planes gives NAXIS3 pages, all HDUs in file order).
@@ -280,15 +281,14 @@ uint16, signed values shifted by +2^(bits−1); for FITS BITPIX 16 this is alway
 (whatever BZERO says), for BITPIX 8 and TIFF the stored value.
 
 Hashes were computed without bpcodec: DICOM by numpy from pydicom's parse of the file
-(python3-pydicom 2.3.1), cross-checked with pydicom's `pixel_array`; FITS by a small numpy reader
-in the script; TIFF by libtiff (`tiffcp -c none -s`, which undoes compression and predictor) read
-by tifffile 2023.02.03, cross-checked with Pillow 9.4.0 (which inverts min-is-white; the check
-allows for that). The script stops if a cross-check disagrees.
-MD
-PYTHONPATH="$work/$py" python3 - "$out" manifest.tsv made.tsv packages.tsv <<'EOF'
-# Writes expected.tsv and README.md for tests/formats/{dicom,fits,tiff} (argv: OUT manifest made packages).
-import hashlib, os, subprocess, sys, tempfile, warnings
-import numpy as np
+(python3-pydicom 2.3.1), cross-checked with pydicom's `pixel_array` (RLE frames: decoded by it, the
+same pixels as `MR_small.dcm`'s); FITS by a small numpy reader in the script; TIFF by libtiff
+(`tiffcp -c none -s`, which undoes compression and predictor) read by tifffile 2023.02.03,
+cross-checked with Pillow 9.4.0 (which inverts min-is-white; the check allows for that). The script
+stops if a cross-check disagrees. MD PYTHONPATH="$work/$py" python3 - "$out" manifest.tsv made.tsv
+packages.tsv <<'EOF' # Writes expected.tsv and README.md for tests/formats/{dicom,fits,tiff} (argv:
+OUT manifest made packages). import hashlib, os, subprocess, sys, tempfile, warnings import numpy as
+np
 
 warnings.simplefilter("ignore")
 out, manifest, made, packages = sys.argv[1:5]
@@ -327,6 +327,7 @@ def sha_coded(pages, shift):  # bpcodec's own convention: uint16 LE, signed valu
 
 NATIVE = {"1.2.840.10008.1.2": "Implicit VR LE", "1.2.840.10008.1.2.1": "Explicit VR LE",
           "1.2.840.10008.1.2.2": "Explicit VR BE"}
+RLE = "1.2.840.10008.1.2.5"  # RLE Lossless: read too, its frames decoded by pydicom
 
 
 def dicom(path):
@@ -345,7 +346,7 @@ def dicom(path):
              f"alloc/stored/high {g('BitsAllocated')}/{g('BitsStored')}/{g('HighBit')}; "
              f"PixelRepresentation {g('PixelRepresentation')}")
     r = dict(verdict="refuse", attrs=attrs)
-    if ts not in NATIVE:
+    if ts not in NATIVE and ts != RLE:
         r["why"] = f"compressed transfer syntax ({tsname})"
         return r
     if "PixelData" not in ds:
@@ -362,15 +363,19 @@ def dicom(path):
         r["why"] = f"HighBit {ds.HighBit} with BitsStored {bits}"
         return r
     n = ds.Rows * ds.Columns * frames
-    raw = np.frombuffer(ds.PixelData, dtype=(">" if ts == "1.2.840.10008.1.2.2" else "<")
-                        + ("u1" if ds.BitsAllocated == 8 else "u2"))
-    if raw.size < n:
-        r["why"] = f"truncated pixel data ({len(ds.PixelData)} bytes for {n} samples)"
-        return r
-    raw = raw[:n].astype(np.int64)
     notes = []
-    if len(ds.PixelData) > n * ds.BitsAllocated // 8:
-        notes.append(f"Pixel Data is {len(ds.PixelData) - n * ds.BitsAllocated // 8} bytes longer than the frames")
+    if ts == RLE:  # the stored samples, as pydicom's RLE handler decodes them
+        raw = ds.pixel_array.astype(np.int64).reshape(-1) & ((1 << ds.BitsAllocated) - 1)
+        notes.append("RLE Lossless")
+    else:
+        raw = np.frombuffer(ds.PixelData, dtype=(">" if ts == "1.2.840.10008.1.2.2" else "<")
+                            + ("u1" if ds.BitsAllocated == 8 else "u2"))
+        if raw.size < n:
+            r["why"] = f"truncated pixel data ({len(ds.PixelData)} bytes for {n} samples)"
+            return r
+        raw = raw[:n].astype(np.int64)
+        if len(ds.PixelData) > n * ds.BitsAllocated // 8:
+            notes.append(f"Pixel Data is {len(ds.PixelData) - n * ds.BitsAllocated // 8} bytes longer than the frames")
     mask = (1 << bits) - 1
     high = int(np.count_nonzero(raw & ~mask))
     if bits < ds.BitsAllocated:

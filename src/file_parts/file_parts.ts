@@ -18,6 +18,8 @@ import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { describePages, isImageFile, readImagePages } from "../image/image_file.ts";
 import type { ImageLimits } from "../image/limits.ts";
+import { encodeRleFrame } from "../image/dicom_rle.ts";
+import type { RleFrames } from "../image/image_pages.ts";
 import {
   checkSampleLayout,
   type SampleLayout,
@@ -75,6 +77,12 @@ export type FileParts =
     gaps: Uint8Array;
     /** The uncompressed blocks' bytes outside the page (tile padding), in block order. */
     padding: Uint8Array;
+  }
+  | {
+    kind: "rle";
+    layout: RleFrames;
+    /** The file's bytes outside the frames, in order. */
+    gaps: Uint8Array;
   }
   | { kind: "whole"; bytes: Uint8Array };
 
@@ -146,9 +154,70 @@ export function splitFile(bytes: Uint8Array, limits: ImageLimits = {}): SplitFil
     if (png.exact) return { pages, exact: true, parts, note: what };
     return { pages, exact: false, parts, note: `pixels and chunks: ${png.why}` };
   }
+  if (read.rle) {
+    const rle = rleParts(bytes, read.rle, pages);
+    if (rle) return { pages, exact: true, parts: rle, note: `${what}, ${noLayout}` };
+    return whole(`kept whole: ${noLayout}, not rebuilt by DCMTK's RLE encoder`);
+  }
   const tiff = read.blocks && tiffParts(bytes, read.blocks);
   if (tiff) return { pages, exact: true, parts: tiff, note: `${what}, ${noLayout}` };
   return whole(`kept whole: ${noLayout}, not rebuilt by libtiff's or zlib's encoders`);
+}
+
+/** A page's samples as an RLE frame stores them (little-endian), from its pixels. */
+function rleSamples(page: GrayImage, stored: StoredSamples): Uint8Array {
+  const count = page.width * page.height;
+  const raw = new Uint8Array(count * stored.bytes);
+  writeSampleRuns(raw, { stored: [stored], runs: [{ page: 0, offset: 0, first: 0, count }] }, [
+    page,
+  ]);
+  return raw;
+}
+
+/** A page's RLE frame, encoded from its pixels as DCMTK does. */
+function rleFrameOf(page: GrayImage, stored: StoredSamples): Uint8Array {
+  const { width, height } = page;
+  return encodeRleFrame(rleSamples(page, stored), { width, height, bytes: stored.bytes });
+}
+
+/**
+ * The parts of a DICOM file of RLE frames, when DCMTK's encoder writes every frame back to the
+ * stored bytes from its pixels; undefined otherwise.
+ */
+function rleParts(bytes: Uint8Array, layout: RleFrames, pages: GrayImage[]): FileParts | undefined {
+  for (const [i, frame] of layout.frames.entries()) {
+    const stored = bytes.subarray(frame.offset, frame.offset + frame.bytes);
+    if (!sameValues(rleFrameOf(pages[i], layout.stored), stored)) return undefined;
+  }
+  return { kind: "rle", layout, gaps: gapsAround(bytes, layout.frames) };
+}
+
+/** Rebuilds a DICOM file of RLE frames from its pages and parts. */
+function rebuildRle(parts: Extract<FileParts, { kind: "rle" }>, pages: readonly GrayImage[]) {
+  const { layout, gaps } = parts;
+  if (layout.frames.length !== pages.length) {
+    throw new FormatError("the DICOM's parts do not fit its frames (frame count)");
+  }
+  // Checked before anything is allocated: frames in order, none longer than DCMTK's encoding of
+  // its page can be (a literal byte for every 128 and a pad byte a segment, with room to spare).
+  let end = 0;
+  for (const [i, frame] of layout.frames.entries()) {
+    const samples = pages[i].width * pages[i].height;
+    if (frame.offset < end || frame.bytes > 64 + layout.stored.bytes * (2 * samples + 2)) {
+      throw new FormatError("the DICOM's parts do not fit its frames");
+    }
+    end = frame.offset + frame.bytes;
+  }
+  const out = new Uint8Array(rebuiltBytes(parts));
+  fillGaps(out, gaps, layout.frames);
+  for (const [i, frame] of layout.frames.entries()) {
+    const coded = rleFrameOf(pages[i], layout.stored);
+    if (coded.length !== frame.bytes) {
+      throw new FormatError("a rebuilt DICOM RLE frame has another length than the stored one");
+    }
+    out.set(coded, frame.offset);
+  }
+  return out;
 }
 
 /** The bytes of `bytes` outside the given ranges (in increasing order, not overlapping). */
@@ -326,6 +395,9 @@ function runParts(bytes: Uint8Array, layout: SampleLayout, pages: GrayImage[]): 
  */
 export function rebuiltBytes(parts: FileParts): number {
   if (parts.kind === "whole") return parts.bytes.length;
+  if (parts.kind === "rle") {
+    return parts.gaps.length + parts.layout.frames.reduce((n, f) => n + f.bytes, 0);
+  }
   if (parts.kind === "tiff") {
     return parts.gaps.length + parts.layout.blocks.reduce((n, b) => n + b.bytes, 0);
   }
@@ -351,6 +423,7 @@ export function rebuiltBytes(parts: FileParts): number {
 export function rebuildFile(parts: FileParts, pages: readonly GrayImage[]): Uint8Array {
   if (parts.kind === "whole") return parts.bytes;
   if (parts.kind === "tiff") return rebuildTiff(parts, pages);
+  if (parts.kind === "rle") return rebuildRle(parts, pages);
   if (parts.kind === "png") {
     const { filters, interlaced } = parts.png;
     if (pages.length !== 1 || filters.length !== pngRowCount(pages[0], interlaced)) {
@@ -375,7 +448,7 @@ export function rebuildFile(parts: FileParts, pages: readonly GrayImage[]): Uint
   return out;
 }
 
-const KIND_CODES = { whole: 0, runs: 1, png: 2, tiff: 3 } as const;
+const KIND_CODES = { whole: 0, runs: 1, png: 2, tiff: 3, rle: 4 } as const;
 
 /**
  * Serializes parts (as `docs/format-v2.md` lays them out, before compression).
@@ -393,6 +466,16 @@ export function serializeFileParts(parts: FileParts): Uint8Array {
   w.u8(KIND_CODES[parts.kind]);
   if (parts.kind === "whole") {
     w.bytes(parts.bytes);
+  } else if (parts.kind === "rle") {
+    const { layout, gaps } = parts;
+    writeStored(w, layout.stored);
+    w.u32(layout.frames.length);
+    for (const frame of layout.frames) {
+      w.u64(frame.offset);
+      w.u64(frame.bytes);
+    }
+    w.u64(gaps.length);
+    w.bytes(gaps);
   } else if (parts.kind === "tiff") {
     const { layout, codings, gaps, padding } = parts;
     w.u32(layout.pages.length);
@@ -544,6 +627,19 @@ export function parseFileParts(bytes: Uint8Array): FileParts {
   const kind = r.u8("file parts kind");
   if (kind === KIND_CODES.whole) return { kind: "whole", bytes: bytes.subarray(1) };
   if (kind === KIND_CODES.tiff) return readTiffParts(r, bytes.length);
+  if (kind === KIND_CODES.rle) {
+    const stored = readStored(r);
+    if (stored.bigEndian) throw new FormatError("file parts: RLE samples are little-endian");
+    const count = r.u32("frame count");
+    if (count * 16 > bytes.length) throw new FormatError("file parts: frames are truncated");
+    const frames = [];
+    for (let i = 0; i < count; i++) {
+      frames.push({ offset: r.u64("frame offset"), bytes: r.u64("frame bytes") });
+    }
+    const gaps = r.bytes(r.u64("gap bytes"), "gaps");
+    r.end();
+    return { kind: "rle", layout: { stored, frames }, gaps };
+  }
   if (kind === KIND_CODES.runs) {
     const stored: StoredSamples[] = [];
     const pageCount = r.u32("page count");

@@ -1,16 +1,18 @@
 /**
- * DICOM (Part 10) files with native, uncompressed pixel data: one or several frames of one
+ * DICOM (Part 10) files with native (uncompressed) or RLE pixel data: one or several frames of one
  * sample a pixel, 8 or 16 bits allocated, any number of bits stored, signed or unsigned.
  *
  * Each frame is a page. A signed sample (PixelRepresentation 1, e.g. CT in Hounsfield units) is
  * shifted by `2^(BitsStored−1)` so that it codes as an unsigned one of the same bits (−1024 in 12
  * bits reads as 1024); the bits stored are the image's depth (12 bits stored: maxval 4095).
- * Compressed transfer syntaxes (JPEG, JPEG-LS, JPEG 2000, RLE, deflate) are refused by name.
+ * RLE Lossless frames are read too (`dicom_rle.ts`); other compressed transfer syntaxes (JPEG,
+ * JPEG-LS, JPEG 2000, deflate) are refused by name.
  *
  * @module
  */
 import { parseDicom, readPart10Header } from "../deps/dicom.ts";
 import { FormatError, quotedFileText } from "../errors.ts";
+import { decodeRleFrame } from "./dicom_rle.ts";
 import type { GrayImage } from "./gray_image.ts";
 import { type ImagePages, MAX_PAGES } from "./image_pages.ts";
 import { checkPagesLimit, checkPixelLimit, type ImageLimits } from "./limits.ts";
@@ -29,7 +31,10 @@ const NATIVE_SYNTAXES: Record<string, boolean> = {
   "1.2.840.10008.1.2.2": true, // explicit VR big endian
 };
 
-/** The compressed transfer syntaxes by UID prefix, for the message refusing them. */
+/** RLE Lossless: explicit VR little endian, each frame's pixels RLE-compressed (`dicom_rle.ts`). */
+const RLE_SYNTAX = "1.2.840.10008.1.2.5";
+
+/** The compressed transfer syntaxes read not, by UID prefix, for the message refusing them. */
 const COMPRESSED_SYNTAXES: [string, string][] = [
   ["1.2.840.10008.1.2.1.99", "deflated explicit VR little endian"],
   ["1.2.840.10008.1.2.4.8", "JPEG-LS"],
@@ -37,7 +42,6 @@ const COMPRESSED_SYNTAXES: [string, string][] = [
   ["1.2.840.10008.1.2.4.20", "High-Throughput JPEG 2000"],
   ["1.2.840.10008.1.2.4.10", "MPEG"],
   ["1.2.840.10008.1.2.4.", "JPEG"],
-  ["1.2.840.10008.1.2.5", "RLE lossless"],
 ];
 
 /**
@@ -94,14 +98,15 @@ function parsed<T>(what: () => T): T {
 export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePages {
   if (!isDicom(bytes)) throw new FormatError("not a DICOM file (no DICM prefix)");
   const syntax = parsed(() => readPart10Header(bytes).string("x00020010")) ?? "";
-  const bigEndian = NATIVE_SYNTAXES[syntax];
+  const rle = syntax === RLE_SYNTAX;
+  const bigEndian = rle ? false : NATIVE_SYNTAXES[syntax];
   if (bigEndian === undefined) {
     const known = COMPRESSED_SYNTAXES.find(([prefix]) => syntax.startsWith(prefix));
     throw new FormatError(
       known
         ? `DICOM pixel data is compressed (${known[1]}, transfer syntax ${
           quotedFileText(syntax)
-        }): only native (uncompressed) pixel data is supported`
+        }): only native (uncompressed) and RLE pixel data are supported`
         : `DICOM transfer syntax ${quotedFileText(syntax)} is not supported`,
       "unsupported",
     );
@@ -158,10 +163,20 @@ export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePag
     throw new FormatError(`DICOM file of ${frames} frames (at most ${MAX_PAGES})`, "unsupported");
   }
   checkPixelLimit(width, height, limits);
+  const stored: StoredSamples = { bytes: allocated === 8 ? 1 : 2, bigEndian, bits, signed };
+  const page = (): GrayImage => ({
+    width,
+    height,
+    maxValue: maxValueOf(stored),
+    data: new Uint16Array(0),
+    ...(signed && { signed }),
+  });
+  if (rle) {
+    return readRleFrames(bytes, pixels, Array.from({ length: frames }, page), stored, limits);
+  }
   if (pixels.encapsulatedPixelData || pixels.hadUndefinedLength) {
     throw new FormatError("DICOM pixel data is encapsulated (compressed)", "unsupported");
   }
-  const stored: StoredSamples = { bytes: allocated === 8 ? 1 : 2, bigEndian, bits, signed };
   const frameBytes = width * height * stored.bytes;
   if (pixels.length < frames * frameBytes || pixels.dataOffset + pixels.length > bytes.length) {
     throw new FormatError(
@@ -173,13 +188,7 @@ export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePag
   for (let frame = 0; frame < frames; frame++) {
     const offset = pixels.dataOffset + frame * frameBytes;
     runs.push({ page: frame, offset, first: 0, count: width * height });
-    pages.push({
-      width,
-      height,
-      maxValue: maxValueOf(stored),
-      data: new Uint16Array(0),
-      ...(signed && { signed }),
-    });
+    pages.push(page());
   }
   checkPagesLimit(pages, limits);
   const layout = { stored: pages.map(() => stored), runs };
@@ -187,4 +196,44 @@ export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePag
   for (const page of pages) page.data = new Uint16Array(width * height);
   readSampleRuns(bytes, layout, pages);
   return { format: "dicom", pages, layout };
+}
+
+/** The RLE frames of a DICOM file's pixel data (an element whose items are the frames). */
+function readRleFrames(
+  bytes: Uint8Array,
+  pixels: { encapsulatedPixelData?: boolean; fragments?: { position: number; length: number }[] },
+  pages: GrayImage[],
+  stored: StoredSamples,
+  limits: ImageLimits,
+): ImagePages {
+  const fragments = pixels.fragments ?? [];
+  if (!pixels.encapsulatedPixelData || fragments.length !== pages.length) {
+    throw new FormatError(
+      `DICOM RLE pixel data holds ${fragments.length} fragments for ${pages.length} frames ` +
+        `(one a frame is read)`,
+      "unsupported",
+    );
+  }
+  checkPagesLimit(pages, limits);
+  const frames = fragments.map(({ position, length }) => ({ offset: position, bytes: length }));
+  for (const [i, frame] of frames.entries()) {
+    if (frame.offset + frame.bytes > bytes.length) {
+      throw new FormatError(`DICOM RLE frame ${i + 1} is truncated`);
+    }
+    const page = pages[i];
+    const count = page.width * page.height;
+    const raw = decodeRleFrame(bytes.subarray(frame.offset, frame.offset + frame.bytes), {
+      samples: count,
+      bytes: stored.bytes,
+    });
+    page.data = new Uint16Array(count);
+    const runs = [{ page: 0, offset: 0, first: 0, count }];
+    readSampleRuns(raw, { stored: [stored], runs }, [page]);
+  }
+  return {
+    format: "dicom",
+    pages,
+    noLayout: "its frames are RLE-compressed",
+    rle: { stored, frames },
+  };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { GrayImage } from "./gray_image.ts";
-import type { SampleLayout } from "./sample_runs.ts";
+import type { SampleLayout, StoredSamples } from "./sample_runs.ts";
 import type { TiffBlocks } from "./tiff.ts";
 
 /**
@@ -45,4 +45,25 @@ export interface ImagePages {
   noLayout?: string;
   /** A TIFF of compressed strips or tiles: where they lie. */
   blocks?: TiffBlocks;
+  /** A DICOM file of RLE frames: how its samples are stored, and where each frame lies. */
+  rle?: RleFrames;
+}
+
+/**
+ * Where the RLE frames of a DICOM file lie (one a page), and how their samples are stored.
+ *
+ * @example
+ * ```ts
+ * import type { RleFrames } from "./image_pages.ts";
+ * const rle: RleFrames = {
+ *   stored: { bytes: 2, bigEndian: false, bits: 12, signed: true },
+ *   frames: [{ offset: 1536, bytes: 6108 }],
+ * };
+ * ```
+ */
+export interface RleFrames {
+  /** How a sample is stored (little-endian) once a frame is decoded. */
+  stored: StoredSamples;
+  /** Each page's frame: its first byte in the file and its length. */
+  frames: { offset: number; bytes: number }[];
 }

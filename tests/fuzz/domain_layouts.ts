@@ -61,6 +61,7 @@ export function dicomLayout(bytes: Uint8Array): Layout {
     } else {
       length = b.field(`${tag} length`, 2);
     }
+    if (length === 0xffffffff && tag === "(7fe0,0010)") encapsulatedFrames(b, bytes);
     if (length === 0xffffffff || b.pos + length > bytes.length) break;
     if (length > 0) {
       b.layout.regions.push({ name: `${tag} value`, start: b.pos, end: b.pos + length });
@@ -69,6 +70,28 @@ export function dicomLayout(bytes: Uint8Array): Layout {
   }
   b.layout.regions.push({ name: "elements", start: 132, end: bytes.length });
   return b.layout;
+}
+
+/**
+ * Encapsulated pixel data (RLE): each item's tag and length as fields, the offset table as a
+ * region, and each frame's segment count and offsets as fields, its segments as a region.
+ */
+function encapsulatedFrames(b: LayoutBuilder, bytes: Uint8Array): void {
+  for (let item = 0; b.pos + 8 <= bytes.length; item++) {
+    b.field(`item ${item} group`, 2);
+    const element = b.field(`item ${item} element`, 2);
+    const length = b.field(`item ${item} length`, 4);
+    if (element === 0xe0dd || b.pos + length > bytes.length) return;
+    const start = b.pos;
+    if (item > 0 && length >= 64) {
+      b.field(`frame ${item} segment count`, 4);
+      for (let s = 1; s <= 15; s++) b.field(`frame ${item} segment ${s} offset`, 4);
+      b.layout.regions.push({ name: `frame ${item} segments`, start: b.pos, end: start + length });
+    } else if (length > 0) {
+      b.layout.regions.push({ name: `item ${item}`, start, end: start + length });
+    }
+    b.pos = start + length;
+  }
 }
 
 function hex4(n: number): string {

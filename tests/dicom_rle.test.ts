@@ -1,0 +1,92 @@
+/**
+ * DICOM RLE Lossless: a file DCMTK wrote reads to the pixels of its native twin and packs as an
+ * exact file rebuilt from its pixels; an RLE file another encoder wrote reads alike and is kept
+ * whole; damaged frames are refused, one line each.
+ */
+import { openArchive, packArchive } from "../src/codec.ts";
+import { FormatError } from "../src/errors.ts";
+import { decodeRleFrame, encodeRleFrame } from "../src/image/dicom_rle.ts";
+import { readImagePages } from "../src/image/image_file.ts";
+import { parseV2Archive, type V2FileEntry } from "../src/v2/container.ts";
+import { parseFileParts } from "../src/file_parts/file_parts.ts";
+import { expandParts } from "../src/file_parts/stored_parts.ts";
+import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { ROOT } from "./helpers.ts";
+
+const rleFile = Deno.readFileSync(`${ROOT}tests/formats/dicom/MR_small_RLE.dcm`);
+const nativeFile = Deno.readFileSync(`${ROOT}tests/formats/dicom/MR_small.dcm`);
+/** Where MR_small_RLE.dcm's one frame lies (after its item tag and length). */
+const FRAME_AT = 1536;
+const FRAME_BYTES = 6108;
+
+/** The RLE file with its frame replaced by `frame` (the item's length written to fit). */
+function withFrame(frame: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rleFile.length - FRAME_BYTES + frame.length);
+  out.set(rleFile.subarray(0, FRAME_AT));
+  new DataView(out.buffer).setUint32(FRAME_AT - 4, frame.length, true);
+  out.set(frame, FRAME_AT);
+  out.set(rleFile.subarray(FRAME_AT + FRAME_BYTES), FRAME_AT + frame.length);
+  return out;
+}
+
+Deno.test("dicom rle: DCMTK's file reads to its native twin's pixels and packs as an exact file", async () => {
+  const read = readImagePages(rleFile);
+  assertEquals(read.pages, readImagePages(nativeFile).pages);
+  assertEquals(read.rle?.frames, [{ offset: FRAME_AT, bytes: FRAME_BYTES }]);
+  // Its frame is what DCMTK's encoder writes from the samples it holds.
+  const frame = rleFile.subarray(FRAME_AT, FRAME_AT + FRAME_BYTES);
+  const samples = decodeRleFrame(frame, { samples: 64 * 64, bytes: 2 });
+  assertEquals(encodeRleFrame(samples, { width: 64, height: 64, bytes: 2 }), frame);
+  const bpa = await packArchive([{ name: "mr.dcm", file: rleFile }], undefined, { level: "fast" });
+  const entry = parseV2Archive(bpa).entries[0] as V2FileEntry;
+  assertEquals([entry.exact, entry.note], [true, "DICOM, its frames are RLE-compressed"]);
+  assertEquals(parseFileParts(expandParts(entry.parts)).kind, "rle");
+  assertEquals(await (await openArchive(bpa)).rebuild(0), rleFile);
+});
+
+Deno.test("dicom rle: a file of another encoder's runs reads alike and is kept whole", async () => {
+  // Runs across rows (one row of all the samples): valid RLE, not what DCMTK writes.
+  const samples = decodeRleFrame(rleFile.subarray(FRAME_AT, FRAME_AT + FRAME_BYTES), {
+    samples: 64 * 64,
+    bytes: 2,
+  });
+  const other = withFrame(encodeRleFrame(samples, { width: 64 * 64, height: 1, bytes: 2 }));
+  assert(other.length !== rleFile.length);
+  assertEquals(readImagePages(other).pages, readImagePages(nativeFile).pages);
+  const bpa = await packArchive([{ name: "mr.dcm", file: other }], undefined, { level: "fast" });
+  const entry = parseV2Archive(bpa).entries[0] as V2FileEntry;
+  assertEquals(entry.pages.length, 0);
+  assertEquals(
+    entry.note,
+    "kept whole: its frames are RLE-compressed, not rebuilt by DCMTK's RLE encoder",
+  );
+  assertEquals(await (await openArchive(bpa)).rebuild(0), other);
+});
+
+Deno.test("dicom rle: damaged frames are refused, one line each", () => {
+  const frame = rleFile.slice(FRAME_AT, FRAME_AT + FRAME_BYTES);
+  const header = new DataView(frame.buffer);
+  const damaged = (change: (view: DataView) => void, length = frame.length) => {
+    const copy = frame.slice(0, length);
+    change(new DataView(copy.buffer));
+    return withFrame(copy);
+  };
+  for (
+    const [file, reason] of [
+      [damaged((v) => v.setUint32(0, 3, true)), "has 3 segments, not 2"],
+      [
+        damaged((v) => v.setUint32(8, FRAME_BYTES + 10, true)),
+        "segment 2 starts outside its frame",
+      ],
+      [damaged((v) => v.setUint32(4, 8, true)), "segment 1 starts outside its frame (at 8)"],
+      [damaged(() => {}, header.getUint32(8, true) + 100), "segment 2 ends before its plane"],
+      [damaged(() => {}, 40), "frame is shorter than its header"],
+      [damaged((v) => v.setUint8(v.getUint32(8, true), 127)), "segment 2 has a run past its plane"],
+    ] as const
+  ) {
+    assertThrows(
+      () => readImagePages(file),
+      (e) => e instanceof FormatError && e.message.includes(reason) && !e.message.includes("\n"),
+    );
+  }
+});
