@@ -1,7 +1,7 @@
 /**
- * DICOM RLE Lossless: a file DCMTK wrote reads to the pixels of its native twin and packs as an
- * exact file rebuilt from its pixels; an RLE file another encoder wrote reads alike and is kept
- * whole; damaged frames are refused, one line each.
+ * DICOM RLE Lossless: files DCMTK, GDCM and pydicom wrote read to the pixels of their native twins
+ * and pack as exact files rebuilt from their pixels; an RLE file of other runs reads alike and is
+ * kept whole; damaged frames are refused, one line each.
  */
 import { openArchive, packArchive } from "../src/codec.ts";
 import { FormatError } from "../src/errors.ts";
@@ -36,12 +36,38 @@ Deno.test("dicom rle: DCMTK's file reads to its native twin's pixels and packs a
   // Its frame is what DCMTK's encoder writes from the samples it holds.
   const frame = rleFile.subarray(FRAME_AT, FRAME_AT + FRAME_BYTES);
   const samples = decodeRleFrame(frame, { samples: 64 * 64, bytes: 2 });
-  assertEquals(encodeRleFrame(samples, { width: 64, height: 64, bytes: 2 }), frame);
+  assertEquals(encodeRleFrame(samples, { width: 64, height: 64, bytes: 2 }, "dcmtk"), frame);
   const bpa = await packArchive([{ name: "mr.dcm", file: rleFile }], undefined, { level: "fast" });
   const entry = parseV2Archive(bpa).entries[0] as V2FileEntry;
-  assertEquals([entry.exact, entry.note], [true, "DICOM, its frames are RLE-compressed"]);
+  assertEquals([entry.exact, entry.note], [true, "DICOM, its frames are RLE-compressed (dcmtk)"]);
   assertEquals(parseFileParts(expandParts(entry.parts)).kind, "rle");
   assertEquals(await (await openArchive(bpa)).rebuild(0), rleFile);
+});
+
+Deno.test("dicom rle: GDCM's and pydicom's files, and DCMTK's of several frames, are exact files too", async () => {
+  const made = [
+    "made_MR700_7frames_rle_dcmtk",
+    "made_MR_small_rle_gdcm",
+    "made_MR_small_rle_pydicom",
+  ];
+  const files = made.map((name) => ({
+    name: `${name}.dcm`,
+    file: Deno.readFileSync(`${ROOT}tests/formats/dicom/${name}.dcm`),
+  }));
+  assertEquals(readImagePages(files[1].file).pages, readImagePages(nativeFile).pages);
+  assertEquals(readImagePages(files[0].file).pages.length, 7);
+  const bpa = await packArchive(files, undefined, { level: "fast" });
+  const entries = parseV2Archive(bpa).entries as V2FileEntry[];
+  assertEquals(
+    entries.map((e) => [e.exact, e.note]),
+    [
+      [true, "DICOM, 7 frames, its frames are RLE-compressed (dcmtk)"],
+      [true, "DICOM, its frames are RLE-compressed (gdcm)"],
+      [true, "DICOM, its frames are RLE-compressed (pydicom)"],
+    ],
+  );
+  const archive = await openArchive(bpa);
+  for (const [i, { file }] of files.entries()) assertEquals(await archive.rebuild(i), file);
 });
 
 Deno.test("dicom rle: a file of another encoder's runs reads alike and is kept whole", async () => {
@@ -50,7 +76,9 @@ Deno.test("dicom rle: a file of another encoder's runs reads alike and is kept w
     samples: 64 * 64,
     bytes: 2,
   });
-  const other = withFrame(encodeRleFrame(samples, { width: 64 * 64, height: 1, bytes: 2 }));
+  const other = withFrame(
+    encodeRleFrame(samples, { width: 64 * 64, height: 1, bytes: 2 }, "dcmtk"),
+  );
   assert(other.length !== rleFile.length);
   assertEquals(readImagePages(other).pages, readImagePages(nativeFile).pages);
   const bpa = await packArchive([{ name: "mr.dcm", file: other }], undefined, { level: "fast" });
@@ -58,7 +86,7 @@ Deno.test("dicom rle: a file of another encoder's runs reads alike and is kept w
   assertEquals(entry.pages.length, 0);
   assertEquals(
     entry.note,
-    "kept whole: its frames are RLE-compressed, not rebuilt by DCMTK's RLE encoder",
+    "kept whole: its frames are RLE-compressed, not rebuilt by DCMTK's, GDCM's or pydicom's encoder",
   );
   assertEquals(await (await openArchive(bpa)).rebuild(0), other);
 });

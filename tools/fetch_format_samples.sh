@@ -6,7 +6,8 @@
 # Debian single-frame slices by pydicom. tests/formats/libtiff/ is not touched (see
 # tools/make_libtiff_samples.sh).
 #
-# Needs: apt-get, dpkg-deb, libtiff-tools 4.5.0-6+deb12u4 (tiffcp, tiffset, tiffinfo), python3 with
+# Needs: apt-get, dpkg-deb, libtiff-tools 4.5.0-6+deb12u4 (tiffcp, tiffset, tiffinfo), dcmtk
+# 3.6.7-9~deb12u4 (dcmcrle), libgdcm-tools 3.0.21-1 (gdcmconv), python3 with
 # numpy. pydicom, tifffile and Pillow are taken from the downloaded .debs (PYTHONPATH), not
 # installed; Pillow's .so needs its libraries (apt-get install libimagequant0 libraqm0 libwebpdemux2
 # libwebpmux3 libopenjp2-7 liblcms2-2), else its cross-check is skipped. Downloads about 110 MB into a temporary folder (ESO-MIDAS test data is most of it).
@@ -36,6 +37,16 @@ if [ "$have_tiff" != "$want_tiff" ]; then
   echo "warning: libtiff-tools is '${have_tiff:-not installed}', the files were made with $want_tiff" \
     "(apt-get install libtiff-tools=$want_tiff); re-encoded TIFFs may differ byte for byte" >&2
 fi
+# The RLE files were made with DCMTK and GDCM as Debian 12 has them.
+want_dcmtk=3.6.7-9~deb12u4
+want_gdcm=3.0.21-1
+for tool in dcmtk=$want_dcmtk libgdcm-tools=$want_gdcm; do
+  have="$(dpkg-query -W -f '${Version}' "${tool%%=*}" 2>/dev/null || true)"
+  if [ "$have" != "${tool#*=}" ]; then
+    echo "warning: ${tool%%=*} is '${have:-not installed}', the files were made with ${tool#*=}" \
+      "(apt-get install $tool); its RLE files may differ byte for byte" >&2
+  fi
+done
 for p in "${pkgs[@]}"; do apt-get download "$p" >/dev/null; done
 for deb in ./*.deb; do dpkg-deb -x "$deb" x; done
 
@@ -196,6 +207,25 @@ EOF
 made dicom/made_MR700_7frames.dcm python3-pydicom \
   "pydicom 2.3.1 joins the 7 slices of \`dicomdirtests/98892003/MR700/\` (by InstanceNumber) into one Explicit VR LE file, NumberOfFrames 7"
 
+# RLE Lossless DICOMs as the three encoders bpcodec rebuilds write them: DCMTK's dcmcrle (of the
+# multi-frame file above), GDCM's gdcmconv and pydicom's own encoder (of MR_small.dcm).
+dcmcrle "$out/dicom/made_MR700_7frames.dcm" "$out/dicom/made_MR700_7frames_rle_dcmtk.dcm"
+made dicom/made_MR700_7frames_rle_dcmtk.dcm python3-pydicom \
+  "\`dcmcrle\` (DCMTK $want_dcmtk) of made_MR700_7frames.dcm"
+gdcmconv --rle "$pyd/MR_small.dcm" "$out/dicom/made_MR_small_rle_gdcm.dcm"
+made dicom/made_MR_small_rle_gdcm.dcm python3-pydicom "\`gdcmconv --rle\` (GDCM $want_gdcm) of MR_small.dcm"
+PYTHONPATH="$work/$py" python3 - "$pyd/MR_small.dcm" "$out/dicom/made_MR_small_rle_pydicom.dcm" <<'EOF'
+import sys, warnings
+warnings.simplefilter("ignore")
+import pydicom
+from pydicom.uid import RLELossless
+ds = pydicom.dcmread(sys.argv[1])
+ds.compress(RLELossless, encoding_plugin="pydicom")
+ds.save_as(sys.argv[2])
+EOF
+made dicom/made_MR_small_rle_pydicom.dcm python3-pydicom \
+  "pydicom 2.3.1's own RLE encoder (\`compress(RLELossless, encoding_plugin='pydicom')\`) of MR_small.dcm"
+
 # expected.tsv and README.md, from independent readers: pydicom for DICOM, numpy for FITS,
 # libtiff (tiffcp -c none) + tifffile for TIFF, cross-checked with Pillow where Pillow can.
 for p in "${pkgs[@]}"; do
@@ -226,10 +256,13 @@ Debian original named in the table:
   32946 by `tiffset` (libtiff decodes both codes alike), `made_g8_miniswhite.tif` an uncompressed
   copy whose PhotometricInterpretation was set to 0 by `tiffset` (same stored bytes).
 - DICOM: `made_MR700_7frames.dcm` joins the seven 16×16 slices of pydicom's
-  `dicomdirtests/98892003/MR700/` (sorted by InstanceNumber) into one Explicit VR Little Endian
-  file with NumberOfFrames 7, written by pydicom 2.3.1. No Debian package has a native (uncompressed)
-  multi-frame 8- or 16-bit grayscale DICOM; the real multi-frame files here (`rtdose.dcm`, 15 frames
-  of 32 bits) are refused.
+  `dicomdirtests/98892003/MR700/` (sorted by InstanceNumber) into one Explicit VR Little Endian file
+  with NumberOfFrames 7, written by pydicom 2.3.1; `made_MR700_7frames_rle_dcmtk.dcm` is that file
+  in RLE Lossless by DCMTK 3.6.7's `dcmcrle`, `made_MR_small_rle_gdcm.dcm` and
+  `made_MR_small_rle_pydicom.dcm` are `MR_small.dcm` in RLE Lossless by GDCM 3.0.21's `gdcmconv
+  --rle` and by pydicom 2.3.1's own encoder (`MR_small_RLE.dcm`, from the package, is DCMTK's). No
+  Debian package has a native (uncompressed) multi-frame 8- or 16-bit grayscale DICOM; the real
+  multi-frame files here (`rtdose.dcm`, 15 frames of 32 bits) are refused.
 
 ## Verdicts
 
@@ -281,14 +314,15 @@ uint16, signed values shifted by +2^(bits−1); for FITS BITPIX 16 this is alway
 (whatever BZERO says), for BITPIX 8 and TIFF the stored value.
 
 Hashes were computed without bpcodec: DICOM by numpy from pydicom's parse of the file
-(python3-pydicom 2.3.1), cross-checked with pydicom's `pixel_array` (RLE frames: decoded by it, the
-same pixels as `MR_small.dcm`'s); FITS by a small numpy reader in the script; TIFF by libtiff
-(`tiffcp -c none -s`, which undoes compression and predictor) read by tifffile 2023.02.03,
-cross-checked with Pillow 9.4.0 (which inverts min-is-white; the check allows for that). The script
-stops if a cross-check disagrees. MD PYTHONPATH="$work/$py" python3 - "$out" manifest.tsv made.tsv
-packages.tsv <<'EOF' # Writes expected.tsv and README.md for tests/formats/{dicom,fits,tiff} (argv:
-OUT manifest made packages). import hashlib, os, subprocess, sys, tempfile, warnings import numpy as
-np
+(python3-pydicom 2.3.1), cross-checked with pydicom's `pixel_array` (RLE frames: decoded by it);
+FITS by a small numpy reader in the script; TIFF by libtiff (`tiffcp -c none -s`, which undoes
+compression and predictor) read by tifffile 2023.02.03, cross-checked with Pillow 9.4.0 (which
+inverts min-is-white; the check allows for that). The script stops if a cross-check disagrees.
+MD
+PYTHONPATH="$work/$py" python3 - "$out" manifest.tsv made.tsv packages.tsv <<'EOF'
+# Writes expected.tsv and README.md for tests/formats/{dicom,fits,tiff} (argv: OUT manifest made packages).
+import hashlib, os, subprocess, sys, tempfile, warnings
+import numpy as np
 
 warnings.simplefilter("ignore")
 out, manifest, made, packages = sys.argv[1:5]

@@ -18,7 +18,7 @@ import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { describePages, isImageFile, readImagePages } from "../image/image_file.ts";
 import type { ImageLimits } from "../image/limits.ts";
-import { encodeRleFrame } from "../image/dicom_rle.ts";
+import { encodeRleFrame, RLE_ENCODERS, type RleEncoder } from "../image/dicom_rle.ts";
 import type { RleFrames } from "../image/image_pages.ts";
 import {
   checkSampleLayout,
@@ -81,6 +81,8 @@ export type FileParts =
   | {
     kind: "rle";
     layout: RleFrames;
+    /** The encoder whose frames these are. */
+    encoder: RleEncoder;
     /** The file's bytes outside the frames, in order. */
     gaps: Uint8Array;
   }
@@ -156,8 +158,10 @@ export function splitFile(bytes: Uint8Array, limits: ImageLimits = {}): SplitFil
   }
   if (read.rle) {
     const rle = rleParts(bytes, read.rle, pages);
-    if (rle) return { pages, exact: true, parts: rle, note: `${what}, ${noLayout}` };
-    return whole(`kept whole: ${noLayout}, not rebuilt by DCMTK's RLE encoder`);
+    if (rle) {
+      return { pages, exact: true, parts: rle, note: `${what}, ${noLayout} (${rle.encoder})` };
+    }
+    return whole(`kept whole: ${noLayout}, not rebuilt by DCMTK's, GDCM's or pydicom's encoder`);
   }
   const tiff = read.blocks && tiffParts(bytes, read.blocks);
   if (tiff) return { pages, exact: true, parts: tiff, note: `${what}, ${noLayout}` };
@@ -174,22 +178,33 @@ function rleSamples(page: GrayImage, stored: StoredSamples): Uint8Array {
   return raw;
 }
 
-/** A page's RLE frame, encoded from its pixels as DCMTK does. */
-function rleFrameOf(page: GrayImage, stored: StoredSamples): Uint8Array {
+/** A page's RLE frame, encoded from its pixels as `encoder` does. */
+function rleFrameOf(page: GrayImage, stored: StoredSamples, encoder: RleEncoder): Uint8Array {
   const { width, height } = page;
-  return encodeRleFrame(rleSamples(page, stored), { width, height, bytes: stored.bytes });
+  const shape = { width, height, bytes: stored.bytes };
+  return encodeRleFrame(rleSamples(page, stored), shape, encoder);
 }
 
 /**
- * The parts of a DICOM file of RLE frames, when DCMTK's encoder writes every frame back to the
- * stored bytes from its pixels; undefined otherwise.
+ * The parts of a DICOM file of RLE frames, when one of the {@link RLE_ENCODERS} writes every
+ * frame back to the stored bytes from its pixels; undefined otherwise.
  */
-function rleParts(bytes: Uint8Array, layout: RleFrames, pages: GrayImage[]): FileParts | undefined {
-  for (const [i, frame] of layout.frames.entries()) {
-    const stored = bytes.subarray(frame.offset, frame.offset + frame.bytes);
-    if (!sameValues(rleFrameOf(pages[i], layout.stored), stored)) return undefined;
-  }
-  return { kind: "rle", layout, gaps: gapsAround(bytes, layout.frames) };
+function rleParts(
+  bytes: Uint8Array,
+  layout: RleFrames,
+  pages: GrayImage[],
+): Extract<FileParts, { kind: "rle" }> | undefined {
+  const stored = (i: number) => {
+    const { offset, bytes: length } = layout.frames[i];
+    return bytes.subarray(offset, offset + length);
+  };
+  const encoder = RLE_ENCODERS.find((encoder) =>
+    layout.frames.every((_, i) =>
+      sameValues(rleFrameOf(pages[i], layout.stored, encoder), stored(i))
+    )
+  );
+  if (encoder === undefined) return undefined;
+  return { kind: "rle", layout, encoder, gaps: gapsAround(bytes, layout.frames) };
 }
 
 /** Rebuilds a DICOM file of RLE frames from its pages and parts. */
@@ -211,7 +226,7 @@ function rebuildRle(parts: Extract<FileParts, { kind: "rle" }>, pages: readonly 
   const out = new Uint8Array(rebuiltBytes(parts));
   fillGaps(out, gaps, layout.frames);
   for (const [i, frame] of layout.frames.entries()) {
-    const coded = rleFrameOf(pages[i], layout.stored);
+    const coded = rleFrameOf(pages[i], layout.stored, parts.encoder);
     if (coded.length !== frame.bytes) {
       throw new FormatError("a rebuilt DICOM RLE frame has another length than the stored one");
     }
@@ -469,6 +484,7 @@ export function serializeFileParts(parts: FileParts): Uint8Array {
   } else if (parts.kind === "rle") {
     const { layout, gaps } = parts;
     writeStored(w, layout.stored);
+    w.u8(RLE_ENCODERS.indexOf(parts.encoder));
     w.u32(layout.frames.length);
     for (const frame of layout.frames) {
       w.u64(frame.offset);
@@ -630,6 +646,8 @@ export function parseFileParts(bytes: Uint8Array): FileParts {
   if (kind === KIND_CODES.rle) {
     const stored = readStored(r);
     if (stored.bigEndian) throw new FormatError("file parts: RLE samples are little-endian");
+    const encoder =
+      RLE_ENCODERS[range(r.u8("RLE encoder"), 0, RLE_ENCODERS.length - 1, "RLE encoder")];
     const count = r.u32("frame count");
     if (count * 16 > bytes.length) throw new FormatError("file parts: frames are truncated");
     const frames = [];
@@ -638,7 +656,7 @@ export function parseFileParts(bytes: Uint8Array): FileParts {
     }
     const gaps = r.bytes(r.u64("gap bytes"), "gaps");
     r.end();
-    return { kind: "rle", layout: { stored, frames }, gaps };
+    return { kind: "rle", layout: { stored, frames }, encoder, gaps };
   }
   if (kind === KIND_CODES.runs) {
     const stored: StoredSamples[] = [];

@@ -1,10 +1,9 @@
 /**
  * DICOM RLE Lossless frames (PS3.5 Annex G): a 64-byte header (the number of segments and each
  * segment's offset, little-endian u32), then one segment per byte of a sample, most significant
- * first, each the bytes of that plane in PackBits runs, padded to an even length. Frames are
- * decoded to their samples as stored (little-endian), and encoded as DCMTK's `dcmcrle` encodes
- * them: row by row, runs of three or more bytes (two at the end of a row) repeated, the rest
- * literal, at most 128 bytes a run; so that a file DCMTK wrote can be rebuilt byte for byte.
+ * first, each the bytes of that plane in PackBits runs, row by row. Frames are decoded to their
+ * samples as stored (little-endian), and encoded as each of three encoders does, so that a file
+ * one of them wrote is rebuilt byte for byte from its pixels ({@link RLE_ENCODERS}).
  *
  * @module
  */
@@ -25,7 +24,7 @@ const HEADER_BYTES = 64;
  * import { deepStrictEqual } from "node:assert/strict";
  * import { decodeRleFrame, encodeRleFrame } from "./dicom_rle.ts";
  * const samples = new Uint8Array([1, 0, 1, 0, 1, 0, 9, 2]); // 1, 1, 1, 521
- * const frame = encodeRleFrame(samples, { width: 4, height: 1, bytes: 2 });
+ * const frame = encodeRleFrame(samples, { width: 4, height: 1, bytes: 2 }, "dcmtk");
  * deepStrictEqual(decodeRleFrame(frame, { samples: 4, bytes: 2 }), samples);
  * ```
  */
@@ -94,21 +93,49 @@ function unpackSegment(
 }
 
 /**
- * Encodes samples as stored (little-endian, `bytes` each) as an RLE frame, as DCMTK does.
+ * The RLE encoders whose frames bpcodec writes again, as they write them:
+ *
+ * - `dcmtk` (DCMTK's `dcmcrle`): a run of three or more equal bytes, or of two ending the row,
+ *   repeated; shorter runs gathered into literals, split at 128; each segment padded to an even
+ *   length with a zero.
+ * - `gdcm` (GDCM's `gdcmconv --rle`): a run of two or more repeated, except that a literal goes on
+ *   through a pair followed by another byte within its 128; segments not padded, the frame padded
+ *   to an even length with a zero.
+ * - `pydicom` (pydicom's own encoder): every run of two or more repeated (128 at most, a last
+ *   single byte of a longer run a literal of its own), single bytes gathered into literals split at
+ *   128; each segment padded to an even length with a zero.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { RLE_ENCODERS } from "./dicom_rle.ts";
+ * strictEqual(RLE_ENCODERS.join(), "dcmtk,gdcm,pydicom");
+ * ```
+ */
+export const RLE_ENCODERS = ["dcmtk", "gdcm", "pydicom"] as const;
+
+/** One of the {@link RLE_ENCODERS}. */
+export type RleEncoder = (typeof RLE_ENCODERS)[number];
+
+/**
+ * Encodes samples as stored (little-endian, `bytes` each) as an RLE frame, as `encoder` does.
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { encodeRleFrame } from "./dicom_rle.ts";
- * const frame = encodeRleFrame(new Uint8Array(100).fill(7), { width: 10, height: 10, bytes: 1 });
+ * const samples = new Uint8Array(100).fill(7);
+ * const frame = encodeRleFrame(samples, { width: 10, height: 10, bytes: 1 }, "dcmtk");
  * strictEqual(frame.length, 64 + 20); // ten rows, each one repeated run of two bytes
  * ```
  */
 export function encodeRleFrame(
   samples: Uint8Array,
   shape: { width: number; height: number; bytes: 1 | 2 },
+  encoder: RleEncoder,
 ): Uint8Array {
   const { width, height, bytes } = shape;
+  const packRow = ROW_PACKERS[encoder];
   const w = new ByteWriter();
   w.u32(bytes);
   w.zeros(HEADER_BYTES - 4);
@@ -123,48 +150,92 @@ export function encodeRleFrame(
       }
       packRow(w, row);
     }
-    if ((w.length - offsets[s]) % 2 === 1) w.u8(0);
+    if (encoder !== "gdcm" && (w.length - offsets[s]) % 2 === 1) w.u8(0);
   }
+  if (w.length % 2 === 1) w.u8(0);
   const frame = w.finish();
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   offsets.forEach((offset, s) => view.setUint32(4 + 4 * s, offset, true));
   return frame.slice();
 }
 
-/**
- * PackBits runs of one row as DCMTK writes them: a run of three or more equal bytes (or two,
- * ending the row) repeated, shorter runs gathered into literals; runs and literals of at most 128.
- */
-function packRow(w: ByteWriter, row: Uint8Array): void {
-  let literal = 0; // bytes gathered before `i` into the literal not yet written
-  let i = 0;
-  const flush = (end: number) => {
-    for (let from = end - literal; from < end;) {
-      const n = Math.min(128, end - from);
-      w.u8(n - 1);
-      w.bytes(row.subarray(from, from + n));
-      from += n;
-    }
-    literal = 0;
-  };
-  while (i < row.length) {
-    let run = 1;
-    while (i + run < row.length && row[i + run] === row[i] && run < 128) run++;
-    if (run > 2 || (run === 2 && i + run === row.length)) {
-      flush(i);
-      w.u8(257 - run);
-      w.u8(row[i]);
-    } else {
-      // DCMTK writes a literal when it reaches 128 bytes, so they split at multiples of 128.
-      literal += run;
-      if (literal >= 128) {
-        const keep = literal - 128;
-        literal = 128;
-        flush(i + run - keep);
-        literal = keep;
-      }
-    }
-    i += run;
+/** Writes literal bytes `row[from…to)` as literal runs of at most 128. */
+function literals(w: ByteWriter, row: Uint8Array, from: number, to: number): void {
+  for (; from < to; from += 128) {
+    const n = Math.min(128, to - from);
+    w.u8(n - 1);
+    w.bytes(row.subarray(from, from + n));
   }
-  flush(i);
 }
+
+/** Writes a repeated run of `n` (2…128) bytes `value`. */
+function repeated(w: ByteWriter, value: number, n: number): void {
+  w.u8(257 - n);
+  w.u8(value);
+}
+
+/** The length of the run of bytes equal to `row[at]` from `at`, at most `most`. */
+function runAt(row: Uint8Array, at: number, most: number): number {
+  let run = 1;
+  while (run < most && at + run < row.length && row[at + run] === row[at]) run++;
+  return run;
+}
+
+/** Each encoder's PackBits runs of one row. */
+const ROW_PACKERS: Record<RleEncoder, (w: ByteWriter, row: Uint8Array) => void> = {
+  dcmtk(w, row) {
+    // Short runs gather into a literal, written whenever it reaches 128 bytes.
+    let start = 0; // of the literal not yet written
+    for (let i = 0; i < row.length;) {
+      const run = runAt(row, i, 128);
+      if (run > 2 || (run === 2 && i + run === row.length)) {
+        literals(w, row, start, i);
+        repeated(w, row[i], run);
+        start = i + run;
+      } else if (i + run - start >= 128) {
+        literals(w, row, start, start + 128);
+        start += 128;
+      }
+      i += run;
+    }
+    literals(w, row, start, row.length);
+  },
+  gdcm(w, row) {
+    for (let i = 0; i < row.length;) {
+      const most = Math.min(128, row.length - i);
+      const run = runAt(row, i, most);
+      if (run > 1) {
+        repeated(w, row[i], run);
+        i += run;
+        continue;
+      }
+      // A literal goes on through a pair of equal bytes followed by another byte; it ends before
+      // a longer run, or a pair that ends its 128 or the row.
+      let count = 1;
+      for (; count < most; count++) {
+        if (row[i + count] !== row[i + count - 1]) continue;
+        if (count + 1 < most && row[i + count] !== row[i + count + 1]) continue;
+        count--;
+        break;
+      }
+      literals(w, row, i, i + count);
+      i += count;
+    }
+  },
+  pydicom(w, row) {
+    let start = 0; // of the single bytes gathered
+    for (let i = 0; i < row.length;) {
+      const run = runAt(row, i, row.length);
+      if (run > 1) {
+        literals(w, row, start, i);
+        for (let left = run; left > 0; left -= 128) {
+          if (left === 1) literals(w, row, i, i + 1);
+          else repeated(w, row[i], Math.min(128, left));
+        }
+        start = i + run;
+      }
+      i += run;
+    }
+    literals(w, row, start, row.length);
+  },
+};

@@ -84,6 +84,7 @@ const DOMAIN_FILES: Record<DomainFormat, string[]> = {
     "dicom/MR_small_bigendian.dcm",
     "dicom/MR_small_implicit.dcm",
     "dicom/MR_small_RLE.dcm",
+    "dicom/made_MR_small_rle_gdcm.dcm",
   ],
   fits: ["fits/astropy_scale.fits", "fits/midas_tst0002.mt"],
 };
