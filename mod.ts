@@ -78,7 +78,7 @@ export { defaultWorkerCount, TrainingWorkers } from "./src/workers/training_work
 export { DeviceError, type ErrorCode, FormatError } from "./src/errors.ts";
 export { DEFAULT_MAX_PIXELS, type ImageLimits } from "./src/image/limits.ts";
 export { createGrayImage, type GrayImage } from "./src/image/gray_image.ts";
-export { decodeImageFile, encodeImageFile } from "./src/image/image_file.ts";
+export { decodeImageFile, encodeImageFile, loadCodecsFor } from "./src/image/image_file.ts";
 export { POLARITY_MODES, type PolarityMode } from "./src/image/polarity.ts";
 export type { ClassicModel } from "./src/classic/model.ts";
 export { VERSION } from "./src/version.ts";

@@ -23,7 +23,8 @@ import {
 import { ClassicCounts, type ClassicModel, DEFAULT_ALPHA } from "./classic/model.ts";
 import { FormatError, quotedName } from "./errors.ts";
 import type { GrayImage } from "./image/gray_image.ts";
-import { extensionOf } from "./image/image_file.ts";
+import { extensionOf, loadCodecsFor } from "./image/image_file.ts";
+import { loadJpegLs } from "./image/dicom_jpegls.ts";
 import { pixelsKey } from "./image/pixels_key.ts";
 import { checkPixelLimit, type ImageLimits } from "./image/limits.ts";
 import { checkStreamHolds } from "./stream_bound.ts";
@@ -887,6 +888,7 @@ export async function* packArchiveStream(
     entry: ArchiveEntry | ArchiveFile,
   ): Promise<Omit<V2ArchiveEntry, "name"> | PendingFile> => {
     if (!("file" in entry)) return await encodeImage(entry.image);
+    await loadCodecsFor(entry.file);
     const { pages, parts, note, exact } = splitFile(entry.file, options);
     const coded = await Promise.all(pages.map(encodeImage));
     const rawParts = serializeFileParts(parts);
@@ -1250,6 +1252,7 @@ async function rebuildEntry(
   decode: (page: V2ReadImage) => Promise<GrayImage>,
 ): Promise<Uint8Array> {
   const parts = parseFileParts(rawParts());
+  if (parts.kind === "frames" && parts.encoder === "charls") await loadJpegLs();
   const pages: GrayImage[] = [];
   for (const page of entry.pages) pages.push(await decode(page));
   if (entry.exact && rebuiltBytes(parts) !== entry.fileBytes) {

@@ -225,6 +225,9 @@ ds.save_as(sys.argv[2])
 EOF
 made dicom/made_MR_small_rle_pydicom.dcm python3-pydicom \
   "pydicom 2.3.1's own RLE encoder (\`compress(RLELossless, encoding_plugin='pydicom')\`) of MR_small.dcm"
+gdcmconv --jpegls "$out/dicom/made_MR700_7frames.dcm" "$out/dicom/made_MR700_7frames_jls_gdcm.dcm"
+made dicom/made_MR700_7frames_jls_gdcm.dcm python3-pydicom \
+  "\`gdcmconv --jpegls\` (GDCM $want_gdcm, CharLS) of made_MR700_7frames.dcm"
 
 # expected.tsv and README.md, from independent readers: pydicom for DICOM, numpy for FITS,
 # libtiff (tiffcp -c none) + tifffile for TIFF, cross-checked with Pillow where Pillow can.
@@ -269,13 +272,13 @@ Debian original named in the table:
 ACCEPT: a grayscale reader of the kind bpcodec has should read the file; REFUSE: it should say
 no (and an archiver keeps the file whole). The rules used:
 
-- DICOM: a Part 10 file (preamble, `DICM`, File Meta) with a native transfer syntax (Implicit VR
-  LE 1.2.840.10008.1.2, Explicit VR LE 1.2.840.10008.1.2.1, Explicit VR BE 1.2.840.10008.1.2.2) or
-  RLE Lossless (1.2.840.10008.1.2.5), a Pixel Data element with at least Rows×Columns×NumberOfFrames
-  samples, SamplesPerPixel 1, MONOCHROME1 or MONOCHROME2, BitsAllocated 8 or 16, HighBit =
-  BitsStored−1. Other compressed transfer syntaxes (JPEG, JPEG-LS, JPEG 2000, Deflated), colour, 1-
-  and 32-bit files, truncated pixel data, a missing Pixel Data element and files without File Meta
-  are refused.
+- DICOM: a Part 10 file (preamble, `DICM`, File Meta) with a native transfer syntax (Implicit VR LE
+  1.2.840.10008.1.2, Explicit VR LE 1.2.840.10008.1.2.1, Explicit VR BE 1.2.840.10008.1.2.2) or RLE
+  Lossless (1.2.840.10008.1.2.5) or JPEG-LS Lossless (1.2.840.10008.1.2.4.80), a Pixel Data element
+  with at least Rows×Columns×NumberOfFrames samples, SamplesPerPixel 1, MONOCHROME1 or MONOCHROME2,
+  BitsAllocated 8 or 16, HighBit = BitsStored−1. Other compressed transfer syntaxes (JPEG, JPEG-LS
+  near-lossless, JPEG 2000, Deflated), colour, 1- and 32-bit files, truncated pixel data, a missing
+  Pixel Data element and files without File Meta are refused.
 - FITS: `SIMPLE = T`; every HDU that is an image (the primary HDU unless it holds random groups, or
   `XTENSION = 'IMAGE'`) with NAXIS ≥ 2, no zero axis and BITPIX 8 or 16 gives pages: one per 2-D
   plane (NAXIS1 × NAXIS2; a cube of NAXIS3 planes gives NAXIS3 pages, all HDUs in file order).
@@ -314,10 +317,11 @@ uint16, signed values shifted by +2^(bits−1); for FITS BITPIX 16 this is alway
 (whatever BZERO says), for BITPIX 8 and TIFF the stored value.
 
 Hashes were computed without bpcodec: DICOM by numpy from pydicom's parse of the file
-(python3-pydicom 2.3.1), cross-checked with pydicom's `pixel_array` (RLE frames: decoded by it);
-FITS by a small numpy reader in the script; TIFF by libtiff (`tiffcp -c none -s`, which undoes
-compression and predictor) read by tifffile 2023.02.03, cross-checked with Pillow 9.4.0 (which
-inverts min-is-white; the check allows for that). The script stops if a cross-check disagrees.
+(python3-pydicom 2.3.1), cross-checked with pydicom's `pixel_array` (RLE frames: decoded by it;
+JPEG-LS frames: by GDCM's `gdcmconv --raw`); FITS by a small numpy reader in the script; TIFF by
+libtiff (`tiffcp -c none -s`, which undoes compression and predictor) read by tifffile 2023.02.03,
+cross-checked with Pillow 9.4.0 (which inverts min-is-white; the check allows for that). The script
+stops if a cross-check disagrees.
 MD
 PYTHONPATH="$work/$py" python3 - "$out" manifest.tsv made.tsv packages.tsv <<'EOF'
 # Writes expected.tsv and README.md for tests/formats/{dicom,fits,tiff} (argv: OUT manifest made packages).
@@ -362,6 +366,14 @@ def sha_coded(pages, shift):  # bpcodec's own convention: uint16 LE, signed valu
 NATIVE = {"1.2.840.10008.1.2": "Implicit VR LE", "1.2.840.10008.1.2.1": "Explicit VR LE",
           "1.2.840.10008.1.2.2": "Explicit VR BE"}
 RLE = "1.2.840.10008.1.2.5"  # RLE Lossless: read too, its frames decoded by pydicom
+JPEG_LS = "1.2.840.10008.1.2.4.80"  # JPEG-LS Lossless: read too, its frames decoded by GDCM
+
+
+def gdcm_raw(path):  # the file with its pixel data decoded by GDCM (gdcmconv --raw)
+    import pydicom
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["gdcmconv", "--raw", path, f"{d}/raw.dcm"], check=True)
+        return pydicom.dcmread(f"{d}/raw.dcm")
 
 
 def dicom(path):
@@ -380,7 +392,7 @@ def dicom(path):
              f"alloc/stored/high {g('BitsAllocated')}/{g('BitsStored')}/{g('HighBit')}; "
              f"PixelRepresentation {g('PixelRepresentation')}")
     r = dict(verdict="refuse", attrs=attrs)
-    if ts not in NATIVE and ts != RLE:
+    if ts not in NATIVE and ts not in (RLE, JPEG_LS):
         r["why"] = f"compressed transfer syntax ({tsname})"
         return r
     if "PixelData" not in ds:
@@ -401,6 +413,10 @@ def dicom(path):
     if ts == RLE:  # the stored samples, as pydicom's RLE handler decodes them
         raw = ds.pixel_array.astype(np.int64).reshape(-1) & ((1 << ds.BitsAllocated) - 1)
         notes.append("RLE Lossless")
+    elif ts == JPEG_LS:  # the stored samples, as GDCM decodes them
+        raw = np.frombuffer(gdcm_raw(path).PixelData, dtype="<" + ("u1" if ds.BitsAllocated == 8 else "u2"))
+        raw = raw[:n].astype(np.int64)
+        notes.append("JPEG-LS Lossless")
     else:
         raw = np.frombuffer(ds.PixelData, dtype=(">" if ts == "1.2.840.10008.1.2.2" else "<")
                             + ("u1" if ds.BitsAllocated == 8 else "u2"))

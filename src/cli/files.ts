@@ -11,7 +11,12 @@ import type { ByteSource } from "../bytes.ts";
 import { FormatError, quotedFileText } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import type { ImageLimits } from "../image/limits.ts";
-import { decodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../image/image_file.ts";
+import {
+  decodeImageFile,
+  extensionOf,
+  IMAGE_EXTENSIONS,
+  loadCodecsFor,
+} from "../image/image_file.ts";
 import { CliError, errorFor } from "./errors.ts";
 
 /** The file argument that means stdin (an input) or stdout (an output). */
@@ -227,6 +232,7 @@ async function readWholeFile(path: string): Promise<Uint8Array> {
 export async function readImage(path: string, limits: ImageLimits = {}): Promise<GrayImage> {
   const bytes = await readBytes(path);
   try {
+    await loadCodecsFor(bytes);
     return decodeImageFile(bytes, limits);
   } catch (e) {
     throw errorFor(inputName(path), e);

@@ -18,8 +18,13 @@ import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { describePages, isImageFile, readImagePages } from "../image/image_file.ts";
 import type { ImageLimits } from "../image/limits.ts";
-import { encodeRleFrame, RLE_ENCODERS, type RleEncoder } from "../image/dicom_rle.ts";
-import type { RleFrames } from "../image/image_pages.ts";
+import {
+  encodeFrame,
+  encodersOf,
+  FRAME_ENCODERS,
+  type FrameEncoder,
+} from "../image/dicom_frames.ts";
+import type { EncapsulatedFrames } from "../image/image_pages.ts";
 import {
   checkSampleLayout,
   type SampleLayout,
@@ -79,10 +84,10 @@ export type FileParts =
     padding: Uint8Array;
   }
   | {
-    kind: "rle";
-    layout: RleFrames;
+    kind: "frames";
+    layout: EncapsulatedFrames;
     /** The encoder whose frames these are. */
-    encoder: RleEncoder;
+    encoder: FrameEncoder;
     /** The file's bytes outside the frames, in order. */
     gaps: Uint8Array;
   }
@@ -156,20 +161,26 @@ export function splitFile(bytes: Uint8Array, limits: ImageLimits = {}): SplitFil
     if (png.exact) return { pages, exact: true, parts, note: what };
     return { pages, exact: false, parts, note: `pixels and chunks: ${png.why}` };
   }
-  if (read.rle) {
-    const rle = rleParts(bytes, read.rle, pages);
-    if (rle) {
-      return { pages, exact: true, parts: rle, note: `${what}, ${noLayout} (${rle.encoder})` };
+  if (read.frames) {
+    const frames = frameParts(bytes, read.frames, pages);
+    if (frames) {
+      return {
+        pages,
+        exact: true,
+        parts: frames,
+        note: `${what}, ${noLayout} (${frames.encoder})`,
+      };
     }
-    return whole(`kept whole: ${noLayout}, not rebuilt by DCMTK's, GDCM's or pydicom's encoder`);
+    const by = read.frames.codec === "rle" ? "DCMTK's, GDCM's or pydicom's encoder" : "CharLS";
+    return whole(`kept whole: ${noLayout}, not rebuilt by ${by}`);
   }
   const tiff = read.blocks && tiffParts(bytes, read.blocks);
   if (tiff) return { pages, exact: true, parts: tiff, note: `${what}, ${noLayout}` };
   return whole(`kept whole: ${noLayout}, not rebuilt by libtiff's or zlib's encoders`);
 }
 
-/** A page's samples as an RLE frame stores them (little-endian), from its pixels. */
-function rleSamples(page: GrayImage, stored: StoredSamples): Uint8Array {
+/** A page's samples as a compressed frame stores them (little-endian), from its pixels. */
+function frameSamples(page: GrayImage, stored: StoredSamples): Uint8Array {
   const count = page.width * page.height;
   const raw = new Uint8Array(count * stored.bytes);
   writeSampleRuns(raw, { stored: [stored], runs: [{ page: 0, offset: 0, first: 0, count }] }, [
@@ -178,47 +189,49 @@ function rleSamples(page: GrayImage, stored: StoredSamples): Uint8Array {
   return raw;
 }
 
-/** A page's RLE frame, encoded from its pixels as `encoder` does. */
-function rleFrameOf(page: GrayImage, stored: StoredSamples, encoder: RleEncoder): Uint8Array {
+/** A page's frame, encoded from its pixels as `encoder` does. */
+function frameOf(page: GrayImage, layout: EncapsulatedFrames, encoder: FrameEncoder): Uint8Array {
   const { width, height } = page;
-  const shape = { width, height, bytes: stored.bytes };
-  return encodeRleFrame(rleSamples(page, stored), shape, encoder);
+  const { stored, codedBits } = layout;
+  const shape = { width, height, bits: codedBits, bytes: stored.bytes };
+  return encodeFrame(frameSamples(page, stored), shape, encoder);
 }
 
 /**
- * The parts of a DICOM file of RLE frames, when one of the {@link RLE_ENCODERS} writes every
- * frame back to the stored bytes from its pixels; undefined otherwise.
+ * The parts of a DICOM file of compressed frames, when one of the encoders of their codec writes
+ * every frame back to the stored bytes from its pixels; undefined otherwise.
  */
-function rleParts(
+function frameParts(
   bytes: Uint8Array,
-  layout: RleFrames,
+  layout: EncapsulatedFrames,
   pages: GrayImage[],
-): Extract<FileParts, { kind: "rle" }> | undefined {
+): Extract<FileParts, { kind: "frames" }> | undefined {
   const stored = (i: number) => {
     const { offset, bytes: length } = layout.frames[i];
     return bytes.subarray(offset, offset + length);
   };
-  const encoder = RLE_ENCODERS.find((encoder) =>
-    layout.frames.every((_, i) =>
-      sameValues(rleFrameOf(pages[i], layout.stored, encoder), stored(i))
-    )
+  const encoder = encodersOf(layout.codec).find((encoder) =>
+    layout.frames.every((_, i) => sameValues(frameOf(pages[i], layout, encoder), stored(i)))
   );
   if (encoder === undefined) return undefined;
-  return { kind: "rle", layout, encoder, gaps: gapsAround(bytes, layout.frames) };
+  return { kind: "frames", layout, encoder, gaps: gapsAround(bytes, layout.frames) };
 }
 
-/** Rebuilds a DICOM file of RLE frames from its pages and parts. */
-function rebuildRle(parts: Extract<FileParts, { kind: "rle" }>, pages: readonly GrayImage[]) {
+/** Rebuilds a DICOM file of compressed frames from its pages and parts. */
+function rebuildFrames(
+  parts: Extract<FileParts, { kind: "frames" }>,
+  pages: readonly GrayImage[],
+): Uint8Array {
   const { layout, gaps } = parts;
   if (layout.frames.length !== pages.length) {
     throw new FormatError("the DICOM's parts do not fit its frames (frame count)");
   }
-  // Checked before anything is allocated: frames in order, none longer than DCMTK's encoding of
-  // its page can be (a literal byte for every 128 and a pad byte a segment, with room to spare).
+  // Checked before anything is allocated: frames in order, none longer than eight bytes a stored
+  // byte (RLE takes at most a little more than one; JPEG-LS escape codes at most eight).
   let end = 0;
   for (const [i, frame] of layout.frames.entries()) {
     const samples = pages[i].width * pages[i].height;
-    if (frame.offset < end || frame.bytes > 64 + layout.stored.bytes * (2 * samples + 2)) {
+    if (frame.offset < end || frame.bytes > 1024 + 8 * layout.stored.bytes * samples) {
       throw new FormatError("the DICOM's parts do not fit its frames");
     }
     end = frame.offset + frame.bytes;
@@ -226,9 +239,9 @@ function rebuildRle(parts: Extract<FileParts, { kind: "rle" }>, pages: readonly 
   const out = new Uint8Array(rebuiltBytes(parts));
   fillGaps(out, gaps, layout.frames);
   for (const [i, frame] of layout.frames.entries()) {
-    const coded = rleFrameOf(pages[i], layout.stored, parts.encoder);
+    const coded = frameOf(pages[i], layout, parts.encoder);
     if (coded.length !== frame.bytes) {
-      throw new FormatError("a rebuilt DICOM RLE frame has another length than the stored one");
+      throw new FormatError("a rebuilt DICOM frame has another length than the stored one");
     }
     out.set(coded, frame.offset);
   }
@@ -410,7 +423,7 @@ function runParts(bytes: Uint8Array, layout: SampleLayout, pages: GrayImage[]): 
  */
 export function rebuiltBytes(parts: FileParts): number {
   if (parts.kind === "whole") return parts.bytes.length;
-  if (parts.kind === "rle") {
+  if (parts.kind === "frames") {
     return parts.gaps.length + parts.layout.frames.reduce((n, f) => n + f.bytes, 0);
   }
   if (parts.kind === "tiff") {
@@ -438,7 +451,7 @@ export function rebuiltBytes(parts: FileParts): number {
 export function rebuildFile(parts: FileParts, pages: readonly GrayImage[]): Uint8Array {
   if (parts.kind === "whole") return parts.bytes;
   if (parts.kind === "tiff") return rebuildTiff(parts, pages);
-  if (parts.kind === "rle") return rebuildRle(parts, pages);
+  if (parts.kind === "frames") return rebuildFrames(parts, pages);
   if (parts.kind === "png") {
     const { filters, interlaced } = parts.png;
     if (pages.length !== 1 || filters.length !== pngRowCount(pages[0], interlaced)) {
@@ -463,7 +476,7 @@ export function rebuildFile(parts: FileParts, pages: readonly GrayImage[]): Uint
   return out;
 }
 
-const KIND_CODES = { whole: 0, runs: 1, png: 2, tiff: 3, rle: 4 } as const;
+const KIND_CODES = { whole: 0, runs: 1, png: 2, tiff: 3, frames: 4 } as const;
 
 /**
  * Serializes parts (as `docs/format-v2.md` lays them out, before compression).
@@ -481,10 +494,11 @@ export function serializeFileParts(parts: FileParts): Uint8Array {
   w.u8(KIND_CODES[parts.kind]);
   if (parts.kind === "whole") {
     w.bytes(parts.bytes);
-  } else if (parts.kind === "rle") {
+  } else if (parts.kind === "frames") {
     const { layout, gaps } = parts;
     writeStored(w, layout.stored);
-    w.u8(RLE_ENCODERS.indexOf(parts.encoder));
+    w.u8(FRAME_ENCODERS.indexOf(parts.encoder));
+    w.u8(layout.codedBits);
     w.u32(layout.frames.length);
     for (const frame of layout.frames) {
       w.u64(frame.offset);
@@ -643,11 +657,12 @@ export function parseFileParts(bytes: Uint8Array): FileParts {
   const kind = r.u8("file parts kind");
   if (kind === KIND_CODES.whole) return { kind: "whole", bytes: bytes.subarray(1) };
   if (kind === KIND_CODES.tiff) return readTiffParts(r, bytes.length);
-  if (kind === KIND_CODES.rle) {
+  if (kind === KIND_CODES.frames) {
     const stored = readStored(r);
-    if (stored.bigEndian) throw new FormatError("file parts: RLE samples are little-endian");
-    const encoder =
-      RLE_ENCODERS[range(r.u8("RLE encoder"), 0, RLE_ENCODERS.length - 1, "RLE encoder")];
+    if (stored.bigEndian) throw new FormatError("file parts: frame samples are little-endian");
+    const last = FRAME_ENCODERS.length - 1;
+    const encoder = FRAME_ENCODERS[range(r.u8("frame encoder"), 0, last, "frame encoder")];
+    const codedBits = range(r.u8("coded bits"), 2, 8 * stored.bytes, "coded bits");
     const count = r.u32("frame count");
     if (count * 16 > bytes.length) throw new FormatError("file parts: frames are truncated");
     const frames = [];
@@ -656,7 +671,8 @@ export function parseFileParts(bytes: Uint8Array): FileParts {
     }
     const gaps = r.bytes(r.u64("gap bytes"), "gaps");
     r.end();
-    return { kind: "rle", layout: { stored, frames }, encoder, gaps };
+    const codec = encoder === "charls" ? "jpeg-ls" : "rle";
+    return { kind: "frames", layout: { codec, stored, codedBits, frames }, encoder, gaps };
   }
   if (kind === KIND_CODES.runs) {
     const stored: StoredSamples[] = [];

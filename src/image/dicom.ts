@@ -1,20 +1,21 @@
 /**
- * DICOM (Part 10) files with native (uncompressed) or RLE pixel data: one or several frames of one
+ * DICOM (Part 10) files with native (uncompressed), RLE or JPEG-LS pixel data: one or several frames of one
  * sample a pixel, 8 or 16 bits allocated, any number of bits stored, signed or unsigned.
  *
  * Each frame is a page. A signed sample (PixelRepresentation 1, e.g. CT in Hounsfield units) is
  * shifted by `2^(BitsStored−1)` so that it codes as an unsigned one of the same bits (−1024 in 12
  * bits reads as 1024); the bits stored are the image's depth (12 bits stored: maxval 4095).
- * RLE Lossless frames are read too (`dicom_rle.ts`); other compressed transfer syntaxes (JPEG,
- * JPEG-LS, JPEG 2000, deflate) are refused by name.
+ * RLE and JPEG-LS Lossless frames are read too (`dicom_frames.ts`; JPEG-LS once CharLS is loaded);
+ * other compressed transfer syntaxes (JPEG, JPEG-LS near-lossless, JPEG 2000, deflate) are
+ * refused by name.
  *
  * @module
  */
 import { parseDicom, readPart10Header } from "../deps/dicom.ts";
 import { FormatError, quotedFileText } from "../errors.ts";
-import { decodeRleFrame } from "./dicom_rle.ts";
+import { codedBits, decodeFrame, type FrameCodec } from "./dicom_frames.ts";
 import type { GrayImage } from "./gray_image.ts";
-import { type ImagePages, MAX_PAGES } from "./image_pages.ts";
+import { type EncapsulatedFrames, type ImagePages, MAX_PAGES } from "./image_pages.ts";
 import { checkPagesLimit, checkPixelLimit, type ImageLimits } from "./limits.ts";
 import {
   checkSampleLayout,
@@ -31,13 +32,25 @@ const NATIVE_SYNTAXES: Record<string, boolean> = {
   "1.2.840.10008.1.2.2": true, // explicit VR big endian
 };
 
-/** RLE Lossless: explicit VR little endian, each frame's pixels RLE-compressed (`dicom_rle.ts`). */
-const RLE_SYNTAX = "1.2.840.10008.1.2.5";
+/**
+ * The compressed transfer syntaxes read (explicit VR little endian, each frame compressed in an
+ * item of the pixel data, `dicom_frames.ts`): RLE Lossless and JPEG-LS Lossless.
+ */
+const FRAME_SYNTAXES: Record<string, FrameCodec> = {
+  "1.2.840.10008.1.2.5": "rle",
+  "1.2.840.10008.1.2.4.80": "jpeg-ls",
+};
+
+/**
+ * The JPEG-LS Lossless transfer syntax, whose frames need CharLS loaded
+ * ({@link dicomNeedsJpegLs}).
+ */
+const JPEG_LS_SYNTAX = "1.2.840.10008.1.2.4.80";
 
 /** The compressed transfer syntaxes read not, by UID prefix, for the message refusing them. */
 const COMPRESSED_SYNTAXES: [string, string][] = [
   ["1.2.840.10008.1.2.1.99", "deflated explicit VR little endian"],
-  ["1.2.840.10008.1.2.4.8", "JPEG-LS"],
+  ["1.2.840.10008.1.2.4.81", "JPEG-LS near-lossless"],
   ["1.2.840.10008.1.2.4.9", "JPEG 2000"],
   ["1.2.840.10008.1.2.4.20", "High-Throughput JPEG 2000"],
   ["1.2.840.10008.1.2.4.10", "MPEG"],
@@ -98,15 +111,15 @@ function parsed<T>(what: () => T): T {
 export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePages {
   if (!isDicom(bytes)) throw new FormatError("not a DICOM file (no DICM prefix)");
   const syntax = parsed(() => readPart10Header(bytes).string("x00020010")) ?? "";
-  const rle = syntax === RLE_SYNTAX;
-  const bigEndian = rle ? false : NATIVE_SYNTAXES[syntax];
+  const codec = FRAME_SYNTAXES[syntax];
+  const bigEndian = codec ? false : NATIVE_SYNTAXES[syntax];
   if (bigEndian === undefined) {
     const known = COMPRESSED_SYNTAXES.find(([prefix]) => syntax.startsWith(prefix));
     throw new FormatError(
       known
         ? `DICOM pixel data is compressed (${known[1]}, transfer syntax ${
           quotedFileText(syntax)
-        }): only native (uncompressed) and RLE pixel data are supported`
+        }): only native (uncompressed), RLE and JPEG-LS Lossless pixel data are supported`
         : `DICOM transfer syntax ${quotedFileText(syntax)} is not supported`,
       "unsupported",
     );
@@ -171,8 +184,9 @@ export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePag
     data: new Uint16Array(0),
     ...(signed && { signed }),
   });
-  if (rle) {
-    return readRleFrames(bytes, pixels, Array.from({ length: frames }, page), stored, limits);
+  if (codec) {
+    const pages = Array.from({ length: frames }, page);
+    return readFrames(bytes, pixels, pages, { codec, stored, codedBits: 0, frames: [] }, limits);
   }
   if (pixels.encapsulatedPixelData || pixels.hadUndefinedLength) {
     throw new FormatError("DICOM pixel data is encapsulated (compressed)", "unsupported");
@@ -198,42 +212,66 @@ export function readDicom(bytes: Uint8Array, limits: ImageLimits = {}): ImagePag
   return { format: "dicom", pages, layout };
 }
 
-/** The RLE frames of a DICOM file's pixel data (an element whose items are the frames). */
-function readRleFrames(
+/**
+ * Whether reading `bytes` needs CharLS loaded (`loadJpegLs`): a DICOM file of JPEG-LS frames.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { dicomNeedsJpegLs } from "./dicom.ts";
+ * strictEqual(dicomNeedsJpegLs(new Uint8Array(10)), false);
+ * ```
+ */
+export function dicomNeedsJpegLs(bytes: Uint8Array): boolean {
+  if (!isDicom(bytes)) return false;
+  try {
+    return readPart10Header(bytes).string("x00020010") === JPEG_LS_SYNTAX;
+  } catch {
+    return false; // the reader says why
+  }
+}
+
+/** The compressed frames of a DICOM file's pixel data (an element whose items are the frames). */
+function readFrames(
   bytes: Uint8Array,
   pixels: { encapsulatedPixelData?: boolean; fragments?: { position: number; length: number }[] },
   pages: GrayImage[],
-  stored: StoredSamples,
+  layout: EncapsulatedFrames,
   limits: ImageLimits,
 ): ImagePages {
+  const { codec, stored } = layout;
+  const name = codec === "rle" ? "RLE" : "JPEG-LS";
   const fragments = pixels.fragments ?? [];
   if (!pixels.encapsulatedPixelData || fragments.length !== pages.length) {
     throw new FormatError(
-      `DICOM RLE pixel data holds ${fragments.length} fragments for ${pages.length} frames ` +
+      `DICOM ${name} pixel data holds ${fragments.length} fragments for ${pages.length} frames ` +
         `(one a frame is read)`,
       "unsupported",
     );
   }
   checkPagesLimit(pages, limits);
-  const frames = fragments.map(({ position, length }) => ({ offset: position, bytes: length }));
-  for (const [i, frame] of frames.entries()) {
+  layout.frames = fragments.map(({ position, length }) => ({ offset: position, bytes: length }));
+  for (const [i, frame] of layout.frames.entries()) {
     if (frame.offset + frame.bytes > bytes.length) {
-      throw new FormatError(`DICOM RLE frame ${i + 1} is truncated`);
+      throw new FormatError(`DICOM ${name} frame ${i + 1} is truncated`);
+    }
+    const coded = bytes.subarray(frame.offset, frame.offset + frame.bytes);
+    // Every frame codes the bits stored or all those allocated, as the first does.
+    const bits = codedBits(coded, codec, stored.bytes);
+    if (i === 0 && (bits === stored.bits || bits === 8 * stored.bytes)) layout.codedBits = bits;
+    if (bits !== layout.codedBits) {
+      throw new FormatError(
+        `DICOM ${name} frame ${i + 1} codes ${bits}-bit samples, not the ${stored.bits} stored`,
+        "unsupported",
+      );
     }
     const page = pages[i];
     const count = page.width * page.height;
-    const raw = decodeRleFrame(bytes.subarray(frame.offset, frame.offset + frame.bytes), {
-      samples: count,
-      bytes: stored.bytes,
-    });
+    const shape = { width: page.width, height: page.height, bits, bytes: stored.bytes };
+    const raw = decodeFrame(coded, shape, codec);
     page.data = new Uint16Array(count);
     const runs = [{ page: 0, offset: 0, first: 0, count }];
     readSampleRuns(raw, { stored: [stored], runs }, [page]);
   }
-  return {
-    format: "dicom",
-    pages,
-    noLayout: "its frames are RLE-compressed",
-    rle: { stored, frames },
-  };
+  return { format: "dicom", pages, noLayout: `its frames are ${name}-compressed`, frames: layout };
 }

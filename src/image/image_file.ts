@@ -5,7 +5,8 @@
  * @module
  */
 import { FormatError } from "../errors.ts";
-import { isDicom, readDicom } from "./dicom.ts";
+import { dicomNeedsJpegLs, isDicom, readDicom } from "./dicom.ts";
+import { loadJpegLs } from "./dicom_jpegls.ts";
 import { isFits, readFits } from "./fits.ts";
 import type { GrayImage } from "./gray_image.ts";
 import type { ImageFormat, ImagePages } from "./image_pages.ts";
@@ -73,6 +74,23 @@ export function extensionOf(name: string): string {
  */
 export function isImageFile(bytes: Uint8Array): boolean {
   return isPng(bytes) || isNetpbm(bytes) || isDicom(bytes) || isTiff(bytes) || isFits(bytes);
+}
+
+/**
+ * Loads what reading `bytes` needs beyond this module's readers, which are synchronous: CharLS,
+ * for a DICOM file of JPEG-LS frames. Without it, such a file is refused ("needs CharLS").
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { loadCodecsFor, readImagePages } from "./image_file.ts";
+ * const pgm = new TextEncoder().encode("P5\n1 1\n255\n\x07");
+ * await loadCodecsFor(pgm); // nothing to load for a PGM
+ * strictEqual(readImagePages(pgm).pages[0].data[0], 7);
+ * ```
+ */
+export async function loadCodecsFor(bytes: Uint8Array): Promise<void> {
+  if (dicomNeedsJpegLs(bytes)) await loadJpegLs();
 }
 
 /**

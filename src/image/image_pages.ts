@@ -4,6 +4,7 @@
  * @module
  */
 import type { GrayImage } from "./gray_image.ts";
+import type { FrameCodec } from "./dicom_frames.ts";
 import type { SampleLayout, StoredSamples } from "./sample_runs.ts";
 import type { TiffBlocks } from "./tiff.ts";
 
@@ -45,25 +46,32 @@ export interface ImagePages {
   noLayout?: string;
   /** A TIFF of compressed strips or tiles: where they lie. */
   blocks?: TiffBlocks;
-  /** A DICOM file of RLE frames: how its samples are stored, and where each frame lies. */
-  rle?: RleFrames;
+  /** A DICOM file of compressed frames: how, how its samples are stored, where each frame lies. */
+  frames?: EncapsulatedFrames;
 }
 
 /**
- * Where the RLE frames of a DICOM file lie (one a page), and how their samples are stored.
+ * Where the compressed frames of a DICOM file lie (one a page), how they are compressed, and how
+ * their samples are stored once decoded.
  *
  * @example
  * ```ts
- * import type { RleFrames } from "./image_pages.ts";
- * const rle: RleFrames = {
+ * import type { EncapsulatedFrames } from "./image_pages.ts";
+ * const frames: EncapsulatedFrames = {
+ *   codec: "rle",
  *   stored: { bytes: 2, bigEndian: false, bits: 12, signed: true },
+ *   codedBits: 16,
  *   frames: [{ offset: 1536, bytes: 6108 }],
  * };
  * ```
  */
-export interface RleFrames {
+export interface EncapsulatedFrames {
+  /** The frames' compression. */
+  codec: FrameCodec;
   /** How a sample is stored (little-endian) once a frame is decoded. */
   stored: StoredSamples;
+  /** Bits of a sample the frames code: JPEG-LS's P (bits stored or allocated); RLE, allocated. */
+  codedBits: number;
   /** Each page's frame: its first byte in the file and its length. */
   frames: { offset: number; bytes: number }[];
 }

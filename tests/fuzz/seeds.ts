@@ -85,6 +85,7 @@ const DOMAIN_FILES: Record<DomainFormat, string[]> = {
     "dicom/MR_small_implicit.dcm",
     "dicom/MR_small_RLE.dcm",
     "dicom/made_MR_small_rle_gdcm.dcm",
+    "dicom/MR_small_jpeg_ls_lossless.dcm",
   ],
   fits: ["fits/astropy_scale.fits", "fits/midas_tst0002.mt"],
 };
@@ -295,14 +296,15 @@ export async function buildSeeds(): Promise<SeedSet> {
     { name: "e.pgm", image: img.coinsSmall },
     { name: "f.png", image: img.esoSmall },
   ], trained);
-  // Files kept byte for byte: a TIFF, a DICOM, an RLE DICOM (its frames DCMTK's encoding) and a
-  // FITS file (pixels coded, the rest kept),
+  // Files kept byte for byte: a TIFF, a DICOM, a JPEG-LS and an RLE DICOM (frames rebuilt by
+  // CharLS and as DCMTK encodes them) and a FITS file (pixels coded, the rest kept),
   // a PGM with a comment, the same pixels in another PGM (a repeated record, parts stored
   // against the first's), and a text file (kept whole) and its copy (repeated parts).
   const formatFile = (path: string) => Deno.readFileSync(`${ROOT}tests/formats/${path}`);
   await packed("bpa2", "files", [
     { name: "a.tif", file: formatFile("tiff/made_multipage_lzw_pred2.tif") },
     { name: "b.dcm", file: formatFile("dicom/CR1_6154.dcm") },
+    { name: "b_jls.dcm", file: formatFile("dicom/made_MR700_7frames_jls_gdcm.dcm") },
     { name: "b_rle.dcm", file: formatFile("dicom/MR_small_RLE.dcm") },
     { name: "c.pgm", file: writeNetpbm(img.esoSmall, "P5", "kept with its comment") },
     { name: "d.fits", file: formatFile("fits/astropy_scale.fits") },

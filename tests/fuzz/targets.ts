@@ -14,7 +14,7 @@ import type { ByteSource } from "../../src/bytes.ts";
 import { decodeImage, encodeImage, unpackArchive } from "../../src/codec.ts";
 import { describeFile, type FileInfo } from "../../src/file_info.ts";
 import type { GrayImage } from "../../src/image/gray_image.ts";
-import { decodeImageFile, readImagePages } from "../../src/image/image_file.ts";
+import { decodeImageFile, loadCodecsFor, readImagePages } from "../../src/image/image_file.ts";
 import type { ImagePages } from "../../src/image/image_pages.ts";
 import {
   defaultModel,
@@ -366,7 +366,10 @@ function pagesProblem(pages: readonly GrayImage[]): string | undefined {
  */
 const domainFile = (name: DomainFormat): Target => ({
   name,
-  run: (bytes) => Promise.resolve(readImagePages(bytes)),
+  run: async (bytes) => {
+    await loadCodecsFor(bytes);
+    return readImagePages(bytes);
+  },
   async checkSeed(value, seed) {
     const got = await pixelsHash((value as ImagePages).pages);
     return got === seed.pixelsHash ? undefined : `pixels hash ${got}, want ${seed.pixelsHash}`;

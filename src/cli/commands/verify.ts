@@ -7,7 +7,7 @@
  */
 import { magicOf, sameValues } from "../../bytes.ts";
 import { decodeImage, encodeImage, openArchive } from "../../codec.ts";
-import { readImagePages } from "../../image/image_file.ts";
+import { loadCodecsFor, readImagePages } from "../../image/image_file.ts";
 import type { ImageLimits } from "../../image/limits.ts";
 import type { PolarityMode } from "../../image/polarity.ts";
 import type { Model } from "../../model_file.ts";
@@ -61,6 +61,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Codes an image and decodes it back in memory. */
 async function verifyImage(input: string, bytes: Uint8Array, context: VerifyContext) {
+  await loadCodecsFor(bytes);
   const { pages } = readImagePages(bytes, context.limits);
   const model = await context.coding();
   const { polarity, runner } = context;
