@@ -962,6 +962,8 @@ async function withRecordsCoded(
   writer: V2ArchiveWriter,
   entry: V2ArchiveEntry | V2FileEntry,
 ): Promise<V2ArchiveEntry | V2FileEntry> {
+  // Planning measures every record: only worth it where one waits to be coded.
+  if (!("pages" in entry ? entry.pages : [entry]).some((record) => "code" in record)) return entry;
   for (let i = writer.uncoded(entry); i !== undefined; i = writer.uncoded(entry)) {
     const record = ("pages" in entry ? entry.pages[i] : entry) as ReturnType<typeof repeatOnly>;
     const coded = { ...await record.code(), repeatKey: record.repeatKey };
