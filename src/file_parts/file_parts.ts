@@ -13,6 +13,7 @@
  * @module
  */
 import { ByteReader, ByteWriter, sameValues } from "../bytes.ts";
+import { LIBDEFLATE_LEVELS } from "../deps/libdeflate.ts";
 import type { ZlibSettings } from "../deps/zlib_deflate.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
@@ -284,11 +285,13 @@ function paddingMask(page: TiffPage, index: number): Uint8Array {
 }
 
 /**
- * The parts of a TIFF of compressed blocks, when libtiff's encoders (or zlib at some setting)
- * compress every block's bytes back to the stored ones; undefined otherwise.
+ * The parts of a TIFF of compressed blocks, when libtiff's encoders (zlib at some setting or
+ * libdeflate at some level, for Deflate) compress every block's bytes back to the stored ones;
+ * undefined otherwise.
  */
 function tiffParts(bytes: Uint8Array, layout: TiffBlocks): FileParts | undefined {
-  const codings: (TiffCoding | undefined)[] = layout.pages.map(() => undefined);
+  // Each page's codings that gave back every block so far (its first block's candidates first).
+  const codings: (TiffCoding[] | undefined)[] = layout.pages.map(() => undefined);
   const padding = new ByteWriter();
   for (const block of layout.blocks) {
     const page = layout.pages[block.page];
@@ -299,33 +302,35 @@ function tiffParts(bytes: Uint8Array, layout: TiffBlocks): FileParts | undefined
     if (page.predictor === 2) {
       applyDifferences(differenced, rowBytes, raw.length / rowBytes, page.stored);
     }
-    const candidates: TiffCoding[] = codings[block.page]
-      ? [codings[block.page]!]
-      : page.compression === 5
-      ? [{ compression: 5, lzwGrowsAtEnd: true }, { compression: 5, lzwGrowsAtEnd: false }]
-      : page.compression === 32773
-      ? [{ compression: 32773 }]
-      : page.compression === 1
-      ? [{ compression: 1 }]
-      : [];
-    if (candidates.length === 0) {
-      const zlib = zlibSettingOf(differenced, stored);
-      if (zlib === undefined) return undefined;
-      candidates.push({ compression: page.compression, zlib });
-    }
-    const coding = candidates.find((c) => sameValues(compress(differenced, rowBytes, c), stored));
-    if (coding === undefined) return undefined;
-    codings[block.page] = coding;
+    const candidates = codings[block.page] ?? tiffCandidates(page.compression, differenced, stored);
+    const left = candidates.filter((c) => sameValues(compress(differenced, rowBytes, c), stored));
+    if (left.length === 0) return undefined;
+    codings[block.page] = left;
     const mask = paddingMask(page, block.index);
     for (let i = 0; i < raw.length; i++) if (mask[i]) padding.u8(raw[i]);
   }
   return {
     kind: "tiff",
     layout,
-    codings: codings.map((c, i) => c ?? { compression: layout.pages[i].compression }),
+    codings: codings.map((c, i) => c?.[0] ?? { compression: layout.pages[i].compression }),
     gaps: gapsAround(bytes, layout.blocks),
     padding: padding.finish(),
   };
+}
+
+/**
+ * The codings that may have compressed a TIFF block of `compression`: libtiff's LZW (either end
+ * rule), PackBits, none; for Deflate, zlib at the setting that gives back `stored` from `data`
+ * if one does, else libdeflate (libtiff 4's, when built with it) at each of its levels.
+ */
+function tiffCandidates(compression: number, data: Uint8Array, stored: Uint8Array): TiffCoding[] {
+  if (compression === 5) {
+    return [{ compression, lzwGrowsAtEnd: true }, { compression, lzwGrowsAtEnd: false }];
+  }
+  if (compression === 32773 || compression === 1) return [{ compression }];
+  const zlib = zlibSettingOf(data, stored);
+  if (zlib !== undefined) return [{ compression, zlib }];
+  return Array.from({ length: LIBDEFLATE_LEVELS }, (_, k) => ({ compression, libdeflate: k + 1 }));
 }
 
 /** Rebuilds a TIFF of compressed blocks from its pages and parts. */
@@ -518,9 +523,10 @@ export function serializeFileParts(parts: FileParts): Uint8Array {
       w.u32(page.blockWidth);
       w.u32(page.blockHeight);
       w.u8(page.tiled ? 1 : 0);
-      const zlib = codings[i].zlib;
-      w.u8(zlib ? 1 : 0);
+      const { zlib, libdeflate } = codings[i];
+      w.u8(zlib ? 1 : libdeflate ? 2 : 0);
       if (zlib) writeZlibSettings(w, zlib);
+      if (libdeflate) w.u8(libdeflate);
       w.u8(codings[i].lzwGrowsAtEnd === false ? 0 : 1);
     }
     w.u32(layout.blocks.length);
@@ -595,11 +601,19 @@ function readTiffParts(r: ByteReader, total: number): FileParts {
     const blockWidth = range(r.u32("block width"), 1, 2 ** 32 - 1, "block width");
     const blockHeight = range(r.u32("block height"), 1, 2 ** 32 - 1, "block height");
     const tiled = range(r.u8("tiled"), 0, 1, "tiled") === 1;
-    const hasZlib = range(r.u8("zlib flag"), 0, 1, "zlib flag") === 1;
-    const zlib = hasZlib ? readZlibSettings(r) : undefined;
+    const deflater = range(r.u8("zlib flag"), 0, 2, "zlib flag");
+    const zlib = deflater === 1 ? readZlibSettings(r) : undefined;
+    const libdeflate = deflater === 2
+      ? range(r.u8("libdeflate level"), 1, LIBDEFLATE_LEVELS, "libdeflate level")
+      : undefined;
     const lzwGrowsAtEnd = range(r.u8("LZW end"), 0, 1, "LZW end") === 1;
     pages.push({ width, height, stored, compression, predictor, blockWidth, blockHeight, tiled });
-    codings.push({ compression, ...(zlib && { zlib }), lzwGrowsAtEnd });
+    codings.push({
+      compression,
+      ...(zlib && { zlib }),
+      ...(libdeflate !== undefined && { libdeflate }),
+      lzwGrowsAtEnd,
+    });
   }
   const blockCount = r.u32("block count");
   if (blockCount * 24 > total) throw new FormatError("file parts: blocks are truncated");

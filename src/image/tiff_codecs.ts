@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { libdeflateZlib } from "../deps/libdeflate.ts";
 import { zlibDeflater, type ZlibSettings } from "../deps/zlib_deflate.ts";
 import { ByteWriter } from "../bytes.ts";
 import { FormatError } from "../errors.ts";
@@ -226,8 +227,10 @@ export function applyDifferences(
 export interface TiffCoding {
   /** The TIFF compression code. */
   compression: number;
-  /** Deflate: the zlib setting. */
+  /** Deflate: the zlib setting (zlib's compressor). */
   zlib?: ZlibSettings;
+  /** Deflate: libdeflate's compression level (1…12), when libdeflate compressed the blocks. */
+  libdeflate?: number;
   /**
    * LZW: whether the encoder grows the code width for the final code (libtiff since 4.0.7 does;
    * earlier versions did not).
@@ -260,6 +263,7 @@ export function compress(data: Uint8Array, rowBytes: number, coding: TiffCoding)
     }
     return out.finish();
   }
+  if (coding.libdeflate !== undefined) return libdeflateZlib(data, coding.libdeflate);
   if (coding.zlib === undefined) {
     throw new FormatError(`cannot compress with ${coding.compression}`);
   }

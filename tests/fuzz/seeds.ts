@@ -296,13 +296,14 @@ export async function buildSeeds(): Promise<SeedSet> {
     { name: "e.pgm", image: img.coinsSmall },
     { name: "f.png", image: img.esoSmall },
   ], trained);
-  // Files kept byte for byte: a TIFF, a DICOM, a JPEG-LS and an RLE DICOM (frames rebuilt by
+  // Files kept byte for byte: an LZW and a Deflate TIFF (libdeflate's), a DICOM, a JPEG-LS and an RLE DICOM (frames rebuilt by
   // CharLS and as DCMTK encodes them) and a FITS file (pixels coded, the rest kept),
   // a PGM with a comment, the same pixels in another PGM (a repeated record, parts stored
   // against the first's), and a text file (kept whole) and its copy (repeated parts).
   const formatFile = (path: string) => Deno.readFileSync(`${ROOT}tests/formats/${path}`);
   await packed("bpa2", "files", [
     { name: "a.tif", file: formatFile("tiff/made_multipage_lzw_pred2.tif") },
+    { name: "a_zip.tif", file: formatFile("tiff/made_g8_zip_pred2.tif") },
     { name: "b.dcm", file: formatFile("dicom/CR1_6154.dcm") },
     { name: "b_jls.dcm", file: formatFile("dicom/made_MR700_7frames_jls_gdcm.dcm") },
     { name: "b_rle.dcm", file: formatFile("dicom/MR_small_RLE.dcm") },
