@@ -302,12 +302,19 @@ function tiffParts(bytes: Uint8Array, layout: TiffBlocks): FileParts | undefined
     if (page.predictor === 2) {
       applyDifferences(differenced, rowBytes, raw.length / rowBytes, page.stored);
     }
-    const candidates = codings[block.page] ?? tiffCandidates(page.compression, differenced, stored);
-    const left = candidates.filter((c) => sameValues(compress(differenced, rowBytes, c), stored));
-    if (left.length === 0) return undefined;
+    const left = codings[block.page]?.filter((coding) =>
+      givesBack(differenced, rowBytes, coding, stored)
+    ) ?? tiffCandidates(page.compression, differenced, rowBytes, stored);
+    if (left.length === 0) {
+      return undefined;
+    }
     codings[block.page] = left;
     const mask = paddingMask(page, block.index);
-    for (let i = 0; i < raw.length; i++) if (mask[i]) padding.u8(raw[i]);
+    for (let i = 0; i < raw.length; i++) {
+      if (mask[i]) {
+        padding.u8(raw[i]);
+      }
+    }
   }
   return {
     kind: "tiff",
@@ -319,18 +326,52 @@ function tiffParts(bytes: Uint8Array, layout: TiffBlocks): FileParts | undefined
 }
 
 /**
- * The codings that may have compressed a TIFF block of `compression`: libtiff's LZW (either end
- * rule), PackBits, none; for Deflate, zlib at the setting that gives back `stored` from `data`
- * if one does, else libdeflate (libtiff 4's, when built with it) at each of its levels.
+ * The codings that compress a TIFF block of `compression` back to `stored`, among libtiff's
+ * LZW (either end rule), PackBits and none, or for Deflate zlib at the setting that gives back
+ * `stored` if one does, else libdeflate (libtiff 4's, when built with it) at the levels libtiff
+ * uses (7, 6), else, for blocks of at most {@link LIBDEFLATE_TRIAL_BYTES}, at any other level.
  */
-function tiffCandidates(compression: number, data: Uint8Array, stored: Uint8Array): TiffCoding[] {
+function tiffCandidates(
+  compression: number,
+  data: Uint8Array,
+  rowBytes: number,
+  stored: Uint8Array,
+): TiffCoding[] {
+  const giveBack = (codings: TiffCoding[]) =>
+    codings.filter((coding) => givesBack(data, rowBytes, coding, stored));
   if (compression === 5) {
-    return [{ compression, lzwGrowsAtEnd: true }, { compression, lzwGrowsAtEnd: false }];
+    return giveBack([{ compression, lzwGrowsAtEnd: true }, { compression, lzwGrowsAtEnd: false }]);
   }
-  if (compression === 32773 || compression === 1) return [{ compression }];
+  if (compression === 32773 || compression === 1) return giveBack([{ compression }]);
   const zlib = zlibSettingOf(data, stored);
   if (zlib !== undefined) return [{ compression, zlib }];
-  return Array.from({ length: LIBDEFLATE_LEVELS }, (_, k) => ({ compression, libdeflate: k + 1 }));
+  const likely = giveBack([7, 6].map((libdeflate) => ({ compression, libdeflate })));
+  if (likely.length > 0 || data.length > LIBDEFLATE_TRIAL_BYTES) return likely;
+  const levels = Array.from({ length: LIBDEFLATE_LEVELS }, (_, k) => k + 1);
+  return giveBack(
+    levels.filter((l) => l < 6 || l > 7).map((libdeflate) => ({ compression, libdeflate })),
+  );
+}
+
+/** Blocks of at most this many bytes are tried at every libdeflate level (12 is slow). */
+const LIBDEFLATE_TRIAL_BYTES = 1 << 23;
+
+/**
+ * Whether `coding` compresses a TIFF block's `data` to `stored`; not when the compressor fails
+ * (libdeflate's memory, 2 GiB, holds blocks of some 900 MB at most).
+ */
+function givesBack(
+  data: Uint8Array,
+  rowBytes: number,
+  coding: TiffCoding,
+  stored: Uint8Array,
+): boolean {
+  try {
+    return sameValues(compress(data, rowBytes, coding), stored);
+  } catch (e) {
+    if (coding.libdeflate === undefined) throw e;
+    return false;
+  }
 }
 
 /** Rebuilds a TIFF of compressed blocks from its pages and parts. */
