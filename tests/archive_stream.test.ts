@@ -14,7 +14,7 @@ import {
 import { ByteWriter } from "../src/bytes.ts";
 import { encodeImageFile } from "../src/image/image_file.ts";
 import { parseV2Archive, type V2FileEntry, type V2ReadImage } from "../src/v2/container.ts";
-import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 import { runCli } from "./cli_run.ts";
 import { makeImage } from "./helpers.ts";
 
@@ -126,4 +126,33 @@ Deno.test("cli: pack writes the archive as it codes it, to a file or whole to st
   );
   assertEquals(none.code, 1, none.stderr);
   assertEquals([...Deno.readDirSync(`${dir}/out`)], []);
+});
+
+Deno.test("cli: an archive or an image in a pipe (a FIFO) is read whole, from its first byte", async () => {
+  const dir = Deno.makeTempDirSync();
+  Deno.mkdirSync(`${dir}/in`);
+  Deno.writeFileSync(`${dir}/in/a.pgm`, encodeImageFile(scan, "a.pgm"));
+  Deno.writeFileSync(`${dir}/in/b.pgm`, encodeImageFile(other, "b.pgm"));
+  assertEquals((await runCli(["pack", "--input-dir", "in", "-o", "a.bpa"], dir)).code, 0);
+  const fifo = `${dir}/pipe`;
+  assertEquals((await new Deno.Command("mkfifo", { args: [fifo] }).output()).code, 0);
+  const through = async (file: string, args: string[]) => {
+    // The writer gives up after 60 s: a reader that never opens the pipe fails, not hangs.
+    const cat = ["60", "sh", "-c", `cat ${file} > pipe`];
+    const writer = new Deno.Command("timeout", { args: cat, cwd: dir }).spawn();
+    const run = await runCli(args, dir);
+    assertEquals((await writer.status).code, 0);
+    return run;
+  };
+  const list = await through("a.bpa", ["list", "pipe"]);
+  assertEquals(list.code, 0, list.stderr);
+  assertMatch(list.stdout, /pipe: v2 archive, 2 entries/);
+  const unpack = await through("a.bpa", ["unpack", "--input", "pipe", "--output-dir", "out"]);
+  assertEquals(unpack.code, 0, unpack.stderr);
+  assertEquals(Deno.readFileSync(`${dir}/out/b.pgm`), Deno.readFileSync(`${dir}/in/b.pgm`));
+  const encode = await through("in/a.pgm", ["encode", "pipe", "-o", "a.bpc"]);
+  assertEquals(encode.code, 0, encode.stderr);
+  const decode = await runCli(["decode", "a.bpc", "-o", "a.pgm"], dir);
+  assertEquals(decode.code, 0, decode.stderr);
+  assertEquals(Deno.readFileSync(`${dir}/a.pgm`), Deno.readFileSync(`${dir}/in/a.pgm`));
 });

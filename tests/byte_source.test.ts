@@ -86,7 +86,7 @@ Deno.test("openArchive: from a source, read in pieces, decoding and rebuilding w
   // file cut short is refused as truncated.
   const path = `${Deno.makeTempDirSync()}/a.bpa`;
   Deno.writeFileSync(path, bytes);
-  const file = await FileBytes.open(path);
+  const file = (await FileBytes.open(path))!;
   try {
     const opened = await openArchive(file);
     const changed = bytes.slice();
@@ -99,4 +99,6 @@ Deno.test("openArchive: from a source, read in pieces, decoding and rebuilding w
   } finally {
     file.close();
   }
+  // A file that is not a regular one (a pipe) is read whole instead, by the caller.
+  assertEquals(await FileBytes.open("/dev/null"), undefined);
 });

@@ -136,7 +136,7 @@ export async function readBytes(path: string): Promise<Uint8Array> {
  * import { FileBytes } from "./files.ts";
  * const path = `${Deno.makeTempDirSync()}/a.bin`;
  * Deno.writeFileSync(path, new Uint8Array([1, 2, 3, 4]));
- * const file = await FileBytes.open(path);
+ * const file = (await FileBytes.open(path))!;
  * deepStrictEqual(file.read(1, 2), new Uint8Array([2, 3]));
  * file.close();
  * ```
@@ -154,15 +154,20 @@ export class FileBytes implements ByteSource {
   }
 
   /**
-   * Opens `path` for reading.
+   * Opens `path` for reading; `undefined` when it is not a regular file (a pipe, `/dev/stdin`,
+   * a process substitution: read it whole, with {@link readBytes}).
    *
    * @throws {CliError} when the file cannot be opened.
    */
-  static async open(path: string): Promise<FileBytes> {
+  static async open(path: string): Promise<FileBytes | undefined> {
+    let file: Deno.FsFile | undefined;
     try {
-      const file = await Deno.open(path);
+      // Looked at before it is opened: opening a FIFO and closing it would lose its writer.
+      if (!(await Deno.stat(path)).isFile) return undefined;
+      file = await Deno.open(path);
       return new FileBytes(file, path, (await file.stat()).size);
     } catch (e) {
+      file?.close();
       throw new CliError(path, describeIoError(e));
     }
   }
@@ -196,12 +201,19 @@ export class FileBytes implements ByteSource {
 
 /**
  * A file's bytes, read into one buffer of its size (`Deno.readFile` holds twice a large file's
- * size for a while); a file that grows while it is read is read again whole.
+ * size for a while); a file that grows while it is read is read again whole; a pipe (a FIFO,
+ * `/dev/stdin`, a process substitution) is read to its end once, as it comes.
  */
 async function readWholeFile(path: string): Promise<Uint8Array> {
   const file = await Deno.open(path);
+  const stat = await file.stat().catch((e) => {
+    file.close();
+    throw e;
+  });
+  // Its readable stream closes the file at its end.
+  if (!stat.isFile) return await new Response(file.readable).bytes();
   try {
-    const bytes = new Uint8Array((await file.stat()).size);
+    const bytes = new Uint8Array(stat.size);
     let at = 0;
     while (at < bytes.length) {
       const n = await file.read(bytes.subarray(at));

@@ -45,8 +45,8 @@ async function readAt(file: Deno.FsFile, at: number, bytes: Uint8Array): Promise
 }
 
 /**
- * Opens `path` for reading a band of rows at a time if it is a binary PGM; `undefined` for any
- * other file (read those whole). The header, the file's length, what follows the samples and the
+ * Opens `path` for reading a band of rows at a time if it is a binary PGM in a regular file;
+ * `undefined` for any other file or a pipe (read those whole). The header, the file's length, what follows the samples and the
  * pixel limit are all checked before the first row is read; each sample is checked against
  * maxval as its band is read.
  *
@@ -68,6 +68,9 @@ export async function openPgmRows(
 ): Promise<PgmRows | undefined> {
   let file: Deno.FsFile;
   try {
+    // A pipe cannot be read by places: it is read whole, by the caller (and not opened here:
+    // opening a FIFO and closing it would lose its writer).
+    if (!(await Deno.stat(path)).isFile) return undefined;
     file = await Deno.open(path);
   } catch (e) {
     throw new CliError(path, describeIoError(e));

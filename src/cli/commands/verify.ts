@@ -146,7 +146,7 @@ async function verifyFile(input: string, context: VerifyContext): Promise<Verdic
   // A file is read where it is: an archive as its entries need it, others whole.
   let source: Uint8Array | FileBytes;
   try {
-    source = input === STDIO ? await readBytes(input) : await FileBytes.open(input);
+    source = (input === STDIO ? undefined : await FileBytes.open(input)) ?? await readBytes(input);
   } catch (e) {
     return { input: name, kind: "image", ok: false, bytes: 0, bpp: 0, reason: message(e) };
   }
