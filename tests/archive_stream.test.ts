@@ -117,6 +117,12 @@ Deno.test("cli: pack writes the archive as it codes it, to a file or whole to st
     "c/copy.pgm",
     "c/scan.tif",
   ]);
+  // Files only, no pixels: their bits per pixel are 0, not a division by zero.
+  Deno.mkdirSync(`${dir}/notes`);
+  Deno.writeFileSync(`${dir}/notes/a.txt`, text);
+  const notes = await runCli(["pack", "--input-dir", "notes", "-o", "n.bpa", "--json"], dir);
+  assertEquals(notes.code, 0, notes.stderr);
+  assertEquals([JSON.parse(notes.stdout).pixels, JSON.parse(notes.stdout).bpp], [0, 0]);
   // Nothing packed: no archive appears, and no temporary file is left.
   Deno.mkdirSync(`${dir}/bad`);
   Deno.writeFileSync(`${dir}/bad/broken.png`, new Uint8Array([137, 80, 78, 71]));

@@ -190,9 +190,12 @@ export async function loadModel(path: string): Promise<Model> {
   }
 }
 
-/** Bits per pixel of `bytes` bytes over `pixels` pixels, as a number with 4 decimals. */
+/**
+ * Bits per pixel of `bytes` bytes over `pixels` pixels, as a number with 4 decimals; 0 over no
+ * pixels (an archive of other files only), where the quotient means nothing.
+ */
 export function bitsPerPixel(bytes: number, pixels: number): number {
-  return Math.round((8 * bytes / pixels) * 1e4) / 1e4;
+  return pixels === 0 ? 0 : Math.round((8 * bytes / pixels) * 1e4) / 1e4;
 }
 
 /**
