@@ -22,6 +22,7 @@ export {
   type ArchiveEntry,
   type ArchiveEntryInfo,
   type ArchiveFile,
+  archiveOf,
   type ClassicContextCounter,
   decodeImage,
   type DecodeOptions,

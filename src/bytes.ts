@@ -336,8 +336,8 @@ export class ByteReader {
 }
 
 /**
- * Returns the ASCII text of the first four bytes, or "" for shorter data: the magic that tells
- * the file formats apart.
+ * Returns the ASCII text of the first four bytes (of an array, or read from a source), or "" for
+ * shorter data: the magic that tells the file formats apart.
  *
  * @example
  * ```ts
@@ -346,8 +346,26 @@ export class ByteReader {
  * strictEqual(magicOf(new TextEncoder().encode("BPC1....")), "BPC1");
  * ```
  */
-export function magicOf(data: Uint8Array): string {
-  return data.length < 4 ? "" : String.fromCharCode(data[0], data[1], data[2], data[3]);
+export function magicOf(data: Uint8Array | ByteSource): string {
+  if (data.length < 4) return "";
+  const head = data instanceof Uint8Array ? data : data.read(0, 4);
+  return String.fromCharCode(head[0], head[1], head[2], head[3]);
+}
+
+/**
+ * All the bytes of `data`: the array itself, or a source read whole (for the formats that are
+ * read in memory).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { allBytes } from "./bytes.ts";
+ * const source = { length: 3, read: (at: number, n: number) => new Uint8Array([1, 2, 3]).slice(at, at + n) };
+ * deepStrictEqual(allBytes(source), new Uint8Array([1, 2, 3]));
+ * ```
+ */
+export function allBytes(data: Uint8Array | ByteSource): Uint8Array {
+  return data instanceof Uint8Array ? data : data.read(0, data.length);
 }
 
 /**

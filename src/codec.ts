@@ -5,9 +5,17 @@
  * @module
  */
 import { checkEntryNames, compareEntryNames } from "./archive_name.ts";
-import { type ByteSource, type ByteSpan, ByteWriter, magicOf, sameValues } from "./bytes.ts";
+import {
+  allBytes,
+  type ByteSource,
+  type ByteSpan,
+  ByteWriter,
+  magicOf,
+  sameValues,
+} from "./bytes.ts";
 import { crc32 } from "./crc32.ts";
 import {
+  classicArchiveCountAt,
   type ClassicCodedImage,
   parseClassicArchive,
   parseClassicImage,
@@ -24,7 +32,6 @@ import { ClassicCounts, type ClassicModel, DEFAULT_ALPHA } from "./classic/model
 import { FormatError, quotedName } from "./errors.ts";
 import type { GrayImage } from "./image/gray_image.ts";
 import { extensionOf, loadCodecsFor } from "./image/image_file.ts";
-import { loadJpegLs } from "./image/dicom_jpegls.ts";
 import { pixelsKey } from "./image/pixels_key.ts";
 import { checkPixelLimit, type ImageLimits } from "./image/limits.ts";
 import { checkStreamHolds } from "./stream_bound.ts";
@@ -58,6 +65,7 @@ import {
   writeV2ImageStart,
 } from "./v2/container.ts";
 import {
+  loadCodecsForParts,
   parseFileParts,
   rebuildFile,
   rebuiltBytes,
@@ -769,16 +777,32 @@ export async function packArchive(
   const inOrder = Array.isArray(entries)
     ? [...entries].sort((a, b) => compareEntryNames(a.name, b.name))
     : entries;
-  const pieces = packArchiveStream(inOrder, model, options);
+  return (await archiveOf(packArchiveStream(inOrder, model, options))).bytes;
+}
+
+/**
+ * The archive {@link packArchiveStream}'s pieces make, its entry count written in, and its
+ * entries as stored: the archive in memory.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { archiveOf, packArchiveStream } from "./codec.ts";
+ * const image = { width: 1, height: 1, maxValue: 255, data: new Uint16Array([9]) };
+ * const { bytes, entries } = await archiveOf(packArchiveStream([{ name: "a.pgm", image }]));
+ * strictEqual(new TextDecoder().decode(bytes.subarray(0, 4)), "BPA2");
+ * strictEqual(entries[0].pixels, 1);
+ * ```
+ */
+export async function archiveOf(
+  pieces: AsyncGenerator<Uint8Array, PackedArchive>,
+): Promise<{ bytes: Uint8Array; entries: PackedEntry[] }> {
   const w = new ByteWriter();
-  for (let next = await pieces.next();; next = await pieces.next()) {
-    if (next.done) {
-      const bytes = w.finish();
-      bytes.set(next.value.count, next.value.countAt);
-      return bytes;
-    }
-    w.bytes(next.value);
-  }
+  let next = await pieces.next();
+  for (; !next.done; next = await pieces.next()) w.bytes(next.value);
+  const bytes = w.finish();
+  bytes.set(next.value.count, next.value.countAt);
+  return { bytes, entries: next.value.entries };
 }
 
 /**
@@ -869,8 +893,11 @@ export async function* packArchiveStream(
       name,
       pixels: width * height,
     });
-    // BPA1: magic, version (u16), model length (u32), the model, then the count.
-    return { count, countAt: 10 + chosen.bytes.length, entries: coded.map(pixels) };
+    return {
+      count,
+      countAt: classicArchiveCountAt(chosen.bytes.length),
+      entries: coded.map(pixels),
+    };
   }
   const coder = coderOf(options.level ?? "default");
   // The same pixels in several files are coded once: later ones wait to be written as repeats
@@ -1254,7 +1281,7 @@ async function rebuildEntry(
   decode: (page: V2ReadImage) => Promise<GrayImage>,
 ): Promise<Uint8Array> {
   const parts = parseFileParts(rawParts());
-  if (parts.kind === "frames" && parts.encoder === "charls") await loadJpegLs();
+  await loadCodecsForParts(parts);
   const pages: GrayImage[] = [];
   for (const page of entry.pages) pages.push(await decode(page));
   if (entry.exact && rebuiltBytes(parts) !== entry.fileBytes) {
@@ -1347,9 +1374,7 @@ export async function openArchive(
   bytes: Uint8Array | ByteSource,
   options: OpenArchiveOptions = {},
 ): Promise<OpenedArchive> {
-  const magic = magicOf(
-    bytes instanceof Uint8Array ? bytes : bytes.read(0, Math.min(4, bytes.length)),
-  );
+  const magic = magicOf(bytes);
   if (magic === "BPA2") {
     const archive = parseV2Archive(bytes, options);
     const embedded = archive.modelBytes && await parseModel(archive.modelBytes);
@@ -1382,9 +1407,7 @@ export async function openArchive(
   }
   if (magic !== "BPA1") throw new FormatError("not a bpcodec archive (.bpa) file: bad magic");
   // Classic archives (of at most 65535 × 65535 pixels an image) are read whole.
-  const archive = parseClassicArchive(
-    bytes instanceof Uint8Array ? bytes : bytes.read(0, bytes.length),
-  );
+  const archive = parseClassicArchive(allBytes(bytes));
   const model = await parseModel(archive.modelBytes);
   if (model.format !== "classic") throw new FormatError("a classic archive needs a classic model");
   const decode = (entry: ClassicCodedImage) =>

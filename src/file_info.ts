@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type ByteSource, magicOf } from "./bytes.ts";
+import { allBytes, type ByteSource, magicOf } from "./bytes.ts";
 import { parseClassicArchive, parseClassicImage } from "./classic/container.ts";
 import { checkModelHash } from "./classic/image_codec.ts";
 import { FormatError } from "./errors.ts";
@@ -193,11 +193,9 @@ export function describePrimer(primer: V2Primer): PrimerInfo {
  */
 export async function describeFile(source: Uint8Array | ByteSource): Promise<FileInfo> {
   // An archive is read where it is (its streams left there); other files whole.
-  const head = source instanceof Uint8Array ? source : source.read(0, Math.min(4, source.length));
-  const magic = magicOf(head);
+  const magic = magicOf(source);
   const classic = { format: "classic" as const, magic, bytes: source.length };
   const v2 = { format: "v2" as const, magic, bytes: source.length };
-  const whole = () => source instanceof Uint8Array ? source : source.read(0, source.length);
   const v2Image = (image: V2CodedImage) => ({
     width: image.width,
     height: image.height,
@@ -214,7 +212,7 @@ export async function describeFile(source: Uint8Array | ByteSource): Promise<Fil
   switch (magic) {
     case "BPM1":
     case "BPM2": {
-      const model = await parseModel(whole());
+      const model = await parseModel(allBytes(source));
       const hash = toHex(model.hash);
       if (model.format === "classic") {
         return { ...classic, kind: "model", modelHash: hash, alpha: model.params.alpha };
@@ -231,7 +229,7 @@ export async function describeFile(source: Uint8Array | ByteSource): Promise<Fil
       };
     }
     case "BPC1": {
-      const file = parseClassicImage(whole());
+      const file = parseClassicImage(allBytes(source));
       const { width, height, inverted, stream } = file;
       return {
         ...classic,
@@ -241,7 +239,7 @@ export async function describeFile(source: Uint8Array | ByteSource): Promise<Fil
       };
     }
     case "BPC2": {
-      const { modelHash, image } = parseV2Image(whole());
+      const { modelHash, image } = parseV2Image(allBytes(source));
       return {
         ...v2,
         kind: "image",
@@ -251,7 +249,7 @@ export async function describeFile(source: Uint8Array | ByteSource): Promise<Fil
       };
     }
     case "BPA1": {
-      const archive = parseClassicArchive(whole());
+      const archive = parseClassicArchive(allBytes(source));
       return {
         ...classic,
         kind: "archive",

@@ -159,6 +159,23 @@ export function parseClassicImage(bytes: Uint8Array): ClassicImageFile {
 }
 
 /**
+ * Where {@link serializeClassicArchive} writes the entry count (u32) in an archive embedding a
+ * model of `modelBytes` bytes: after the magic, the version (u16), the model's length (u32) and
+ * the model.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { classicArchiveCountAt, serializeClassicArchive } from "./container.ts";
+ * const bytes = serializeClassicArchive({ modelBytes: new Uint8Array(3), entries: [] });
+ * strictEqual(new DataView(bytes.buffer).getUint32(classicArchiveCountAt(3), true), 0);
+ * ```
+ */
+export function classicArchiveCountAt(modelBytes: number): number {
+  return 4 + 2 + 4 + modelBytes;
+}
+
+/**
  * Writes a `BPA1` archive; the entries must be in order ({@link checkEntryNames}).
  *
  * @example

@@ -200,6 +200,26 @@ export class FileBytes implements ByteSource {
 }
 
 /**
+ * An input to read by places where it can be: a regular file as a {@link FileBytes} (close it),
+ * stdin for {@link STDIO} or a pipe read whole.
+ *
+ * @throws {CliError} naming the file when it cannot be opened or read.
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { FileBytes, readSource } from "./files.ts";
+ * const path = `${Deno.makeTempDirSync()}/a.bin`;
+ * Deno.writeFileSync(path, new Uint8Array([1, 2, 3]));
+ * const source = await readSource(path);
+ * strictEqual(source instanceof FileBytes && source.read(2, 1)[0], 3);
+ * if (source instanceof FileBytes) source.close();
+ * ```
+ */
+export async function readSource(path: string): Promise<Uint8Array | FileBytes> {
+  return (path === STDIO ? undefined : await FileBytes.open(path)) ?? await readBytes(path);
+}
+
+/**
  * A file's bytes, read into one buffer of its size (`Deno.readFile` holds twice a large file's
  * size for a while); a file that grows while it is read is read again whole; a pipe (a FIFO,
  * `/dev/stdin`, a process substitution) is read to its end once, as it comes.

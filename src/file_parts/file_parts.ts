@@ -24,6 +24,7 @@ import {
   encodersOf,
   FRAME_ENCODERS,
   type FrameEncoder,
+  loadFrameEncoder,
 } from "../image/dicom_frames.ts";
 import type { EncapsulatedFrames } from "../image/image_pages.ts";
 import {
@@ -479,6 +480,20 @@ export function rebuiltBytes(parts: FileParts): number {
   const { runs, stored } = parts.layout;
   const runBytes = runs.reduce((n, r) => n + r.count * (stored[r.page]?.bytes ?? 0), 0);
   return parts.gaps.length + runBytes;
+}
+
+/**
+ * Loads what {@link rebuildFile} needs for `parts` beyond this module (which is synchronous):
+ * CharLS, for JPEG-LS frames.
+ *
+ * @example
+ * ```ts
+ * import { loadCodecsForParts } from "./file_parts.ts";
+ * await loadCodecsForParts({ kind: "whole", bytes: new Uint8Array(2) }); // nothing to load
+ * ```
+ */
+export async function loadCodecsForParts(parts: FileParts): Promise<void> {
+  if (parts.kind === "frames") await loadFrameEncoder(parts.encoder);
 }
 
 /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { decodeJpegLsFrame, encodeJpegLsFrame, jpegLsHeader } from "./dicom_jpegls.ts";
+import { decodeJpegLsFrame, encodeJpegLsFrame, jpegLsHeader, loadJpegLs } from "./dicom_jpegls.ts";
 import { decodeRleFrame, encodeRleFrame, RLE_ENCODERS } from "./dicom_rle.ts";
 
 /** The compressions of DICOM frames read. */
@@ -41,6 +41,20 @@ export type FrameEncoder = (typeof FRAME_ENCODERS)[number];
  */
 export function encodersOf(codec: FrameCodec): readonly FrameEncoder[] {
   return codec === "rle" ? RLE_ENCODERS : ["charls"];
+}
+
+/**
+ * Loads what `encoder` needs before it encodes synchronously (CharLS, for `charls`).
+ *
+ * @example
+ * ```ts
+ * import { encodeFrame, loadFrameEncoder } from "./dicom_frames.ts";
+ * await loadFrameEncoder("charls");
+ * encodeFrame(new Uint8Array(4), { width: 2, height: 2, bits: 8, bytes: 1 }, "charls");
+ * ```
+ */
+export async function loadFrameEncoder(encoder: FrameEncoder): Promise<void> {
+  if (encoder === "charls") await loadJpegLs();
 }
 
 /** A frame's size, the bits of a sample it codes and the bytes that hold one. */

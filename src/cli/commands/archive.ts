@@ -10,6 +10,7 @@ import {
   type ArchiveEntry,
   type ArchiveEntryInfo,
   type ArchiveFile,
+  archiveOf,
   openArchive,
   type OpenArchiveOptions,
   type OpenedArchive,
@@ -17,7 +18,6 @@ import {
   type PackedArchive,
   type PackedEntry,
 } from "../../codec.ts";
-import { ByteWriter } from "../../bytes.ts";
 import { FormatError, quotedName } from "../../errors.ts";
 import { encodeImageFile, extensionOf, IMAGE_EXTENSIONS } from "../../image/image_file.ts";
 import { checkPixelLimit, type ImageLimits } from "../../image/limits.ts";
@@ -46,6 +46,7 @@ import {
   outputName,
   readBytes,
   readImage,
+  readSource,
   shownText,
   STDIO,
 } from "../files.ts";
@@ -213,20 +214,18 @@ async function writeArchive(
 ): Promise<{ entries: PackedEntry[]; bytes: number }> {
   const file = await openOutput(output, options.force);
   try {
-    const held = file.writeAt ? undefined : new ByteWriter();
-    let next = await pieces.next();
-    for (; !next.done; next = await pieces.next()) {
-      if (held) held.bytes(next.value);
-      else await file.write(next.value);
-    }
-    const { count, countAt, entries } = next.value;
-    options.check();
-    if (held) {
-      const bytes = held.finish();
-      bytes.set(count, countAt);
-      await file.write(bytes);
+    let entries: PackedEntry[];
+    if (file.writeAt) {
+      let next = await pieces.next();
+      for (; !next.done; next = await pieces.next()) await file.write(next.value);
+      options.check();
+      await file.writeAt(next.value.countAt, next.value.count);
+      entries = next.value.entries;
     } else {
-      await file.writeAt!(countAt, count);
+      const archive = await archiveOf(pieces);
+      options.check();
+      await file.write(archive.bytes);
+      entries = archive.entries;
     }
     const bytes = file.written;
     await file.commit();
@@ -271,17 +270,17 @@ async function withArchive<T>(
   options: OpenArchiveOptions,
   work: (archive: OpenedArchive) => Promise<T>,
 ): Promise<T> {
-  const file = path === STDIO ? undefined : await FileBytes.open(path);
+  const source = await readSource(path);
   try {
     let archive: OpenedArchive;
     try {
-      archive = await openArchive(file ?? await readBytes(path), options);
+      archive = await openArchive(source, options);
     } catch (e) {
       throw errorFor(inputName(path), e);
     }
     return await work(archive);
   } finally {
-    file?.close();
+    if (source instanceof FileBytes) source.close();
   }
 }
 

@@ -6,18 +6,18 @@
 import { describeFile, type FileInfo } from "../../file_info.ts";
 import type { Command, ParsedArgs, Reporter } from "../command.ts";
 import { CliError, errorFor, UsageError } from "../errors.ts";
-import { FileBytes, inputName, readBytes, shownText, STDIO } from "../files.ts";
+import { FileBytes, inputName, readSource, shownText } from "../files.ts";
 import { primerLine } from "../primer_line.ts";
 
 /** Reads and describes one file (stdin for `-`; an archive is read where it is, as needed). */
 async function describePath(path: string): Promise<FileInfo> {
-  const file = path === STDIO ? undefined : await FileBytes.open(path);
+  const source = await readSource(path);
   try {
-    return await describeFile(file ?? await readBytes(path));
+    return await describeFile(source);
   } catch (e) {
     throw errorFor(inputName(path), e);
   } finally {
-    file?.close();
+    if (source instanceof FileBytes) source.close();
   }
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { magicOf, sameValues } from "../../bytes.ts";
+import { allBytes, magicOf, sameValues } from "../../bytes.ts";
 import { decodeImage, encodeImage, openArchive } from "../../codec.ts";
 import { loadCodecsFor, readImagePages } from "../../image/image_file.ts";
 import type { ImageLimits } from "../../image/limits.ts";
@@ -25,7 +25,7 @@ import {
 } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { quotedName } from "../../errors.ts";
-import { FileBytes, inputName, readBytes, STDIO } from "../files.ts";
+import { FileBytes, inputName, readSource } from "../files.ts";
 import { MAX_PIXELS_FLAG, maxPixelsFlag } from "../limits_flag.ts";
 import { withCodingWorkers, WORKERS_FLAG } from "../workers_flag.ts";
 import type { TileRunner } from "../../v2/image_codec.ts";
@@ -146,24 +146,21 @@ async function verifyFile(input: string, context: VerifyContext): Promise<Verdic
   // A file is read where it is: an archive as its entries need it, others whole.
   let source: Uint8Array | FileBytes;
   try {
-    source = (input === STDIO ? undefined : await FileBytes.open(input)) ?? await readBytes(input);
+    source = await readSource(input);
   } catch (e) {
     return { input: name, kind: "image", ok: false, bytes: 0, bpp: 0, reason: message(e) };
   }
-  const whole = () => source instanceof Uint8Array ? source : source.read(0, source.length);
   let kind: Verdict["kind"] = "image";
   try {
-    const magic = magicOf(
-      source instanceof Uint8Array ? source : source.read(0, Math.min(4, source.length)),
-    );
+    const magic = magicOf(source);
     kind = magic === "BPC1" || magic === "BPC2"
       ? "coded image"
       : magic === "BPA1" || magic === "BPA2"
       ? "archive"
       : "image";
     if (kind === "archive") return await verifyArchive(name, source, context);
-    if (kind === "coded image") return await verifyCoded(name, whole(), context);
-    return await verifyImage(name, whole(), context);
+    if (kind === "coded image") return await verifyCoded(name, allBytes(source), context);
+    return await verifyImage(name, allBytes(source), context);
   } catch (e) {
     return { input: name, kind, ok: false, bytes: source.length, bpp: 0, reason: message(e) };
   } finally {
