@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { crc32 } from "./crc32.ts";
 import { FormatError } from "./errors.ts";
 
 /** The most bytes of a varint: 8 hold 56 bits, enough for 2^53 − 1. */
@@ -172,6 +173,9 @@ export class ByteReader {
   #view: DataView;
   #base = 0;
   #pos = 0;
+  /** The CRC-32 of the bytes before `#crcAt` (which lie at or after `#base`, for a source). */
+  #crc = 0;
+  #crcAt = 0;
 
   /** Starts reading at the first byte of `data`. */
   constructor(data: Uint8Array | ByteSource) {
@@ -209,6 +213,7 @@ export class ByteReader {
   #window(at: number, n: number): number {
     const source = this.#source;
     if (source && (at < this.#base || at + n > this.#base + this.#data.length)) {
+      this.#checksumTo(at); // the bytes read from this window, before it moves on
       this.#data = source.read(at, Math.min(this.#length - at, Math.max(n, SOURCE_WINDOW)));
       this.#view = new DataView(this.#data.buffer, this.#data.byteOffset, this.#data.byteLength);
       this.#base = at;
@@ -220,6 +225,25 @@ export class ByteReader {
    * Takes the next `n` bytes: their index in `#data` (read it after: taking may move a source's
    * window, and `#view` with it).
    */
+  /** Takes the CRC-32 on to byte `end` (read already; in the window). */
+  #checksumTo(end: number): void {
+    if (end <= this.#crcAt) return;
+    const from = this.#crcAt - this.#base;
+    this.#crc = crc32(this.#data.subarray(from, end - this.#base), this.#crc);
+    this.#crcAt = end;
+  }
+
+  /**
+   * The CRC-32 of every byte before the next field, for a reader that reads its data in order
+   * (a source's window moves on with the fields, its bytes checksummed as they go by: a file's
+   * checksum costs no second reading).
+   */
+  checksum(): number {
+    if (this.#crcAt < this.#base) throw new RangeError("checksum of bytes read out of order");
+    this.#checksumTo(this.#pos);
+    return this.#crc;
+  }
+
   #take(n: number, field: string): number {
     if (n > this.remaining) {
       throw new FormatError(`truncated: ${field} runs past the end of the data`);

@@ -102,3 +102,18 @@ Deno.test("openArchive: from a source, read in pieces, decoding and rebuilding w
   // A file that is not a regular one (a pipe) is read whole instead, by the caller.
   assertEquals(await FileBytes.open("/dev/null"), undefined);
 });
+
+Deno.test("ByteReader: the checksum of the bytes read, from a source as in memory, in one pass", () => {
+  const bytes = noise(5 << 20, 13);
+  const source = counted(bytes);
+  for (const reader of [new ByteReader(bytes), new ByteReader(source)]) {
+    reader.u8("a");
+    reader.stored((1 << 20) + 3, "run", () => {});
+    reader.u32("b");
+    reader.bytes(777, "c");
+    reader.stored(3 << 20, "run", () => {});
+    assertEquals(reader.checksum(), crc32(bytes.subarray(0, reader.position)));
+  }
+  // No second pass over the source: a window re-reads at most what the last one held unread.
+  assert(source.reads.reduce((n, r) => n + r, 0) < 2 * bytes.length);
+});

@@ -1331,18 +1331,20 @@ export function parseV2Archive(
   options: { deferChecksums?: boolean } = {},
 ): ParsedV2Archive {
   const deferred = options.deferChecksums === true;
-  // Parse first for a precise message about truncation or structure, then check the CRC.
-  const archive = parseV2ArchiveBody(bytes, deferred);
+  // Parse first for a precise message about truncation or structure, then check the CRC (of
+  // the bytes the parse went through: a file is read once).
   const r = new ByteReader(bytes);
-  let crc = 0;
-  r.stored(bytes.length - 4, "archive", (piece) => crc = crc32(piece, crc));
+  const archive = parseV2ArchiveBody(r, deferred);
+  const crc = r.checksum();
   const intact = r.u32("archive checksum") === crc;
+  r.end();
+  checkEntryNames(archive.entries.map((e) => e.name));
   if (!intact && !deferred) throw new FormatError("archive is damaged (archive checksum mismatch)");
   return { ...archive, intact };
 }
 
-function parseV2ArchiveBody(bytes: Uint8Array | ByteSource, deferred: boolean) {
-  const r = new ByteReader(bytes);
+/** Reads an archive up to its checksum. */
+function parseV2ArchiveBody(r: ByteReader, deferred: boolean) {
   r.magic("BPA2");
   const { version, layout } = readImageVersion(r, "BPA2", ARCHIVE_LAYOUTS);
   const flags = r.u16("flags");
@@ -1365,8 +1367,5 @@ function parseV2ArchiveBody(bytes: Uint8Array | ByteSource, deferred: boolean) {
         : readEntryKind(r, name, layout, deferred, entries, records, kept),
     );
   }
-  r.u32("archive checksum");
-  r.end();
-  checkEntryNames(entries.map((e) => e.name));
   return { modelHash, modelBytes, entries };
 }
