@@ -146,15 +146,16 @@ Deno.test("BPC1: every malformed field is rejected", () => {
     modelHash: new Uint8Array(32).fill(9),
   });
   assertEquals(parseClassicImage(good).inverted, true);
+  // Each damage, and what its refusal says.
   const cases: [string, (b: Uint8Array) => Uint8Array][] = [
-    ["magic", (b) => (b[3] = 0x32, b)],
-    ["version", (b) => (b[4] = 0, b)],
+    ["bad magic", (b) => (b[3] = 0x32, b)],
+    ["version 0", (b) => (b[4] = 0, b)],
     ["width 0", (b) => (b[6] = 0, b)],
     ["height 0", (b) => (b[8] = 0, b)],
-    ["flags", (b) => (b[10] = 2, b)],
-    ["reserved", (b) => (b[12] = 1, b)],
-    ["stream length too long", (b) => (b[50] = 4, b)],
-    ["stream length too short", (b) => (b[50] = 2, b)],
+    ["flag bits", (b) => (b[10] = 2, b)],
+    ["reserved image header bytes", (b) => (b[12] = 1, b)],
+    ["coded stream runs past the end", (b) => (b[50] = 4, b)],
+    ["trailing bytes", (b) => (b[50] = 2, b)],
     ["truncated", (b) => b.subarray(0, 40)],
   ];
   for (const [what, damage] of cases) {

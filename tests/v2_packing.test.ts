@@ -82,7 +82,7 @@ Deno.test("v2 packing: a damaged or hostile value table is refused, never a wron
       width,
       height,
       maxValue: 255,
-      coder: "cm-checked2-decay-split-apm-phase",
+      coder: "cm",
       tileWidth: width,
       tileHeight: height,
       tiles: [{ inverted: false, packed: true, bits, tileCrc: 0, stream: concat(parts) }],
