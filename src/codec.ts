@@ -74,6 +74,7 @@ import {
 } from "./file_parts/file_parts.ts";
 import {
   expandParts,
+  OWN_METHODS,
   partsDictionary,
   type StoredParts,
   storeParts,
@@ -1015,7 +1016,7 @@ const PRIMED_PARTS_MAX_BYTES = 1 << 20;
 
 /**
  * Stores kept files' parts, given in archive order with each entry's index: compressed with the
- * parts of the last kept file before it with the same extension as dictionary (parts method 2)
+ * parts of the last kept file before it with the same extension as dictionary (parts methods 2, 5)
  * when that one is among the {@link DICTIONARY_WINDOW} kept files before it and the result is
  * smaller, else on their own; and notes the earlier entry with the same parts stored on their
  * own, if any, which the writer repeats (method 3).
@@ -1039,7 +1040,9 @@ function fileStorer(): (index: number, coded: PendingFile & { name: string }) =>
       if (ordinal - kept.ordinal >= DICTIONARY_WINDOW) last.delete(other);
     }
     const samePartsAs = onTheirOwn.get(rawPartsKey);
-    if (samePartsAs === undefined && parts.method <= 1) onTheirOwn.set(rawPartsKey, index);
+    if (samePartsAs === undefined && OWN_METHODS.includes(parts.method)) {
+      onTheirOwn.set(rawPartsKey, index);
+    }
     return { ...file, parts, ...(samePartsAs !== undefined && { samePartsAs }) };
   };
 }
@@ -1193,7 +1196,7 @@ type ParsedFileEntry = Extract<ParsedV2Entry, { pages: unknown }>;
 
 /**
  * A reader of an archive's file parts: entry `i`'s parts expanded — those of the entry they
- * repeat (method 3), with the dictionaries of parts stored against another entry's (method 2;
+ * repeat (method 3), with the dictionaries of parts stored against another entry's (methods 2 and 5;
  * expanded first, in order; the last few kept).
  */
 function expandedParts(
@@ -1214,7 +1217,11 @@ function expandedParts(
     for (let i = sourceOf(index);;) {
       chain.push(i);
       const parts = fileAt(i).parts;
-      if (parts.method !== 2 || dictionaries.has(sourceOf(parts.dictionaryEntry!))) break;
+      if (
+        parts.dictionaryEntry === undefined || dictionaries.has(sourceOf(parts.dictionaryEntry))
+      ) {
+        break;
+      }
       i = sourceOf(parts.dictionaryEntry!);
     }
     let raw: Uint8Array = new Uint8Array(0);

@@ -12,6 +12,7 @@ import {
   packArchiveStream,
 } from "../src/codec.ts";
 import { ByteWriter } from "../src/bytes.ts";
+import { DICTIONARY_METHODS } from "../src/file_parts/stored_parts.ts";
 import { encodeImageFile } from "../src/image/image_file.ts";
 import { parseV2Archive, type V2FileEntry, type V2ReadImage } from "../src/v2/container.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
@@ -63,7 +64,8 @@ Deno.test("packArchiveStream: its pieces and count are packArchive's archive, wr
   assertEquals([page(1).sameAs, (parsed[4] as V2ReadImage).sameAs, page(6).sameAs], [0, 0, 0]);
   const parts = (i: number) => (parsed[i] as V2FileEntry).parts;
   assertEquals([parts(5).sameAsEntry, parts(6).sameAsEntry], [2, 1]);
-  assertEquals([parts(3).method, parts(3).dictionaryEntry], [2, 0]);
+  assert(DICTIONARY_METHODS.includes(parts(3).method), `method ${parts(3).method}`);
+  assertEquals(parts(3).dictionaryEntry, 0);
   const archive = await openArchive(bytes);
   for (const [i, entry] of entries.entries()) {
     if ("file" in entry) assertEquals(await archive.rebuild(i), entry.file);

@@ -1,9 +1,10 @@
 /**
- * A file's parts besides its pixels as an archive stores them: zlib-compressed when that is
- * smaller — on their own, or with the first bytes of another file's parts as the stream's preset
- * dictionary (a series of files whose headers differ in a few fields then costs little more than
- * one) — with their uncompressed length and the CRC-32 of the bytes stored (which the archive
- * reader checks), expanded never past the length stored.
+ * A file's parts besides its pixels as an archive stores them: compressed when that is smaller,
+ * with zlib or with the byte model (`v2/byte_model.ts`, context mixing) — on their own, or with
+ * the first bytes of another file's parts as the stream's preset dictionary (a series of files
+ * whose headers differ in a few fields then costs little more than one) — with their uncompressed
+ * length and the CRC-32 of the bytes stored (which the archive reader checks), expanded never past
+ * the length stored.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { crc32 } from "../crc32.ts";
 import { zlibDeflate } from "../deps/zlib_deflate.ts";
 import { FormatError } from "../errors.ts";
 import { ZlibStream } from "../image/zlib_stream.ts";
+import { BYTE_MODEL_MAX_BYTES, compressBytes, expandBytes } from "../v2/byte_model.ts";
 
 /**
  * The most bytes one byte of DEFLATE data can inflate to (a 258-byte match in 2 bits); also
@@ -22,9 +24,10 @@ export const MAX_INFLATE_RATIO = 1032;
 const DICTIONARY_BYTES = 32768;
 
 /**
- * Stored parts: compressed (`method` 1, zlib; 2, zlib with a preset dictionary: the
- * {@link partsDictionary} of the parts of another entry, `dictionaryEntry`) or not (0), with the
- * length of the uncompressed bytes and the CRC-32 of the bytes stored.
+ * Stored parts: compressed (`method` 1, zlib; 4, the byte model; 2 and 5, the same with a preset
+ * dictionary: the {@link partsDictionary} of the parts of another entry, `dictionaryEntry`) or not
+ * (0), or another entry's (3, `sameAsEntry`), with the length of the uncompressed bytes and the
+ * CRC-32 of the bytes stored.
  *
  * @example
  * ```ts
@@ -33,9 +36,12 @@ const DICTIONARY_BYTES = 32768;
  * ```
  */
 export interface StoredParts {
-  /** 0 stored, 1 zlib, 2 zlib with a preset dictionary, 3 another entry's parts. */
+  /**
+   * 0 stored, 1 zlib, 2 zlib with a preset dictionary, 3 another entry's parts, 4 the byte
+   * model, 5 the byte model with a preset dictionary.
+   */
   method: number;
-  /** With method 2: the archive entry whose parts give the dictionary. */
+  /** With methods 2 and 5: the archive entry whose parts give the dictionary. */
   dictionaryEntry?: number;
   /** With method 3: the archive entry whose parts these are, byte for byte (no data stored). */
   sameAsEntry?: number;
@@ -52,20 +58,32 @@ export interface StoredParts {
   stored?: ByteSpan;
 }
 
+/** Parts up to this length are always tried with the byte model. */
+const SMALL_PARTS_BYTES = 65536;
+/** Longer parts are tried with the byte model when zlib's output is at most this share of them. */
+const INCOMPRESSIBLE_SHARE = 0.95;
+
+/** The parts methods that take another entry's parts as their dictionary. */
+export const DICTIONARY_METHODS: readonly number[] = [2, 5];
+/** The parts methods of parts stored on their own (which a repeat, method 3, may name). */
+export const OWN_METHODS: readonly number[] = [0, 1, 4];
+
 /**
- * Stores parts, zlib-compressed (level 9) unless that is no smaller; with `dictionary` (the
- * {@link partsDictionary} of entry `entry`'s parts), also compressed with it as the preset
- * dictionary, and the smallest of the three kept.
+ * Stores parts, compressed by zlib (level 9) and, for parts of at most
+ * {@link BYTE_MODEL_MAX_BYTES} (of more than 64 KiB, only if zlib makes them at least 5 %
+ * smaller), by the byte model, the smaller kept unless neither is smaller than the parts; with
+ * `dictionary` (the {@link partsDictionary} of entry `entry`'s parts), also compressed with it as
+ * the preset dictionary, and the smallest of them all kept.
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { partsDictionary, storeParts } from "./stored_parts.ts";
- * strictEqual(storeParts(new Uint8Array(1000)).method, 1);
+ * strictEqual(storeParts(new Uint8Array(1000)).method, 4);
  * strictEqual(storeParts(new Uint8Array([7])).method, 0);
  * const header = (n: number) => new TextEncoder().encode(`SIMPLE = T / slice ${n} `.repeat(40));
  * const second = storeParts(header(2), { dictionary: partsDictionary(header(1)), entry: 0 });
- * strictEqual(second.method, 2);
+ * strictEqual(second.method, 5);
  * strictEqual(second.dictionaryEntry, 0);
  * ```
  */
@@ -73,19 +91,30 @@ export function storeParts(
   raw: Uint8Array,
   options: { dictionary?: Uint8Array; entry?: number } = {},
 ): StoredParts {
-  const compressed = zlibDeflate(raw);
-  const data = compressed.length < raw.length ? compressed : raw;
-  const plain = { method: data === raw ? 0 : 1, rawBytes: raw.length, crc: crc32(data), data };
   const { dictionary, entry } = options;
-  if (dictionary === undefined || dictionary.length === 0 || entry === undefined) return plain;
-  const primed = zlibDeflate(raw, 9, { dictionary });
-  if (primed.length >= data.length) return plain;
+  const primed = dictionary !== undefined && dictionary.length > 0 && entry !== undefined;
+  const zlib = zlibDeflate(raw);
+  // Bytes zlib cannot shrink are mostly compressed already (JPEG data, archives): the byte model
+  // (about 1 MB/s) is tried on them only when they are small.
+  const modelled = raw.length <= BYTE_MODEL_MAX_BYTES &&
+    (raw.length <= SMALL_PARTS_BYTES || zlib.length <= INCOMPRESSIBLE_SHARE * raw.length);
+  let method = 0;
+  let data = raw;
+  const consider = (candidate: number, bytes: Uint8Array) => {
+    if (bytes.length < data.length) [method, data] = [candidate, bytes];
+  };
+  consider(1, zlib);
+  if (modelled) consider(4, compressBytes(raw));
+  if (primed) {
+    consider(2, zlibDeflate(raw, 9, { dictionary }));
+    if (modelled) consider(5, compressBytes(raw, { dictionary }));
+  }
   return {
-    method: 2,
-    dictionaryEntry: entry,
+    method,
+    ...(DICTIONARY_METHODS.includes(method) && { dictionaryEntry: entry }),
     rawBytes: raw.length,
-    crc: crc32(primed),
-    data: primed,
+    crc: crc32(data),
+    data,
   };
 }
 
@@ -108,7 +137,8 @@ export function partsDictionary(raw: Uint8Array): Uint8Array {
 /**
  * Expands stored parts (whose CRC-32 the archive reader has checked), checking their length; a
  * length that the stored bytes cannot make is refused before anything is allocated. Parts of
- * method 2 need `dictionary`: the {@link partsDictionary} of their dictionary entry's parts.
+ * methods 2 and 5 need `dictionary`: the {@link partsDictionary} of their dictionary entry's
+ * parts.
  *
  * @throws {FormatError} for damaged parts.
  * @example
@@ -128,20 +158,29 @@ export function expandParts(
 ): Uint8Array {
   const { method, rawBytes, data } = parts;
   if (method === 3) throw new FormatError("file parts are another entry's: expand that entry's");
-  if (method === 2 && options.dictionary === undefined) {
+  const dictionary = DICTIONARY_METHODS.includes(method) ? options.dictionary : undefined;
+  if (DICTIONARY_METHODS.includes(method) && dictionary === undefined) {
     throw new FormatError("file parts need their dictionary entry's parts");
   }
-  if (method === 0 ? rawBytes !== data.length : rawBytes > MAX_INFLATE_RATIO * data.length + 64) {
+  if (method === 0) {
+    if (rawBytes !== data.length) {
+      throw new FormatError(
+        `file parts of ${rawBytes} bytes cannot come from ${data.length} stored`,
+      );
+    }
+    return data;
+  }
+  if (method >= 4) return expandBytes(data, rawBytes, { dictionary });
+  if (rawBytes > MAX_INFLATE_RATIO * data.length + 64) {
     throw new FormatError(`file parts of ${rawBytes} bytes cannot come from ${data.length} stored`);
   }
-  if (method === 0) return data;
   const raw = new Uint8Array(rawBytes);
   let made = 0;
   const zlib = new ZlibStream((piece) => {
     if (made + piece.length > rawBytes) throw new FormatError("file parts are longer than stored");
     raw.set(piece, made);
     made += piece.length;
-  }, method === 2 ? { dictionary: options.dictionary } : {});
+  }, dictionary === undefined ? {} : { dictionary });
   zlib.push(data);
   zlib.finish();
   if (made !== rawBytes) throw new FormatError("file parts are shorter than stored");

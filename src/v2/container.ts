@@ -14,7 +14,12 @@ import {
 import { ByteReader, type ByteSource, type ByteSpan, ByteWriter } from "../bytes.ts";
 import { crc32, crc32Combine } from "../crc32.ts";
 import { FormatError, quotedName } from "../errors.ts";
-import { MAX_INFLATE_RATIO, type StoredParts } from "../file_parts/stored_parts.ts";
+import {
+  DICTIONARY_METHODS,
+  MAX_INFLATE_RATIO,
+  OWN_METHODS,
+  type StoredParts,
+} from "../file_parts/stored_parts.ts";
 import { MAX_PAGES } from "../image/image_pages.ts";
 import { TileGrid, type TileRect } from "./tiles.ts";
 
@@ -344,7 +349,7 @@ export interface V2FileEntry {
   parts: StoredParts;
   /**
    * An earlier entry (its index) whose parts are byte for byte these and stored on their own
-   * (method 0 or 1): the archive stores them as a repeat of that entry's (parts method 3) while
+   * (method 0, 1 or 4): the archive stores them as a repeat of that entry's (parts method 3) while
    * {@link ArchiveRecords}' bound for parts allows, else as `parts`.
    */
   samePartsAs?: number;
@@ -486,7 +491,7 @@ function writeTiles(w: ByteWriter, image: V2CodedImage): void {
 }
 
 /**
- * Parts stored against a dictionary (parts method 2) take it from one of this many kept files
+ * Parts stored against a dictionary (parts methods 2 and 5) take it from one of this many kept files
  * before them, so that a reader expanding the archive's entries in order, keeping the
  * dictionaries of the last ones, expands each entry's parts once.
  *
@@ -1135,7 +1140,7 @@ function writeParts(w: ByteWriter, entry: V2FileEntry, records: ArchiveRecords, 
     return;
   }
   w.u8(entry.parts.method);
-  if (entry.parts.method === 2) w.u32(entry.parts.dictionaryEntry!);
+  if (DICTIONARY_METHODS.includes(entry.parts.method)) w.u32(entry.parts.dictionaryEntry!);
   w.u64(entry.parts.rawBytes);
   w.u32(entry.parts.crc);
   w.u64(entry.parts.data.length);
@@ -1185,18 +1190,19 @@ function readEntryKind(
   for (let i = 0; i < count; i++) pages.push(records.read(r, layout, deferred));
   const at = r.position;
   const method = r.u8("parts method");
-  if (method > 3) throw new FormatError(`unknown parts method ${method}`);
-  const other = method >= 2 ? r.u32(method === 2 ? "parts dictionary entry" : "parts repeated") : 0;
+  if (method > 5) throw new FormatError(`unknown parts method ${method}`);
+  const primed = DICTIONARY_METHODS.includes(method);
+  const other = primed || method === 3
+    ? r.u32(primed ? "parts dictionary entry" : "parts repeated")
+    : 0;
   const otherParts = (earlier[other] as { parts?: StoredParts } | undefined)?.parts;
-  if (
-    method === 2 && (otherParts === undefined || !kept.slice(-DICTIONARY_WINDOW).includes(other))
-  ) {
+  if (primed && (otherParts === undefined || !kept.slice(-DICTIONARY_WINDOW).includes(other))) {
     throw new FormatError(
       `entry ${quotedName(name)}: its parts' dictionary, entry ${other}, is not one of the ` +
         `${DICTIONARY_WINDOW} kept files before it`,
     );
   }
-  if (method === 3 && (otherParts === undefined || otherParts.method > 1)) {
+  if (method === 3 && (otherParts === undefined || !OWN_METHODS.includes(otherParts.method))) {
     throw new FormatError(
       `entry ${quotedName(name)}: its parts' repeated parts, entry ${other}, is not an earlier ` +
         `kept file with parts stored on their own`,
@@ -1221,7 +1227,7 @@ function readEntryKind(
   }
   const parts = {
     method,
-    ...(method === 2 && { dictionaryEntry: other }),
+    ...(primed && { dictionaryEntry: other }),
     ...(method === 3 && { sameAsEntry: other }),
     rawBytes,
     crc,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DICTIONARY_METHODS } from "../../src/file_parts/stored_parts.ts";
 import { type Layout, LayoutBuilder } from "./layout.ts";
 
 /**
@@ -143,8 +144,11 @@ function keptFile(b: LayoutBuilder, prefix: string): void {
   b.field(`${prefix}file length`, 8);
   const pages = b.field(`${prefix}page count`, 4);
   for (let p = 0; p < pages; p++) v2Record(b, `${prefix}page ${p} `, false);
-  // methods 2 and 3: the entry whose parts are the dictionary, or are repeated
-  if (b.field(`${prefix}parts method`, 1) >= 2) b.field(`${prefix}parts other entry`, 4);
+  // methods 2, 3 and 5: the entry whose parts are the dictionary, or are repeated
+  const method = b.field(`${prefix}parts method`, 1);
+  if (method === 3 || DICTIONARY_METHODS.includes(method)) {
+    b.field(`${prefix}parts other entry`, 4);
+  }
   b.field(`${prefix}parts length`, 8);
   const crcAt = b.pos;
   b.field(`${prefix}parts checksum`, 4);

@@ -1,0 +1,116 @@
+import { BYTE_MODEL_MAX_BYTES, compressBytes, expandBytes } from "../src/v2/byte_model.ts";
+import { expandParts, storeParts } from "../src/file_parts/stored_parts.ts";
+import { zlibDeflate } from "../src/deps/zlib_deflate.ts";
+import { FormatError } from "../src/errors.ts";
+import { sha256, toHex } from "../src/sha256.ts";
+import { openArchive, packArchive } from "../mod.ts";
+import { parseV2Archive, type V2FileEntry } from "../src/v2/container.ts";
+import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { ROOT } from "./helpers.ts";
+
+const FITS = `${ROOT}tests/formats/fits/`;
+
+/** Deterministic pseudo-random bytes. */
+function noise(length: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) | 0;
+    bytes[i] = x >>> 24;
+  }
+  return bytes;
+}
+
+/** 8-byte big-endian doubles of a smooth function in steps of 1/4 (a floating-point image of counts). */
+function doubles(count: number): Uint8Array {
+  const view = new DataView(new ArrayBuffer(count * 8));
+  for (let i = 0; i < count; i++) view.setFloat64(8 * i, Math.round(Math.sin(i / 50) * 1000) / 4);
+  return new Uint8Array(view.buffer);
+}
+
+Deno.test("byte model: every kind of bytes comes back exactly, with and without a dictionary", () => {
+  const header = Deno.readFileSync(`${FITS}skimage_simple.fits`).subarray(0, 2880);
+  const cases: [string, Uint8Array][] = [
+    ["empty", new Uint8Array(0)],
+    ["one byte", new Uint8Array([0xa5])],
+    ["zeros", new Uint8Array(5000)],
+    ["noise", noise(20000, 7)],
+    ["text", new TextEncoder().encode("exposure 30 s, gain 2, filter R\n".repeat(300))],
+    ["doubles", doubles(4000)],
+    ["FITS header", header],
+  ];
+  const dictionary = Deno.readFileSync(`${FITS}midas_dss_test1.fits`).subarray(0, 2880);
+  for (const [name, raw] of cases) {
+    for (const options of [{}, { dictionary }]) {
+      const packed = compressBytes(raw, options);
+      assertEquals(expandBytes(packed, raw.length, options), raw, name);
+    }
+  }
+  // Structure it learns: far smaller than zlib's on cards, text and numbers, noise barely grows.
+  for (const [name, raw] of cases.slice(4)) {
+    const ours = compressBytes(raw).length;
+    const zlib = zlibDeflate(raw).length;
+    assert(ours < 0.9 * zlib, `${name}: ${ours} bytes against zlib's ${zlib}`);
+  }
+  assert(compressBytes(cases[3][1]).length < 20000 * 1.01);
+  // The header of the file before in a series as dictionary: the next one costs a few bytes.
+  const next = dictionary.slice();
+  next.set(new TextEncoder().encode("2"), 700);
+  assert(compressBytes(next, { dictionary }).length < 0.2 * compressBytes(next).length);
+});
+
+Deno.test("byte model: its streams are pinned (the same bytes on every machine and runtime)", async () => {
+  const raw = Deno.readFileSync(`${FITS}astropy_validate.fits`);
+  const packed = compressBytes(raw);
+  assertEquals(packed.length, 6555);
+  assertEquals(
+    toHex(await sha256(packed)),
+    "4b0eaab6d296aa51ba260deb8f8a6d18e472b6644dfe1f3604e89aafaf942d97",
+  );
+  const dictionary = raw.subarray(0, 32768);
+  const primed = compressBytes(raw.subarray(2880), { dictionary });
+  assertEquals(
+    toHex(await sha256(primed)),
+    "a13c5deb0aa36353ef9b88e44a8c5cc9d42a6e4b42255eb53a392ac641376845",
+  );
+});
+
+Deno.test("byte model: lengths a stream cannot hold, truncated and padded streams are refused", () => {
+  const raw = new TextEncoder().encode("BITPIX  =                   16 / bits a sample".repeat(40));
+  const packed = compressBytes(raw);
+  assertThrows(() => expandBytes(packed, BYTE_MODEL_MAX_BYTES + 1), FormatError, "at most");
+  // 10 bytes cannot hold 4 MiB (at most about 2 950 bytes a byte): refused before allocating.
+  assertThrows(() => expandBytes(packed.subarray(0, 10), 1 << 22), FormatError, "cannot hold");
+  assertThrows(() => expandBytes(new Uint8Array(0), 0), FormatError, "cannot hold");
+  const truncated = packed.subarray(0, packed.length >> 1);
+  assertThrows(() => expandBytes(truncated, raw.length), FormatError, "truncated");
+  const padded = new Uint8Array([...packed, 0, 0, 0, 0, 0]);
+  assertThrows(() => expandBytes(padded, raw.length), FormatError, "trailing");
+  assertThrows(() => compressBytes(new Uint8Array(BYTE_MODEL_MAX_BYTES + 1)), RangeError);
+});
+
+Deno.test("byte model: parts choose it when smaller; an archive keeps files with it and gives them back", async () => {
+  const text = new TextEncoder().encode(
+    "SIMPLE  =                    T / file conforms\n".repeat(60),
+  );
+  const parts = storeParts(text);
+  assertEquals(parts.method, 4);
+  assertEquals(expandParts(parts), text);
+  // Parts above the byte model's limit stay with zlib.
+  assertEquals(storeParts(new Uint8Array(BYTE_MODEL_MAX_BYTES + 1)).method, 1);
+  // A hostile length for method 4 is refused by the parts reader.
+  assertThrows(
+    () => expandParts({ ...parts, rawBytes: 1 << 22, data: parts.data.subarray(0, 4) }),
+    FormatError,
+    "cannot hold",
+  );
+  const files = ["astropy_tb.fits", "astropy_validate.fits", "midas_tst0006.mt"].map((name) => ({
+    name,
+    file: Deno.readFileSync(`${FITS}${name}`),
+  }));
+  const bpa = await packArchive(files, undefined, { level: "fast" });
+  const entries = parseV2Archive(bpa).entries as V2FileEntry[];
+  assert(entries.every((e) => e.parts.method === 4 || e.parts.method === 5), "byte model parts");
+  const opened = await openArchive(bpa);
+  for (const [i, { file }] of files.entries()) assertEquals(await opened.rebuild(i), file);
+});
