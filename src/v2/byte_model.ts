@@ -33,6 +33,8 @@ const BIAS_INPUT = 9;
 const BIAS = 256;
 /** Bytes a match must share before the match model predicts from it. */
 const MATCH_MIN_BYTES = 6;
+/** The most bytes a new match is checked back over (its length to start with). */
+const MATCH_CHECK_BYTES = 32;
 /** The longest match length the match model tells apart. */
 const MATCH_MAX_CLASS = 15;
 /** Slot count limits: hashed and order-0 slots, match slots. */
@@ -166,7 +168,8 @@ class ByteModel {
         if (candidate > 0) {
           let length = 0;
           while (
-            length < 32 && length < candidate && history[candidate - 1 - length] ===
+            length < MATCH_CHECK_BYTES && length < candidate &&
+            history[candidate - 1 - length] ===
               history[n - 1 - length]
           ) length++;
           if (length >= MATCH_MIN_BYTES) {
