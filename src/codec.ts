@@ -1015,16 +1015,26 @@ type PendingFile = Omit<V2FileEntry, "name" | "parts"> & {
 const PRIMED_PARTS_MAX_BYTES = 1 << 20;
 
 /**
+ * Bytes of stored parts the storer keeps for files that may recur, so that a copy reuses them
+ * instead of compressing its parts again (a copy whose source has left them is compressed anew).
+ */
+const RECURRING_PARTS_BYTES = 32 << 20;
+
+/**
  * Stores kept files' parts, given in archive order with each entry's index: compressed with the
  * parts of the last kept file before it with the same extension as dictionary (parts methods 2, 5)
  * when that one is among the {@link DICTIONARY_WINDOW} kept files before it and the result is
  * smaller, else on their own; and notes the earlier entry with the same parts stored on their
- * own, if any, which the writer repeats (method 3).
+ * own, if any, which the writer repeats (method 3), or, where the reader's bound refuses a repeat,
+ * writes as that entry's stored parts again.
  */
 function fileStorer(): (index: number, coded: PendingFile & { name: string }) => V2FileEntry {
   let keptFiles = 0;
   const last = new Map<string, { index: number; ordinal: number; dictionary: Uint8Array }>();
   const onTheirOwn = new Map<string, number>();
+  // The stored parts of the latest entries in `onTheirOwn`, at most RECURRING_PARTS_BYTES of them.
+  const recent = new Map<string, StoredParts>();
+  let recentBytes = 0;
   return (index, coded) => {
     const { rawParts, rawPartsKey, ...file } = coded;
     const ordinal = keptFiles++;
@@ -1032,16 +1042,24 @@ function fileStorer(): (index: number, coded: PendingFile & { name: string }) =>
     const previous = last.get(extension);
     const near = previous !== undefined && ordinal - previous.ordinal <= DICTIONARY_WINDOW &&
       rawParts.length <= PRIMED_PARTS_MAX_BYTES;
-    const parts = near
-      ? storeParts(rawParts, { dictionary: previous.dictionary, entry: previous.index })
-      : storeParts(rawParts);
+    const samePartsAs = onTheirOwn.get(rawPartsKey);
+    const parts = (samePartsAs !== undefined ? recent.get(rawPartsKey) : undefined) ??
+      (near
+        ? storeParts(rawParts, { dictionary: previous.dictionary, entry: previous.index })
+        : storeParts(rawParts));
     last.set(extension, { index, ordinal, dictionary: partsDictionary(rawParts).slice() });
     for (const [other, kept] of last) {
       if (ordinal - kept.ordinal >= DICTIONARY_WINDOW) last.delete(other);
     }
-    const samePartsAs = onTheirOwn.get(rawPartsKey);
     if (samePartsAs === undefined && OWN_METHODS.includes(parts.method)) {
       onTheirOwn.set(rawPartsKey, index);
+      recent.set(rawPartsKey, parts);
+      recentBytes += parts.data.length;
+      for (const [key, kept] of recent) {
+        if (recentBytes <= RECURRING_PARTS_BYTES) break;
+        recent.delete(key);
+        recentBytes -= kept.data.length;
+      }
     }
     return { ...file, parts, ...(samePartsAs !== undefined && { samePartsAs }) };
   };
@@ -1194,6 +1212,9 @@ function wrongKind(name: string, keepsFile: boolean): FormatError {
 /** A kept file as an archive's index reads it. */
 type ParsedFileEntry = Extract<ParsedV2Entry, { pages: unknown }>;
 
+/** Bytes of expanded parts a reader keeps for the entries that repeat them. */
+const REPEATED_PARTS_BYTES = 64 << 20;
+
 /**
  * A reader of an archive's file parts: entry `i`'s parts expanded — those of the entry they
  * repeat (method 3), with the dictionaries of parts stored against another entry's (methods 2 and 5;
@@ -1207,10 +1228,32 @@ function expandedParts(
   const fileAt = (i: number) => entries[i] as ParsedFileEntry;
   // The entry whose parts entry i's are: its own, or those it repeats (which are its own).
   const sourceOf = (i: number) => fileAt(i).parts.sameAsEntry ?? i;
+  // Parts that later entries repeat, kept expanded until their last repeat is rebuilt (at most
+  // REPEATED_PARTS_BYTES of them): byte-model parts expand at about 1 MB/s.
+  const repeatsLeft = new Map<number, number>();
+  for (const entry of entries) {
+    const of = "pages" in entry ? entry.parts.sameAsEntry : undefined;
+    if (of !== undefined) repeatsLeft.set(of, (repeatsLeft.get(of) ?? 0) + 1);
+  }
+  const expanded = new Map<number, Uint8Array>();
+  let expandedBytes = 0;
+  const served = (source: number, index: number, raw: Uint8Array): Uint8Array => {
+    const left = (repeatsLeft.get(source) ?? 0) - (source === index ? 0 : 1);
+    repeatsLeft.set(source, left);
+    if (left > 0 && !expanded.has(source) && expandedBytes + raw.length <= REPEATED_PARTS_BYTES) {
+      expanded.set(source, raw);
+      expandedBytes += raw.length;
+    } else if (left <= 0 && expanded.delete(source)) {
+      expandedBytes -= raw.length;
+    }
+    return raw.slice();
+  };
   return (index) => {
     if (!fileAt(index).partsIntact) {
       throw new FormatError("file parts are damaged (checksum mismatch)");
     }
+    const kept = expanded.get(sourceOf(index));
+    if (kept !== undefined) return served(sourceOf(index), index, kept);
     // The entry, the entry whose parts are its dictionary, and so on, to one that needs none
     // or whose dictionary is kept; each index is below the one before (the reader checks).
     const chain: number[] = [];
@@ -1249,7 +1292,7 @@ function expandedParts(
         dictionaries.delete(dictionaries.keys().next().value!);
       }
     }
-    return raw;
+    return repeatsLeft.has(sourceOf(index)) ? served(sourceOf(index), index, raw) : raw;
   };
 }
 

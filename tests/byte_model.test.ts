@@ -114,3 +114,17 @@ Deno.test("byte model: parts choose it when smaller; an archive keeps files with
   const opened = await openArchive(bpa);
   for (const [i, { file }] of files.entries()) assertEquals(await opened.rebuild(i), file);
 });
+
+Deno.test("byte model: copies of a file are compressed once and rebuilt as separate bytes", async () => {
+  const text = new TextEncoder().encode("row 1, 2.5, sample 7\n".repeat(3000));
+  const files = ["a/log.txt", "b/log.txt", "c/log.txt"].map((name) => ({ name, file: text }));
+  const bpa = await packArchive(files, undefined, { level: "fast" });
+  const entries = parseV2Archive(bpa).entries as V2FileEntry[];
+  assertEquals(entries.map((e) => e.parts.method), [4, 3, 3]);
+  const opened = await openArchive(bpa);
+  const first = await opened.rebuild(1);
+  assertEquals(first, text);
+  first.fill(0); // a caller's change to one rebuilt file is not another's
+  assertEquals(await opened.rebuild(2), text);
+  assertEquals(await opened.rebuild(0), text);
+});
