@@ -72,8 +72,9 @@ export const OWN_METHODS: readonly number[] = [0, 1, 4];
  * Stores parts, compressed by zlib (level 9) and, for parts of at most
  * {@link BYTE_MODEL_MAX_BYTES} (of more than 64 KiB, only if zlib makes them at least 5 %
  * smaller), by the byte model, the smaller kept unless neither is smaller than the parts; with
- * `dictionary` (the {@link partsDictionary} of entry `entry`'s parts), also compressed with it as
- * the preset dictionary, and the smallest of them all kept.
+ * `dictionary` (the {@link partsDictionary} of entry `entry`'s parts), zlib also with it as the
+ * preset dictionary, and the byte model with it instead of on its own where it made zlib's stream
+ * smaller; the smallest of them all kept.
  *
  * @example
  * ```ts
@@ -104,10 +105,15 @@ export function storeParts(
     if (bytes.length < data.length) [method, data] = [candidate, bytes];
   };
   consider(1, zlib);
-  if (modelled) consider(4, compressBytes(raw));
-  if (primed) {
-    consider(2, zlibDeflate(raw, 9, { dictionary }));
-    if (modelled) consider(5, compressBytes(raw, { dictionary }));
+  // The byte model runs once: with the dictionary where it helped zlib, else on its own.
+  const zlibPrimed = primed ? zlibDeflate(raw, 9, { dictionary }) : undefined;
+  if (zlibPrimed !== undefined) consider(2, zlibPrimed);
+  if (modelled) {
+    if (zlibPrimed !== undefined && zlibPrimed.length < zlib.length) {
+      consider(5, compressBytes(raw, { dictionary }));
+    } else {
+      consider(4, compressBytes(raw));
+    }
   }
   return {
     method,
