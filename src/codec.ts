@@ -73,8 +73,11 @@ import {
   splitFile,
 } from "./file_parts/file_parts.ts";
 import {
+  type ByteModelCompressor,
+  compressOnTheirOwn,
   expandParts,
   OWN_METHODS,
+  type OwnCompressions,
   partsDictionary,
   type StoredParts,
   storeParts,
@@ -901,6 +904,7 @@ export async function* packArchiveStream(
     };
   }
   const coder = coderOf(options.level ?? "default");
+  const runner = options.runner ?? IN_THREAD_TILES;
   // The same pixels in several files are coded once: later ones wait to be written as repeats
   // of the first (coded only if the archive cannot repeat it there).
   const seen = new Set<string>();
@@ -928,6 +932,8 @@ export async function* packArchiveStream(
       pages: coded,
       rawParts,
       rawPartsKey: `${rawParts.length} ${toHex(await sha256(rawParts))}`,
+      // On the workers, as the images are: the byte model codes about 1 MB/s.
+      own: await compressOnTheirOwn(rawParts, (raw) => runner.compressBytes(raw)),
     };
   };
   const writer = new V2ArchiveWriter();
@@ -935,10 +941,10 @@ export async function* packArchiveStream(
     modelHash: chosen.hash,
     modelBytes: chosen.builtIn ? undefined : chosen.bytes,
   });
-  const storeFile = fileStorer();
+  const storeFile = fileStorer((raw, dictionary) => runner.compressBytes(raw, dictionary));
   const stored: PackedEntry[] = [];
   for await (const coded of codedInOrder(entries, encode, options)) {
-    const entry = "rawParts" in coded ? storeFile(stored.length, coded) : coded;
+    const entry = "rawParts" in coded ? await storeFile(stored.length, coded) : coded;
     const pixels = ("pages" in entry ? entry.pages : [entry])
       .reduce((n, page) => n + page.width * page.height, 0);
     yield writer.add(await withRecordsCoded(writer, entry));
@@ -1002,10 +1008,14 @@ async function withRecordsCoded(
   return entry;
 }
 
-/** A kept file as coded, before its parts are stored; its parts' length and SHA-256. */
+/**
+ * A kept file as coded, before its parts are stored: its parts, their length and SHA-256, and
+ * their compressions on their own.
+ */
 type PendingFile = Omit<V2FileEntry, "name" | "parts"> & {
   rawParts: Uint8Array;
   rawPartsKey: string;
+  own: OwnCompressions;
 };
 
 /**
@@ -1028,25 +1038,26 @@ const RECURRING_PARTS_BYTES = 32 << 20;
  * own, if any, which the writer repeats (method 3), or, where the reader's bound refuses a repeat,
  * writes as that entry's stored parts again.
  */
-function fileStorer(): (index: number, coded: PendingFile & { name: string }) => V2FileEntry {
+function fileStorer(
+  compress: ByteModelCompressor,
+): (index: number, coded: PendingFile & { name: string }) => Promise<V2FileEntry> {
   let keptFiles = 0;
   const last = new Map<string, { index: number; ordinal: number; dictionary: Uint8Array }>();
   const onTheirOwn = new Map<string, number>();
   // The stored parts of the latest entries in `onTheirOwn`, at most RECURRING_PARTS_BYTES of them.
   const recent = new Map<string, StoredParts>();
   let recentBytes = 0;
-  return (index, coded) => {
-    const { rawParts, rawPartsKey, ...file } = coded;
+  return async (index, coded) => {
+    const { rawParts, rawPartsKey, own, ...file } = coded;
     const ordinal = keptFiles++;
     const extension = extensionOf(file.name);
     const previous = last.get(extension);
     const near = previous !== undefined && ordinal - previous.ordinal <= DICTIONARY_WINDOW &&
       rawParts.length <= PRIMED_PARTS_MAX_BYTES;
     const samePartsAs = onTheirOwn.get(rawPartsKey);
+    const dictionary = near ? { dictionary: previous.dictionary, entry: previous.index } : {};
     const parts = (samePartsAs !== undefined ? recent.get(rawPartsKey) : undefined) ??
-      (near
-        ? storeParts(rawParts, { dictionary: previous.dictionary, entry: previous.index })
-        : storeParts(rawParts));
+      await storeParts(rawParts, { ...dictionary, own, compress });
     last.set(extension, { index, ordinal, dictionary: partsDictionary(rawParts).slice() });
     for (const [other, kept] of last) {
       if (ordinal - kept.ordinal >= DICTIONARY_WINDOW) last.delete(other);

@@ -7,6 +7,7 @@ import { openArchive, packArchive } from "../mod.ts";
 import { parseV2Archive, type V2FileEntry } from "../src/v2/container.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { ROOT } from "./helpers.ts";
+import { CodingWorkers } from "../src/workers/coding_workers.ts";
 
 const FITS = `${ROOT}tests/formats/fits/`;
 
@@ -93,11 +94,11 @@ Deno.test("byte model: parts choose it when smaller; an archive keeps files with
   const text = new TextEncoder().encode(
     "SIMPLE  =                    T / file conforms\n".repeat(60),
   );
-  const parts = storeParts(text);
+  const parts = await storeParts(text);
   assertEquals(parts.method, 4);
   assertEquals(expandParts(parts), text);
   // Parts above the byte model's limit stay with zlib.
-  assertEquals(storeParts(new Uint8Array(BYTE_MODEL_MAX_BYTES + 1)).method, 1);
+  assertEquals((await storeParts(new Uint8Array(BYTE_MODEL_MAX_BYTES + 1))).method, 1);
   // A hostile length for method 4 is refused by the parts reader.
   assertThrows(
     () => expandParts({ ...parts, rawBytes: 1 << 22, data: parts.data.subarray(0, 4) }),
@@ -127,4 +128,26 @@ Deno.test("byte model: copies of a file are compressed once and rebuilt as separ
   first.fill(0); // a caller's change to one rebuilt file is not another's
   assertEquals(await opened.rebuild(2), text);
   assertEquals(await opened.rebuild(0), text);
+});
+
+Deno.test("byte model: on workers, the bytes it writes in this thread; pack on two workers writes the in-thread archive", async () => {
+  const workers = new CodingWorkers(2);
+  try {
+    const raw = Deno.readFileSync(`${FITS}astropy_validate.fits`);
+    const dictionary = raw.subarray(0, 2880);
+    assertEquals(await workers.compressBytes(raw), compressBytes(raw));
+    assertEquals(
+      await workers.compressBytes(raw.subarray(2880), dictionary),
+      compressBytes(raw.subarray(2880), { dictionary }),
+    );
+    const files = ["midas_dss_test1.fits", "midas_dss_test2.fits", "astropy_validate.fits"]
+      .map((name) => ({ name, file: Deno.readFileSync(`${FITS}${name}`) }));
+    files.push({ name: "notes.txt", file: new TextEncoder().encode("seeing 1.2\n".repeat(900)) });
+    const inThread = await packArchive(files, undefined, { level: "fast" });
+    assertEquals(await packArchive(files, undefined, { level: "fast", runner: workers }), inThread);
+    const methods = (parseV2Archive(inThread).entries as V2FileEntry[]).map((e) => e.parts.method);
+    assert(methods.includes(5) && methods.includes(4), `methods ${methods}`);
+  } finally {
+    workers.close();
+  }
 });

@@ -69,50 +69,96 @@ export const DICTIONARY_METHODS: readonly number[] = [2, 5];
 export const OWN_METHODS: readonly number[] = [0, 1, 4];
 
 /**
- * Stores parts, compressed by zlib (level 9) and, for parts of at most
- * {@link BYTE_MODEL_MAX_BYTES} (of more than 64 KiB, only if zlib makes them at least 5 %
- * smaller), by the byte model, the smaller kept unless neither is smaller than the parts; with
- * `dictionary` (the {@link partsDictionary} of entry `entry`'s parts), zlib also with it as the
- * preset dictionary, and the byte model with it instead of on its own where it made zlib's stream
- * smaller; the smallest of them all kept.
+ * Parts compressed on their own: zlib's stream (level 9) and, where the byte model is tried on
+ * them (parts of at most {@link BYTE_MODEL_MAX_BYTES}; of more than 64 KiB, only if zlib makes
+ * them at least 5 % smaller), the byte model's.
+ *
+ * @example
+ * ```ts
+ * import { ok, strictEqual } from "node:assert/strict";
+ * import { compressOnTheirOwn } from "./stored_parts.ts";
+ * const own = await compressOnTheirOwn(new TextEncoder().encode("NAXIS   = 2 ".repeat(100)));
+ * ok(own.modelled !== undefined && own.modelled.length < own.zlib.length);
+ * strictEqual((await compressOnTheirOwn(new Uint8Array(0))).modelled?.length, 1);
+ * ```
+ */
+export interface OwnCompressions {
+  /** zlib's stream, level 9. */
+  zlib: Uint8Array;
+  /** The byte model's stream, where it is tried. */
+  modelled?: Uint8Array;
+}
+
+/** Whether the byte model is tried on `raw` bytes of parts that zlib compressed to `zlib`. */
+function triesByteModel(raw: number, zlib: number): boolean {
+  // Bytes zlib cannot shrink are mostly compressed already (JPEG data, archives): the byte model
+  // (about 1 MB/s) is tried on them only when they are small.
+  return raw <= BYTE_MODEL_MAX_BYTES &&
+    (raw <= SMALL_PARTS_BYTES || zlib <= INCOMPRESSIBLE_SHARE * raw);
+}
+
+/** Compresses bytes with the byte model, after a dictionary if given (in some thread). */
+export type ByteModelCompressor = (raw: Uint8Array, dictionary?: Uint8Array) => Promise<Uint8Array>;
+
+/** The byte model in this thread. */
+const IN_THREAD: ByteModelCompressor = (raw, dictionary) =>
+  Promise.resolve(compressBytes(raw, { dictionary }));
+
+/**
+ * Compresses parts on their own ({@link OwnCompressions}), the byte model run by `compress`
+ * (by default in this thread; an archive writer hands it to its workers).
+ */
+export async function compressOnTheirOwn(
+  raw: Uint8Array,
+  compress: ByteModelCompressor = IN_THREAD,
+): Promise<OwnCompressions> {
+  const zlib = zlibDeflate(raw);
+  if (!triesByteModel(raw.length, zlib.length)) return { zlib };
+  return { zlib, modelled: await compress(raw) };
+}
+
+/**
+ * Stores parts: on their own by zlib and, where it is tried, the byte model (`options.own`, or
+ * compressed here); with `dictionary` (the {@link partsDictionary} of entry `entry`'s parts) also
+ * zlib with it as the preset dictionary and, where that made zlib's stream smaller, the byte model
+ * with it; the smallest of them kept, unless none is smaller than the parts. The byte model runs
+ * where `options.compress` runs it (by default in this thread).
  *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert/strict";
  * import { partsDictionary, storeParts } from "./stored_parts.ts";
- * strictEqual(storeParts(new Uint8Array(1000)).method, 4);
- * strictEqual(storeParts(new Uint8Array([7])).method, 0);
+ * strictEqual((await storeParts(new Uint8Array(1000))).method, 4);
+ * strictEqual((await storeParts(new Uint8Array([7]))).method, 0);
  * const header = (n: number) => new TextEncoder().encode(`SIMPLE = T / slice ${n} `.repeat(40));
- * const second = storeParts(header(2), { dictionary: partsDictionary(header(1)), entry: 0 });
+ * const second = await storeParts(header(2), { dictionary: partsDictionary(header(1)), entry: 0 });
  * strictEqual(second.method, 5);
  * strictEqual(second.dictionaryEntry, 0);
  * ```
  */
-export function storeParts(
+export async function storeParts(
   raw: Uint8Array,
-  options: { dictionary?: Uint8Array; entry?: number } = {},
-): StoredParts {
-  const { dictionary, entry } = options;
-  const primed = dictionary !== undefined && dictionary.length > 0 && entry !== undefined;
-  const zlib = zlibDeflate(raw);
-  // Bytes zlib cannot shrink are mostly compressed already (JPEG data, archives): the byte model
-  // (about 1 MB/s) is tried on them only when they are small.
-  const modelled = raw.length <= BYTE_MODEL_MAX_BYTES &&
-    (raw.length <= SMALL_PARTS_BYTES || zlib.length <= INCOMPRESSIBLE_SHARE * raw.length);
+  options: {
+    dictionary?: Uint8Array;
+    entry?: number;
+    own?: OwnCompressions;
+    compress?: ByteModelCompressor;
+  } = {},
+): Promise<StoredParts> {
+  const { dictionary, entry, compress = IN_THREAD } = options;
+  const own = options.own ?? await compressOnTheirOwn(raw, compress);
   let method = 0;
   let data = raw;
   const consider = (candidate: number, bytes: Uint8Array) => {
     if (bytes.length < data.length) [method, data] = [candidate, bytes];
   };
-  consider(1, zlib);
-  // The byte model runs once: with the dictionary where it helped zlib, else on its own.
-  const zlibPrimed = primed ? zlibDeflate(raw, 9, { dictionary }) : undefined;
-  if (zlibPrimed !== undefined) consider(2, zlibPrimed);
-  if (modelled) {
-    if (zlibPrimed !== undefined && zlibPrimed.length < zlib.length) {
-      consider(5, compressBytes(raw, { dictionary }));
-    } else {
-      consider(4, compressBytes(raw));
+  consider(1, own.zlib);
+  if (own.modelled !== undefined) consider(4, own.modelled);
+  if (dictionary !== undefined && dictionary.length > 0 && entry !== undefined) {
+    const zlibPrimed = zlibDeflate(raw, 9, { dictionary });
+    consider(2, zlibPrimed);
+    if (own.modelled !== undefined && zlibPrimed.length < own.zlib.length) {
+      consider(5, await compress(raw, dictionary));
     }
   }
   return {
@@ -152,9 +198,9 @@ export function partsDictionary(raw: Uint8Array): Uint8Array {
  * import { deepStrictEqual } from "node:assert/strict";
  * import { expandParts, storeParts } from "./stored_parts.ts";
  * const raw = new TextEncoder().encode("header ".repeat(50));
- * deepStrictEqual(expandParts(storeParts(raw)), raw);
+ * deepStrictEqual(expandParts(await storeParts(raw)), raw);
  * const dictionary = new TextEncoder().encode("a header of another file");
- * const primed = storeParts(raw, { dictionary, entry: 3 });
+ * const primed = await storeParts(raw, { dictionary, entry: 3 });
  * deepStrictEqual(expandParts(primed, { dictionary }), raw);
  * ```
  */

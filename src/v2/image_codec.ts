@@ -10,6 +10,7 @@ import { ByteWriter } from "../bytes.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { choosePolarity, type PolarityMode } from "../image/polarity.ts";
+import { compressBytes } from "./byte_model.ts";
 import { significantBits } from "./codec.ts";
 import {
   checkTileStream,
@@ -204,6 +205,11 @@ export interface TileRunner {
   encodeTile(job: TileEncodeJob): Promise<V2CodedTile>;
   /** Decodes a tile, as {@link decodeTile} does. */
   decodeTile(job: TileDecodeJob): Promise<Uint16Array>;
+  /**
+   * Compresses bytes with the byte model (having first learnt `dictionary`, if given), as
+   * `compressBytes` of `byte_model.ts` does: an archive's kept bytes, on the threads of its images.
+   */
+  compressBytes(raw: Uint8Array, dictionary?: Uint8Array): Promise<Uint8Array>;
 }
 
 /**
@@ -260,7 +266,7 @@ export interface TileDecodeJob {
 }
 
 /**
- * Codes and decodes tiles in this thread, one at a time.
+ * Codes and decodes tiles (and compresses bytes) in this thread, one at a time.
  *
  * @example
  * ```ts
@@ -282,6 +288,7 @@ export const IN_THREAD_TILES: TileRunner = {
   encodeTile: (job) =>
     Promise.resolve(encodeTile(job.samples, job.rect, job.header, job.model, job.polarity)),
   decodeTile: (job) => Promise.resolve(decodeTile(job.tile, job.rect, job.header, job.model)),
+  compressBytes: (raw, dictionary) => Promise.resolve(compressBytes(raw, { dictionary })),
 };
 
 /**

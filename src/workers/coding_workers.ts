@@ -11,19 +11,24 @@ import { headerOf, type V2CodedTile } from "../v2/container.ts";
 import type { V2Model } from "../v2/model.ts";
 import type { CodingReply, CodingRequest } from "./coding_worker.ts";
 
-type Pending = { resolve: (value: V2CodedTile | Uint16Array) => void; reject: (e: Error) => void };
+type Result = V2CodedTile | Uint16Array | Uint8Array;
+type Pending = { resolve: (value: Result) => void; reject: (e: Error) => void };
 
-/** A job waiting for a free worker: its request without the model, and its model. */
+/**
+ * A job waiting for a free worker: its request without the model, and its model (none for bytes
+ * to compress).
+ */
 interface Queued {
   job: number;
-  model: V2Model;
+  model: V2Model | undefined;
   request: (model: number) => CodingRequest;
   transfer: Transferable[];
 }
 
 /**
- * A pool of `count` workers that code tiles (a `TileRunner`). Workers start with the first tile
- * and {@link CodingWorkers.close} ends them (call it, or the process stays alive).
+ * A pool of `count` workers that code tiles and compress bytes (a `TileRunner`). Workers start
+ * with the first job and {@link CodingWorkers.close} ends them (call it, or the process stays
+ * alive).
  *
  * @example
  * ```ts
@@ -97,6 +102,17 @@ export class CodingWorkers implements TileRunner {
     })) as Promise<Uint16Array>;
   }
 
+  /** Compresses bytes with the byte model (after `dictionary`) on the next free worker. */
+  compressBytes(raw: Uint8Array, dictionary?: Uint8Array): Promise<Uint8Array> {
+    const bytes = raw.slice(); // transferred: the caller keeps its own
+    return this.#submit(undefined, [bytes.buffer as ArrayBuffer], () => ({
+      type: "compress",
+      job: 0,
+      bytes,
+      ...(dictionary !== undefined && { dictionary }),
+    })) as Promise<Uint8Array>;
+  }
+
   /** Ends the workers; tiles still waiting fail. */
   close(): void {
     for (const worker of this.#workers) worker.terminate();
@@ -109,13 +125,13 @@ export class CodingWorkers implements TileRunner {
   }
 
   #submit(
-    model: V2Model,
+    model: V2Model | undefined,
     transfer: Transferable[],
     request: (model: number) => CodingRequest,
-  ): Promise<V2CodedTile | Uint16Array> {
+  ): Promise<Result> {
     if (this.#failure) return Promise.reject(this.#failure);
     const job = this.#nextJob++;
-    const done = new Promise<V2CodedTile | Uint16Array>((resolve, reject) => {
+    const done = new Promise<Result>((resolve, reject) => {
       this.#pending.set(job, { resolve, reject });
     });
     this.#queue.push({ job, model, transfer, request });
@@ -144,6 +160,10 @@ export class CodingWorkers implements TileRunner {
     while (this.#idle.length > 0 && this.#queue.length > 0) {
       const worker = this.#idle.shift()!;
       const { job, model, transfer, request } = this.#queue.shift()!;
+      if (model === undefined) {
+        worker.postMessage({ ...request(-1), job }, transfer);
+        continue;
+      }
       let number = this.#modelNumbers.get(model);
       if (number === undefined) {
         number = this.#nextModel++;
@@ -169,7 +189,11 @@ export class CodingWorkers implements TileRunner {
       pending.reject(
         reply.code ? new FormatError(reply.error, reply.code) : new Error(reply.error),
       );
-    } else pending.resolve("tile" in reply ? reply.tile : reply.samples);
+    } else {
+      pending.resolve(
+        "tile" in reply ? reply.tile : "samples" in reply ? reply.samples : reply.bytes,
+      );
+    }
   }
 
   #fail(error: Error): void {
