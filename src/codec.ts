@@ -908,6 +908,7 @@ export async function* packArchiveStream(
   // The same pixels in several files are coded once: later ones wait to be written as repeats
   // of the first (coded only if the archive cannot repeat it there).
   const seen = new Set<string>();
+  const partsSeen = new Set<string>();
   const encodeImage = async (image: GrayImage): Promise<V2CodedImage> => {
     const key = image.data.length > RECURRING_MAX_SAMPLES ? undefined : await pixelsKey(image);
     const code = () => encodeV2Image(image, chosen.params, polarity, options.runner, coder);
@@ -924,6 +925,9 @@ export async function* packArchiveStream(
     const { pages, parts, note, exact } = splitFile(entry.file, options);
     const coded = await Promise.all(pages.map(encodeImage));
     const rawParts = serializeFileParts(parts);
+    const rawPartsKey = `${rawParts.length} ${toHex(await sha256(rawParts))}`;
+    const copy = partsSeen.has(rawPartsKey);
+    partsSeen.add(rawPartsKey);
     return {
       note,
       exact,
@@ -931,9 +935,10 @@ export async function* packArchiveStream(
       fileBytes: entry.file.length,
       pages: coded,
       rawParts,
-      rawPartsKey: `${rawParts.length} ${toHex(await sha256(rawParts))}`,
-      // On the workers, as the images are: the byte model codes about 1 MB/s.
-      own: await compressOnTheirOwn(rawParts, (raw) => runner.compressBytes(raw)),
+      rawPartsKey,
+      // On the workers, as the images are (the byte model codes about 1 MB/s); a copy's parts are
+      // left to the storer, which mostly repeats its source's.
+      ...(!copy && { own: await compressOnTheirOwn(rawParts, runner.compressBytes.bind(runner)) }),
     };
   };
   const writer = new V2ArchiveWriter();
@@ -1010,12 +1015,12 @@ async function withRecordsCoded(
 
 /**
  * A kept file as coded, before its parts are stored: its parts, their length and SHA-256, and
- * their compressions on their own.
+ * (unless they are an earlier file's) their compressions on their own.
  */
 type PendingFile = Omit<V2FileEntry, "name" | "parts"> & {
   rawParts: Uint8Array;
   rawPartsKey: string;
-  own: OwnCompressions;
+  own?: OwnCompressions;
 };
 
 /**

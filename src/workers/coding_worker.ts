@@ -47,8 +47,8 @@ export type CodingRequest =
   | { type: "compress"; job: number; bytes: Uint8Array; dictionary?: Uint8Array };
 
 /**
- * What the worker answers: a coded tile, decoded samples, compressed bytes, or why a job failed (with the
- * library's error code when it was a `FormatError`).
+ * What the worker answers: a coded tile, decoded samples, compressed bytes, or why a job failed
+ * (with the library's error code when it was a `FormatError`).
  *
  * @example
  * ```ts
