@@ -75,11 +75,8 @@ export const OWN_METHODS: readonly number[] = [0, 1, 4];
  *
  * @example
  * ```ts
- * import { ok, strictEqual } from "node:assert/strict";
- * import { compressOnTheirOwn } from "./stored_parts.ts";
- * const own = await compressOnTheirOwn(new TextEncoder().encode("NAXIS   = 2 ".repeat(100)));
- * ok(own.modelled !== undefined && own.modelled.length < own.zlib.length);
- * strictEqual((await compressOnTheirOwn(new Uint8Array(0))).modelled?.length, 1);
+ * import type { OwnCompressions } from "./stored_parts.ts";
+ * const own: OwnCompressions = { zlib: new Uint8Array([0x78, 0xda, 3, 0, 0, 0, 0, 1]) };
  * ```
  */
 export interface OwnCompressions {
@@ -97,7 +94,17 @@ function triesByteModel(raw: number, zlib: number): boolean {
     (raw <= SMALL_PARTS_BYTES || zlib <= INCOMPRESSIBLE_SHARE * raw);
 }
 
-/** Compresses bytes with the byte model, after a dictionary if given (in some thread). */
+/**
+ * Compresses bytes with the byte model, after a dictionary if given (in some thread).
+ *
+ * @example
+ * ```ts
+ * import type { ByteModelCompressor } from "./stored_parts.ts";
+ * import { compressBytes } from "../v2/byte_model.ts";
+ * const here: ByteModelCompressor = (raw, dictionary) =>
+ *   Promise.resolve(compressBytes(raw, { dictionary }));
+ * ```
+ */
 export type ByteModelCompressor = (raw: Uint8Array, dictionary?: Uint8Array) => Promise<Uint8Array>;
 
 /** The byte model in this thread. */
@@ -107,6 +114,15 @@ const IN_THREAD: ByteModelCompressor = (raw, dictionary) =>
 /**
  * Compresses parts on their own ({@link OwnCompressions}), the byte model run by `compress`
  * (by default in this thread; an archive writer hands it to its workers).
+ *
+ * @example
+ * ```ts
+ * import { ok, strictEqual } from "node:assert/strict";
+ * import { compressOnTheirOwn } from "./stored_parts.ts";
+ * const own = await compressOnTheirOwn(new TextEncoder().encode("NAXIS   = 2 ".repeat(100)));
+ * ok(own.modelled !== undefined && own.modelled.length < own.zlib.length);
+ * strictEqual((await compressOnTheirOwn(new Uint8Array(0))).modelled?.length, 1);
+ * ```
  */
 export async function compressOnTheirOwn(
   raw: Uint8Array,
