@@ -1239,7 +1239,8 @@ const REPEATED_PARTS_BYTES = 64 << 20;
 function expandedParts(
   entries: readonly ParsedV2Entry[],
   source: Uint8Array | ByteSource,
-): (i: number) => Uint8Array {
+  runner: TileRunner,
+): (i: number) => Promise<Uint8Array> {
   const dictionaries = new Map<number, Uint8Array>();
   const fileAt = (i: number) => entries[i] as ParsedFileEntry;
   // The entry whose parts entry i's are: its own, or those it repeats (which are its own).
@@ -1264,26 +1265,32 @@ function expandedParts(
     }
     return raw.slice();
   };
-  return (index) => {
+  const expand = runner.expandBytes.bind(runner);
+  // Expansions under way (entries rebuilt at once share them: a series' next file waits for the
+  // one before, its dictionary, instead of expanding it again).
+  const inFlight = new Map<number, Promise<Uint8Array>>();
+  return async (index) => {
     if (!fileAt(index).partsIntact) {
       throw new FormatError("file parts are damaged (checksum mismatch)");
     }
     const kept = expanded.get(sourceOf(index));
     if (kept !== undefined) return served(sourceOf(index), index, kept);
-    // The entry, the entry whose parts are its dictionary, and so on, to one that needs none
-    // or whose dictionary is kept; each index is below the one before (the reader checks).
+    // The entry, the entry whose parts are its dictionary, and so on, to one that needs none,
+    // whose dictionary is kept (taken now: entries rebuilt meanwhile may replace the kept ones)
+    // or whose expansion is under way; each index is below the one before (the reader checks).
     const chain: number[] = [];
+    let dictionary: Uint8Array | undefined;
     for (let i = sourceOf(index);;) {
       chain.push(i);
-      const parts = fileAt(i).parts;
-      if (
-        parts.dictionaryEntry === undefined || dictionaries.has(sourceOf(parts.dictionaryEntry))
-      ) {
-        break;
-      }
-      i = sourceOf(parts.dictionaryEntry!);
+      if (inFlight.has(i)) break;
+      const { dictionaryEntry } = fileAt(i).parts;
+      if (dictionaryEntry === undefined) break;
+      dictionary = dictionaries.get(sourceOf(dictionaryEntry));
+      if (dictionary !== undefined) break;
+      i = sourceOf(dictionaryEntry);
     }
     let raw: Uint8Array = new Uint8Array(0);
+    let shared = false; // whether `raw` came from another rebuild's expansion (then it is copied)
     for (let k = chain.length - 1; k >= 0; k--) {
       const entry = fileAt(chain[k]);
       const role = k > 0 ? "this entry's dictionary" : "whose parts this entry's repeat";
@@ -1291,24 +1298,29 @@ function expandedParts(
       if (!entry.partsIntact) {
         throw new FormatError(`file parts${of} are damaged (checksum mismatch)`);
       }
-      const parts = withData(entry.parts, source);
-      const dictionaryEntry = parts.dictionaryEntry;
-      const dictionary = dictionaryEntry === undefined
-        ? undefined
-        : dictionaries.get(sourceOf(dictionaryEntry));
+      let expanding = inFlight.get(chain[k]);
+      shared = expanding !== undefined;
+      if (expanding === undefined) {
+        const i = chain[k];
+        expanding = expandParts(withData(entry.parts, source), { dictionary, expand });
+        inFlight.set(i, expanding);
+        expanding.finally(() => inFlight.delete(i)).catch(() => {}); // its failure is awaited below
+      }
       try {
-        raw = expandParts(parts, { dictionary });
+        raw = await expanding;
       } catch (e) {
         if (!(e instanceof FormatError) || of === "") throw e;
         throw new FormatError(`file parts${of} are damaged: ${e.message}`, e.code);
       }
+      dictionary = partsDictionary(raw).slice();
       dictionaries.delete(chain[k]);
-      dictionaries.set(chain[k], partsDictionary(raw).slice());
+      dictionaries.set(chain[k], dictionary);
       if (dictionaries.size > DICTIONARY_WINDOW) {
         dictionaries.delete(dictionaries.keys().next().value!);
       }
     }
-    return repeatsLeft.has(sourceOf(index)) ? served(sourceOf(index), index, raw) : raw;
+    if (repeatsLeft.has(sourceOf(index))) return served(sourceOf(index), index, raw);
+    return shared ? raw.slice() : raw;
   };
 }
 
@@ -1343,10 +1355,10 @@ function withData(parts: StoredParts, source: Uint8Array | ByteSource): StoredPa
 /** Rebuilds a kept file from its decoded pages and parts, checked against its length and hash. */
 async function rebuildEntry(
   entry: ParsedFileEntry,
-  rawParts: () => Uint8Array,
+  rawParts: () => Promise<Uint8Array>,
   decode: (page: V2ReadImage) => Promise<GrayImage>,
 ): Promise<Uint8Array> {
-  const parts = parseFileParts(rawParts());
+  const parts = parseFileParts(await rawParts());
   await loadCodecsForParts(parts);
   const pages: GrayImage[] = [];
   for (const page of entry.pages) pages.push(await decode(page));
@@ -1450,7 +1462,7 @@ export async function openArchive(
       return decodeV2Image(withStreams(page, bytes), model.params, limits);
     };
     const whole = { ...options, region: undefined };
-    const partsOf = expandedParts(archive.entries, bytes);
+    const partsOf = expandedParts(archive.entries, bytes, options.runner ?? IN_THREAD_TILES);
     return {
       format: "v2",
       model,

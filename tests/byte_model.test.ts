@@ -5,8 +5,9 @@ import { FormatError } from "../src/errors.ts";
 import { sha256, toHex } from "../src/sha256.ts";
 import { openArchive, packArchive } from "../mod.ts";
 import { parseV2Archive, type V2FileEntry } from "../src/v2/container.ts";
-import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { ROOT } from "./helpers.ts";
+import { sameValues } from "../src/bytes.ts";
 import { CodingWorkers } from "../src/workers/coding_workers.ts";
 
 const FITS = `${ROOT}tests/formats/fits/`;
@@ -96,11 +97,11 @@ Deno.test("byte model: parts choose it when smaller; an archive keeps files with
   );
   const parts = await storeParts(text);
   assertEquals(parts.method, 4);
-  assertEquals(expandParts(parts), text);
+  assertEquals(await expandParts(parts), text);
   // Parts above the byte model's limit stay with zlib.
   assertEquals((await storeParts(new Uint8Array(BYTE_MODEL_MAX_BYTES + 1))).method, 1);
   // A hostile length for method 4 is refused by the parts reader.
-  assertThrows(
+  await assertRejects(
     () => expandParts({ ...parts, rawBytes: 1 << 22, data: parts.data.subarray(0, 4) }),
     FormatError,
     "cannot hold",
@@ -147,6 +148,16 @@ Deno.test("byte model: on workers, the bytes it writes in this thread; pack on t
     assertEquals(await packArchive(files, undefined, { level: "fast", runner: workers }), inThread);
     const methods = (parseV2Archive(inThread).entries as V2FileEntry[]).map((e) => e.parts.method);
     assert(methods.includes(5) && methods.includes(4), `methods ${methods}`);
+    // Unpacking on the workers expands the byte model's parts there, and fails as in this thread.
+    const opened = await openArchive(inThread, { runner: workers });
+    const rebuilt = await Promise.all(files.map((_, i) => opened.rebuild(i)));
+    const byName = new Map(files.map(({ name, file }) => [name, file]));
+    assert(rebuilt.every((bytes, i) => sameValues(bytes, byName.get(opened.entries[i].name)!)));
+    const parts = await storeParts(raw);
+    const cut = { ...parts, data: parts.data.subarray(0, parts.data.length >> 1) };
+    const expand = workers.expandBytes.bind(workers);
+    await assertRejects(() => expandParts(cut, { expand }), FormatError, "truncated");
+    await assertRejects(() => expandParts(cut), FormatError, "truncated");
   } finally {
     workers.close();
   }

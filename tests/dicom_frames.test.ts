@@ -44,7 +44,7 @@ Deno.test("dicom rle: DCMTK's file reads to its native twin's pixels and packs a
   const bpa = await packArchive([{ name: "mr.dcm", file: rleFile }], undefined, { level: "fast" });
   const entry = parseV2Archive(bpa).entries[0] as V2FileEntry;
   assertEquals([entry.exact, entry.note], [true, "DICOM, its frames are RLE-compressed (dcmtk)"]);
-  assertEquals(parseFileParts(expandParts(entry.parts)).kind, "frames");
+  assertEquals(parseFileParts(await expandParts(entry.parts)).kind, "frames");
   assertEquals(await (await openArchive(bpa)).rebuild(0), rleFile);
 });
 

@@ -203,10 +203,29 @@ export function partsDictionary(raw: Uint8Array): Uint8Array {
 }
 
 /**
+ * Expands `rawBytes` bytes that the byte model compressed into `data` (after a dictionary if
+ * given), in some thread; a `FormatError` for damaged ones.
+ *
+ * @example
+ * ```ts
+ * import type { ByteModelExpander } from "./stored_parts.ts";
+ * import { expandBytes } from "../v2/byte_model.ts";
+ * const here: ByteModelExpander = (data, rawBytes, dictionary) =>
+ *   Promise.resolve(expandBytes(data, rawBytes, { dictionary }));
+ * ```
+ */
+export type ByteModelExpander = (
+  data: Uint8Array,
+  rawBytes: number,
+  dictionary?: Uint8Array,
+) => Promise<Uint8Array>;
+
+/**
  * Expands stored parts (whose CRC-32 the archive reader has checked), checking their length; a
  * length that the stored bytes cannot make is refused before anything is allocated. Parts of
  * methods 2 and 5 need `dictionary`: the {@link partsDictionary} of their dictionary entry's
- * parts.
+ * parts. The byte model's parts are expanded where `options.expand` runs it (by default in this
+ * thread).
  *
  * @throws {FormatError} for damaged parts.
  * @example
@@ -214,16 +233,16 @@ export function partsDictionary(raw: Uint8Array): Uint8Array {
  * import { deepStrictEqual } from "node:assert/strict";
  * import { expandParts, storeParts } from "./stored_parts.ts";
  * const raw = new TextEncoder().encode("header ".repeat(50));
- * deepStrictEqual(expandParts(await storeParts(raw)), raw);
+ * deepStrictEqual(await expandParts(await storeParts(raw)), raw);
  * const dictionary = new TextEncoder().encode("a header of another file");
  * const primed = await storeParts(raw, { dictionary, entry: 3 });
- * deepStrictEqual(expandParts(primed, { dictionary }), raw);
+ * deepStrictEqual(await expandParts(primed, { dictionary }), raw);
  * ```
  */
-export function expandParts(
+export async function expandParts(
   parts: StoredParts,
-  options: { dictionary?: Uint8Array } = {},
-): Uint8Array {
+  options: { dictionary?: Uint8Array; expand?: ByteModelExpander } = {},
+): Promise<Uint8Array> {
   const { method, rawBytes, data } = parts;
   if (method === 3) throw new FormatError("file parts are another entry's: expand that entry's");
   const dictionary = DICTIONARY_METHODS.includes(method) ? options.dictionary : undefined;
@@ -238,7 +257,12 @@ export function expandParts(
     }
     return data;
   }
-  if (method >= 4) return expandBytes(data, rawBytes, { dictionary });
+  if (method >= 4) {
+    const expand = options.expand ??
+      ((data, rawBytes, dictionary) =>
+        Promise.resolve(expandBytes(data, rawBytes, { dictionary })));
+    return await expand(data, rawBytes, dictionary);
+  }
   if (rawBytes > MAX_INFLATE_RATIO * data.length + 64) {
     throw new FormatError(`file parts of ${rawBytes} bytes cannot come from ${data.length} stored`);
   }

@@ -10,7 +10,7 @@ import { ByteWriter } from "../bytes.ts";
 import { FormatError } from "../errors.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { choosePolarity, type PolarityMode } from "../image/polarity.ts";
-import { compressBytes } from "./byte_model.ts";
+import { compressBytes, expandBytes } from "./byte_model.ts";
 import { significantBits } from "./codec.ts";
 import {
   checkTileStream,
@@ -210,6 +210,8 @@ export interface TileRunner {
    * `compressBytes` of `byte_model.ts` does: an archive's kept bytes, on the threads of its images.
    */
   compressBytes(raw: Uint8Array, dictionary?: Uint8Array): Promise<Uint8Array>;
+  /** Expands what {@link TileRunner.compressBytes} wrote, as `expandBytes` does. */
+  expandBytes(data: Uint8Array, rawBytes: number, dictionary?: Uint8Array): Promise<Uint8Array>;
 }
 
 /**
@@ -266,7 +268,7 @@ export interface TileDecodeJob {
 }
 
 /**
- * Codes and decodes tiles (and compresses bytes) in this thread, one at a time.
+ * Codes and decodes tiles (and compresses and expands bytes) in this thread, one at a time.
  *
  * @example
  * ```ts
@@ -289,6 +291,8 @@ export const IN_THREAD_TILES: TileRunner = {
     Promise.resolve(encodeTile(job.samples, job.rect, job.header, job.model, job.polarity)),
   decodeTile: (job) => Promise.resolve(decodeTile(job.tile, job.rect, job.header, job.model)),
   compressBytes: (raw, dictionary) => Promise.resolve(compressBytes(raw, { dictionary })),
+  expandBytes: (data, rawBytes, dictionary) =>
+    Promise.resolve(expandBytes(data, rawBytes, { dictionary })),
 };
 
 /**

@@ -1,22 +1,22 @@
 /**
  * The worker side of {@link CodingWorkers}: codes and decodes the tiles it is sent, one message
- * per tile, compresses the bytes it is sent, and answers each with its result (or the error, with
- * its code).
+ * per tile, compresses and expands the bytes it is sent, and answers each with its result (or the
+ * error, with its code).
  *
  * @module
  */
 import { type ErrorCode, FormatError } from "../errors.ts";
 import type { PolarityMode } from "../image/polarity.ts";
 import type { V2CodedTile, V2ImageHeader } from "../v2/container.ts";
-import { compressBytes } from "../v2/byte_model.ts";
+import { compressBytes, expandBytes } from "../v2/byte_model.ts";
 import { decodeTile, encodeTile } from "../v2/image_codec.ts";
 import type { V2Model } from "../v2/model.ts";
 import type { TileRect } from "../v2/tiles.ts";
 
 /**
  * What the pool sends: a model to keep under a number (a worker keeps the models it is sent),
- * a tile to code or decode with a model sent before, or bytes to compress with the byte model
- * (after a dictionary, if one is sent).
+ * a tile to code or decode with a model sent before, or bytes to compress or expand with the byte
+ * model (after a dictionary, if one is sent).
  *
  * @example
  * ```ts
@@ -44,11 +44,12 @@ export type CodingRequest =
     rect: TileRect;
     header: V2ImageHeader;
   }
-  | { type: "compress"; job: number; bytes: Uint8Array; dictionary?: Uint8Array };
+  | { type: "compress"; job: number; bytes: Uint8Array; dictionary?: Uint8Array }
+  | { type: "expand"; job: number; bytes: Uint8Array; rawBytes: number; dictionary?: Uint8Array };
 
 /**
- * What the worker answers: a coded tile, decoded samples, compressed bytes, or why a job failed
- * (with the library's error code when it was a `FormatError`).
+ * What the worker answers: a coded tile, decoded samples, compressed or expanded bytes, or why a
+ * job failed (with the library's error code when it was a `FormatError`).
  *
  * @example
  * ```ts
@@ -77,8 +78,11 @@ scope.onmessage = (event: MessageEvent<CodingRequest>) => {
   const request = event.data;
   if (request.type === "model") return void models.set(request.model, request.params);
   try {
-    if (request.type === "compress") {
-      const bytes = compressBytes(request.bytes, { dictionary: request.dictionary });
+    if (request.type === "compress" || request.type === "expand") {
+      const { dictionary } = request;
+      const bytes = request.type === "compress"
+        ? compressBytes(request.bytes, { dictionary })
+        : expandBytes(request.bytes, request.rawBytes, { dictionary });
       return void scope.postMessage({ job: request.job, bytes }, [bytes.buffer as ArrayBuffer]);
     }
     const params = modelNumbered(request.model);

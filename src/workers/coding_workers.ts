@@ -26,9 +26,9 @@ interface Queued {
 }
 
 /**
- * A pool of `count` workers that code tiles and compress bytes (a `TileRunner`). Workers start
- * with the first job and {@link CodingWorkers.close} ends them (call it, or the process stays
- * alive).
+ * A pool of `count` workers that code tiles and compress and expand bytes (a `TileRunner`).
+ * Workers start with the first job and {@link CodingWorkers.close} ends them (call it, or the
+ * process stays alive).
  *
  * @example
  * ```ts
@@ -109,6 +109,18 @@ export class CodingWorkers implements TileRunner {
       type: "compress",
       job: 0,
       bytes,
+      ...(dictionary !== undefined && { dictionary }),
+    })) as Promise<Uint8Array>;
+  }
+
+  /** Expands what {@link CodingWorkers.compressBytes} wrote on the next free worker. */
+  expandBytes(data: Uint8Array, rawBytes: number, dictionary?: Uint8Array): Promise<Uint8Array> {
+    const bytes = data.slice(); // a view would take its whole buffer (the archive) along
+    return this.#submit(undefined, [bytes.buffer as ArrayBuffer], () => ({
+      type: "expand",
+      job: 0,
+      bytes,
+      rawBytes,
       ...(dictionary !== undefined && { dictionary }),
     })) as Promise<Uint8Array>;
   }
