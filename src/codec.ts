@@ -98,6 +98,7 @@ import {
   type TileRunner,
 } from "./v2/image_codec.ts";
 import type { TileRect } from "./v2/tiles.ts";
+import { BYTE_MODEL_MAX_BYTES } from "./v2/byte_model.ts";
 import { coderOf, type LevelName } from "./v2/tile_coders.ts";
 import {
   countDirectSlots,
@@ -936,9 +937,10 @@ export async function* packArchiveStream(
       pages: coded,
       rawParts,
       rawPartsKey,
-      // On the workers, as the images are (the byte model codes about 1 MB/s); a copy's parts are
-      // left to the storer, which mostly repeats its source's.
-      ...(!copy && { own: await compressOnTheirOwn(rawParts, runner.compressBytes.bind(runner)) }),
+      // On the workers, as the images are (the byte model codes about 1 MB/s); parts too long for
+      // it, and a copy's (which the storer mostly repeats from its source), are left to the storer.
+      ...(!copy && rawParts.length <= BYTE_MODEL_MAX_BYTES &&
+        { own: await compressOnTheirOwn(rawParts, runner.compressBytes.bind(runner)) }),
     };
   };
   const writer = new V2ArchiveWriter();
@@ -1030,8 +1032,9 @@ type PendingFile = Omit<V2FileEntry, "name" | "parts"> & {
 const PRIMED_PARTS_MAX_BYTES = 1 << 20;
 
 /**
- * Bytes of stored parts the storer keeps for files that may recur, so that a copy reuses them
- * instead of compressing its parts again (a copy whose source has left them is compressed anew).
+ * Bytes of the byte model's parts the storer keeps for files that may recur, so that a copy reuses
+ * them instead of compressing its parts again (a copy whose source has left them, or whose
+ * source's parts are zlib's, is compressed anew).
  */
 const RECURRING_PARTS_BYTES = 32 << 20;
 
@@ -1049,7 +1052,8 @@ function fileStorer(
   let keptFiles = 0;
   const last = new Map<string, { index: number; ordinal: number; dictionary: Uint8Array }>();
   const onTheirOwn = new Map<string, number>();
-  // The stored parts of the latest entries in `onTheirOwn`, at most RECURRING_PARTS_BYTES of them.
+  // The stored parts of the latest of those in `onTheirOwn` that the byte model compressed, at
+  // most RECURRING_PARTS_BYTES of them.
   const recent = new Map<string, StoredParts>();
   let recentBytes = 0;
   return async (index, coded) => {
@@ -1069,6 +1073,8 @@ function fileStorer(
     }
     if (samePartsAs === undefined && OWN_METHODS.includes(parts.method)) {
       onTheirOwn.set(rawPartsKey, index);
+    }
+    if (samePartsAs === undefined && parts.method === 4) {
       recent.set(rawPartsKey, parts);
       recentBytes += parts.data.length;
       for (const [key, kept] of recent) {
