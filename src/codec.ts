@@ -83,6 +83,7 @@ import {
   storeParts,
 } from "./file_parts/stored_parts.ts";
 import {
+  byteRunner,
   checkRegion,
   checkTileStreams,
   decodeBands,
@@ -905,7 +906,7 @@ export async function* packArchiveStream(
     };
   }
   const coder = coderOf(options.level ?? "default");
-  const runner = options.runner ?? IN_THREAD_TILES;
+  const byteJobs = byteRunner(options.runner ?? IN_THREAD_TILES);
   // The same pixels in several files are coded once: later ones wait to be written as repeats
   // of the first (coded only if the archive cannot repeat it there).
   const seen = new Set<string>();
@@ -940,7 +941,7 @@ export async function* packArchiveStream(
       // On the workers, as the images are (the byte model codes about 1 MB/s); parts too long for
       // it, and a copy's (which the storer mostly repeats from its source), are left to the storer.
       ...(!copy && rawParts.length <= BYTE_MODEL_MAX_BYTES &&
-        { own: await compressOnTheirOwn(rawParts, runner.compressBytes.bind(runner)) }),
+        { own: await compressOnTheirOwn(rawParts, byteJobs.compressBytes) }),
     };
   };
   const writer = new V2ArchiveWriter();
@@ -948,7 +949,7 @@ export async function* packArchiveStream(
     modelHash: chosen.hash,
     modelBytes: chosen.builtIn ? undefined : chosen.bytes,
   });
-  const storeFile = fileStorer((raw, dictionary) => runner.compressBytes(raw, dictionary));
+  const storeFile = fileStorer(byteJobs.compressBytes);
   const stored: PackedEntry[] = [];
   for await (const coded of codedInOrder(entries, encode, options)) {
     const entry = "rawParts" in coded ? await storeFile(stored.length, coded) : coded;
@@ -1271,7 +1272,7 @@ function expandedParts(
     }
     return raw.slice();
   };
-  const expand = runner.expandBytes.bind(runner);
+  const expand = byteRunner(runner).expandBytes;
   // Expansions under way (entries rebuilt at once share them: a series' next file waits for the
   // one before, its dictionary, instead of expanding it again).
   const inFlight = new Map<number, Promise<Uint8Array>>();

@@ -207,11 +207,12 @@ export interface TileRunner {
   decodeTile(job: TileDecodeJob): Promise<Uint16Array>;
   /**
    * Compresses bytes with the byte model (having first learnt `dictionary`, if given), as
-   * `compressBytes` of `byte_model.ts` does: an archive's kept bytes, on the threads of its images.
+   * `compressBytes` of `byte_model.ts` does: an archive's kept bytes, on the threads of its images
+   * (with a runner that has not both byte methods, in this thread).
    */
-  compressBytes(raw: Uint8Array, dictionary?: Uint8Array): Promise<Uint8Array>;
+  compressBytes?(raw: Uint8Array, dictionary?: Uint8Array): Promise<Uint8Array>;
   /** Expands what {@link TileRunner.compressBytes} wrote, as `expandBytes` does. */
-  expandBytes(data: Uint8Array, rawBytes: number, dictionary?: Uint8Array): Promise<Uint8Array>;
+  expandBytes?(data: Uint8Array, rawBytes: number, dictionary?: Uint8Array): Promise<Uint8Array>;
 }
 
 /**
@@ -285,7 +286,7 @@ export interface TileDecodeJob {
  * deepStrictEqual(await IN_THREAD_TILES.decodeTile({ tile, rect, header, model }), samples);
  * ```
  */
-export const IN_THREAD_TILES: TileRunner = {
+export const IN_THREAD_TILES: Required<TileRunner> = {
   concurrency: 1,
   encodeTile: (job) =>
     Promise.resolve(encodeTile(job.samples, job.rect, job.header, job.model, job.polarity)),
@@ -294,6 +295,26 @@ export const IN_THREAD_TILES: TileRunner = {
   expandBytes: (data, rawBytes, dictionary) =>
     Promise.resolve(expandBytes(data, rawBytes, { dictionary })),
 };
+
+/**
+ * The runner of byte-model jobs for `runner`: itself if it has both byte methods, else this
+ * thread.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { byteRunner, IN_THREAD_TILES } from "./image_codec.ts";
+ * const tilesOnly = { ...IN_THREAD_TILES, compressBytes: undefined, expandBytes: undefined };
+ * strictEqual(byteRunner(tilesOnly), IN_THREAD_TILES);
+ * ```
+ */
+export function byteRunner(
+  runner: TileRunner,
+): Required<Pick<TileRunner, "compressBytes" | "expandBytes">> {
+  const { compressBytes, expandBytes } = runner;
+  if (compressBytes === undefined || expandBytes === undefined) return IN_THREAD_TILES;
+  return { compressBytes: compressBytes.bind(runner), expandBytes: expandBytes.bind(runner) };
+}
 
 /**
  * Rows of an image to code, asked for a band at a time, in order (a file read as it is coded,
