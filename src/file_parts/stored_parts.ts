@@ -108,7 +108,7 @@ function triesByteModel(raw: number, zlib: number): boolean {
 export type ByteModelCompressor = (raw: Uint8Array, dictionary?: Uint8Array) => Promise<Uint8Array>;
 
 /** The byte model in this thread. */
-const IN_THREAD: ByteModelCompressor = (raw, dictionary) =>
+const COMPRESS_HERE: ByteModelCompressor = (raw, dictionary) =>
   Promise.resolve(compressBytes(raw, { dictionary }));
 
 /**
@@ -126,7 +126,7 @@ const IN_THREAD: ByteModelCompressor = (raw, dictionary) =>
  */
 export async function compressOnTheirOwn(
   raw: Uint8Array,
-  compress: ByteModelCompressor = IN_THREAD,
+  compress: ByteModelCompressor = COMPRESS_HERE,
 ): Promise<OwnCompressions> {
   const zlib = zlibDeflate(raw);
   if (!triesByteModel(raw.length, zlib.length)) return { zlib };
@@ -161,7 +161,7 @@ export async function storeParts(
     compress?: ByteModelCompressor;
   } = {},
 ): Promise<StoredParts> {
-  const { dictionary, entry, compress = IN_THREAD } = options;
+  const { dictionary, entry, compress = COMPRESS_HERE } = options;
   const own = options.own ?? await compressOnTheirOwn(raw, compress);
   let method = 0;
   let data = raw;
@@ -220,6 +220,10 @@ export type ByteModelExpander = (
   dictionary?: Uint8Array,
 ) => Promise<Uint8Array>;
 
+/** The byte model's expansion in this thread. */
+const EXPAND_HERE: ByteModelExpander = (data, rawBytes, dictionary) =>
+  Promise.resolve(expandBytes(data, rawBytes, { dictionary }));
+
 /**
  * Expands stored parts (whose CRC-32 the archive reader has checked), checking their length; a
  * length that the stored bytes cannot make is refused before anything is allocated. Parts of
@@ -257,12 +261,10 @@ export async function expandParts(
     }
     return data;
   }
-  if (method >= 4) {
-    const expand = options.expand ??
-      ((data, rawBytes, dictionary) =>
-        Promise.resolve(expandBytes(data, rawBytes, { dictionary })));
-    return await expand(data, rawBytes, dictionary);
+  if (method === 4 || method === 5) {
+    return await (options.expand ?? EXPAND_HERE)(data, rawBytes, dictionary);
   }
+  if (method !== 1 && method !== 2) throw new FormatError(`unknown parts method ${method}`);
   if (rawBytes > MAX_INFLATE_RATIO * data.length + 64) {
     throw new FormatError(`file parts of ${rawBytes} bytes cannot come from ${data.length} stored`);
   }
