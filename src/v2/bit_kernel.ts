@@ -18,6 +18,7 @@ import {
   CERTAINTY_SLOTS,
   CERTAINTY_START_COUNT,
   decayingRates,
+  fillApmCells,
   FINAL_SET_BYTES,
   imageRegion,
   KERNEL_CONSTANTS as AT,
@@ -417,10 +418,7 @@ function startState(
   new Int32Array(buffer, AT.NEURON_COUNTS_AT, FIRST_LAYER_NEURONS).set(countsAt);
   new Int32Array(buffer, AT.FINAL_INPUTS_AT, neurons + 1)[neurons] = BIAS_INPUT;
   for (let a = 0; a < APM_CONTEXTS.length; a++) {
-    const cells = new Uint16Array(buffer, apmAt[a], APM_CONTEXTS[a] * APM_CELLS);
-    for (let c = 0; c < cells.length; c++) {
-      cells[c] = SQUASH_TABLE[Math.min((c % APM_CELLS) * 128, 4095)] * 16;
-    }
+    fillApmCells(new Uint16Array(buffer, apmAt[a], APM_CONTEXTS[a] * APM_CELLS));
   }
   const certainties = new Int32Array(buffer, certaintyAt, CERTAINTY_SLOTS);
   for (let i = 0; i < CERTAINTY_SLOTS; i++) certainties[i] = startCertainty(i);

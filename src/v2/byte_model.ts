@@ -13,6 +13,7 @@
 import { FormatError } from "../errors.ts";
 import { maxDecisions } from "../stream_bound.ts";
 import { RangeDecoder, RangeEncoder } from "./range_coder.ts";
+import { APM_CELLS, BIAS_INPUT, fillApmCells } from "./kernel_layout.ts";
 import { SQUASH_TABLE, STRETCH_TABLE } from "./squash.ts";
 import { INITIAL_SLOT, updateSlot } from "./state_map.ts";
 
@@ -27,10 +28,9 @@ export const BYTE_MODEL_MAX_BYTES = 1 << 22;
  */
 const HASHED_CONTEXTS = 7;
 /** Network inputs: order 0, the hashed contexts, the match model, the bias. */
-const INPUTS = 10;
 const MATCH_INPUT = 1 + HASHED_CONTEXTS;
-const BIAS_INPUT = 9;
-const BIAS = 256;
+const BIAS_AT = MATCH_INPUT + 1;
+const INPUTS = BIAS_AT + 1;
 /** Bytes a match must share before the match model predicts from it. */
 const MATCH_MIN_BYTES = 6;
 /** The most bytes a new match is checked back over (its length to start with). */
@@ -43,8 +43,7 @@ const MATCH_SLOT_LIMIT = 1023;
 /** Learning rates (in 16ths) of the first-layer neurons and the final one. */
 const FIRST_RATE = 14;
 const FINAL_RATE = 4;
-/** The APM's cells per context, its rate (shift) and its contexts (the last byte, the bits so far). */
-const APM_CELLS = 33;
+/** The APM's rate (shift) and its contexts (the last byte, the bits so far). */
 const APM_RATE = 6;
 const APM_CONTEXTS = 1 << 16;
 /** Start weights (65536 is 1): each first-layer input, each first-layer output in the final neuron. */
@@ -121,17 +120,14 @@ class ByteModel {
       this.#neuronAt[k] = this.#neuronAt[k - 1] + NEURON_SETS[k - 1] * INPUTS;
     }
     for (let w = 0; w < this.#weights.length; w += INPUTS) {
-      this.#weights.fill(FIRST_START_WEIGHT, w, w + BIAS_INPUT);
+      this.#weights.fill(FIRST_START_WEIGHT, w, w + BIAS_AT);
     }
     for (let s = 0; s < FINAL_SETS; s++) {
       this.#final.fill(FINAL_START_WEIGHT, s * FINAL_INPUTS, s * FINAL_INPUTS + NEURONS);
     }
-    for (let j = 0; j < APM_CELLS; j++) this.#apm[j] = SQUASH_TABLE[Math.min(128 * j, 4095)] * 16;
-    for (let filled = APM_CELLS; filled < this.#apm.length; filled *= 2) {
-      this.#apm.copyWithin(filled, 0, Math.min(filled, this.#apm.length - filled));
-    }
-    this.#inputs[BIAS_INPUT] = BIAS;
-    this.#finalInputs[NEURONS] = BIAS;
+    fillApmCells(this.#apm);
+    this.#inputs[BIAS_AT] = BIAS_INPUT;
+    this.#finalInputs[NEURONS] = BIAS_INPUT;
     this.#startByte();
     for (let i = 0; i < dictionary.length; i++) {
       const byte = dictionary[i];
@@ -228,7 +224,7 @@ class ByteModel {
     const f = this.#final;
     const s = FINAL_INPUTS * this.#bit;
     this.#setFinal = s;
-    let sum = Math.imul(BIAS, f[s + NEURONS]) >> 8;
+    let sum = Math.imul(BIAS_INPUT, f[s + NEURONS]) >> 8;
     for (let k = 0; k < NEURONS; k++) {
       const d = this.#dot(selected[k]);
       this.#neuronP[k] = SQUASH_TABLE[d + 2048];

@@ -23,6 +23,7 @@ import {
   MIXER_INPUTS,
 } from "./model.ts";
 import { MAX_DIFFERENCE, SIGNED_BUCKETS } from "./predictors.ts";
+import { SQUASH_TABLE } from "./squash.ts";
 import { INITIAL_SLOT } from "./state_map.ts";
 
 /** Inputs of the LMS predictors: ten neighbours and two fixed predictors. */
@@ -53,6 +54,27 @@ export const CERTAINTY_SLOTS = CERTAINTY_RUN_CLASSES * 2 * 2 * BIT_POSITIONS * C
 export const CERTAINTY_START_COUNT = 300;
 /** Cells of an APM context (stretched probability −2048…2048 in steps of 128). */
 export const APM_CELLS = 33;
+
+/**
+ * Fills `cells` (whole APM contexts of {@link APM_CELLS} u16 cells) with their start values:
+ * cell `c` of a context is `16·squash(min(128c, 4095) − 2048)`, the identity map.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { APM_CELLS, fillApmCells } from "./kernel_layout.ts";
+ * const cells = fillApmCells(new Uint16Array(2 * APM_CELLS));
+ * deepStrictEqual(cells.subarray(APM_CELLS), cells.subarray(0, APM_CELLS));
+ * deepStrictEqual([cells[0], cells[16], cells[32]], [16, 32752, 65504]);
+ * ```
+ */
+export function fillApmCells(cells: Uint16Array): Uint16Array {
+  for (let c = 0; c < APM_CELLS; c++) cells[c] = SQUASH_TABLE[Math.min(128 * c, 4095)] * 16;
+  for (let filled = APM_CELLS; filled < cells.length; filled *= 2) {
+    cells.copyWithin(filled, 0, Math.min(filled, cells.length - filled));
+  }
+  return cells;
+}
 /**
  * Slots a hashed context's bucket holds for a group of up to 4 bits (the node 1…15; slot 0
  * holds the bucket's check when buckets are checked).
