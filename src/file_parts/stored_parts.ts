@@ -107,8 +107,18 @@ function triesByteModel(raw: number, zlib: number): boolean {
  */
 export type ByteModelCompressor = (raw: Uint8Array, dictionary?: Uint8Array) => Promise<Uint8Array>;
 
-/** The byte model in this thread. */
-const COMPRESS_HERE: ByteModelCompressor = (raw, dictionary) =>
+/**
+ * The byte model in this thread.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { COMPRESS_HERE, EXPAND_HERE } from "./stored_parts.ts";
+ * const raw = new TextEncoder().encode("BSCALE  = 1.0 ".repeat(20));
+ * deepStrictEqual(await EXPAND_HERE(await COMPRESS_HERE(raw), raw.length), raw);
+ * ```
+ */
+export const COMPRESS_HERE: ByteModelCompressor = (raw, dictionary) =>
   Promise.resolve(compressBytes(raw, { dictionary }));
 
 /**
@@ -220,8 +230,8 @@ export type ByteModelExpander = (
   dictionary?: Uint8Array,
 ) => Promise<Uint8Array>;
 
-/** The byte model's expansion in this thread. */
-const EXPAND_HERE: ByteModelExpander = (data, rawBytes, dictionary) =>
+/** The byte model's expansion in this thread (see {@link COMPRESS_HERE}). */
+export const EXPAND_HERE: ByteModelExpander = (data, rawBytes, dictionary) =>
   Promise.resolve(expandBytes(data, rawBytes, { dictionary }));
 
 /**

@@ -8,9 +8,9 @@
  */
 import { ByteWriter } from "../bytes.ts";
 import { FormatError } from "../errors.ts";
+import { COMPRESS_HERE, EXPAND_HERE } from "../file_parts/stored_parts.ts";
 import type { GrayImage } from "../image/gray_image.ts";
 import { choosePolarity, type PolarityMode } from "../image/polarity.ts";
-import { compressBytes, expandBytes } from "./byte_model.ts";
 import { significantBits } from "./codec.ts";
 import {
   checkTileStream,
@@ -291,9 +291,8 @@ export const IN_THREAD_TILES: Required<TileRunner> = {
   encodeTile: (job) =>
     Promise.resolve(encodeTile(job.samples, job.rect, job.header, job.model, job.polarity)),
   decodeTile: (job) => Promise.resolve(decodeTile(job.tile, job.rect, job.header, job.model)),
-  compressBytes: (raw, dictionary) => Promise.resolve(compressBytes(raw, { dictionary })),
-  expandBytes: (data, rawBytes, dictionary) =>
-    Promise.resolve(expandBytes(data, rawBytes, { dictionary })),
+  compressBytes: COMPRESS_HERE,
+  expandBytes: EXPAND_HERE,
 };
 
 /**
